@@ -1,0 +1,42 @@
+"""Plain RNN: c<t> = φ(Wh c<t-1> + Wx x<t> + b), φ = tanh, relu or linear."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .weights import Weights
+
+
+class Cache(NamedTuple):
+    slope: np.ndarray  # φ'(pre), shape (S, n)
+
+
+def activate(pre: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
+    """φ(pre) and φ'(pre)."""
+    if activation == "tanh":
+        c = np.tanh(pre)
+        return c, 1.0 - c * c
+    if activation == "relu":
+        return np.maximum(pre, 0.0), (pre > 0.0).astype(pre.dtype)
+    return pre.copy(), np.ones_like(pre)
+
+
+def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarray,
+         activation: str = "tanh") -> tuple[np.ndarray, Cache]:
+    """c : (S, n), x : (S, m) -> c<t> : (S, n). The plain RNN has no gates."""
+    pre = (w.Wh @ c[..., None] + w.Wx @ x[..., None])[..., 0] + w.b
+    c_new, slope = activate(pre, activation)
+    return c_new, Cache(slope)
+
+
+def jvp(w: Weights, cache: Cache, dc: np.ndarray, dx: np.ndarray | None) -> np.ndarray:
+    """dc<t> = φ'(pre) * (Wh dc<t-1> + Wx dx<t>); dc : (S, n, k), dx : (S, m, k)."""
+    dpre = w.Wh @ dc
+    if dx is not None:
+        dpre += w.Wx @ dx
+    return cache.slope[..., None] * dpre
+
+
+def output(c: np.ndarray) -> np.ndarray:
+    return c

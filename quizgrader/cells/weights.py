@@ -1,0 +1,62 @@
+"""Batched cell weights, random initialisation, and the gate helper shared by the cells."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..gates import sigmoid
+
+#: Number of weight blocks (gates + candidate) of each cell, stacked in this order:
+#: rnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃].
+BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weights of S cells of one kind, gate blocks stacked along the rows.
+
+    Wh : ndarray, shape (S, B*n, n)   recurrent weights (act on c<t-1>, or a<t-1> for the LSTM)
+    Wx : ndarray, shape (S, B*n, m)   input weights
+    b  : ndarray, shape (S, B*n)      biases
+    bh : ndarray, shape (S, n)        GRU ``reset: after`` only: the recurrent bias inside
+                                      Γr * (Wh_c c<t-1> + bh) (PyTorch's b_hn); zeros otherwise
+    """
+
+    Wh: np.ndarray
+    Wx: np.ndarray
+    b: np.ndarray
+    bh: np.ndarray
+
+    @property
+    def seeds(self) -> int:
+        return self.Wh.shape[0]
+
+    @property
+    def hidden(self) -> int:
+        return self.Wh.shape[2]
+
+    @property
+    def inputs(self) -> int:
+        return self.Wx.shape[2]
+
+
+def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int, inputs: int,
+                   scale: float = 1.0) -> Weights:
+    """S random cells: W = [Wh | Wx] ~ N(0, scale²/(hidden+inputs)), biases 0."""
+    rows = BLOCKS[cell] * hidden
+    W = rng.standard_normal((seeds, rows, hidden + inputs)) * (scale / np.sqrt(hidden + inputs))
+    return Weights(Wh=np.ascontiguousarray(W[:, :, :hidden]),
+                   Wx=np.ascontiguousarray(W[:, :, hidden:]),
+                   b=np.zeros((seeds, rows)), bh=np.zeros((seeds, hidden)))
+
+
+def gate(pre: np.ndarray, fixed: float | None, shift: float) -> tuple[np.ndarray, np.ndarray]:
+    """A gate and its slope dg/dpre, shape (S, n) each.
+
+    free/held: g = σ(pre + shift), dg/dpre = g(1-g);  fixed: g = fixed, dg/dpre = 0.
+    """
+    if fixed is not None:
+        return np.full_like(pre, fixed), np.zeros_like(pre)
+    g = sigmoid(pre + shift)
+    return g, g * (1.0 - g)

@@ -1,0 +1,48 @@
+"""Library entry points behind the CLI commands: plain arguments in, results out."""
+from __future__ import annotations
+
+from .errors import ConfigError
+from .gates import Hold, parse_assignment
+from .simulate import Curves, Model, Settings, curves, file_setup, random_setup
+
+
+def run_simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], steps: int | None,
+                 hidden: int, inputs: int, seeds: int, seed: int, scale: float,
+                 input_scale: float, epsilon: float, activation: str | None,
+                 reset: str | None, weights: str | None) -> tuple[Curves, str]:
+    """Parse ``G=V`` settings, build the model and simulate it; returns (curves, title)."""
+    fixed: dict[str, float] = {}
+    for text in fixes:
+        gate, value, start, stop = parse_assignment(text)
+        if (start, stop) != (1, None):
+            raise ConfigError(f"--fix {text}: a fixed gate holds at every step (no @)")
+        if gate in fixed:
+            raise ConfigError(f"--fix {gate} given twice")
+        fixed[gate] = value
+    held = []
+    for text in holds:
+        gate, value, start, stop = parse_assignment(text)
+        if value not in (0.0, 1.0):
+            raise ConfigError(f"--hold {text}: a held gate is 0 or 1 (use --fix for a constant)")
+        held.append(Hold(gate, int(value), start, stop))
+    if weights is not None and reset == "before":
+        raise ConfigError("--weights: a PyTorch GRU has its reset gate after (--reset after)")
+    model = Model(cell, fixed, activation or "tanh",
+                  reset or ("after" if weights is not None and cell == "gru" else "before"),
+                  scale, input_scale)
+    settings = Settings(hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, epsilon=epsilon)
+    if weights is not None:
+        from .torch_weights import load
+        w, state0, x = file_setup(model, load(weights, cell), steps, settings)
+        source = f"{weights} (1 cell)"
+    else:
+        T = 100 if steps is None else steps
+        if T < 1:
+            raise ConfigError(f"--steps must be ≥ 1, got {T}")
+        w, state0, x = random_setup(model, settings, T)
+        source = f"{seeds} random cells, hidden {hidden}, inputs {inputs}, seed {seed}"
+    result = curves(model, w, state0, x, tuple(held), settings)
+    parts = [f"{k}={v:g}" for k, v in fixed.items()] + [h.describe() for h in held]
+    title = f"{cell.upper()} " + (", ".join(parts) if parts else "(all gates free)") \
+        + f": {source}"
+    return result, title

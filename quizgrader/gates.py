@@ -1,0 +1,129 @@
+"""Gates of each cell and how a scenario drives them.
+
+A gate g is, at every step t, in one of three modes:
+
+- *free*:  g = σ(pre)                          (computed from its weights),
+- *held*:  g = σ(pre ± log((1-ε)/ε))           (computed, pushed to ≈ε or ≈1-ε),
+- *fixed*: g = const                            (removed from the cell, dg/dpre = 0).
+
+A :class:`Drive` gathers the modes of all gates of one cell over T steps: the fixed
+constants, and a shift array ``shift`` of shape (T, G) added to the pre-activations.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .errors import ConfigError
+
+#: Gate names per cell, in the course's notation, in the order of their weight blocks.
+GATES: dict[str, tuple[str, ...]] = {
+    "rnn": (),
+    "gru": ("update", "reset"),
+    "lstm": ("update", "forget", "output"),
+}
+CELLS = tuple(GATES)
+SYMBOL = {"update": "Γu", "reset": "Γr", "forget": "Γf", "output": "Γo"}
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = (1 + tanh(z/2)) / 2: no overflow for any finite z."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def hold_shift(value: int, epsilon: float) -> float:
+    """The pre-activation shift that holds a gate near ε (value 0) or 1-ε (value 1)."""
+    logit = math.log((1.0 - epsilon) / epsilon)
+    return logit if value == 1 else -logit
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Hold ``gate`` ≈ ``value`` (0 or 1) at steps ``start`` .. ``stop`` (1-based, inclusive;
+    ``stop=None`` means to the end)."""
+
+    gate: str
+    value: int
+    start: int = 1
+    stop: int | None = None
+
+    def describe(self) -> str:
+        where = "" if (self.start, self.stop) == (1, None) else (
+            f" at t={self.start}" if self.stop == self.start
+            else f" for t≥{self.start}" if self.stop is None
+            else f" for t={self.start}..{self.stop}")
+        return f"{SYMBOL.get(self.gate, self.gate)}≈{self.value}{where}"
+
+
+@dataclass(frozen=True)
+class Drive:
+    """The gate modes of one cell over T steps.
+
+    fixed : tuple of (float | None), one per gate of the cell (None: not fixed)
+    shift : ndarray, shape (T, G): the pre-activation shift of each gate at each step
+    """
+
+    fixed: tuple[float | None, ...]
+    shift: np.ndarray = field(repr=False)
+
+    @property
+    def steps(self) -> int:
+        return self.shift.shape[0]
+
+
+def check_gates(cell: str, gates: Mapping[str, object] | list[str], what: str) -> None:
+    """Raise ConfigError for a gate name the cell does not have."""
+    if cell not in GATES:
+        raise ConfigError(f"unknown cell {cell!r} (choose from {', '.join(CELLS)})")
+    for gate in gates:
+        if gate not in GATES[cell]:
+            have = ", ".join(GATES[cell]) or "none"
+            raise ConfigError(f"{what}: the {cell} cell has no gate {gate!r} (its gates: {have})")
+
+
+def make_drive(cell: str, fixed: Mapping[str, float], holds: tuple[Hold, ...],
+               steps: int, epsilon: float) -> Drive:
+    """Build the Drive of ``cell`` for ``steps`` steps from fixed gates and holds."""
+    check_gates(cell, fixed, "fixed")
+    check_gates(cell, [h.gate for h in holds], "hold")
+    if not 0.0 < epsilon < 0.5:
+        raise ConfigError(f"epsilon must be in (0, 0.5), got {epsilon}")
+    for gate, value in fixed.items():
+        if not (isinstance(value, (int, float)) and 0.0 <= float(value) <= 1.0):
+            raise ConfigError(f"fixed {gate}={value}: a fixed gate must be a number in [0, 1]")
+    names = GATES[cell]
+    shift = np.zeros((steps, len(names)))
+    for h in holds:
+        if h.value not in (0, 1):
+            raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1")
+        if h.gate in fixed:
+            raise ConfigError(f"hold {h.gate}: the gate is fixed, so it cannot be held")
+        stop = steps if h.stop is None else min(h.stop, steps)
+        if h.start < 1 or stop < h.start:
+            raise ConfigError(f"hold {h.gate}: empty step range {h.start}..{h.stop}")
+        shift[h.start - 1:stop, names.index(h.gate)] = hold_shift(h.value, epsilon)
+    return Drive(tuple(float(fixed[g]) if g in fixed else None for g in names), shift)
+
+
+_ASSIGN = re.compile(r"^\s*([a-z]+)\s*=\s*([^@\s]+)\s*(?:@\s*(\d+)\s*(:)?\s*(\d+)?)?\s*$")
+
+
+def parse_assignment(text: str) -> tuple[str, float, int, int | None]:
+    """Parse ``gate=value`` or ``gate=value@start[:[stop]]`` as typed on the command line."""
+    m = _ASSIGN.match(text)
+    if not m:
+        raise ConfigError(f"{text!r}: expected GATE=VALUE, e.g. update=0 or update=1@1")
+    gate, value, start, colon, stop = m.groups()
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{text!r}: {value!r} is not a number") from None
+    if start is None:
+        return gate, number, 1, None
+    first = int(start)
+    last = (int(stop) if stop else None) if colon else first
+    return gate, number, first, last
