@@ -30,9 +30,20 @@ CELLS = tuple(GATES)
 SYMBOL = {"update": "Γu", "reset": "Γr", "forget": "Γf", "output": "Γo"}
 
 
+def sigmoid_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """σ(z) and σ'(z) = σ(z)(1 - σ(z)), accurate to the last bit at both ends.
+
+    With e = exp(-|z|) ≤ 1 nothing overflows: σ = 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0,
+    and σ' = e/(1+e)² either way (no cancellation in 1 - σ).
+    """
+    e = np.exp(-np.abs(z))
+    inv = 1.0 / (1.0 + e)
+    return np.where(z >= 0, inv, e * inv), e * inv * inv
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = (1 + tanh(z/2)) / 2: no overflow for any finite z."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    """σ(z) = 1 / (1 + exp(-z)), see :func:`sigmoid_slope`."""
+    return sigmoid_slope(z)[0]
 
 
 def hold_shift(value: int, epsilon: float) -> float:

@@ -3,8 +3,8 @@
 Every cell module offers the same three functions, for S cells at once:
 
 - ``step(w, state, x, fixed, shift) -> (state, cache)``: one forward step;
-- ``jvp(w, cache, dstate, dx) -> dstate``: the exact Jacobian ∂state<t>/∂(state<t-1>, x<t>)
-  applied to k tangent columns (shapes (S, n, k) and (S, m, k));
+- ``jacobians(w, cache, fixed, inputs) -> (A, B)``: the exact Jacobians
+  A = ∂state<t>/∂state<t-1> (S, d, d) and, when ``inputs``, B = ∂state<t>/∂x<t> (S, d, m);
 - ``output(state) -> c``: the memory c<t> whose gradient the quiz talks about.
 """
 from __future__ import annotations

@@ -5,6 +5,12 @@ reset "after"  (PyTorch, cuDNN):    c̃ = tanh(Wc_x x<t> + bc + Γr * (Wc_h c<t-
 both:  Γu = σ(Wu[c<t-1>, x<t>] + bu),  Γr = σ(Wr[c<t-1>, x<t>] + br),
        c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
 Weight blocks: rows [0:n] Γu, [n:2n] Γr, [2n:3n] c̃.
+
+Jacobian, with α = (c̃ - c<t-1>) Γu',  β = Γu (1 - c̃²)  (Γ' = dΓ/dpre, 0 for a fixed gate):
+
+    before: ∂c<t>/∂c<t-1> = diag(1 - Γu) + diag(α) Wu_h + diag(β) Wc_h (diag(Γr) + diag(c Γr') Wr_h)
+    after:  ∂c<t>/∂c<t-1> = diag(1 - Γu) + diag(α) Wu_h + diag(β hn Γr') Wr_h + diag(β Γr) Wc_h
+with hn = Wc_h c<t-1> + bh; ∂c<t>/∂x<t> likewise with the input blocks (and no diag terms).
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ class Cache(NamedTuple):
     gr: np.ndarray       # Γr
     dgr: np.ndarray      # dΓr/dpre
     ct: np.ndarray       # c̃<t>
-    hn: np.ndarray       # "after": Wc_h c<t-1> + bh; "before": unused zeros
+    hn: np.ndarray       # "after": Wc_h c<t-1> + bh; "before": None
     after: bool
 
 
@@ -39,32 +45,50 @@ def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarr
         hn = ph[:, 2 * n:] + w.bh
         ct = np.tanh(px[:, 2 * n:] + gr * hn)
     else:
-        hn = np.zeros_like(c)
+        hn = None
         ct = np.tanh(px[:, 2 * n:] + (w.Wh[:, 2 * n:] @ (gr * c)[..., None])[..., 0])
-    c_new = gu * ct + (1.0 - gu) * c
+    c_new = ct - c
+    c_new *= gu
+    c_new += c                                                    # Γu c̃ + (1 - Γu) c
     return c_new, Cache(c, gu, dgu, gr, dgr, ct, hn, after)
 
 
-def jvp(w: Weights, cache: Cache, dc: np.ndarray, dx: np.ndarray | None) -> np.ndarray:
-    """dc<t> from dc<t-1> : (S, n, k) and dx<t> : (S, m, k) (or None)."""
-    n = dc.shape[1]
+def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
+              ) -> tuple[np.ndarray, np.ndarray | None]:
+    """A = ∂c<t>/∂c<t-1> : (S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (S, n, m)."""
     c, gu, dgu, gr, dgr, ct, hn, after = cache
-    rows = 3 * n if after else 2 * n
-    dp = w.Wh[:, :rows] @ dc                                      # (S, rows, k)
-    if dx is not None:
-        dp_x = w.Wx @ dx                                         # (S, 3n, k)
-        dp[:, : 2 * n] += dp_x[:, : 2 * n]
-    dgu_t = dgu[..., None] * dp[:, :n]                            # dΓu
-    dgr_t = dgr[..., None] * dp[:, n:2 * n]                       # dΓr
-    if after:
-        dpc = dgr_t * hn[..., None] + gr[..., None] * dp[:, 2 * n:]
-    else:
-        dpc = w.Wh[:, 2 * n:] @ (gr[..., None] * dc + c[..., None] * dgr_t)
-    if dx is not None:
-        dpc += dp_x[:, 2 * n:]
-    dct = (1.0 - ct * ct)[..., None] * dpc                        # dc̃
-    return (gu[..., None] * dct + (ct - c)[..., None] * dgu_t
-            + (1.0 - gu)[..., None] * dc)
+    n = c.shape[1]
+    alpha = ((ct - c) * dgu)[..., None]
+    beta = (gu * (1.0 - ct * ct))[..., None]
+    reset_free = fixed[1] is None
+    idx = np.arange(n)
+
+    def block(W: np.ndarray, recurrent: bool) -> np.ndarray:
+        """The Wh (recurrent) or Wx part of the Jacobian."""
+        Wu, Wr, Wc = W[:, :n], W[:, n:2 * n], W[:, 2 * n:]
+        if after:
+            out = (beta * gr[..., None]) * Wc if recurrent else beta * Wc
+            if reset_free:
+                out += (beta * (hn * dgr)[..., None]) * Wr
+        else:
+            if reset_free:
+                R = (c * dgr)[..., None] * Wr                     # diag(c Γr') Wr
+                if recurrent:
+                    R[:, idx, idx] += gr
+                out = (beta * w.Wh[:, 2 * n:]) @ R
+            elif recurrent:
+                out = beta * w.Wh[:, 2 * n:] * gr[:, None, :]    # diag(β) Wc_h diag(Γr)
+            else:
+                out = np.zeros((c.shape[0], n, W.shape[2]))
+            if not recurrent:
+                out += beta * Wc
+        if fixed[0] is None:
+            out += alpha * Wu
+        return out
+
+    A = block(w.Wh, True)
+    A[:, idx, idx] += 1.0 - gu
+    return A, (block(w.Wx, False) if inputs else None)
 
 
 def output(c: np.ndarray) -> np.ndarray:

@@ -1,4 +1,7 @@
-"""Plain RNN: c<t> = φ(Wh c<t-1> + Wx x<t> + b), φ = tanh, relu or linear."""
+"""Plain RNN: c<t> = φ(Wh c<t-1> + Wx x<t> + b), φ = tanh, relu or linear.
+
+Jacobians: ∂c<t>/∂c<t-1> = diag(φ'(pre)) Wh,  ∂c<t>/∂x<t> = diag(φ'(pre)) Wx.
+"""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -30,12 +33,11 @@ def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarr
     return c_new, Cache(slope)
 
 
-def jvp(w: Weights, cache: Cache, dc: np.ndarray, dx: np.ndarray | None) -> np.ndarray:
-    """dc<t> = φ'(pre) * (Wh dc<t-1> + Wx dx<t>); dc : (S, n, k), dx : (S, m, k)."""
-    dpre = w.Wh @ dc
-    if dx is not None:
-        dpre += w.Wx @ dx
-    return cache.slope[..., None] * dpre
+def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
+              ) -> tuple[np.ndarray, np.ndarray | None]:
+    """A = ∂c<t>/∂c<t-1> : (S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (S, n, m)."""
+    s = cache.slope[..., None]
+    return s * w.Wh, (s * w.Wx if inputs else None)
 
 
 def output(c: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..gates import sigmoid
+from ..gates import sigmoid_slope
 
 #: Number of weight blocks (gates + candidate) of each cell, stacked in this order:
 #: rnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃].
@@ -58,5 +58,4 @@ def gate(pre: np.ndarray, fixed: float | None, shift: float) -> tuple[np.ndarray
     """
     if fixed is not None:
         return np.full_like(pre, fixed), np.zeros_like(pre)
-    g = sigmoid(pre + shift)
-    return g, g * (1.0 - g)
+    return sigmoid_slope(pre + shift)

@@ -1,0 +1,109 @@
+"""Benchmark: the full Jacobian ∂c<T>/∂c<0> of 32 random cells, quizgrader vs torch.func.
+
+For GRU (course's reset-before) and LSTM, hidden 16 and 64, T = 100 and 1000, both tools get
+the same weights, inputs and initial states; the Jacobians are compared, then timed (best of
+a few runs). The float64 matmul throughput numpy reaches on this machine (a 1024³ product) is
+measured in the same run, and each row says how much of it quizgrader's Jacobian products use.
+
+Run:  python bench/simulate.py            (needs torch:  pip install torch==2.13.0)
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from quizgrader.gates import make_drive
+from quizgrader.simulate import Model, Settings, propagate, random_setup
+
+try:
+    import torch
+    from torch.func import jacrev, vmap
+except ImportError:  # pragma: no cover
+    sys.exit("bench/simulate.py needs torch: pip install torch==2.13.0")
+
+torch.set_default_dtype(torch.float64)
+SEEDS = 32
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def matmul_gflops() -> float:
+    a = np.random.default_rng(0).standard_normal((1024, 1024))
+    a @ a
+    return 2 * 1024 ** 3 / best(lambda: a @ a, 5) / 1e9
+
+
+def torch_cT(cell: str, n: int):
+    """c<T> as a function of c<0> for one cell, in torch (the course's equations)."""
+    def gru(c0, Wh, Wx, b, x):
+        c = c0
+        for t in range(x.shape[0]):
+            px = Wx @ x[t] + b
+            ph = Wh[: 2 * n] @ c
+            gu = torch.sigmoid(px[:n] + ph[:n])
+            gr = torch.sigmoid(px[n:2 * n] + ph[n:])
+            ct = torch.tanh(px[2 * n:] + Wh[2 * n:] @ (gr * c))
+            c = gu * ct + (1 - gu) * c
+        return c
+
+    def lstm(c0, a0, Wh, Wx, b, x):
+        c, a = c0, a0
+        for t in range(x.shape[0]):
+            p = Wh @ a + Wx @ x[t] + b
+            gu, gf, go = (torch.sigmoid(p[i * n:(i + 1) * n]) for i in range(3))
+            c = gu * torch.tanh(p[3 * n:]) + gf * c
+            a = go * torch.tanh(c)
+        return c
+    return gru if cell == "gru" else lstm
+
+
+def row(cell: str, n: int, T: int, peak: float) -> str:
+    model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
+    w, state0, x = random_setup(model, settings, T)
+    drive = make_drive(cell, {}, (), T, settings.epsilon)
+    ours = lambda: propagate(model, w, state0, x, drive, reach=False, every_step=False)[2]  # noqa
+    J = ours()
+    tw = [torch.tensor(a) for a in (w.Wh, w.Wx, w.b)]
+    xs = torch.tensor(np.ascontiguousarray(x.transpose(1, 0, 2)))     # (S, T, m)
+    s0 = torch.tensor(state0)
+    f = torch_cT(cell, n)
+    if cell == "gru":
+        theirs = lambda: vmap(jacrev(f))(s0, *tw, xs)  # noqa: E731
+    else:
+        theirs = lambda: vmap(jacrev(f))(s0[:, :n], s0[:, n:], *tw, xs)  # noqa: E731
+    J_torch = theirs().numpy()
+    err = np.max(np.abs(J - J_torch) / (np.abs(J_torch) + 1e-300 + np.abs(J_torch).max()))
+    repeat = 3 if T <= 100 else 1
+    t_ours, t_torch = best(ours, repeat), best(theirs, repeat)
+    # flops of the Jacobian products quizgrader does per step and seed: GRU (reset before,
+    # all gates free) forms Wc_h·R and then A·J, 2n³ each; the LSTM does A·J with A 2n × 2n.
+    flops = SEEDS * T * (4 * n ** 3 if cell == "gru" else 8 * n ** 3)
+    gflops = flops / t_ours / 1e9
+    return (f"| {cell} | {n} | {T} | {t_ours * 1e3:9.1f} | {t_torch * 1e3:9.1f} | "
+            f"{t_torch / t_ours:6.1f}× | {gflops:6.1f} | {100 * gflops / peak:5.1f}% | {err:.1e} |")
+
+
+def main() -> None:
+    peak = matmul_gflops()
+    print(f"numpy float64 matmul (1024³): {peak:.1f} GFLOP/s; torch {torch.__version__}, "
+          f"threads {torch.get_num_threads()}; {SEEDS} seeds\n")
+    print("| cell | hidden | T | quizgrader ms | torch.func ms | torch/ours | GFLOP/s | "
+          "of peak | max rel diff |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for cell in ("gru", "lstm"):
+        for n in (16, 64):
+            for T in (100, 1000):
+                print(row(cell, n, T, peak), flush=True)
+
+
+if __name__ == "__main__":
+    main()

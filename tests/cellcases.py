@@ -1,0 +1,54 @@
+"""Shared strategies and helpers for the cell tests: one cell configuration in every gate mode."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from quizgrader.cells.weights import Weights, random_weights
+from quizgrader.gates import GATES, Hold, make_drive
+from quizgrader.simulate import Model, initial_state
+
+MODES = st.sampled_from(["free", "fixed", "held0", "held1"])
+
+
+@st.composite
+def configs(draw):
+    """(model, holds, weights, state0, x) with random sizes, values and gate modes."""
+    cell = draw(st.sampled_from(["rnn", "gru", "lstm"]))
+    n = draw(st.integers(1, 5))
+    m = draw(st.integers(1, 4))
+    S = draw(st.integers(1, 3))
+    T = draw(st.integers(1, 4))
+    seed = draw(st.integers(0, 2**32 - 1))
+    scale = draw(st.floats(0.1, 3.0))
+    fixed, holds = {}, []
+    for g in GATES[cell]:
+        mode = draw(MODES)
+        if mode == "fixed":
+            fixed[g] = draw(st.floats(0.0, 1.0))
+        elif mode.startswith("held"):
+            start = draw(st.integers(1, T))
+            holds.append(Hold(g, int(mode[-1]), start, draw(st.none() | st.just(start))))
+    activation = draw(st.sampled_from(["tanh", "relu", "linear"])) if cell == "rnn" else "tanh"
+    reset = draw(st.sampled_from(["before", "after"])) if cell == "gru" else "before"
+    model = Model(cell, fixed, activation, reset, scale)
+    rng = np.random.default_rng(seed)
+    w = random_weights(rng, cell, S, n, m, scale)
+    w = Weights(w.Wh, w.Wx, 0.3 * rng.standard_normal(w.b.shape),
+                0.3 * rng.standard_normal(w.bh.shape) if reset == "after" else w.bh)
+    state0 = initial_state(rng, cell, S, n)
+    x = rng.standard_normal((T, S, m))
+    return model, tuple(holds), w, state0, x
+
+
+def drive_of(model, holds, T, epsilon=0.05):
+    return make_drive(model.cell, model.fixed, holds, T, epsilon)
+
+
+def run_states(model, w, state0, x, drive):
+    """Forward only: the state after T steps, shape (S, d)."""
+    step, _, _ = model.stepper()
+    s = state0
+    for t in range(x.shape[0]):
+        s, _ = step(w, s, x[t], drive.fixed, drive.shift[t])
+    return s

@@ -1,0 +1,67 @@
+"""The exact tangent maps against centred finite differences, for every cell and gate mode."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import assume, given
+
+from cellcases import configs, drive_of, run_states
+from quizgrader.simulate import propagate
+
+H = 1e-6
+
+
+def numeric_jacobian(f, v: np.ndarray) -> np.ndarray:
+    """∂f/∂v by centred differences; v : (S, d), f(v) : (S, r) -> (S, r, d)."""
+    cols = []
+    for j in range(v.shape[1]):
+        e = np.zeros_like(v)
+        e[:, j] = H
+        cols.append((f(v + e) - f(v - e)) / (2 * H))
+    return np.stack(cols, axis=2)
+
+
+def relu_near_kink(model, w, state0, x, drive) -> bool:
+    """True if a ReLU pre-activation is within reach of the finite-difference step."""
+    if model.cell != "rnn" or model.activation != "relu":
+        return False
+    s = state0
+    for t in range(x.shape[0]):
+        pre = (w.Wh @ s[..., None] + w.Wx @ x[t][..., None])[..., 0] + w.b
+        if np.min(np.abs(pre)) < 1e-4:
+            return True
+        s = np.maximum(pre, 0)
+    return False
+
+
+@given(configs())
+def test_one_step_jacobians_match_centred_differences(case):
+    model, holds, w, state0, x = case
+    drive = drive_of(model, holds, x.shape[0])
+    assume(not relu_near_kink(model, w, state0, x[:1], drive))
+    step, jacobians, _ = model.stepper()
+    _, cache = step(w, state0, x[0], drive.fixed, drive.shift[0])
+    A, B = jacobians(w, cache, drive.fixed, True)
+    A_fd = numeric_jacobian(lambda s: step(w, s, x[0], drive.fixed, drive.shift[0])[0], state0)
+    B_fd = numeric_jacobian(lambda v: step(w, state0, v, drive.fixed, drive.shift[0])[0], x[0])
+    np.testing.assert_allclose(A, A_fd, rtol=1e-6, atol=1e-7,
+                               err_msg=f"∂state/∂state of {model} holds={holds}")
+    np.testing.assert_allclose(B, B_fd, rtol=1e-6, atol=1e-7,
+                               err_msg=f"∂state/∂x of {model} holds={holds}")
+
+
+@given(configs())
+def test_scheduled_multi_step_jacobian_matches_centred_differences(case):
+    """∂c<T>/∂c<0> from propagate (scheduled holds over T steps) against differences."""
+    model, holds, w, state0, x = case
+    drive = drive_of(model, holds, x.shape[0])
+    assume(not relu_near_kink(model, w, state0, x, drive))
+    n = w.hidden
+    _, _, J = propagate(model, w, state0, x, drive, reach=False)
+
+    def c_T(c0):
+        s = state0.copy()
+        s[:, :n] = c0
+        return run_states(model, w, s, x, drive)[:, :n]
+
+    J_fd = numeric_jacobian(c_T, state0[:, :n])
+    np.testing.assert_allclose(J, J_fd, rtol=1e-5, atol=1e-7, err_msg=f"{model} holds={holds}")
