@@ -89,5 +89,73 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
                nl=False)
 
 
+PATHS = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+
+
+def _report_problems(problems: list[str]) -> None:
+    for line in problems:
+        click.echo(line, err=True)
+
+
+@main.command()
+@PATHS
+@_errors
+def validate(paths):
+    """Schema-check question files (or folders of *.yaml files; - reads stdin).
+
+    Prints every problem as FILE:LINE: PATH: MESSAGE and exits 1 if there is any.
+    """
+    from .question import load_bank
+    bank = load_bank(paths)
+    _report_problems(bank.problems)
+    n = len(bank.questions)
+    click.echo(f"{n} question{'s' if n != 1 else ''} valid, {len(bank.invalid)} invalid "
+               f"file{'s' if len(bank.invalid) != 1 else ''}")
+    sys.exit(1 if bank.problems else 0)
+
+
+@main.command()
+@PATHS
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead.")
+@_errors
+def verify(paths, as_json):
+    """Simulate every option, compute the key and compare it with the author's.
+
+    Exits 0 when every key agrees, 1 on any key mismatch, ambiguous question (select: one with
+    zero or several true options) or invalid file.
+    """
+    from . import render
+    from .commands import run_verify
+    verdicts, bank = run_verify(paths)
+    _report_problems(bank.problems)
+    if as_json:
+        click.echo(render.verify_json(verdicts, bank.invalid), nl=False)
+    else:
+        click.echo("\n".join(render.verify_text(v) for v in verdicts), nl=False)
+        bad = sum(v.status != "ok" for v in verdicts)
+        click.echo(f"\n{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} "
+                   f"with findings, {len(bank.invalid)} invalid file(s)")
+    sys.exit(1 if bank.problems or any(v.status != "ok" for v in verdicts) else 0)
+
+
+@main.command()
+@click.argument("path", metavar="PATH")
+@click.option("--option", "option_id", default=None, help="Only this option (e.g. C).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
+              default="text", show_default=True)
+@_errors
+def explain(path, option_id, fmt):
+    """Why each option of one question is right or wrong, with the simulated numbers."""
+    from .commands import run_explain
+    click.echo(run_explain(path, option_id, fmt), nl=False)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of the question format, for editors (YAML language server)."""
+    from .commands import json_schema
+    click.echo(json_schema(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -46,3 +46,41 @@ def run_simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], step
     title = f"{cell.upper()} " + (", ".join(parts) if parts else "(all gates free)") \
         + f": {source}"
     return result, title
+
+
+def run_verify(paths: tuple[str, ...]):
+    """Load the bank and verify every valid question (one shared simulation cache)."""
+    from .question import load_bank
+    from .scenarios import Simulator
+    from .verify import verify_question
+    bank = load_bank(paths)
+    sim = Simulator()
+    return [verify_question(q, path, sim) for path, q in bank.questions], bank
+
+
+def run_explain(path: str, option_id: str | None, fmt: str) -> str:
+    from .errors import QuizgraderError
+    from .question import load_question
+    from .render import explain_doc
+    from .verify import verify_question
+    import sys
+    q = load_question("<stdin>", sys.stdin.buffer.read()) if path == "-" else load_question(path)
+    qv = verify_question(q, path)
+    options = list(qv.options)
+    if option_id is not None:
+        v = qv.verdict(option_id)
+        if v is None:
+            raise QuizgraderError(f"{path}: no option {option_id!r} (options: "
+                                  f"{', '.join(o.id for o in q.options)})")
+        options = [v]
+    return explain_doc(qv, options, fmt)
+
+
+def json_schema() -> str:
+    import json
+    from .question.schema import Question
+    schema = Question.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": "https://quizgrader.invalid/question-v1.schema.json",
+              "title": "quizgrader question (format v1)", **schema}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

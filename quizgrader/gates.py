@@ -96,9 +96,12 @@ def check_gates(cell: str, gates: Mapping[str, object] | list[str], what: str) -
             raise ConfigError(f"{what}: the {cell} cell has no gate {gate!r} (its gates: {have})")
 
 
-def make_drive(cell: str, fixed: Mapping[str, float], holds: tuple[Hold, ...],
+def make_drive(cell: str, fixed: Mapping[str, float] | tuple, holds: tuple[Hold, ...],
                steps: int, epsilon: float) -> Drive:
-    """Build the Drive of ``cell`` for ``steps`` steps from fixed gates and holds."""
+    """Build the Drive of ``cell`` for ``steps`` steps from fixed gates and holds.
+
+    ``fixed`` is a mapping gate -> constant, or the equivalent (gate, constant) pairs."""
+    fixed = dict(fixed)
     check_gates(cell, fixed, "fixed")
     check_gates(cell, [h.gate for h in holds], "hold")
     if not 0.0 < epsilon < 0.5:

@@ -21,7 +21,9 @@ def fmt(v: float) -> str:
         return "inf" if v != v or v > 0 else "-inf"
     if v == 0:
         return "0"
-    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:#.3g}".rstrip(".")       # keeps trailing zeros: 1.00, 0.660
+    return f"{v:.2e}"
 
 
 def text(title: str, c: Curves) -> str:

@@ -10,9 +10,9 @@ size leaves [2^-256, 2^256], so long horizons neither underflow into denormals n
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Literal, Mapping
+from typing import Callable, Literal
 
 import numpy as np
 
@@ -27,16 +27,21 @@ _BIG = 2.0 ** 256
 
 @dataclass(frozen=True)
 class Model:
-    """One cell configuration: kind, fixed gates, options and initial scales."""
+    """One cell configuration: kind, fixed gates, options and initial scales.
+
+    ``fixed`` may be given as a mapping gate -> constant; it is stored as sorted pairs so that
+    a Model is hashable (it keys the simulation cache).
+    """
 
     cell: str
-    fixed: Mapping[str, float] = field(default_factory=dict)
+    fixed: tuple[tuple[str, float], ...] = ()
     activation: str = "tanh"
     reset: str = "before"
     scale: float = 1.0
     input_scale: float = 1.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", tuple(sorted(dict(self.fixed).items())))
         if self.cell not in BLOCKS:
             raise ConfigError(f"unknown cell {self.cell!r} (choose from rnn, gru, lstm)")
         if self.activation not in ("tanh", "relu", "linear"):
@@ -153,13 +158,15 @@ def _norm(J: np.ndarray, rows: slice, cols: slice, exps: np.ndarray) -> np.ndarr
 
 
 def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
-              reach: bool = True, every_step: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              reach: bool = True, every_step: bool = True
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run S cells for T steps and carry the exact Jacobians.
 
     w : Weights of S cells; state0 : (S, d) (d = n, or 2n for the LSTM [c | a]);
     x : (T, S, m); drive : the gate modes over T steps.
-    Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; only the last row
-    is filled unless ``every_step``), and the last Jacobian ∂c<T>/∂c<0> of shape (S, n, n).
+    Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; unless ``every_step``
+    only the rows of t = 1 and t = T are filled, the others are NaN), and the last Jacobian
+    ∂c<T>/∂c<0> of shape (S, n, n). A blown-up (non-finite) Jacobian has norm inf.
     """
     step, jacobians, _ = model.stepper()
     S, d = state0.shape
@@ -183,7 +190,7 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
                 _rescale(J, c_cols, c_exp)
                 if reach:
                     _rescale(J, x_cols, x_exp)
-            if every_step or t == T - 1:
+            if every_step or t == 0 or t == T - 1:
                 gain[t] = _norm(J, c_rows, c_cols, c_exp)
                 if reach:
                     rch[t] = _norm(J, c_rows, x_cols, x_exp)
@@ -191,8 +198,8 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
 
 
 def median(per_seed: np.ndarray) -> np.ndarray:
-    """Median over seeds (last axis); NaN counts as +inf (a blown-up cell)."""
-    return np.median(np.where(np.isnan(per_seed), np.inf, per_seed), axis=-1)
+    """Median over seeds (last axis); rows that were not computed (NaN) stay NaN."""
+    return np.median(per_seed, axis=-1)
 
 
 def initial_state(rng: np.random.Generator, cell: str, seeds: int, hidden: int) -> np.ndarray:
@@ -217,10 +224,11 @@ def random_setup(model: Model, settings: Settings, steps: int
 
 
 def curves(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, holds: tuple[Hold, ...],
-           settings: Settings) -> Curves:
-    """gain(t), reach(t) and behaviour of given cells under the holds."""
+           settings: Settings, every_step: bool = True) -> Curves:
+    """gain(t), reach(t) and behaviour of given cells under the holds (only at t = 1 and
+    t = T unless ``every_step``: the other entries are then NaN)."""
     drive = make_drive(model.cell, model.fixed, holds, x.shape[0], settings.epsilon)
-    g, r, _ = propagate(model, w, state0, x, drive)
+    g, r, _ = propagate(model, w, state0, x, drive, every_step=every_step)
     gain, reach = median(g), median(r)
     return Curves(gain, reach, classify(float(gain[-1]), settings))
 

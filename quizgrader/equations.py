@@ -1,0 +1,61 @@
+"""The equations a model reduces to once its fixed gates are substituted (for explanations).
+
+Purely descriptive text: verdicts never read it.
+"""
+from __future__ import annotations
+
+from .question.schema import ModelSpec
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
+
+
+def _times(coef: str | None, term: str) -> str | None:
+    """coef*term with 1·x = x and 0·x dropped (coef None means the gate symbol is kept)."""
+    if coef == "0":
+        return None
+    return term if coef == "1" else f"{coef}*{term}"
+
+
+def _sum(*terms: str | None) -> str:
+    kept = [t for t in terms if t is not None]
+    return " + ".join(kept) if kept else "0"
+
+
+def reduced(spec: ModelSpec) -> list[str]:
+    """The model's update equations with its fixed gates put in, e.g. Alice's GRU with Γu = 1:
+    ['c<t> = c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)']."""
+    f = spec.fixed
+    sym = lambda gate, name: _num(f[gate]) if gate in f else name  # noqa: E731
+    if spec.cell == "rnn":
+        act = spec.activation or "tanh"
+        inner = "Wc[c<t−1>, x<t>] + bc"
+        return [f"c<t> = {inner}" if act == "linear" else f"c<t> = {act}({inner})"]
+    if spec.cell == "gru":
+        gr, gu = sym("reset", "Γr"), sym("update", "Γu")
+        if (spec.reset or "before") == "before":
+            rc = _times(gr, "c<t−1>") or "0"
+            cand = f"tanh(Wc[{rc}, x<t>] + bc)"
+        else:
+            rc = _times(gr, "(Uc c<t−1> + b')")
+            cand = f"tanh({_sum('Wc x<t> + bc', rc)})"
+        keep = "1" if gu == "0" else "0" if gu == "1" else \
+            (_num(1 - f["update"]) if "update" in f else "(1 − Γu)")
+        c = _sum(_times(gu, "c̃<t>"), _times(keep, "c<t−1>"))
+        if c == "c̃<t>":
+            return [f"c<t> = c̃<t> = {cand}"]
+        if c == "c<t−1>":
+            return ["c<t> = c<t−1> (the memory never changes; c̃<t> is never used)"]
+        return [f"c̃<t> = {cand}", f"c<t> = {c}"]
+    gu, gf, go = sym("update", "Γu"), sym("forget", "Γf"), sym("output", "Γo")
+    return ["c̃<t> = tanh(Wc[a<t−1>, x<t>] + bc)",
+            f"c<t> = {_sum(_times(gu, 'c̃<t>'), _times(gf, 'c<t−1>'))}",
+            f"a<t> = {_times(go, 'tanh(c<t>)') or '0'}"]
+
+
+def fixed_phrase(spec: ModelSpec) -> str:
+    """'fixes Γu = 1' / 'fixes Γr = 1 and Γu = 0' / '' (names in the course's symbols)."""
+    from .gates import SYMBOL
+    parts = [f"{SYMBOL[g]} = {_num(v)}" for g, v in spec.fixed.items()]
+    return ("fixes " + " and ".join(parts)) if parts else ""

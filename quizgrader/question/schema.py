@@ -1,0 +1,106 @@
+"""The question format v1 as pydantic models (``extra="forbid"``, strict types).
+
+Field-level rules live here; rules that relate fields (option ids unique, the key names real
+options, gates exist for the model's cell, ...) are in :mod:`quizgrader.question.semantics`.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..simulate import Model, Settings
+
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                                            max_length=20)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Gradient = Literal["preserved", "vanishes", "explodes"]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Simulation(Strict):
+    """How options are simulated (defaults of verification.md)."""
+
+    hidden: Annotated[int, Field(ge=1, le=256)] = 16
+    inputs: Annotated[int, Field(ge=1, le=256)] = 8
+    seeds: Annotated[int, Field(ge=1, le=1024)] = 32
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
+    epsilon: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.001
+    vanish_below: Annotated[float, Field(gt=0.0)] = 0.01
+    explode_above: Annotated[float, Field(gt=0.0)] = 100.0
+
+    def settings(self) -> Settings:
+        return Settings(**self.model_dump())
+
+
+class Init(Strict):
+    scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    input_scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+
+
+class ModelSpec(Strict):
+    """A model the options talk about: a cell with some gates removed (fixed)."""
+
+    cell: Literal["rnn", "gru", "lstm"]
+    fixed: dict[str, Unit] = Field(default_factory=dict)
+    label: Text | None = None
+    init: Init = Init()
+    activation: Literal["tanh", "relu", "linear"] | None = None
+    reset: Literal["before", "after"] | None = None
+
+    def model(self) -> Model:
+        return Model(self.cell, self.fixed, self.activation or "tanh", self.reset or "before",
+                     self.init.scale, self.init.input_scale)
+
+
+class Claim(Strict):
+    """"*model* works that way over long sequences, because when *when*, the gradient *gradient*"."""
+
+    model: str
+    gradient: Gradient
+    when: dict[str, Literal[0, 1]] = Field(default_factory=dict)
+
+
+class Option(Strict):
+    id: OptionId
+    text: Text
+    claim: Claim | None = None
+    correct: bool | None = None
+    feedback: Text | None = None
+
+
+class Question(Strict):
+    id: QuestionId
+    title: Text
+    stem: Text
+    source: Text | None = None
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = \
+        Field(default_factory=list)
+    select: Literal["one", "many"] = "one"
+    scoring: Literal["all-or-nothing", "net-correct", "each-answer"] | None = None
+    horizon: Annotated[int, Field(ge=1, le=100_000)] = 100
+    simulation: Simulation = Simulation()
+    models: dict[str, ModelSpec] = Field(default_factory=dict)
+    options: Annotated[list[Option], Field(min_length=2, max_length=26)]
+    key: list[str] | None = None
+
+    @property
+    def scheme(self) -> str:
+        """The scoring scheme in force: ``scoring``, or net-correct for ``many``."""
+        if self.select == "one":
+            return "all-or-nothing"
+        return self.scoring or "net-correct"
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, matched case-insensitively."""
+        want = option_id.strip().upper()
+        return next((o for o in self.options if o.id.upper() == want), None)
+
+    def label(self, model_name: str) -> str:
+        spec = self.models[model_name]
+        return spec.label or model_name

@@ -1,0 +1,67 @@
+"""Rules that relate fields of a question; each problem is (path, message)."""
+from __future__ import annotations
+
+from ..gates import GATES
+from .schema import Question
+
+Problem = tuple[tuple, str]
+
+
+def _gates(cell: str) -> str:
+    return ", ".join(GATES[cell]) or "none"
+
+
+def check(q: Question) -> list[Problem]:
+    """Every semantic problem of ``q``, in file order."""
+    out: list[Problem] = []
+    sim = q.simulation
+    if sim.vanish_below >= sim.explode_above:
+        out.append((("simulation", "vanish_below"), "must be below explode_above"))
+    if q.select == "one" and q.scoring is not None:
+        out.append((("scoring",), "scoring applies to select: many only"))
+    for name, spec in q.models.items():
+        for gate in spec.fixed:
+            if gate not in GATES[spec.cell]:
+                out.append((("models", name, "fixed", gate),
+                            f"the {spec.cell} cell has no gate {gate!r} (its gates: "
+                            f"{_gates(spec.cell)})"))
+        if spec.activation is not None and spec.cell != "rnn":
+            out.append((("models", name, "activation"), "activation applies to rnn cells only"))
+        if spec.reset is not None and spec.cell != "gru":
+            out.append((("models", name, "reset"), "reset applies to gru cells only"))
+    seen: dict[str, int] = {}
+    for i, opt in enumerate(q.options):
+        where = ("options", i)
+        if opt.id.upper() in seen:
+            out.append(((*where, "id"), f"duplicate option id {opt.id!r} (also options."
+                                        f"{seen[opt.id.upper()]})"))
+        seen.setdefault(opt.id.upper(), i)
+        if (opt.claim is None) == (opt.correct is None):
+            out.append((where, "an option needs exactly one of claim (checked by simulation) "
+                               "or correct (decided by the author)"))
+        if opt.correct is not None and opt.feedback is None:
+            out.append((where, "a static option (correct:) needs feedback: say why"))
+        if opt.claim is not None:
+            spec = q.models.get(opt.claim.model)
+            if spec is None:
+                have = ", ".join(q.models) or "none defined"
+                out.append(((*where, "claim", "model"),
+                            f"unknown model {opt.claim.model!r} (models: {have})"))
+                continue
+            for gate in opt.claim.when:
+                if gate not in GATES[spec.cell]:
+                    out.append(((*where, "claim", "when", gate),
+                                f"the {spec.cell} cell has no gate {gate!r} (its gates: "
+                                f"{_gates(spec.cell)})"))
+    if q.key is not None:
+        ids = ", ".join(o.id for o in q.options)
+        chosen: set[str] = set()
+        for i, k in enumerate(q.key):
+            if q.option(k) is None:
+                out.append((("key", i), f"unknown option {k!r} (options: {ids})"))
+            elif k.upper() in chosen:
+                out.append((("key", i), f"option {k!r} is listed twice"))
+            chosen.add(k.upper())
+        if q.select == "one" and len(q.key) != 1:
+            out.append((("key",), f"select: one takes exactly one key option, got {len(q.key)}"))
+    return out
