@@ -54,10 +54,11 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
             out.append((loc, f"unknown key {loc[-1]!r}{hint}"))
         else:
-            got = repr(e.get("input"))
-            got = got if len(got) <= 60 else got[:57] + "..."
+            value = e.get("input")
+            got = repr(value) if not isinstance(value, (dict, list)) else None
+            got = got if got is None or len(got) <= 60 else got[:57] + "..."
             msg = e["msg"][0].lower() + e["msg"][1:]
-            out.append((loc, f"{msg}, got {got}" if "input" in e else msg))
+            out.append((loc, f"{msg}, got {got}" if got is not None else msg))
     return out
 
 

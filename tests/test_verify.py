@@ -1,0 +1,177 @@
+"""The verifier: every bank file verifies, verdicts follow the equations, findings, determinism."""
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from quizgrader import cells
+from quizgrader.cells import gru, lstm
+from quizgrader.cells.weights import Weights
+from quizgrader.cli import main
+from quizgrader.question import load_question
+from quizgrader.verify import verify_question
+
+ROOT = Path(__file__).parent.parent
+BANK = sorted((ROOT / "questions").glob("*.yaml"))
+GRU_Q = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
+
+
+@pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
+def test_every_bank_question_verifies_and_its_key_agrees(path):
+    qv = verify_question(load_question(path), str(path))
+    assert qv.status == "ok", [(v.option.id, v.decided_by) for v in qv.options]
+    assert qv.author_key == qv.computed_key
+
+
+def test_gru_wordings_all_have_key_c():
+    for name in ("c5w1-gru-alice-betty", "c5w1-gru-alice-betty-update0", "c5w1-gru-sarah-ashely"):
+        qv = verify_question(load_question(ROOT / "questions" / f"{name}.yaml"))
+        assert qv.computed_key == ["C"]
+
+
+def _mutated(module, negate_block: int, gate_index: int):
+    """The cell with gate ``gate_index`` replaced by 1 − gate: σ(−pre), weights negated."""
+    def flip(w: Weights) -> Weights:
+        n = w.hidden
+        rows = slice(negate_block * n, (negate_block + 1) * n)
+        Wh, Wx, b = w.Wh.copy(), w.Wx.copy(), w.b.copy()
+        Wh[:, rows] *= -1
+        Wx[:, rows] *= -1
+        b[:, rows] *= -1
+        return Weights(Wh, Wx, b, w.bh)
+
+    def args(fixed, shift):
+        fixed = tuple(1 - f if (i == gate_index and f is not None) else f
+                      for i, f in enumerate(fixed))
+        shift = np.array(shift, dtype=float)
+        shift[gate_index] *= -1
+        return fixed, shift
+
+    def step(w, s, x, fixed, shift, **kw):
+        return module.step(flip(w), s, x, *args(fixed, shift), **kw)
+
+    def jacobians(w, cache, fixed, inputs):
+        return module.jacobians(flip(w), cache, args(fixed, (0,) * len(fixed))[0], inputs)
+
+    return types.SimpleNamespace(step=step, jacobians=jacobians, output=module.output)
+
+
+def test_mutating_the_gru_equation_changes_the_key(monkeypatch):
+    """If Γu = 0 overwrote the memory instead of keeping it, D would be the right answer."""
+    before = verify_question(load_question(GRU_Q)).computed_key
+    monkeypatch.setitem(cells._MODULES, "gru", _mutated(gru, 0, 0))
+    after = verify_question(load_question(GRU_Q))
+    assert before == ["C"] and after.computed_key == ["D"] and after.status == "key-mismatch"
+
+
+def test_mutating_the_lstm_forget_gate_changes_the_key(monkeypatch):
+    path = ROOT / "questions" / "lstm-long-memory.yaml"
+    monkeypatch.setitem(cells._MODULES, "lstm", _mutated(lstm, 1, 1))
+    qv = verify_question(load_question(path))
+    assert "A" not in qv.computed_key and qv.status == "key-mismatch"
+
+
+def test_alice_update_zero_fails_for_the_right_reasons():
+    qv = verify_question(load_question(ROOT / "questions" / "c5w1-gru-alice-betty-update0.yaml"))
+    from quizgrader.explain import explanation
+    for oid in ("A", "B"):
+        v = qv.verdict(oid)
+        assert not v.correct and v.decided_by == "reason-matters"
+        assert v.checks["as-claimed"] and not v.checks["model-delivers"]
+        assert v.gain == 1.0 and v.delivery.reads_inputs is False
+        text = explanation(qv, v)
+        assert "c<t> = c<t−1> (the memory never changes" in text
+        assert "the cited gate is not the reason: Γr explains nothing here" in text
+        assert "the first input never gets into the memory (‖∂c<100>/∂x<1>‖ = 0" in text
+        assert "A memory that is never written ignores every input." in text
+
+
+def test_correct_option_explanation_has_numbers_and_notation_note():
+    qv = verify_question(load_question(GRU_Q))
+    from quizgrader.explain import explanation
+    text = explanation(qv, qv.verdict("C"))
+    assert text.startswith("C is correct.")
+    assert "With Γu ≈ 0, over 100 steps ‖∂c<100>/∂c<0>‖ = 1.00 (1.00 per step)" in text
+    assert "With Γu ≈ 1 instead, ‖∂c<100>/∂c<0>‖ = " in text and "it vanishes" in text
+    assert "z = 1 − Γu" in text
+    alice = explanation(qv, qv.verdict("A"))
+    assert "c<t> = c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)" in alice
+
+
+def _variant(tmp_path, old, new, name="q.yaml"):
+    text = GRU_Q.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return str(path)
+
+
+def test_wrong_key_exits_1_and_names_both_sides(tmp_path):
+    path = _variant(tmp_path, "key: [C]", "key: [D]")
+    r = CliRunner().invoke(main, ["verify", path])
+    assert r.exit_code == 1
+    assert ("key mismatch: the author's key is D, the simulation's is C (only in the author's "
+            "key: D; only in the simulation's: C)") in r.stdout
+
+
+def test_two_true_options_for_select_one_is_ambiguous(tmp_path):
+    path = _variant(tmp_path, "claim: {model: alice, when: {reset: 1}, gradient: preserved}",
+                    "claim: {model: betty, when: {update: 0}, gradient: preserved}")
+    r = CliRunner().invoke(main, ["verify", path, "--json"])
+    assert r.exit_code == 1
+    q = json.loads(r.stdout)["questions"][0]
+    assert q["status"] == "ambiguous" and q["computed_key"] == ["B", "C"]
+    assert q["finding"] == "ambiguous: select: one, but 2 options pass (B, C)"
+
+
+def test_verify_json_contract_and_exit_0():
+    r = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert len(data["questions"]) == len(BANK)
+    for q in data["questions"]:
+        assert {"id", "path", "computed_key", "author_key", "status", "options"} <= set(q)
+        for o in q["options"]:
+            assert {"id", "correct", "decided_by", "gain", "explanation"} <= set(o)
+            assert o["decided_by"] in ("reachable", "as-claimed", "reason-matters",
+                                       "model-delivers", "static", "all-pass")
+
+
+def test_invalid_file_in_verify_is_status_invalid_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["verify", str(bad), str(GRU_Q), "--json"])
+    assert r.exit_code == 1
+    statuses = [q["status"] for q in json.loads(r.stdout)["questions"]]
+    assert statuses == ["ok", "invalid"]
+
+
+def test_unreachable_reason(tmp_path):
+    path = _variant(tmp_path, "claim: {model: alice, when: {reset: 0}, gradient: preserved}",
+                    "claim: {model: alice, when: {update: 0}, gradient: preserved}")
+    qv = verify_question(load_question(path))
+    v = qv.verdict("A")
+    assert v.decided_by == "reachable" and v.unreachable == (("update", 1.0),)
+
+
+def test_output_is_byte_identical_across_runs():
+    r1 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    r2 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    assert r1.stdout == r2.stdout
+    for fmt in ("text", "markdown", "json", "html"):
+        a = CliRunner().invoke(main, ["explain", str(GRU_Q), "--format", fmt])
+        b = CliRunner().invoke(main, ["explain", str(GRU_Q), "--format", fmt])
+        assert a.exit_code == 0 and a.stdout == b.stdout
+
+
+def test_explain_one_option_and_unknown_option():
+    r = CliRunner().invoke(main, ["explain", str(GRU_Q), "--option", "c"])
+    assert r.exit_code == 0 and "C is correct." in r.stdout and "A is wrong" not in r.stdout
+    r = CliRunner().invoke(main, ["explain", str(GRU_Q), "--option", "Z"])
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {GRU_Q}: no option 'Z' (options: A, B, C, D)\n"
