@@ -148,7 +148,7 @@ def _rescale(J: np.ndarray, cols: slice, exps: np.ndarray) -> None:
     need = np.isfinite(top) & (top > 0) & ((top > _BIG) | (top < 1.0 / _BIG))
     if need.any():
         e = np.where(need, np.frexp(np.where(need, top, 1.0))[1], 0)
-        J[:, :, cols] *= np.ldexp(1.0, -e)[:, None, None]
+        J[:, :, cols] = np.ldexp(J[:, :, cols], -e[:, None, None])  # exact, even from denormals
         exps += e
 
 

@@ -52,3 +52,11 @@ def run_states(model, w, state0, x, drive):
     for t in range(x.shape[0]):
         s, _ = step(w, s, x[t], drive.fixed, drive.shift[t])
     return s
+
+
+def denormal_forget_case():
+    """Regression: an LSTM with Γf fixed at a denormal number once overflowed the rescaling."""
+    model = Model("lstm", {"forget": 2.2250738585e-313})
+    rng = np.random.default_rng(0)
+    w = random_weights(rng, "lstm", 1, 1, 1, 1.0)
+    return model, (), w, initial_state(rng, "lstm", 1, 1), rng.standard_normal((3, 1, 1))

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 
-from cellcases import configs, drive_of, run_states
+from cellcases import configs, denormal_forget_case, drive_of, run_states
 from quizgrader.simulate import propagate
 
 H = 1e-6
@@ -50,6 +50,7 @@ def test_one_step_jacobians_match_centred_differences(case):
 
 
 @given(configs())
+@example(case=denormal_forget_case())
 def test_scheduled_multi_step_jacobian_matches_centred_differences(case):
     """∂c<T>/∂c<0> from propagate (scheduled holds over T steps) against differences."""
     model, holds, w, state0, x = case
