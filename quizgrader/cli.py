@@ -151,6 +151,54 @@ def explain(path, option_id, fmt):
 
 
 @main.command()
+@PATHS
+@click.option("--answer", default=None, metavar="IDS",
+              help="Grade one answer to the question in PATH: C, or A;C for select: many.")
+@click.option("--responses", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="A class's answers: CSV with header learner,question,answer (- for stdin).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the grades CSV (written atomically).")
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
+              help="Also write one Markdown feedback file per learner here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="Output of a single --answer.")
+@click.option("--trust-key", is_flag=True,
+              help="Grade questions whose author key disagrees with the simulation against "
+                   "the author's key (otherwise their rows are errors).")
+@_errors
+def grade(paths, answer, responses, out, feedback_dir, fmt, trust_key):
+    """Grade one answer, or a whole class from a CSV, with feedback.
+
+    \b
+    One answer:  quizgrader grade questions/c5w1-gru-alice-betty.yaml --answer C
+    A class:     quizgrader grade questions/ --responses class.csv --out grades.csv
+    The grades CSV has one row per input row, in order: learner,question,answer,score,
+    max_score,status,feedback. Exit 1 if any row is an error (it is still in the output).
+    """
+    from .commands import run_grade_class, run_grade_one
+    if (answer is None) == (responses is None):
+        raise click.UsageError("give either --answer IDS or --responses FILE.csv")
+    if answer is not None:
+        if len(paths) != 1:
+            raise click.UsageError("--answer grades one question: give one PATH")
+        text, ok = run_grade_one(paths[0], answer, fmt, trust_key)
+        click.echo(text, nl=False)
+        sys.exit(0 if ok else 1)
+    if out is None:
+        raise click.UsageError("--responses needs --out FILE.csv")
+    progress = None
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=None, label="grading", file=sys.stderr)
+        progress = bar.update
+    summary, problems = run_grade_class(paths, responses, out, feedback_dir, trust_key, progress)
+    if bar is not None:
+        bar.render_finish()
+    _report_problems(problems + summary.lines())
+    sys.exit(1 if summary.errors else 0)
+
+
+@main.command()
 def schema():
     """Print the JSON Schema of the question format, for editors (YAML language server)."""
     from .commands import json_schema

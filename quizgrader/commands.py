@@ -84,3 +84,36 @@ def json_schema() -> str:
               "$id": "https://quizgrader.invalid/question-v1.schema.json",
               "title": "quizgrader question (format v1)", **schema}
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool) -> tuple[str, bool]:
+    """Grade one answer to the question in ``path``; (report, graded?)."""
+    import json
+    from .grade import Gradebook
+    from .question import load_question
+    from .verify import verify_question
+    q = load_question(path)
+    g = Gradebook([verify_question(q, path)], trust_key).grade(q.id, answer)
+    if fmt == "json":
+        return json.dumps({"question": q.id, "answer": list(g.chosen), "score": g.score,
+                           "max_score": g.max_score, "status": g.status,
+                           "feedback": g.feedback}, indent=2, ensure_ascii=False) + "\n", \
+            g.score is not None
+    if g.score is None:
+        return f"{q.id}: {g.status}\n", False
+    verdict = "correct" if g.score == g.max_score else "partly correct" if g.score > 0 \
+        else "wrong"
+    head = f"{q.id}: answer {';'.join(g.chosen)}: score {g.score:.4g} / {g.max_score:g} ({verdict})"
+    if fmt == "markdown":
+        return f"# {q.title}\n\n**{head}**\n\n{g.feedback}\n", True
+    return f"{head}\n\n{g.feedback}\n", True
+
+
+def run_grade_class(paths, responses: str, out: str, feedback_dir: str | None,
+                    trust_key: bool, progress=None):
+    """Verify the bank once, then stream the responses through the gradebook."""
+    from .grade import Gradebook
+    from .gradecsv import grade_csv
+    verdicts, bank = run_verify(paths)
+    summary = grade_csv(Gradebook(verdicts, trust_key), responses, out, feedback_dir, progress)
+    return summary, bank.problems

@@ -1,0 +1,35 @@
+"""One Markdown feedback file per learner (``grade --feedback-dir``)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .gradecsv import atomic_writer, fmt_score
+
+
+def filename(learner: str) -> str:
+    """A safe, stable file name for a learner id."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", learner).strip("._") or "learner"
+    return stem[:100] + ".md"
+
+
+def write_learner_files(folder: str, learners: dict) -> None:
+    """learners: learner -> {question -> (answer, Graded)} (the last submission of each)."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    used: dict[str, str] = {}
+    for learner in sorted(learners):
+        name = filename(learner)
+        if name in used and used[name] != learner:
+            name = name[:-3] + f"-{len(used)}.md"
+        used[name] = learner
+        answers = learners[learner]
+        total = sum(g.score for _, g in answers.values())
+        lines = [f"# Feedback for {learner}", "",
+                 f"Total: {fmt_score(total)} / {fmt_score(float(len(answers)))}", ""]
+        for qid in sorted(answers):
+            answer, g = answers[qid]
+            lines += [f"## {qid}", "", f"Your answer: {answer} (score {fmt_score(g.score)} / "
+                      f"{fmt_score(g.max_score)})", "", g.feedback, ""]
+        with atomic_writer(out / name) as f:
+            f.write("\n".join(lines))

@@ -1,0 +1,186 @@
+"""Grading: scoring schemes, one answer, a class CSV with every kind of bad row."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, strategies as st
+
+from quizgrader.cli import main
+from quizgrader.commands import run_verify
+from quizgrader.grade import Gradebook, score
+from quizgrader.gradecsv import Summary, grade_rows
+
+ROOT = Path(__file__).parent.parent
+QS = str(ROOT / "questions")
+GRU = str(ROOT / "questions" / "c5w1-gru-alice-betty.yaml")
+
+
+@pytest.fixture(scope="module")
+def book():
+    verdicts, bank = run_verify([QS])
+    assert not bank.problems
+    return Gradebook(verdicts)
+
+
+IDS = ["A", "B", "C", "D", "E"]
+
+
+@given(st.sets(st.sampled_from(IDS)), st.sets(st.sampled_from(IDS), min_size=1))
+def test_scores_are_in_range_ordered_and_the_key_scores_full(chosen, key):
+    s = {m: score(chosen, key, IDS, m) for m in ("all-or-nothing", "net-correct", "each-answer")}
+    assert all(0.0 <= v <= 1.0 for v in s.values())
+    assert s["all-or-nothing"] <= s["net-correct"] <= 1.0
+    assert s["all-or-nothing"] <= s["each-answer"]
+    assert all(score(key, key, IDS, m) == 1.0 for m in s)
+    if chosen <= key:
+        assert s["net-correct"] <= s["each-answer"] or len(key) == len(IDS)
+
+
+def test_schemes_by_hand():
+    key = {"A", "B"}
+    assert score({"A"}, key, IDS, "net-correct") == 0.5
+    assert score({"A", "C"}, key, IDS, "net-correct") == 0.0
+    assert score({"A", "C"}, key, IDS, "each-answer") == 0.6
+    assert score({"A"}, key, IDS, "all-or-nothing") == 0.0
+
+
+def test_one_answer_right_and_wrong():
+    r = CliRunner().invoke(main, ["grade", GRU, "--answer", " c "])
+    assert r.exit_code == 0
+    assert r.stdout.startswith("c5w1-gru-alice-betty: answer C: score 1 / 1 (correct)\n\nC is correct.")
+    r = CliRunner().invoke(main, ["grade", GRU, "--answer", "A"])
+    assert r.exit_code == 0 and "score 0 / 1 (wrong)" in r.stdout
+    assert "The right answer includes C:" in r.stdout and "A is wrong." in r.stdout
+
+
+def test_partial_credit_for_many():
+    path = str(ROOT / "questions" / "lstm-long-memory.yaml")
+    r = CliRunner().invoke(main, ["grade", path, "--answer", "a", "--format", "json"])
+    import json
+    data = json.loads(r.stdout)
+    assert data["score"] == 0.5 and data["status"] == "graded" and data["answer"] == ["A"]
+
+
+@pytest.mark.parametrize("answer,status", [
+    ("", "error: empty answer"),
+    ("E", "error: unknown option 'E' (options: A, B, C, D)"),
+    ("A;C", "error: question c5w1-gru-alice-betty takes one option, got 2"),
+    ("C;c", "error: option C given twice"),
+])
+def test_bad_single_answers(answer, status):
+    r = CliRunner().invoke(main, ["grade", GRU, "--answer", answer])
+    assert r.exit_code == 1 and r.stdout == f"c5w1-gru-alice-betty: {status}\n"
+
+
+def grade_text(book, text: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return list(grade_rows(book, reader, Summary()))
+
+
+CASES = [
+    ("ok", "ann,c5w1-gru-alice-betty,C", "1", "graded"),
+    ("unknown question", "ann,nope,C", "", "error: unknown question 'nope'"),
+    ("unknown option", "ann,c5w1-gru-alice-betty,Z",
+     "", "error: unknown option 'Z' (options: A, B, C, D)"),
+    ("empty answer", "ann,c5w1-gru-alice-betty,", "", "error: empty answer"),
+    ("two for one", "ann,c5w1-gru-alice-betty,A;C", "",
+     "error: question c5w1-gru-alice-betty takes one option, got 2"),
+    ("duplicate ids", "ann,lstm-long-memory,A;a", "", "error: option A given twice"),
+    ("missing column", "ann,c5w1-gru-alice-betty", "", "error: row has 2 fields, expected 3"),
+    ("extra column", "ann,c5w1-gru-alice-betty,C,x", "", "error: row has 4 fields, expected 3"),
+    ("blank line", "", "", "error: blank line"),
+    ("quoted", '"ann, the first","c5w1-gru-alice-betty","C"', "1", "graded"),
+    ("quoted newline", '"ann\nline2",c5w1-gru-alice-betty,c', "1", "graded"),
+]
+
+
+@pytest.mark.parametrize("name,row,score_text,status", CASES, ids=[c[0] for c in CASES])
+def test_each_bad_row_gets_its_status(book, name, row, score_text, status):
+    rows = grade_text(book, f"learner,question,answer\n{row}\n")
+    assert len(rows) == 2
+    assert rows[1][3] == score_text and rows[1][5] == status
+
+
+def test_formula_injection_is_neutralised(book):
+    rows = grade_text(book, "learner,question,answer\n=HYPERLINK(\"x\"),c5w1-gru-alice-betty,"
+                            "\"=cmd|' /C calc'!A0\"\n")
+    assert rows[1][0] == "'=HYPERLINK(\"x\")" and rows[1][2].startswith("'=cmd")
+
+
+def test_missing_header_column_makes_every_row_an_error(book):
+    rows = grade_text(book, "learner,question\nann,c5w1-gru-alice-betty\n")
+    assert rows[1][5] == "error: the header has no column answer"
+
+
+def test_headerless_file_is_read_in_order(book):
+    s = Summary()
+    rows = list(grade_rows(book, csv.reader(io.StringIO("ann,c5w1-gru-alice-betty,C\n")), s))
+    assert s.headerless and rows[1][5] == "graded"
+
+
+def test_bom_crlf_and_non_utf8_through_the_cli(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_bytes(b"\xef\xbb\xbflearner,question,answer\r\nann,c5w1-gru-alice-betty,C\r\n"
+                    b"b\xe9a,c5w1-gru-alice-betty,C\r\n")
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["grade", QS, "--responses", str(src), "--out", str(out)])
+    assert r.exit_code == 1
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert [x[5] for x in rows[1:]] == ["graded", "error: not UTF-8 text"]
+    assert rows[2][0] == "b\ufffda"
+    assert "2 rows: 1 graded, 1 errors" in r.stderr
+
+
+def test_class_cli_exit_0_and_feedback_dir_counts_last_submission(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("learner,question,answer\nann,c5w1-gru-alice-betty,A\n"
+                   "ann,c5w1-gru-alice-betty,C\nann,rnn-vanish-explode,A;B\n", encoding="utf-8")
+    out, fb = tmp_path / "g.csv", tmp_path / "fb"
+    r = CliRunner().invoke(main, ["grade", QS, "--responses", str(src), "--out", str(out),
+                                  "--feedback-dir", str(fb)])
+    assert r.exit_code == 0, r.output
+    assert len(list(csv.reader(out.open(encoding="utf-8", newline="")))) == 4
+    text = (fb / "ann.md").read_text(encoding="utf-8")
+    assert "Total: 2 / 2" in text and "Your answer: C (score 1 / 1)" in text
+
+
+def test_key_mismatch_rows_are_errors_unless_trust_key(tmp_path):
+    q = tmp_path / "q.yaml"
+    q.write_text(Path(GRU).read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
+                 encoding="utf-8")
+    src = tmp_path / "r.csv"
+    src.write_text("learner,question,answer\nann,c5w1-gru-alice-betty,D\n", encoding="utf-8")
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["grade", str(q), "--responses", str(src), "--out", str(out)])
+    assert r.exit_code == 1
+    status = list(csv.reader(out.open(encoding="utf-8", newline="")))[1][5]
+    assert status.startswith("error: question c5w1-gru-alice-betty cannot be graded: key mismatch")
+    r = CliRunner().invoke(main, ["grade", str(q), "--responses", str(src), "--out", str(out),
+                                  "--trust-key"])
+    assert r.exit_code == 0
+    assert list(csv.reader(out.open(encoding="utf-8", newline="")))[1][3] == "1"
+
+
+def test_failed_run_leaves_no_partial_output(tmp_path):
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["grade", QS, "--responses", str(tmp_path / "missing.csv"),
+                                  "--out", str(out)])
+    assert r.exit_code == 1 and not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@given(st.lists(st.lists(st.text(max_size=12), max_size=5), max_size=20))
+def test_rows_in_equal_rows_out_in_order_for_garbage(book, rows):
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["learner", "question", "answer"], *rows])
+    out = grade_text(book, buf.getvalue())
+    parsed = list(csv.reader(io.StringIO(buf.getvalue(), newline="")))
+    assert len(out) == len(parsed)
+    for src, dst in zip(parsed[1:], out[1:]):
+        if len(src) == 3 and "\r" not in "".join(src):
+            assert dst[0].lstrip("'") == src[0].lstrip("'") or dst[0] == "'" + src[0]
+        if dst[3]:
+            assert 0.0 <= float(dst[3]) <= float(dst[4])
