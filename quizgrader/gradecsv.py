@@ -27,9 +27,20 @@ OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+def undecodable(text: str) -> bool:
+    """True if ``text`` holds bytes that were not UTF-8 (surrogate escapes)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def safe_cell(text: str) -> str:
     """Neutralise spreadsheet formulas and undecodable bytes in an output cell."""
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if undecodable(text):
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return "'" + text if text.startswith(FORMULA) else text
 
@@ -93,6 +104,7 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
     cols, header_problem, summary.headerless = _columns(first)
     rows = reader if not summary.headerless else _chain(first, reader)
     width = len(first)
+    tails: dict[Graded, list[str]] = {}
     for row in rows:
         summary.rows += 1
         if progress is not None and summary.rows % 4096 == 0:
@@ -108,7 +120,7 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
             elif len(row) != width:
                 g = Graded(None, 1.0, f"error: row has {len(row)} fields, expected {width}",
                            (), "")
-            elif any("\udc80" <= ch <= "\udcff" for v in vals for ch in v):
+            elif any(undecodable(v) for v in vals):
                 g = Graded(None, 1.0, "error: not UTF-8 text", (), "")
             else:
                 g = book.grade(vals[1], vals[2])
@@ -121,8 +133,13 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
             acc[1] += 1
             if learners is not None:
                 learners.setdefault(vals[0], {})[vals[1].strip()] = (vals[2], g)
-        yield [safe_cell(vals[0]), safe_cell(vals[1]), safe_cell(vals[2]), fmt_score(g.score),
-               fmt_score(g.max_score), safe_cell(g.status), safe_cell(g.feedback)]
+        tail = tails.get(g)
+        if tail is None:                   # the same few results recur: format them once
+            tail = [fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
+                    safe_cell(g.feedback)]
+            if len(tails) < 10_000:
+                tails[g] = tail
+        yield [safe_cell(vals[0]), safe_cell(vals[1]), safe_cell(vals[2]), *tail]
     if progress is not None:
         progress(summary.rows % 4096)
 
