@@ -6,7 +6,7 @@ settings) once per process; every option and question that needs it shares the r
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .gates import GATES, Hold
 from .simulate import Curves, Model, Settings, curves, random_setup
@@ -40,8 +40,7 @@ class Simulator:
 
     def _setup(self, model: Model, steps: int, settings: Settings) -> tuple:
         # the random cells depend on the cell kind and scales, not on fixed gates or holds
-        key = SetupKey(Model(model.cell, (), model.activation, model.reset, model.scale,
-                             model.input_scale), steps, settings)
+        key = SetupKey(replace(model, fixed=()), steps, settings)
         if key not in self._setups:
             self._setups[key] = random_setup(model, settings, steps)
         return self._setups[key]

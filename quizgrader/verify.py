@@ -13,7 +13,7 @@ numbers at t = 1 and t = T are computed here; plots ask the simulator for full c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .gates import Hold
@@ -101,8 +101,7 @@ def _flipped(model: Model, when: dict[str, int], gate: str) -> tuple[Model, Scen
     other = {**when, gate: 1 - when[gate]}
     if gate in fixed:
         fixed[gate] = float(other[gate])
-        model = Model(model.cell, fixed, model.activation, model.reset, model.scale,
-                      model.input_scale)
+        model = replace(model, fixed=fixed)
     return model, _holds(other, fixed)
 
 
