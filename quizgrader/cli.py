@@ -160,13 +160,18 @@ def explain(path, option_id, fmt):
               help="Where to write the grades CSV (written atomically).")
 @click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
               help="Also write one Markdown feedback file per learner here.")
+@click.option("--feedback", type=click.Choice(["short", "full"]), default="short",
+              show_default=True,
+              help="The grades CSV's feedback column: one line per chosen option (the verdict "
+                   "and the measured figure that decides it), or the whole explanations. "
+                   "--feedback-dir files always have the whole explanations.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="Output of a single --answer.")
 @click.option("--trust-key", is_flag=True,
               help="Grade questions whose author key disagrees with the simulation against "
                    "the author's key (otherwise their rows are errors).")
 @_errors
-def grade(paths, answer, responses, out, feedback_dir, fmt, trust_key):
+def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key):
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
@@ -191,7 +196,8 @@ def grade(paths, answer, responses, out, feedback_dir, fmt, trust_key):
     if sys.stderr.isatty():
         bar = click.progressbar(length=None, label="grading", file=sys.stderr)
         progress = bar.update
-    summary, problems = run_grade_class(paths, responses, out, feedback_dir, trust_key, progress)
+    summary, problems = run_grade_class(paths, responses, out, feedback_dir, trust_key, progress,
+                                        feedback)
     if bar is not None:
         bar.render_finish()
     _report_problems(problems + summary.lines())

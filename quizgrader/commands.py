@@ -110,10 +110,13 @@ def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool) -> tuple[st
 
 
 def run_grade_class(paths, responses: str, out: str, feedback_dir: str | None,
-                    trust_key: bool, progress=None):
-    """Verify the bank once, then stream the responses through the gradebook."""
+                    trust_key: bool, progress=None, feedback: str = "short"):
+    """Verify the bank once, then stream the responses through the gradebook (``feedback``
+    short or full in the CSV; the per-learner files always have the full explanations)."""
     from .grade import Gradebook
     from .gradecsv import grade_csv
     verdicts, bank = run_verify(paths)
-    summary = grade_csv(Gradebook(verdicts, trust_key), responses, out, feedback_dir, progress)
+    book = Gradebook(verdicts, trust_key, feedback)
+    full = book if feedback == "full" or not feedback_dir else Gradebook(verdicts, trust_key)
+    summary = grade_csv(book, responses, out, feedback_dir, progress, full)
     return summary, bank.problems

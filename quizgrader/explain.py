@@ -34,52 +34,60 @@ def _says(behaviour: str) -> str:
     return {"preserved": "is preserved", "vanishes": "vanishes", "explodes": "explodes"}[behaviour]
 
 
-def option_paragraphs(qv: QuestionVerdict, v: OptionVerdict) -> list[str]:
-    """The explanation of one option: verdict, model, numbers, reason, delivery, notation."""
+def tagged_paragraphs(qv: QuestionVerdict, v: OptionVerdict) -> list[tuple[str, str]]:
+    """The explanation of one option as (check, paragraph) pairs: the verdict ("verdict"), the
+    model ("model"), the numbers under the option's gates ("reachable" or "as-claimed"), each
+    flipped gate ("reason-matters"), the delivery check ("model-delivers"), then "note"s."""
     q, opt = qv.question, v.option
-    out = [f"{opt.id} is {'correct' if v.correct else 'wrong'}."]
+    verdict = f"{opt.id} is {'correct' if v.correct else 'wrong'}."
     if opt.claim is None:
-        out[0] = f"{opt.id} is {'correct' if v.correct else 'wrong'} (the author's judgement; " \
-                 f"no simulation decides this option)."
-        return out + ([opt.feedback] if opt.feedback else [])
+        verdict = f"{opt.id} is {'correct' if v.correct else 'wrong'} (the author's " \
+                  f"judgement; no simulation decides this option)."
+        return [("verdict", verdict)] + ([("note", opt.feedback)] if opt.feedback else [])
+    out = [("verdict", verdict)]
     claim, T = opt.claim, q.horizon
     spec = q.models[claim.model]
     label = q.label(claim.model)
     fixes = fixed_phrase(spec)
     eq = "; ".join(reduced(spec))
-    out.append(f"{label} {fixes}, so {eq}." if fixes else f"{label} is a full {spec.cell.upper()}:"
-               f" {eq}.")
+    out.append(("model", f"{label} {fixes}, so {eq}." if fixes else
+                f"{label} is a full {spec.cell.upper()}: {eq}."))
     when = sorted(claim.when.items())
     if v.unreachable:
         gate, value = v.unreachable[0]
         w = claim.when[gate]
-        out.append(f"The option's reason needs {SYMBOL[gate]} ≈ {w}, but {label} fixes "
-                   f"{SYMBOL[gate]} = {value:g}: that case never happens in this model.")
+        out.append(("reachable", f"The option's reason needs {SYMBOL[gate]} ≈ {w}, but {label} "
+                    f"fixes {SYMBOL[gate]} = {value:g}: that case never happens in this model."))
     elif v.curves is not None:
         cond = f"With {_gates(when)}" if when else "With all gates free"
         agree = "as the option says" if v.curves.behaviour == claim.gradient else \
             f"whereas the option says it {_says(claim.gradient)}"
-        out.append(f"{cond}, over {T} steps {_numbers(v.curves)}: the gradient "
-                   f"{_says(v.curves.behaviour)}, {agree}.")
+        out.append(("as-claimed", f"{cond}, over {T} steps {_numbers(v.curves)}: the gradient "
+                    f"{_says(v.curves.behaviour)}, {agree}."))
     for f in v.flips:
         same = f.curves.behaviour == v.curves.behaviour
-        out.append(f"With {SYMBOL[f.gate]} ≈ {f.value} instead, {_numbers(f.curves)}: "
-                   + ("the same behaviour, so the cited gate is not the reason: "
+        out.append(("reason-matters", f"With {SYMBOL[f.gate]} ≈ {f.value} instead, "
+                    f"{_numbers(f.curves)}: " + ("the same behaviour, so the cited gate is not the reason: "
                       f"{SYMBOL[f.gate]} explains nothing here." if same else
                       f"it {_says(f.curves.behaviour)}, so {SYMBOL[f.gate]} is what makes the "
-                      f"difference."))
+                      f"difference.")))
     d = v.delivery
     if d is not None and (not v.checks.get("model-delivers") or v.correct):
-        out.append(_delivery(claim.gradient, bool(v.checks.get("model-delivers")), d, T,
-                             q.simulation.vanish_below))
+        out.append(("model-delivers", _delivery(claim.gradient, bool(v.checks.get(
+            "model-delivers")), d, T, q.simulation.vanish_below)))
     for gate, _ in when:
         note = NOTATION.get((spec.cell, gate))
         if note:
-            out.append(note)
+            out.append(("note", note))
             break
     if opt.feedback:
-        out.append(opt.feedback)
+        out.append(("note", opt.feedback))
     return out
+
+
+def option_paragraphs(qv: QuestionVerdict, v: OptionVerdict) -> list[str]:
+    """The explanation of one option: verdict, model, numbers, reason, delivery, notation."""
+    return [text for _, text in tagged_paragraphs(qv, v)]
 
 
 def _delivery(gradient: str, ok: bool, d, T: int, vanish_below: float) -> str:
@@ -109,3 +117,16 @@ def _delivery(gradient: str, ok: bool, d, T: int, vanish_below: float) -> str:
 def explanation(qv: QuestionVerdict, v: OptionVerdict) -> str:
     """The whole explanation of one option as one plain-text paragraph block."""
     return "\n\n".join(option_paragraphs(qv, v))
+
+
+def short_explanation(qv: QuestionVerdict, v: OptionVerdict) -> str:
+    """One line: the verdict and the measured sentence that decides it (for a grades CSV)."""
+    paras = tagged_paragraphs(qv, v)
+    if v.option.claim is None:
+        return paras[0][1]
+    deciding = v.decided_by if v.decided_by in dict(paras) else "as-claimed"
+    if deciding == "reason-matters":       # the flip that changed nothing
+        text = next(t for tag, t in paras if tag == deciding and "explains nothing" in t)
+    else:
+        text = dict(paras).get(deciding) or dict(paras).get("model-delivers", "")
+    return f"{paras[0][1]} {text}".rstrip()

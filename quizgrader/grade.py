@@ -2,6 +2,8 @@
 
 A :class:`Gradebook` is built once from verified questions: every option's explanation is
 written once, and grading an answer is then parsing plus a lookup (memoised per distinct answer).
+Feedback is ``full`` (each chosen option's whole explanation, and the right option's for a wrong
+answer) or ``short`` (one line per option: the verdict and the measured sentence that decides it).
 
 Scores (PrairieLearn's names), for a chosen set C, key K, options N:
   all-or-nothing  1 if C = K else 0                  (always for select: one)
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .explain import explanation
+from .explain import explanation, short_explanation
 from .verify import QuestionVerdict
 
 
@@ -40,11 +42,13 @@ def score(chosen: set[str], key: set[str], options: list[str], scheme: str) -> f
 class Entry:
     """One question's key, scheme and option explanations, or the reason it cannot be graded."""
 
-    def __init__(self, qv: QuestionVerdict, trust_key: bool):
+    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: str = "full"):
         q = qv.question
-        self.id, self.select, self.scheme = q.id, q.select, q.scheme
+        self.id, self.select, self.scheme, self.full = q.id, q.select, q.scheme, \
+            feedback == "full"
         self.options = [o.id for o in q.options]
-        self.explanations = {v.option.id: explanation(qv, v) for v in qv.options}
+        write = explanation if self.full else short_explanation
+        self.explanations = {v.option.id: write(qv, v) for v in qv.options}
         self.error: str | None = None
         if qv.status == "ok" or (trust_key and qv.author_key is not None):
             self.key = set(qv.author_key if (trust_key and qv.author_key is not None)
@@ -97,16 +101,22 @@ class Entry:
         parts = [self.explanations[o] for o in chosen]
         missed = [o for o in self.options if o in self.key and o not in chosen]
         if s < 1.0 and missed:
-            parts += [f"The right answer includes {o}:\n\n{self.explanations[o]}" for o in missed]
+            if self.full:
+                parts += [f"The right answer includes {o}:\n\n{self.explanations[o]}"
+                          for o in missed]
+            else:
+                parts.append(f"The right answer includes {', '.join(missed)}.")
         correct = tuple(o for o in self.options if o in self.key)
-        return Graded(s, 1.0, "graded", chosen, "\n\n".join(parts), correct)
+        return Graded(s, 1.0, "graded", chosen, ("\n\n" if self.full else " ").join(parts),
+                      correct)
 
 
 class Gradebook:
     """Entries for every question of a verified bank, looked up by question id."""
 
-    def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False):
-        self.entries = {qv.question.id: Entry(qv, trust_key) for qv in verdicts}
+    def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
+                 feedback: str = "full"):
+        self.entries = {qv.question.id: Entry(qv, trust_key, feedback) for qv in verdicts}
 
     def grade(self, question_id: str, answer: str) -> Graded:
         entry = self.entries.get(question_id.strip())

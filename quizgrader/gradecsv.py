@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator, TextIO
 
 from .errors import ResponsesError
 from .grade import Gradebook, Graded
@@ -25,6 +26,7 @@ from .grade import Gradebook, Graded
 HEADER = ("learner", "question", "answer")
 OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_SPECIAL = (",", '"', "\r", "\n")
 
 
 def undecodable(text: str) -> bool:
@@ -93,65 +95,177 @@ def _columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]
     return {h: i for i, h in enumerate(HEADER)}, None, True
 
 
+def quote(cell: str) -> str:
+    """One CSV cell, quoted when it holds a comma, a quote or a line break (csv.writer leaves
+    a lone CR unquoted, which would split the row when read back)."""
+    if any(ch in cell for ch in _SPECIAL):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _row_text(cells: Iterable[str]) -> str:
+    return ",".join(quote(c) for c in cells)
+
+
+class _Result:
+    """A graded (question, answer) pair and the pre-formatted end of its output rows."""
+
+    __slots__ = ("qid", "answer", "graded", "middle", "count")
+
+    def __init__(self, question: str, answer: str, g: Graded):
+        self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
+        tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
+                safe_cell(g.feedback))
+        self.middle = "," + _row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
+
+
+class _Grader:
+    """The per-row work of :func:`grade_stream`, with its memo of (question, answer) results."""
+
+    def __init__(self, book: Gradebook, summary: Summary, learners: dict | None):
+        self.book, self.summary, self.learners = book, summary, learners
+        self.memo: dict[tuple[str, str], _Result] = {}
+        self.errors = 0                     # row-level errors (not from a question's answer)
+
+    def result(self, question: str, answer: str) -> _Result:
+        r = self.memo.get((question, answer))
+        if r is None:
+            r = _Result(question, answer, self.book.grade(question, answer))
+            if len(self.memo) < 10_000:    # distinct answers are few; bound it anyway
+                self.memo[(question, answer)] = r
+            else:
+                self.summary_add(r)         # not kept: count it now
+                return r
+        r.count += 1
+        return r
+
+    def summary_add(self, r: _Result) -> None:
+        if r.graded.score is None:
+            self.errors += 1
+        else:
+            self.summary.graded += 1
+            acc = self.summary.per_question[r.qid]
+            acc[0] += r.graded.score
+            acc[1] += 1
+
+    def learner(self, name: str, r: _Result) -> None:
+        if self.learners is not None and r.graded.score is not None:
+            self.learners.setdefault(name, {})[r.qid] = r.answer
+
+    def row(self, row: list[str], cols: dict[str, int] | None, problem: str | None,
+            width: int) -> str:
+        """The output line for one parsed input row (the general path)."""
+        if not row:
+            return _row_text(("", "", "", "", "1", "error: blank line", "")) + "\n"
+        vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
+            if cols else (row + ["", "", ""])[:3]
+        reason = (problem if problem else
+                  f"row has {len(row)} fields, expected {width}" if len(row) != width else
+                  "not UTF-8 text" if any(undecodable(v) for v in vals) else None)
+        if reason is not None:
+            self.errors += 1
+            return _row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "")) \
+                + "\n"
+        r = self.result(vals[1], vals[2])
+        self.learner(vals[0], r)
+        return quote(safe_cell(vals[0])) + r.middle
+
+    def finish(self) -> None:
+        """Fold the memo's row counts into the summary."""
+        for r in self.memo.values():
+            if not r.count:
+                continue
+            if r.graded.score is None:
+                self.errors += r.count
+            else:
+                self.summary.graded += r.count
+                acc = self.summary.per_question[r.qid]
+                acc[0] += r.graded.score * r.count
+                acc[1] += r.count
+        self.summary.errors = self.errors
+
+
+def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
+                 learners: dict | None = None, progress: Callable[[int], None] | None = None,
+                 chunk: int = 4096) -> None:
+    """Grade the responses CSV read from ``lines`` into the grades CSV written to ``out``.
+
+    ``lines`` must be opened with newline="" (so quoted line breaks survive). Plain rows
+    (three unquoted ASCII-or-UTF-8 fields, the usual column order) take a fast path: a split
+    and a lookup in the memo of (question, answer) results, whose output tail is formatted
+    once. Any other row (quotes, NUL, a different column order or count, a header problem,
+    undecodable bytes) is parsed by :mod:`csv` and graded by the same rules.
+    """
+    grader = _Grader(book, summary, learners)
+    it = iter(lines)
+    out.write(_row_text(OUT_HEADER) + "\n")
+    reader = csv.reader(it)
+    first = next(reader, None)
+    if first is None:
+        return
+    cols, problem, summary.headerless = _columns(first)
+    width = len(first)
+    buf: list[str] = []
+    if summary.headerless:
+        summary.rows += 1
+        buf.append(grader.row(first, cols, problem, width))
+    fast = cols == {h: i for i, h in enumerate(HEADER)} and width == 3 and problem is None
+    memo, result, learner, n = grader.memo, grader.result, grader.learner, 0
+    keep = learners is not None
+    for line in it:
+        n += 1
+        s = line.rstrip("\r\n")
+        parts = s.split(",")
+        if (fast and len(parts) == 3 and '"' not in s and "\0" not in s
+                and (s.isascii() or not undecodable(s))):
+            learner_id, q, a = parts
+            r = memo.get((q, a))
+            if r is None:
+                r = result(q, a)
+            else:
+                r.count += 1
+            if keep:
+                learner(learner_id, r)
+            buf.append((("'" + learner_id) if learner_id.startswith(FORMULA) else learner_id)
+                       + r.middle)
+        else:
+            row = next(csv.reader(itertools.chain((line,), it)), [])
+            buf.append(grader.row(row, cols, problem, width))
+        if len(buf) >= chunk:
+            out.write("".join(buf))
+            buf.clear()
+            if progress is not None:
+                progress(chunk)
+    out.write("".join(buf))
+    if progress is not None:
+        progress(len(buf))
+    summary.rows += n
+    grader.finish()
+
+
 def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
-               learners: dict | None = None, progress: Callable[[int], None] | None = None
-               ) -> Iterator[list[str]]:
-    """Output rows (including the header) for the input rows."""
+               learners: dict | None = None) -> Iterator[list[str]]:
+    """The reference for :func:`grade_stream`, one parsed row at a time (used in tests).
+    Yields the output rows, header first."""
     yield list(OUT_HEADER)
     first = next(reader, None)
     if first is None:
         return
-    cols, header_problem, summary.headerless = _columns(first)
-    rows = reader if not summary.headerless else _chain(first, reader)
+    cols, problem, summary.headerless = _columns(first)
     width = len(first)
-    tails: dict[Graded, list[str]] = {}
+    grader = _Grader(book, summary, learners)
+    rows = itertools.chain((first,), reader) if summary.headerless else reader
     for row in rows:
         summary.rows += 1
-        if progress is not None and summary.rows % 4096 == 0:
-            progress(4096)
-        g: Graded
-        if not row:
-            vals, g = ["", "", ""], Graded(None, 1.0, "error: blank line", (), "")
-        else:
-            vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
-                if cols else (row + ["", "", ""])[:3]
-            if header_problem:
-                g = Graded(None, 1.0, f"error: {header_problem}", (), "")
-            elif len(row) != width:
-                g = Graded(None, 1.0, f"error: row has {len(row)} fields, expected {width}",
-                           (), "")
-            elif any(undecodable(v) for v in vals):
-                g = Graded(None, 1.0, "error: not UTF-8 text", (), "")
-            else:
-                g = book.grade(vals[1], vals[2])
-        if g.score is None:
-            summary.errors += 1
-        else:
-            summary.graded += 1
-            acc = summary.per_question[vals[1].strip()]
-            acc[0] += g.score
-            acc[1] += 1
-            if learners is not None:
-                learners.setdefault(vals[0], {})[vals[1].strip()] = (vals[2], g)
-        tail = tails.get(g)
-        if tail is None:                   # the same few results recur: format them once
-            tail = [fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
-                    safe_cell(g.feedback)]
-            if len(tails) < 10_000:
-                tails[g] = tail
-        yield [safe_cell(vals[0]), safe_cell(vals[1]), safe_cell(vals[2]), *tail]
-    if progress is not None:
-        progress(summary.rows % 4096)
-
-
-def _chain(first: list[str], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield first
-    yield from rest
+        yield next(csv.reader(io.StringIO(grader.row(row, cols, problem, width), newline="")))
+    grader.finish()
 
 
 def grade_csv(book: Gradebook, responses: str, out: str, feedback_dir: str | None = None,
-              progress: Callable[[int], None] | None = None) -> Summary:
-    """Grade ``responses`` (a path, or - for stdin) into ``out`` (written atomically)."""
+              progress: Callable[[int], None] | None = None,
+              full_book: Gradebook | None = None) -> Summary:
+    """Grade ``responses`` (a path, or - for stdin) into ``out`` (written atomically); with
+    ``feedback_dir``, one Markdown file per learner with ``full_book``'s feedback."""
     import sys
     summary = Summary()
     learners: dict | None = {} if feedback_dir else None
@@ -162,17 +276,14 @@ def grade_csv(book: Gradebook, responses: str, out: str, feedback_dir: str | Non
     try:
         with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                    newline="") as text:
-            reader = csv.reader(text)
             try:
                 with atomic_writer(out) as f:
-                    csv.writer(f, lineterminator="\n").writerows(
-                        grade_rows(book, reader, summary, learners, progress))
+                    grade_stream(book, text, f, summary, learners, progress)
             except csv.Error as e:
-                raise ResponsesError(f"{responses}:{reader.line_num}: not valid CSV: {e}") \
-                    from None
+                raise ResponsesError(f"{responses}: not valid CSV: {e}") from None
     except OSError as e:
         raise ResponsesError(f"{out}: cannot write: {e.strerror or e}") from None
     if feedback_dir:
         from .learnerfeedback import write_learner_files
-        write_learner_files(feedback_dir, learners)
+        write_learner_files(feedback_dir, learners, full_book or book)
     return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .grade import Gradebook
 from .gradecsv import atomic_writer, fmt_score
 
 
@@ -13,8 +14,10 @@ def filename(learner: str) -> str:
     return stem[:100] + ".md"
 
 
-def write_learner_files(folder: str, learners: dict) -> None:
-    """learners: learner -> {question -> (answer, Graded)} (the last submission of each)."""
+def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: Gradebook
+                        ) -> None:
+    """learners: learner -> {question -> answer} (the last graded submission of each); the
+    feedback comes from ``book`` (full explanations)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     used: dict[str, str] = {}
@@ -23,8 +26,8 @@ def write_learner_files(folder: str, learners: dict) -> None:
         if name in used and used[name] != learner:
             name = name[:-3] + f"-{len(used)}.md"
         used[name] = learner
-        answers = learners[learner]
-        total = sum(g.score for _, g in answers.values())
+        answers = {qid: (a, book.grade(qid, a)) for qid, a in learners[learner].items()}
+        total = sum(g.score or 0.0 for _, g in answers.values())
         lines = [f"# Feedback for {learner}", "",
                  f"Total: {fmt_score(total)} / {fmt_score(float(len(answers)))}", ""]
         for qid in sorted(answers):

@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 from quizgrader.cli import main
 from quizgrader.commands import run_verify
 from quizgrader.grade import Gradebook, score
-from quizgrader.gradecsv import Summary, grade_rows
+from quizgrader.gradecsv import Summary, grade_rows, grade_stream
 
 ROOT = Path(__file__).parent.parent
 QS = str(ROOT / "questions")
@@ -76,9 +76,11 @@ def test_bad_single_answers(answer, status):
     assert r.exit_code == 1 and r.stdout == f"c5w1-gru-alice-betty: {status}\n"
 
 
-def grade_text(book, text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return list(grade_rows(book, reader, Summary()))
+def grade_text(book, text: str, summary: Summary | None = None) -> list[list[str]]:
+    """Grade CSV text through the streaming path the CLI uses; the output rows, parsed."""
+    out = io.StringIO(newline="")
+    grade_stream(book, io.StringIO(text, newline=""), out, summary or Summary(), chunk=3)
+    return list(csv.reader(io.StringIO(out.getvalue(), newline="")))
 
 
 CASES = [
@@ -118,8 +120,8 @@ def test_missing_header_column_makes_every_row_an_error(book):
 
 def test_headerless_file_is_read_in_order(book):
     s = Summary()
-    rows = list(grade_rows(book, csv.reader(io.StringIO("ann,c5w1-gru-alice-betty,C\n")), s))
-    assert s.headerless and rows[1][5] == "graded"
+    rows = grade_text(book, "ann,c5w1-gru-alice-betty,C\n", s)
+    assert s.headerless and rows[1][5] == "graded" and s.rows == 1 and s.graded == 1
 
 
 def test_bom_crlf_and_non_utf8_through_the_cli(tmp_path):
@@ -184,3 +186,32 @@ def test_rows_in_equal_rows_out_in_order_for_garbage(book, rows):
             assert dst[0].lstrip("'") == src[0].lstrip("'") or dst[0] == "'" + src[0]
         if dst[3]:
             assert 0.0 <= float(dst[3]) <= float(dst[4])
+
+
+CELLS = st.one_of(st.sampled_from(["ann", "=1+1", "c5w1-gru-alice-betty", "lstm-long-memory",
+                                   "C", "a;D", "", " c ", "A;A", "x,y", 'q"t', "a\rb", "\u00e9",
+                                   "l\nm", "nope"]),
+                  st.text(max_size=8))
+
+
+@given(st.lists(st.lists(CELLS, max_size=5), max_size=25),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_streaming_path_matches_the_row_reference(book, rows, newline, header):
+    """The fast line path and the csv-module path give the same output and summary."""
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator=newline).writerows(
+        ([["learner", "question", "answer"]] if header else []) + rows)
+    text = buf.getvalue()
+    s_fast, s_ref = Summary(), Summary()
+    fast = grade_text(book, text, s_fast)
+    ref = list(grade_rows(book, csv.reader(io.StringIO(text, newline="")), s_ref))
+    assert fast == ref
+    assert (s_fast.rows, s_fast.graded, s_fast.errors, s_fast.headerless, s_fast.per_question) \
+        == (s_ref.rows, s_ref.graded, s_ref.errors, s_ref.headerless, s_ref.per_question)
+    assert s_fast.rows == len(list(csv.reader(io.StringIO(text, newline="")))) - \
+        (0 if s_fast.headerless or not text else 1)
+
+
+def test_a_lone_cr_inside_a_cell_is_quoted_in_the_output(book):
+    rows = grade_text(book, 'learner,question,answer\n"a\rb",c5w1-gru-alice-betty,C\n')
+    assert len(rows) == 2 and rows[1][0] == "a\rb" and rows[1][5] == "graded"
