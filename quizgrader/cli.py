@@ -92,6 +92,12 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
 PATHS = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 
 
+CACHE = click.option(
+    "--cache/--no-cache", "use_cache", default=True, show_default=True,
+    help="Reuse simulations stored on disk by earlier runs (keyed by the question's settings "
+         "and the simulation code; $QUIZGRADER_CACHE_DIR, default ~/.cache/quizgrader).")
+
+
 def _report_problems(problems: list[str]) -> None:
     for line in problems:
         click.echo(line, err=True)
@@ -117,8 +123,9 @@ def validate(paths):
 @main.command()
 @PATHS
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead.")
+@CACHE
 @_errors
-def verify(paths, as_json):
+def verify(paths, as_json, use_cache):
     """Simulate every option, compute the key and compare it with the author's.
 
     Exits 0 when every key agrees, 1 on any key mismatch, ambiguous question (select: one with
@@ -126,7 +133,7 @@ def verify(paths, as_json):
     """
     from . import render
     from .commands import run_verify
-    verdicts, bank = run_verify(paths)
+    verdicts, bank = run_verify(paths, use_cache)
     _report_problems(bank.problems)
     if as_json:
         click.echo(render.verify_json(verdicts, bank.invalid), nl=False)
@@ -143,11 +150,12 @@ def verify(paths, as_json):
 @click.option("--option", "option_id", default=None, help="Only this option (e.g. C).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
               default="text", show_default=True)
+@CACHE
 @_errors
-def explain(path, option_id, fmt):
+def explain(path, option_id, fmt, use_cache):
     """Why each option of one question is right or wrong, with the simulated numbers."""
     from .commands import run_explain
-    click.echo(run_explain(path, option_id, fmt), nl=False)
+    click.echo(run_explain(path, option_id, fmt, use_cache), nl=False)
 
 
 @main.command()
@@ -170,8 +178,9 @@ def explain(path, option_id, fmt):
 @click.option("--trust-key", is_flag=True,
               help="Grade questions whose author key disagrees with the simulation against "
                    "the author's key (otherwise their rows are errors).")
+@CACHE
 @_errors
-def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key):
+def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key, use_cache):
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
@@ -186,7 +195,7 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key)
     if answer is not None:
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
-        text, ok = run_grade_one(paths[0], answer, fmt, trust_key)
+        text, ok = run_grade_one(paths[0], answer, fmt, trust_key, use_cache)
         click.echo(text, nl=False)
         sys.exit(0 if ok else 1)
     if out is None:
@@ -197,7 +206,7 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key)
         bar = click.progressbar(length=None, label="grading", file=sys.stderr)
         progress = bar.update
     summary, problems = run_grade_class(paths, responses, out, feedback_dir, trust_key, progress,
-                                        feedback)
+                                        feedback, use_cache)
     if bar is not None:
         bar.render_finish()
     _report_problems(problems + summary.lines())

@@ -48,24 +48,33 @@ def run_simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], step
     return result, title
 
 
-def run_verify(paths: tuple[str, ...]):
-    """Load the bank and verify every valid question (one shared simulation cache)."""
+def run_verify(paths: tuple[str, ...], use_cache: bool = False):
+    """Load the bank and verify every valid question (one shared simulation cache; with
+    ``use_cache`` also the disk cache of :mod:`quizgrader.simcache`)."""
     from .question import load_bank
     from .scenarios import Simulator
+    from .simcache import open_cache
     from .verify import verify_question
     bank = load_bank(paths)
-    sim = Simulator()
+    sim = Simulator(open_cache(use_cache))
     return [verify_question(q, path, sim) for path, q in bank.questions], bank
 
 
-def run_explain(path: str, option_id: str | None, fmt: str) -> str:
-    from .errors import QuizgraderError
-    from .question import load_question
-    from .render import explain_doc
-    from .verify import verify_question
+def _verify_one(path: str, use_cache: bool):
+    """Load and verify the one question in ``path`` (- for stdin)."""
     import sys
+    from .question import load_question
+    from .scenarios import Simulator
+    from .simcache import open_cache
+    from .verify import verify_question
     q = load_question("<stdin>", sys.stdin.buffer.read()) if path == "-" else load_question(path)
-    qv = verify_question(q, path)
+    return q, verify_question(q, path, Simulator(open_cache(use_cache)))
+
+
+def run_explain(path: str, option_id: str | None, fmt: str, use_cache: bool = False) -> str:
+    from .errors import QuizgraderError
+    from .render import explain_doc
+    q, qv = _verify_one(path, use_cache)
     options = list(qv.options)
     if option_id is not None:
         v = qv.verdict(option_id)
@@ -86,14 +95,13 @@ def json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool) -> tuple[str, bool]:
+def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool, use_cache: bool = False
+                  ) -> tuple[str, bool]:
     """Grade one answer to the question in ``path``; (report, graded?)."""
     import json
     from .grade import Gradebook
-    from .question import load_question
-    from .verify import verify_question
-    q = load_question(path)
-    g = Gradebook([verify_question(q, path)], trust_key).grade(q.id, answer)
+    q, qv = _verify_one(path, use_cache)
+    g = Gradebook([qv], trust_key).grade(q.id, answer)
     if fmt == "json":
         return json.dumps({"question": q.id, "answer": list(g.chosen), "score": g.score,
                            "max_score": g.max_score, "status": g.status,
@@ -110,12 +118,13 @@ def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool) -> tuple[st
 
 
 def run_grade_class(paths, responses: str, out: str, feedback_dir: str | None,
-                    trust_key: bool, progress=None, feedback: str = "short"):
+                    trust_key: bool, progress=None, feedback: str = "short",
+                    use_cache: bool = False):
     """Verify the bank once, then stream the responses through the gradebook (``feedback``
     short or full in the CSV; the per-learner files always have the full explanations)."""
     from .grade import Gradebook
     from .gradecsv import grade_csv
-    verdicts, bank = run_verify(paths)
+    verdicts, bank = run_verify(paths, use_cache)
     book = Gradebook(verdicts, trust_key, feedback)
     full = book if feedback == "full" or not feedback_dir else Gradebook(verdicts, trust_key)
     summary = grade_csv(book, responses, out, feedback_dir, progress, full)

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .gates import GATES, Hold
 from .simulate import Curves, Model, Settings, curves, random_setup
+
+if TYPE_CHECKING:
+    from .simcache import DiskCache
 
 Scenario = tuple[Hold, ...]
 
@@ -30,9 +34,11 @@ class SetupKey:
 
 
 class Simulator:
-    """Simulations with a typed cache; ``runs`` counts the simulations actually run."""
+    """Simulations with a typed cache (and optionally a :class:`~quizgrader.simcache.DiskCache`
+    behind it); ``runs`` counts the simulations actually run."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: DiskCache | None = None) -> None:
+        self.store = store
         self._curves: dict[SimKey, Curves] = {}
         self._endpoints: dict[SimKey, Curves] = {}
         self._setups: dict[SetupKey, tuple] = {}
@@ -53,11 +59,25 @@ class Simulator:
             return self._curves[key]
         if not full and key in self._endpoints:
             return self._endpoints[key]
-        self.runs += 1
-        result = curves(model, *self._setup(model, steps, settings), holds, settings,
-                        every_step=full)
+        result = self._load(key, full)
+        if result is None:
+            self.runs += 1
+            result = curves(model, *self._setup(model, steps, settings), holds, settings,
+                            every_step=full)
+            if self.store is not None:
+                self.store.put((key, full), result)
         (self._curves if full else self._endpoints)[key] = result
         return result
+
+    def _load(self, key: SimKey, full: bool) -> Curves | None:
+        if self.store is None:
+            return None
+        found = self.store.get((key, full))
+        if found is None and not full:            # a full run has the endpoints too
+            found = self.store.get((key, True))
+        if found is not None and len(found.gain) != key.steps:
+            return None
+        return found
 
 
 def free_gates(model: Model) -> tuple[str, ...]:
