@@ -70,7 +70,7 @@ def row(cell: str, n: int, T: int, peak: float) -> str:
     model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, {}, (), T, settings.epsilon)
-    ours = lambda: propagate(model, w, state0, x, drive, reach=False, every_step=False)[2]  # noqa
+    ours = lambda: propagate(model, w, state0, x, drive, reach=False, stride=0)[2]  # noqa
     J = ours()
     tw = [torch.tensor(a) for a in (w.Wh, w.Wx, w.b)]
     xs = torch.tensor(np.ascontiguousarray(x.transpose(1, 0, 2)))     # (S, T, m)

@@ -38,6 +38,7 @@ def main() -> None:
     Mentors:  quizgrader simulate --cell gru --fix reset=1 --hold update=0
     Graders:  quizgrader grade FILE --answer C
               quizgrader grade questions/ --responses class.csv --out grades.csv
+    LMSs:     quizgrader export questions/ --to moodle|gift|qti|markdown|html --out FILE
     """
 
 
@@ -211,6 +212,41 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
         bar.render_finish()
     _report_problems(problems + summary.lines())
     sys.exit(1 if summary.errors else 0)
+
+
+@main.command()
+@PATHS
+@click.option("--to", "fmt", type=click.Choice(["moodle", "gift", "qti", "markdown", "html"]),
+              required=True, help="moodle: Moodle XML; gift: GIFT text; qti: QTI 2.1 zip; "
+                                  "markdown / html: a handout with plots.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="The file to write (atomically).")
+@click.option("--learner", is_flag=True,
+              help="For learners: stems and options only (no key, fractions, feedback or "
+                   "plots).")
+@click.option("--trust-key", is_flag=True,
+              help="Export questions whose author key disagrees with the simulation with the "
+                   "author's key (otherwise the export stops).")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="Plots of gain(t) in handouts (needs quizgrader[plot], i.e. matplotlib).")
+@CACHE
+@_errors
+def export(paths, fmt, out, learner, trust_key, plots, use_cache):
+    """Write the bank for an LMS (Moodle XML, GIFT, QTI 2.1) or as a handout.
+
+    \b
+    quizgrader export questions/ --to moodle --out bank.xml
+    quizgrader export questions/ --to qti --out bank.zip
+    quizgrader export questions/ --to html --out handout.html
+    quizgrader export questions/ --to html --learner --out practice.html
+
+    The key is the one the simulation computes; options get their explanations as feedback.
+    A question whose author key disagrees stops the export (see --trust-key).
+    """
+    from .commands import run_export
+    ids = run_export(paths, fmt, out, learner, trust_key, plots, use_cache)
+    click.echo(f"{len(ids)} question(s) written to {out} ({fmt}"
+               f"{', learner version' if learner else ''})", err=True)
 
 
 @main.command()

@@ -129,3 +129,32 @@ def run_grade_class(paths, responses: str, out: str, feedback_dir: str | None,
     full = book if feedback == "full" or not feedback_dir else Gradebook(verdicts, trust_key)
     summary = grade_csv(book, responses, out, feedback_dir, progress, full)
     return summary, bank.problems
+
+
+def run_export(paths, fmt: str, out: str, learner: bool, trust_key: bool, plots: bool,
+               use_cache: bool = False) -> list[str]:
+    """Verify the bank and write it to ``out`` in format ``fmt`` (atomically); returns the
+    bank's problems (invalid files), which stop the export."""
+    from .atomic import atomic_writer
+    from .errors import ExportError
+    from .export import export
+    from .question import load_bank
+    from .scenarios import Simulator
+    from .simcache import open_cache
+    from .verify import verify_question
+    bank = load_bank(paths)
+    if bank.problems:
+        raise ExportError("\n".join(bank.problems + [f"nothing exported: {len(bank.invalid)} "
+                                                       f"invalid file(s)"]))
+    if not bank.questions:
+        raise ExportError("no questions to export")
+    handout_plots = plots and fmt in ("markdown", "html") and not learner
+    sim = Simulator(open_cache(use_cache), always_full=handout_plots)
+    verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+    data = export(verdicts, fmt, learner, trust_key, sim, plots)
+    try:
+        with atomic_writer(out, binary=True) as f:
+            f.write(data)
+    except OSError as e:
+        raise ExportError(f"{out}: cannot write: {e.strerror or e}") from None
+    return [q.id for _, q in bank.questions]

@@ -28,3 +28,7 @@ class QuestionError(QuizgraderError):
 
 class ResponsesError(QuizgraderError):
     """A responses CSV that cannot be read at all (rows with problems are graded as errors)."""
+
+
+class ExportError(QuizgraderError):
+    """A bank that cannot be exported as asked (a disputed key, a missing optional extra)."""

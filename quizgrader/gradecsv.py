@@ -12,14 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
-import tempfile
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
+from .atomic import atomic_writer
 from .errors import ResponsesError
 from .grade import Gradebook, Graded
 
@@ -67,20 +65,6 @@ class Summary:
             total, n = self.per_question[qid]
             out.append(f"  {qid}: mean score {total / n:.3f} over {n} answers")
         return out
-
-
-@contextmanager
-def atomic_writer(path: str | Path) -> Iterator[io.TextIOBase]:
-    """A text file that appears at ``path`` only when the block finishes without error."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:

@@ -33,12 +33,23 @@ class SetupKey:
     settings: Settings
 
 
+#: Most points a full curve computes (each costs a spectral norm per seed).
+CURVE_POINTS = 250
+
+
+def plot_stride(steps: int) -> int:
+    """The step between the points of a full curve of ``steps`` steps."""
+    return max(1, -(-steps // CURVE_POINTS))
+
+
 class Simulator:
     """Simulations with a typed cache (and optionally a :class:`~quizgrader.simcache.DiskCache`
-    behind it); ``runs`` counts the simulations actually run."""
+    behind it); ``runs`` counts the simulations actually run. With ``always_full`` every run
+    computes the full curve (for plots after verification: one run serves both)."""
 
-    def __init__(self, store: DiskCache | None = None) -> None:
+    def __init__(self, store: DiskCache | None = None, always_full: bool = False) -> None:
         self.store = store
+        self.always_full = always_full     # compute full curves even for endpoints requests
         self._curves: dict[SimKey, Curves] = {}
         self._endpoints: dict[SimKey, Curves] = {}
         self._setups: dict[SetupKey, tuple] = {}
@@ -53,8 +64,11 @@ class Simulator:
 
     def run(self, model: Model, holds: Scenario, steps: int, settings: Settings,
             full: bool = True) -> Curves:
-        """gain/reach curves (every step if ``full``, else only t = 1 and T are filled)."""
+        """gain/reach curves: with ``full`` at t = 1, T and every :func:`plot_stride`-th
+        step (every step up to T = 250, about 250 points beyond), else at t = 1 and T only;
+        reach at t = 1 and T only; the steps not computed are NaN."""
         key = SimKey(model, tuple(holds), steps, settings)
+        full = full or self.always_full
         if key in self._curves:
             return self._curves[key]
         if not full and key in self._endpoints:
@@ -63,7 +77,7 @@ class Simulator:
         if result is None:
             self.runs += 1
             result = curves(model, *self._setup(model, steps, settings), holds, settings,
-                            every_step=full)
+                            stride=plot_stride(steps) if full else 0, reach_stride=0)
             if self.store is not None:
                 self.store.put((key, full), result)
         (self._curves if full else self._endpoints)[key] = result

@@ -158,17 +158,19 @@ def _norm(J: np.ndarray, rows: slice, cols: slice, exps: np.ndarray) -> np.ndarr
 
 
 def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
-              reach: bool = True, every_step: bool = True
+              reach: bool = True, stride: int = 1, reach_stride: int | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run S cells for T steps and carry the exact Jacobians.
 
     w : Weights of S cells; state0 : (S, d) (d = n, or 2n for the LSTM [c | a]);
     x : (T, S, m); drive : the gate modes over T steps.
-    Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; unless ``every_step``
-    only the rows of t = 1 and t = T are filled, the others are NaN), and the last Jacobian
+    Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; the rows of t = 1, T
+    and every ``stride``-th step are filled, the others are NaN; ``stride`` 0: t = 1 and T only;
+    reach at every ``reach_stride``-th step, by default the same), and the last Jacobian
     ∂c<T>/∂c<0> of shape (S, n, n). A blown-up (non-finite) Jacobian has norm inf.
     """
     step, jacobians, _ = model.stepper()
+    r_stride = stride if reach_stride is None else reach_stride
     S, d = state0.shape
     n, m, T = w.hidden, w.inputs, x.shape[0]
     k = n + (m if reach else 0)
@@ -190,10 +192,11 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
                 _rescale(J, c_cols, c_exp)
                 if reach:
                     _rescale(J, x_cols, x_exp)
-            if every_step or t == 0 or t == T - 1:
+            ends = t == 0 or t == T - 1
+            if ends or (stride and (t + 1) % stride == 0):
                 gain[t] = _norm(J, c_rows, c_cols, c_exp)
-                if reach:
-                    rch[t] = _norm(J, c_rows, x_cols, x_exp)
+            if reach and (ends or (r_stride and (t + 1) % r_stride == 0)):
+                rch[t] = _norm(J, c_rows, x_cols, x_exp)
         return gain, rch, J[:, c_rows, c_cols] * np.ldexp(1.0, c_exp)[:, None, None]
 
 
@@ -224,11 +227,11 @@ def random_setup(model: Model, settings: Settings, steps: int
 
 
 def curves(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, holds: tuple[Hold, ...],
-           settings: Settings, every_step: bool = True) -> Curves:
+           settings: Settings, stride: int = 1, reach_stride: int | None = None) -> Curves:
     """gain(t), reach(t) and behaviour of given cells under the holds (only at t = 1 and
-    t = T unless ``every_step``: the other entries are then NaN)."""
+    t = T and every ``stride``-th step, see :func:`propagate`: the other entries are NaN)."""
     drive = make_drive(model.cell, model.fixed, holds, x.shape[0], settings.epsilon)
-    g, r, _ = propagate(model, w, state0, x, drive, every_step=every_step)
+    g, r, _ = propagate(model, w, state0, x, drive, stride=stride, reach_stride=reach_stride)
     gain, reach = median(g), median(r)
     return Curves(gain, reach, classify(float(gain[-1]), settings))
 

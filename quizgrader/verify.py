@@ -91,18 +91,18 @@ class QuestionVerdict:
         return next((v for v in self.options if v.option.id.upper() == want), None)
 
 
-def _holds(when: dict[str, int], fixed: dict[str, float]) -> Scenario:
+def claim_holds(when: dict[str, int], fixed: dict[str, float]) -> Scenario:
     return tuple(Hold(g, int(v)) for g, v in sorted(when.items()) if g not in fixed)
 
 
-def _flipped(model: Model, when: dict[str, int], gate: str) -> tuple[Model, Scenario]:
+def flipped(model: Model, when: dict[str, int], gate: str) -> tuple[Model, Scenario]:
     """The model and scenario with ``gate`` at the other value (a fixed gate is re-fixed)."""
     fixed = dict(model.fixed)
     other = {**when, gate: 1 - when[gate]}
     if gate in fixed:
         fixed[gate] = float(other[gate])
         model = replace(model, fixed=fixed)
-    return model, _holds(other, fixed)
+    return model, claim_holds(other, fixed)
 
 
 def deliver(sim: Simulator, model: Model, claim: Claim, T: int, settings: Settings) -> tuple[
@@ -144,10 +144,10 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     if claim.when:
         checks["reachable"] = not unreachable
         if not unreachable:
-            scenario = _holds(claim.when, fixed)
+            scenario = claim_holds(claim.when, fixed)
             curves = sim.run(model, scenario, T, settings, full=False)
             checks["as-claimed"] = curves.behaviour == claim.gradient
-            flips = tuple(Flip(g, 1 - w, sim.run(*_flipped(model, claim.when, g), T, settings,
+            flips = tuple(Flip(g, 1 - w, sim.run(*flipped(model, claim.when, g), T, settings,
                                                     full=False))
                           for g, w in sorted(claim.when.items()))
             checks["reason-matters"] = all(f.curves.behaviour != curves.behaviour

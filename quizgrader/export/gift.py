@@ -1,0 +1,45 @@
+"""GIFT, Moodle's plain-text question format.
+
+One question per block, blocks separated by a blank line:
+``::title::[html]<p>stem</p>{ =right#feedback ~wrong#feedback ####general feedback }``;
+``select: many`` uses weights ``~%50%right`` (the same fractions as the Moodle XML export).
+``~ = # { } : \\`` are escaped with a backslash, and the HTML is kept on one line so that no
+blank line can split a question.
+"""
+from __future__ import annotations
+
+from .items import Item
+from .markup import paragraphs_html, text_html
+from .moodle import fractions
+
+SPECIAL = "\\~=#{}:"
+
+
+def escape(text: str) -> str:
+    """GIFT text: special characters backslash-escaped, line breaks removed."""
+    out = "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+    return " ".join(out.splitlines())
+
+
+def question(item: Item) -> str:
+    frac = fractions(item)
+    lines = [f"// question: {item.id}",
+             f"::{escape(item.title)}::[html]{escape(text_html(item.stem))}{{"]
+    for o in item.options:
+        f = frac[o.id]
+        if item.learner:
+            mark = "~"
+        elif item.select == "one":
+            mark = "=" if f == "100" else "~"
+        else:
+            mark = f"~%{f}%"
+        fb = f"#{escape(paragraphs_html(o.explanation))}" if o.explanation else ""
+        lines.append(f"\t{mark}{escape(text_html(o.text))}{fb}")
+    if item.general:
+        lines.append(f"\t####{escape(paragraphs_html(item.general))}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def write(items: list[Item]) -> bytes:
+    return ("\n\n".join(question(i) for i in items) + "\n").encode("utf-8")

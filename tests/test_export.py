@@ -1,0 +1,345 @@
+"""Exports read back by real parsers: Moodle XML (moodle-xml-parser), GIFT (pygiftparser), QTI
+(the package's own XML, scored by its mapping), handouts (headless Chromium when present)."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+import types
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgrader.cli import main
+from quizgrader.export import export
+from quizgrader.export.items import build_all
+from quizgrader.export.moodle import ALLOWED, fractions, nearest
+from quizgrader.grade import score
+
+ROOT = Path(__file__).parent.parent
+QS = str(ROOT / "questions")
+GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
+
+
+@pytest.fixture(scope="module")
+def sim():
+    """One simulator with full curves for the whole module (verification and plots)."""
+    from quizgrader.scenarios import Simulator
+    return Simulator(always_full=True)
+
+
+@pytest.fixture(scope="module")
+def verdicts(sim):
+    from quizgrader.question import load_bank
+    from quizgrader.verify import verify_question
+    bank = load_bank([QS])
+    assert not bank.problems
+    return [verify_question(q, path, sim) for path, q in bank.questions]
+
+
+@pytest.fixture(scope="module")
+def items(verdicts):
+    return build_all(verdicts)
+
+
+def paras(paragraphs) -> str:
+    """What our HTML looks like once a parser has unescaped it."""
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def unescape_gift(text: str) -> str:
+    """GIFT's backslash escapes, then the HTML entities (GIFT keeps HTML as written)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+
+
+# --- Moodle XML ---------------------------------------------------------------------------
+
+def test_moodle_xml_parses_with_the_right_keys_and_feedback(verdicts, items):
+    parser = pytest.importorskip("moodle_xml_parser.parser")
+    parsed = parser.parse_bytes(export(verdicts, "moodle"))["multichoice"]
+    assert [q.name for q in parsed] == [i.title for i in items]
+    for q, item in zip(parsed, items):
+        assert q.single == (item.select == "one") and q.shuffle_answers
+        assert [o.answer for o in q.options] == [f"<p>{o.text}</p>" for o in item.options]
+        right = [o.id for o, p in zip(item.options, q.options) if p.score_fraction > 0]
+        assert right == list(item.key)
+        assert sum(p.score_fraction for p in q.options if p.score_fraction > 0) == \
+            pytest.approx(100, abs=0.01)
+        assert [o.feedback for o in q.options] == [paras(o.explanation) for o in item.options]
+        assert q.general_feedback == paras(item.general)
+    assert "Γu" in parsed[0].name and "c<100>" in parsed[0].general_feedback
+
+
+def test_moodle_fractions_follow_each_scoring_scheme(items):
+    lstm = next(i for i in items if i.id == "lstm-long-memory")
+    assert fractions(lstm) == {"A": "50", "B": "-50", "C": "-50", "D": "50"}
+    aon = lstm.__class__(**{**lstm.__dict__, "scheme": "all-or-nothing"})
+    assert fractions(aon)["B"] == "-100"
+    each = lstm.__class__(**{**lstm.__dict__, "scheme": "each-answer"})
+    assert fractions(each)["B"] == "-25"
+    for k in range(1, 11):                        # 100/k is on Moodle's list for k ≤ 10
+        assert abs(float(nearest(100 / k)) * k - 100) < 1e-3
+    assert {nearest(x) for x in (-37.0, 3.0, 99.0, 12.0)} <= set(ALLOWED) | {"-40"}
+
+
+# --- GIFT ---------------------------------------------------------------------------------
+
+def _giftparser():
+    pytest.importorskip("pygiftparser")
+    try:
+        import markdown  # noqa: F401
+    except ImportError:
+        # pygiftparser pins Markdown < 3.1, which needs pkg_resources (gone from current
+        # setuptools); it imports Markdown only to render HTML, never to parse.
+        sys.modules["markdown"] = types.ModuleType("markdown")
+    from pygiftparser import parser
+    return parser
+
+
+def test_gift_parses_with_the_right_keys_and_feedback(verdicts, items):
+    parser = _giftparser()
+    text = export(verdicts, "gift").decode("utf-8")
+    parsed = parser.parseFile(io.StringIO(text))
+    assert len(parsed) == len(items)
+    for q, item in zip(parsed, items):
+        assert q.valid and unescape_gift(q.title) == item.title
+        kind = type(q.answers).__name__
+        assert kind == ("SelectSet" if item.select == "one" else "MultipleChoicesSet")
+        answers = q.answers.answers
+        assert [unescape_gift(a.answer) for a in answers] == \
+            [f"<p>{o.text}</p>" for o in item.options]
+        assert [o.id for o, a in zip(item.options, answers) if a.fraction > 0] == list(item.key)
+        assert [unescape_gift(a.feedback) for a in answers] == \
+            [paras(o.explanation) for o in item.options]
+        assert unescape_gift(q.generalFeedback) == paras(item.general)
+
+
+def test_gift_escapes_every_special_character():
+    from quizgrader.export.gift import escape
+    assert escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
+    assert "\n" not in escape("two\n\nparagraphs")
+
+
+# --- QTI 2.1 ------------------------------------------------------------------------------
+
+QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+
+
+def qti_score(item_root: ET.Element, chosen: set[str]) -> float:
+    """Run the item's response processing (the subset we write) on a response."""
+    decl = item_root.find(f"{QTI}responseDeclaration")
+    correct = {v.text for v in decl.iter(f"{QTI}value")}
+    mapping = decl.find(f"{QTI}mapping")
+    if mapping is None:
+        return 1.0 if chosen == correct else 0.0
+    total = sum(float(e.get("mappedValue")) for e in mapping if e.get("mapKey") in chosen)
+    total = min(max(total, float(mapping.get("lowerBound"))), float(mapping.get("upperBound")))
+    base = item_root.find(f".//{QTI}sum/{QTI}baseValue")
+    return total + float(base.text)
+
+
+def test_qti_package_lists_every_item_and_scores_like_the_grader(verdicts, items):
+    data = export(verdicts, "qti")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        manifest = ET.fromstring(z.read("imsmanifest.xml"))
+        hrefs = [r.get("href") for r in manifest.iter(f"{CP}resource")]
+        assert hrefs == [f"items/{i.id}.xml" for i in items]
+        assert sorted(z.namelist()) == sorted(["imsmanifest.xml", *hrefs])
+        for item, href in zip(items, hrefs):
+            root = ET.fromstring(z.read(href))
+            assert root.get("identifier") == item.id and root.get("title") == item.title
+            decl = root.find(f"{QTI}responseDeclaration")
+            assert decl.get("cardinality") == ("single" if item.select == "one" else "multiple")
+            assert [v.text for v in decl.find(f"{QTI}correctResponse")] == list(item.key)
+            choices = [c.get("identifier") for c in root.iter(f"{QTI}simpleChoice")]
+            assert choices == [o.id for o in item.options]
+            feedback = {f.get("identifier"): "".join(f"<p>{''.join(p.itertext())}</p>"
+                                                     for p in f)
+                        for f in root.iter(f"{QTI}modalFeedback")}
+            assert feedback == {**{o.id: paras(o.explanation) for o in item.options},
+                                "_general": paras(item.general)}
+            ids = [o.id for o in item.options]
+            for r in range(len(ids) + 1 if item.select == "many" else 2):
+                for chosen in itertools.combinations(ids, r):
+                    if item.select == "one" and len(chosen) != 1:
+                        continue
+                    want = score(set(chosen), set(item.key), ids, item.scheme)
+                    assert qti_score(root, set(chosen)) == pytest.approx(want), (item.id, chosen)
+
+
+def test_qti_maps_each_answer_scoring_exactly(verdicts):
+    lstm = next(v for v in verdicts if v.question.id == "lstm-long-memory")
+    q = lstm.question.model_copy(update={"scoring": "each-answer"})
+    from dataclasses import replace
+    data = export([replace(lstm, question=q)], "qti")
+    root = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("items/lstm-long-memory.xml"))
+    ids = ["A", "B", "C", "D"]
+    for r in range(5):
+        for chosen in itertools.combinations(ids, r):
+            assert qti_score(root, set(chosen)) == pytest.approx(
+                score(set(chosen), {"A", "D"}, ids, "each-answer"))
+
+
+# --- learner-safe exports -----------------------------------------------------------------
+
+LEAKS = ["is correct", "is wrong", "right answer", "Answer:", "correctResponse", "mapping",
+         "modalFeedback", "fraction=\"100\"", "fraction=\"50\"", "%50%", "\t=", "<img",
+         "‖∂c<", "gain"]
+
+
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
+def test_learner_exports_leak_no_key(verdicts, items, fmt):
+    data = export(verdicts, fmt, learner=True)
+    if fmt == "qti":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            text = "".join(z.read(n).decode("utf-8") for n in z.namelist())
+    else:
+        text = data.decode("utf-8")
+    for marker in LEAKS:
+        assert marker not in text, marker
+    plain = html.unescape(text)
+    for item in items:                         # every option is still there...
+        assert all(o.text.split()[0] in plain for o in item.options)
+        for o in item.options:                 # ...but none of the explanations
+            for p in o.explanation[1:]:
+                assert p not in plain
+
+
+def test_learner_moodle_has_only_zero_fractions_and_no_feedback(verdicts):
+    parser = pytest.importorskip("moodle_xml_parser.parser")
+    for q in parser.parse_bytes(export(verdicts, "moodle", learner=True))["multichoice"]:
+        assert {o.score_fraction for o in q.options} == {0}
+        assert not any(o.feedback for o in q.options) and not q.general_feedback
+
+
+# --- handouts -----------------------------------------------------------------------------
+
+def test_html_handout_is_self_contained_with_one_plot_per_simulated_option(verdicts, sim):
+    pytest.importorskip("matplotlib")
+    page = export(verdicts, "html", sim=sim).decode("utf-8")
+    uris = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', page)
+    simulated = sum(v.curves is not None for qv in verdicts for v in qv.options)
+    assert len(uris) == simulated
+    assert not re.search(r'(src|href)="https?:', page)
+    svg = ET.fromstring(base64.b64decode(uris[0]))
+    assert svg.tag.endswith("svg")
+
+
+def test_plots_are_labelled_with_legend_and_threshold(verdicts, sim):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from quizgrader.export.handout import option_series
+    from quizgrader.export import plots
+    qv = next(v for v in verdicts if v.question.id == "c5w1-gru-alice-betty")
+    series = option_series(qv, qv.options[2], sim)
+    assert [s.label for s in series][:2] == ["C: Betty's model, Γu≈0", "counterfactual: Γu≈1"]
+    captured = []
+    real_close = plt.close
+    plots_plt = plots._pyplot
+
+    def keep(fig=None):
+        captured.append(fig)
+    try:
+        plt.close = keep
+        plots._pyplot = lambda: (matplotlib, plt)
+        plots.gain_svg("t", series, 0.01, 100.0)
+    finally:
+        plt.close = real_close
+        plots._pyplot = plots_plt
+    ax = captured[0].axes[0]
+    assert ax.get_xlabel() == "step t" and "∂c<t>/∂c<0>" in ax.get_ylabel()
+    assert ax.get_yscale() == "log"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "vanishing threshold (0.01)" in legend and legend[0].startswith("C: ")
+    real_close(captured[0])
+
+
+def test_markdown_handout_has_key_explanations_and_embedded_plots(verdicts, items, sim):
+    pytest.importorskip("matplotlib")
+    text = export(verdicts, "markdown", sim=sim).decode("utf-8")
+    assert "**Answer: C**" in text and "**Answer: A, D**" in text
+    assert text.count("](data:image/svg+xml;base64,") == \
+        sum(v.curves is not None for qv in verdicts for v in qv.options)
+    assert items[0].options[0].explanation[1] in text
+
+
+def test_no_plots_needs_no_matplotlib(verdicts, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)        # import matplotlib fails
+    with pytest.raises(Exception, match=r"pip install 'quizgrader\[plot\]'"):
+        export(verdicts, "html")
+    page = export(verdicts, "html", plots=False).decode("utf-8")
+    assert "<img" not in page and "Answer: <strong>C</strong>" in page
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                    reason="headless Chromium not installed (apt install chromium)")
+def test_html_handout_renders_in_headless_chromium_with_visible_plots(verdicts, sim, tmp_path):
+    pytest.importorskip("matplotlib")
+    image = pytest.importorskip("PIL.Image")
+    gru = [v for v in verdicts if v.question.id == "c5w1-gru-alice-betty"]
+    page = tmp_path / "handout.html"
+    page.write_bytes(export(gru, "html", sim=sim))
+    shot = tmp_path / "shot.png"
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1000,2600", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    import numpy as np
+    pixels = np.asarray(image.open(shot).convert("RGB")).astype(int)
+    # matplotlib's first line colour (tab:blue, 31 119 180) appears only inside the plots
+    blue = (np.abs(pixels - [31, 119, 180]).max(axis=2) < 30).sum()
+    assert blue > 200
+
+
+# --- the command --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
+def test_every_export_of_the_bank_is_byte_identical_on_a_second_run(tmp_path, fmt,
+                                                                      monkeypatch):
+    """Two runs from scratch; for the handouts also a third from the disk cache."""
+    if fmt in ("markdown", "html"):
+        pytest.importorskip("matplotlib")
+    outs = []
+    cache = ["off", "off"] + ([str(tmp_path / "cache")] * 2 if fmt == "html" else [])
+    for run, where in enumerate(cache):
+        monkeypatch.setenv("QUIZGRADER_CACHE_DIR", where)
+        out = tmp_path / f"{run}.{fmt}"
+        r = CliRunner().invoke(main, ["export", QS, "--to", fmt, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        outs.append(out.read_bytes())
+    assert all(o == outs[0] for o in outs)
+
+
+def test_a_disputed_key_stops_the_export_unless_trust_key(tmp_path):
+    q = tmp_path / "q.yaml"
+    q.write_text(GRU.read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
+                 encoding="utf-8")
+    out = tmp_path / "bank.xml"
+    r = CliRunner().invoke(main, ["export", str(q), "--to", "moodle", "--out", str(out)])
+    assert r.exit_code == 1 and not out.exists()
+    assert "cannot be exported: key mismatch" in r.stderr and "--trust-key" in r.stderr
+    r = CliRunner().invoke(main, ["export", str(q), "--to", "moodle", "--out", str(out),
+                                  "--trust-key"])
+    assert r.exit_code == 0 and 'fraction="100"' in out.read_text(encoding="utf-8")
+
+
+def test_an_invalid_file_stops_the_export_with_its_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: t\nstem: s\noptions: [{id: A, text: a}]\nbogus: 1\n",
+                   encoding="utf-8")
+    out = tmp_path / "bank.gift"
+    r = CliRunner().invoke(main, ["export", str(bad), "--to", "gift", "--out", str(out)])
+    assert r.exit_code == 1 and not out.exists()
+    assert f"{bad}:5:" in r.stderr and "Traceback" not in r.output
