@@ -64,7 +64,8 @@ def _plot(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator) -> str | None:
 def _caption(qv: QuestionVerdict, v: OptionVerdict) -> str:
     q = qv.question
     return (f"gain(t) = median over {q.simulation.seeds} random cells of ‖∂c<t>/∂c<0>‖ for "
-            f"t = 1..{q.horizon}, log scale; a curve that stops has underflowed to 0.")
+            f"t = 1..{q.horizon}, log scale; a curve that leaves the bottom of the plot keeps "
+            f"on vanishing (the text gives its value at t = {q.horizon}).")
 
 
 def markdown(pairs: list[tuple[Item, QuestionVerdict]], sim: Simulator | None, title: str

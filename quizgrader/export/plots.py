@@ -29,6 +29,9 @@ def power_of_ten(value: float, _pos: object = None) -> str:
     return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
 
 
+FLOOR, CEILING = 1e-20, 1e20      # the y range shown at most
+
+
 @dataclass(frozen=True)
 class Series:
     label: str
@@ -74,7 +77,9 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(power_of_ten))
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.set_ylim(max(min(lows) / 10, 1e-300), min(max(highs) * 10, 1e300))
+        # a gradient that has vanished past FLOOR is simply gone: clipping there keeps the two
+        # thresholds (four decades apart) readable whatever the curves reach
+        ax.set_ylim(max(min(lows) / 10, FLOOR), min(max(highs) * 10, CEILING))
         ax.set_xlim(1, max(len(s.gain) for s in series))
         ax.set_xlabel("step t")
         ax.set_ylabel("gain ‖∂c<t>/∂c<0>‖ (median)")
