@@ -50,20 +50,32 @@ def fmt_score(x: float | None) -> str:
 
 
 @dataclass
+class Mean:
+    """A running mean of one question's scores."""
+
+    total: float = 0.0
+    count: int = 0
+
+    def add(self, score: float, times: int = 1) -> None:
+        self.total += score * times
+        self.count += times
+
+
+@dataclass
 class Summary:
     rows: int = 0
     graded: int = 0
     errors: int = 0
     headerless: bool = False
-    per_question: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0]))
+    per_question: defaultdict[str, Mean] = field(default_factory=lambda: defaultdict(Mean))
 
     def lines(self) -> list[str]:
         out = [f"{self.rows} rows: {self.graded} graded, {self.errors} errors"]
         if self.headerless:
             out.insert(0, "note: no header row; columns read as learner,question,answer")
         for qid in sorted(self.per_question):
-            total, n = self.per_question[qid]
-            out.append(f"  {qid}: mean score {total / n:.3f} over {n} answers")
+            m = self.per_question[qid]
+            out.append(f"  {qid}: mean score {m.total / m.count:.3f} over {m.count} answers")
         return out
 
 
@@ -128,9 +140,7 @@ class _Grader:
             self.errors += 1
         else:
             self.summary.graded += 1
-            acc = self.summary.per_question[r.qid]
-            acc[0] += r.graded.score
-            acc[1] += 1
+            self.summary.per_question[r.qid].add(r.graded.score)
 
     def learner(self, name: str, r: _Result) -> None:
         if self.learners is not None and r.graded.score is not None:
@@ -163,9 +173,7 @@ class _Grader:
                 self.errors += r.count
             else:
                 self.summary.graded += r.count
-                acc = self.summary.per_question[r.qid]
-                acc[0] += r.graded.score * r.count
-                acc[1] += r.count
+                self.summary.per_question[r.qid].add(r.graded.score, r.count)
         self.summary.errors = self.errors
 
 

@@ -56,6 +56,8 @@ EXPECTED = {
     "when-on-rnn": "9: options.0.claim.when.update: the rnn cell has no gate 'update' "
                    "(its gates: none)",
     "when-value-half": "9: options.0.claim.when.update: input should be 0 or 1, got 0.5",
+    "when-value-bool": "9: options.0.claim.when.update: expected 0 or 1, not a boolean, got True",
+    "fixed-bool": "5: models.m.fixed.reset: input should be a valid number, got True",
     "wrong-type-horizon": "14: horizon: input should be a valid integer, got 'long'",
 }
 

@@ -57,7 +57,8 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:
             value = e.get("input")
             got = repr(value) if not isinstance(value, (dict, list)) else None
             got = got if got is None or len(got) <= 60 else got[:57] + "..."
-            msg = e["msg"][0].lower() + e["msg"][1:]
+            msg = e["msg"].removeprefix("Value error, ")
+            msg = msg[0].lower() + msg[1:]
             out.append((loc, f"{msg}, got {got}" if got is not None else msg))
     return out
 

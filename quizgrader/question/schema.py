@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from ..simulate import Model, Settings
 
@@ -17,6 +17,16 @@ OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Gradient = Literal["preserved", "vanishes", "explodes"]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _not_bool(value: object) -> object:
+    """YAML's true/false are Python bools, which equal 1/0: refuse them where 0/1 is meant."""
+    if isinstance(value, bool):
+        raise ValueError("expected 0 or 1, not a boolean")
+    return value
+
+
+GateValue = Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
 
 
 class Strict(BaseModel):
@@ -63,7 +73,7 @@ class Claim(Strict):
 
     model: str
     gradient: Gradient
-    when: dict[str, Literal[0, 1]] = Field(default_factory=dict)
+    when: dict[str, GateValue] = Field(default_factory=dict)
 
 
 class Option(Strict):
