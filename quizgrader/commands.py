@@ -134,7 +134,7 @@ def run_grade_class(paths, responses: str, out: str, feedback_dir: str | None,
 def run_export(paths, fmt: str, out: str, learner: bool, trust_key: bool, plots: bool,
                use_cache: bool = False) -> list[str]:
     """Verify the bank and write it to ``out`` in format ``fmt`` (atomically); returns the
-    bank's problems (invalid files), which stop the export."""
+    ids of the questions written. An invalid file stops the export before any simulation."""
     from .atomic import atomic_writer
     from .errors import ExportError
     from .export import export

@@ -67,10 +67,11 @@ def tagged_paragraphs(qv: QuestionVerdict, v: OptionVerdict) -> list[tuple[str, 
     for f in v.flips:
         same = f.curves.behaviour == v.curves.behaviour
         out.append(("reason-matters", f"With {SYMBOL[f.gate]} ≈ {f.value} instead, "
-                    f"{_numbers(f.curves)}: " + ("the same behaviour, so the cited gate is not the reason: "
-                      f"{SYMBOL[f.gate]} explains nothing here." if same else
-                      f"it {_says(f.curves.behaviour)}, so {SYMBOL[f.gate]} is what makes the "
-                      f"difference.")))
+                    f"{_numbers(f.curves)}: " + (
+                        "the same behaviour, so the cited gate is not the reason: "
+                        f"{SYMBOL[f.gate]} explains nothing here." if same else
+                        f"it {_says(f.curves.behaviour)}, so {SYMBOL[f.gate]} is what makes the "
+                        f"difference.")))
     d = v.delivery
     if d is not None and (not v.checks.get("model-delivers") or v.correct):
         out.append(("model-delivers", _delivery(claim.gradient, bool(v.checks.get(
@@ -125,8 +126,10 @@ def short_explanation(qv: QuestionVerdict, v: OptionVerdict) -> str:
     if v.option.claim is None:
         return paras[0][1]
     deciding = v.decided_by if v.decided_by in dict(paras) else "as-claimed"
-    if deciding == "reason-matters":       # the flip that changed nothing
-        text = next(t for tag, t in paras if tag == deciding and "explains nothing" in t)
+    if deciding == "reason-matters":       # a flip that changed nothing (one paragraph each)
+        flipped = [t for tag, t in paras if tag == deciding]
+        text = next(t for f, t in zip(v.flips, flipped)
+                    if f.curves.behaviour == v.curves.behaviour)
     else:
         text = dict(paras).get(deciding) or dict(paras).get("model-delivers", "")
     return f"{paras[0][1]} {text}".rstrip()

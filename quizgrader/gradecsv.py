@@ -14,7 +14,6 @@ import io
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from .atomic import atomic_writer
@@ -130,17 +129,18 @@ class _Grader:
             if len(self.memo) < 10_000:    # distinct answers are few; bound it anyway
                 self.memo[(question, answer)] = r
             else:
-                self.summary_add(r)         # not kept: count it now
+                self._tally(r, 1)           # not kept: count it now
                 return r
         r.count += 1
         return r
 
-    def summary_add(self, r: _Result) -> None:
+    def _tally(self, r: _Result, rows: int) -> None:
+        """Count ``rows`` output rows of result ``r`` in the summary."""
         if r.graded.score is None:
-            self.errors += 1
+            self.errors += rows
         else:
-            self.summary.graded += 1
-            self.summary.per_question[r.qid].add(r.graded.score)
+            self.summary.graded += rows
+            self.summary.per_question[r.qid].add(r.graded.score, rows)
 
     def learner(self, name: str, r: _Result) -> None:
         if self.learners is not None and r.graded.score is not None:
@@ -167,13 +167,8 @@ class _Grader:
     def finish(self) -> None:
         """Fold the memo's row counts into the summary."""
         for r in self.memo.values():
-            if not r.count:
-                continue
-            if r.graded.score is None:
-                self.errors += r.count
-            else:
-                self.summary.graded += r.count
-                self.summary.per_question[r.qid].add(r.graded.score, r.count)
+            if r.count:
+                self._tally(r, r.count)
         self.summary.errors = self.errors
 
 

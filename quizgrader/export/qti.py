@@ -21,7 +21,8 @@ import zipfile
 from .items import Item
 from .markup import paragraphs_html, text_html
 
-GENERAL = "_general"          # the modalFeedback shown whatever was chosen (no option id starts with _)
+#: The modalFeedback shown whatever was chosen (no option id can start with _).
+GENERAL = "_general"
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
