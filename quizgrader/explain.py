@@ -97,6 +97,8 @@ def _delivery(gradient: str, ok: bool, d, T: int, vanish_below: float) -> str:
                 f"{'explodes' if ok else 'does not explode'}.")
     if gradient == "vanishes":
         if ok:
+            if d.tried == 1:
+                return "In the only gate setting there is (all gates free), the gradient vanishes."
             return f"In every one of the {d.tried} gate settings tried, the gradient vanishes."
         return (f"But with {describe(d.scenario)} the gradient does not vanish: "
                 f"{_numbers(d.curves)}.")
@@ -125,7 +127,8 @@ def short_explanation(qv: QuestionVerdict, v: OptionVerdict) -> str:
     paras = tagged_paragraphs(qv, v)
     if v.option.claim is None:
         return paras[0][1]
-    deciding = v.decided_by if v.decided_by in dict(paras) else "as-claimed"
+    deciding = v.decided_by if v.decided_by in dict(paras) else \
+        "as-claimed" if v.option.claim.when else "model-delivers"   # "whatever the gates do"
     if deciding == "reason-matters":       # a flip that changed nothing (one paragraph each)
         flipped = [t for tag, t in paras if tag == deciding]
         text = next(t for f, t in zip(v.flips, flipped)
