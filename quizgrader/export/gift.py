@@ -4,7 +4,9 @@ One question per block, blocks separated by a blank line:
 ``::title::[html]<p>stem</p>{ =right#feedback ~wrong#feedback ####general feedback }``;
 ``select: many`` uses weights ``~%50%right`` (the same fractions as the Moodle XML export).
 ``~ = # { } : \\`` are escaped with a backslash, and the HTML is kept on one line so that no
-blank line can split a question.
+blank line can split a question. Inside HTML, braces are written as the entities ``&lbrace;``
+and ``&rbrace;`` instead: they look the same, and no parser can mistake them for the end of
+the answer block (pygiftparser, for one, stops at the first ``}``, escaped or not).
 """
 from __future__ import annotations
 
@@ -21,10 +23,15 @@ def escape(text: str) -> str:
     return " ".join(out.splitlines())
 
 
+def escape_html(fragment: str) -> str:
+    """GIFT text for an HTML fragment: braces as entities, the rest as :func:`escape`."""
+    return escape(fragment.replace("{", "&lbrace;").replace("}", "&rbrace;"))
+
+
 def question(item: Item) -> str:
     frac = fractions(item)
     lines = [f"// question: {item.id}",
-             f"::{escape(item.title)}::[html]{escape(text_html(item.stem))}{{"]
+             f"::{escape(item.title)}::[html]{escape_html(text_html(item.stem))}{{"]
     for o in item.options:
         f = frac[o.id]
         if item.learner:
@@ -33,10 +40,10 @@ def question(item: Item) -> str:
             mark = "=" if f == "100" else "~"
         else:
             mark = f"~%{f}%"
-        fb = f"#{escape(paragraphs_html(o.explanation))}" if o.explanation else ""
-        lines.append(f"\t{mark}{escape(text_html(o.text))}{fb}")
+        fb = f"#{escape_html(paragraphs_html(o.explanation))}" if o.explanation else ""
+        lines.append(f"\t{mark}{escape_html(text_html(o.text))}{fb}")
     if item.general:
-        lines.append(f"\t####{escape(paragraphs_html(item.general))}")
+        lines.append(f"\t####{escape_html(paragraphs_html(item.general))}")
     lines.append("}")
     return "\n".join(lines)
 
