@@ -18,6 +18,15 @@ CHECK_WORDS = {
 }
 
 
+_MD_SPECIAL = set("\\`*_[]<>|")
+
+
+def md(text: str) -> str:
+    """Plain text for Markdown: the characters that would start emphasis, code, links or an
+    HTML tag (``*`` in Γu*c̃<t>, the ``<t>`` in c<t>) are backslash-escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
 def _num(v: float | None) -> float | None:
     return None if v is None or v != v or abs(v) == float("inf") else float(v)
 
@@ -85,12 +94,12 @@ def explain_doc(qv: QuestionVerdict, options: list[OptionVerdict], fmt_name: str
                                        for v in options]},
                           indent=2, ensure_ascii=False) + "\n"
     if fmt_name == "markdown":
-        parts = [f"# {q.title}\n", q.stem.strip() + "\n"]
+        parts = [f"# {md(q.title)}\n", md(q.stem.strip()) + "\n"]
         for v in options:
             paras = option_paragraphs(qv, v)
-            parts.append(f"## {v.option.id}. {v.option.text}\n")
-            parts.append(f"**{paras[0]}**\n")
-            parts.extend(p + "\n" for p in paras[1:])
+            parts.append(f"## {md(v.option.id)}. {md(v.option.text)}\n")
+            parts.append(f"**{md(paras[0])}**\n")
+            parts.extend(md(p) + "\n" for p in paras[1:])
         return "\n".join(parts)
     if fmt_name == "html":
         e = html.escape

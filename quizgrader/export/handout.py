@@ -11,6 +11,7 @@ import base64
 import html
 
 from ..gates import SYMBOL
+from ..render import md
 from ..scenarios import Simulator, describe
 from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
@@ -70,24 +71,24 @@ def _caption(qv: QuestionVerdict, v: OptionVerdict) -> str:
 
 def markdown(pairs: list[tuple[Item, QuestionVerdict]], sim: Simulator | None, title: str
              ) -> str:
-    out = [f"# {title}", ""]
+    out = [f"# {md(title)}", ""]
     for item, qv in pairs:
-        out += [f"## {item.title}", "", f"*{item.id}*, select {item.select}"
+        out += [f"## {md(item.title)}", "", f"*{md(item.id)}*, select {item.select}"
                 + ("" if item.select == "one" else f" (scored {item.scheme})"), "",
-                item.stem, ""]
-        out += [f"- **{o.id}.** {o.text}" for o in item.options] + [""]
+                md(item.stem), ""]
+        out += [f"- **{md(o.id)}.** {md(o.text)}" for o in item.options] + [""]
         if item.learner:
             continue
-        out += [f"**Answer: {', '.join(item.key)}**", ""]
+        out += [f"**Answer: {md(', '.join(item.key))}**", ""]
         for o, v in zip(item.options, qv.options):
-            out += [f"### {o.id}. {o.text}", "", f"**{o.explanation[0]}**", ""]
+            out += [f"### {md(o.id)}. {md(o.text)}", "", f"**{md(o.explanation[0])}**", ""]
             for p in o.explanation[1:]:
-                out += [p, ""]
+                out += [md(p), ""]
             uri = _plot(qv, v, sim) if sim is not None else None
             if uri:
-                out += [f"![gain(t) for option {o.id} and its counterfactuals]({uri})", "",
-                        f"*{_caption(qv, v)}*", ""]
-        out += [p + "\n" for p in item.general]
+                out += [f"![gain(t) for option {md(o.id)} and its counterfactuals]({uri})", "",
+                        f"*{md(_caption(qv, v))}*", ""]
+        out += [md(p) + "\n" for p in item.general]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
