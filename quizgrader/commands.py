@@ -113,7 +113,8 @@ def run_grade_one(path: str, answer: str, fmt: str, trust_key: bool, use_cache: 
         else "wrong"
     head = f"{q.id}: answer {';'.join(g.chosen)}: score {g.score:.4g} / {g.max_score:g} ({verdict})"
     if fmt == "markdown":
-        return f"# {q.title}\n\n**{head}**\n\n{g.feedback}\n", True
+        from .render import md
+        return f"# {md(q.title)}\n\n**{md(head)}**\n\n{md(g.feedback)}\n", True
     return f"{head}\n\n{g.feedback}\n", True
 
 

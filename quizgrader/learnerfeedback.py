@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .grade import Gradebook
 from .gradecsv import atomic_writer, fmt_score
+from .render import md
 
 
 def filename(learner: str) -> str:
@@ -28,11 +29,12 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
         used[name] = learner
         answers = {qid: (a, book.grade(qid, a)) for qid, a in learners[learner].items()}
         total = sum(g.score or 0.0 for _, g in answers.values())
-        lines = [f"# Feedback for {learner}", "",
+        lines = [f"# Feedback for {md(learner)}", "",
                  f"Total: {fmt_score(total)} / {fmt_score(float(len(answers)))}", ""]
         for qid in sorted(answers):
             answer, g = answers[qid]
-            lines += [f"## {qid}", "", f"Your answer: {answer} (score {fmt_score(g.score)} / "
-                      f"{fmt_score(g.max_score)})", "", g.feedback, ""]
+            lines += [f"## {md(qid)}", "", f"Your answer: {md(answer)} (score "
+                      f"{fmt_score(g.score)} / {fmt_score(g.max_score)})", "",
+                      md(g.feedback), ""]
         with atomic_writer(out / name) as f:
             f.write("\n".join(lines))
