@@ -150,6 +150,9 @@ def run_export(paths, fmt: str, out: str, learner: bool, trust_key: bool, plots:
     if not bank.questions:
         raise ExportError("no questions to export")
     handout_plots = plots and fmt in ("markdown", "html") and not learner
+    if handout_plots:
+        from .export.plots import require
+        require()
     sim = Simulator(open_cache(use_cache), always_full=handout_plots)
     verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
     data = export(verdicts, fmt, learner, trust_key, sim, plots)

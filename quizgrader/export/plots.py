@@ -39,12 +39,22 @@ class Series:
     style: str = "-"
 
 
-def _pyplot():
+def require() -> None:
+    """Fail early, before any simulation, if matplotlib is missing."""
+    _matplotlib()
+
+
+def _matplotlib():
     try:
         import matplotlib
     except ImportError:
         raise ExportError("handout plots need matplotlib: pip install 'quizgrader[plot]' "
                           "(or pass --no-plots)") from None
+    return matplotlib
+
+
+def _pyplot():
+    matplotlib = _matplotlib()
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import matplotlib.ticker  # noqa: F401
