@@ -138,7 +138,7 @@ def run_export(paths, fmt: str, out: str, learner: bool, trust_key: bool, plots:
     ids of the questions written. An invalid file stops the export before any simulation."""
     from .atomic import atomic_writer
     from .errors import ExportError
-    from .export import export
+    from .export import export, export_learner
     from .question import load_bank
     from .scenarios import Simulator
     from .simcache import open_cache
@@ -149,13 +149,16 @@ def run_export(paths, fmt: str, out: str, learner: bool, trust_key: bool, plots:
                                                        f"invalid file(s)"]))
     if not bank.questions:
         raise ExportError("no questions to export")
-    handout_plots = plots and fmt in ("markdown", "html") and not learner
-    if handout_plots:
-        from .export.plots import require
-        require()
-    sim = Simulator(open_cache(use_cache), always_full=handout_plots)
-    verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-    data = export(verdicts, fmt, learner, trust_key, sim, plots)
+    if learner:                      # no key, no feedback: nothing to simulate
+        data = export_learner([q for _, q in bank.questions], fmt)
+    else:
+        handout_plots = plots and fmt in ("markdown", "html")
+        if handout_plots:
+            from .export.plots import require
+            require()
+        sim = Simulator(open_cache(use_cache), always_full=handout_plots)
+        verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+        data = export(verdicts, fmt, False, trust_key, sim, plots)
     try:
         with atomic_writer(out, binary=True) as f:
             f.write(data)

@@ -398,3 +398,16 @@ def test_special_characters_round_trip_through_every_parser(tmp_path):
 
     page = export([qv], "html", plots=False).decode("utf-8")
     assert "<script>" not in page and html.escape(AWKWARD) in page
+
+
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
+def test_learner_export_from_the_cli_simulates_nothing(verdicts, tmp_path, monkeypatch, fmt):
+    from quizgrader.scenarios import Simulator
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("a learner export must not simulate")
+    monkeypatch.setattr(Simulator, "run", no_simulation)
+    out = tmp_path / f"learner.{fmt}"
+    r = CliRunner().invoke(main, ["export", QS, "--to", fmt, "--learner", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes() == export(verdicts, fmt, learner=True)

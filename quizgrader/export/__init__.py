@@ -5,28 +5,40 @@
 """
 from __future__ import annotations
 
+from ..question.schema import Question
 from ..scenarios import Simulator
 from ..verify import QuestionVerdict
 from . import gift, handout, moodle, qti
-from .items import build_all
+from .items import Item, build_all, learner_item
 
 FORMATS = ("moodle", "gift", "qti", "markdown", "html")
 SUFFIX = {"moodle": ".xml", "gift": ".gift", "qti": ".zip", "markdown": ".md", "html": ".html"}
 
 
-def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,
-           trust_key: bool = False, sim: Simulator | None = None, plots: bool = True,
-           title: str = "Quiz handout") -> bytes:
-    """The whole bank in format ``fmt`` (see FORMATS). Handout plots run full simulations
-    on ``sim`` (learner handouts have none)."""
-    items = build_all(verdicts, learner, trust_key)
+def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = None,
+          sim: Simulator | None = None, title: str = "Quiz handout") -> bytes:
+    """The items in format ``fmt``; handouts plot from ``verdicts`` on ``sim`` if given."""
     if fmt == "moodle":
         return moodle.write(items)
     if fmt == "gift":
         return gift.write(items)
     if fmt == "qti":
         return qti.write(items)
+    pairs = list(zip(items, verdicts if verdicts is not None else [None] * len(items)))
+    page = handout.markdown if fmt == "markdown" else handout.page
+    return page(pairs, sim, title).encode("utf-8")
+
+
+def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,
+           trust_key: bool = False, sim: Simulator | None = None, plots: bool = True,
+           title: str = "Quiz handout") -> bytes:
+    """The whole verified bank in format ``fmt`` (see FORMATS). Handout plots run full
+    simulations on ``sim`` (learner handouts have none)."""
+    items = build_all(verdicts, learner, trust_key)
     plot_sim = (sim or Simulator()) if plots and not learner else None
-    pairs = list(zip(items, verdicts))
-    write = handout.markdown if fmt == "markdown" else handout.page
-    return write(pairs, plot_sim, title).encode("utf-8")
+    return write(items, fmt, verdicts, plot_sim, title)
+
+
+def export_learner(questions: list[Question], fmt: str, title: str = "Quiz handout") -> bytes:
+    """The learner version of the bank: stems and options only, so nothing is simulated."""
+    return write([learner_item(q) for q in questions], fmt, title=title)

@@ -69,7 +69,7 @@ def _caption(qv: QuestionVerdict, v: OptionVerdict) -> str:
             f"on vanishing (the text gives its value at t = {q.horizon}).")
 
 
-def markdown(pairs: list[tuple[Item, QuestionVerdict]], sim: Simulator | None, title: str
+def markdown(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | None, title: str
              ) -> str:
     out = [f"# {md(title)}", ""]
     for item, qv in pairs:
@@ -92,7 +92,7 @@ def markdown(pairs: list[tuple[Item, QuestionVerdict]], sim: Simulator | None, t
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def page(pairs: list[tuple[Item, QuestionVerdict]], sim: Simulator | None, title: str) -> str:
+def page(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | None, title: str) -> str:
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     body = [f"<h1>{e(title)}</h1>"]
     for item, qv in pairs:

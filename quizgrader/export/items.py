@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import ExportError
 from ..explain import NOTATION, option_paragraphs
+from ..question.schema import Question
 from ..render import finding
 from ..verify import QuestionVerdict
 
@@ -53,23 +54,29 @@ def general_feedback(qv: QuestionVerdict, key: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def learner_item(q: Question) -> Item:
+    """The learner's item of a question: stem and options only (needs no simulation)."""
+    options = tuple(ItemOption(o.id, o.text, None, ()) for o in q.options)
+    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options, (), True)
+
+
 def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -> Item:
     """The item of one verified question (raises :class:`ExportError` for a disputed key)."""
     q = qv.question
-    if qv.status != "ok" and not learner:
+    if learner:
+        return learner_item(q)
+    if qv.status != "ok":
         if not (trust_key and qv.author_key is not None):
             hint = "; --trust-key exports the author's key" if qv.author_key is not None else ""
             raise ExportError(f"{qv.path or q.id}: question {q.id} cannot be exported: "
                               f"{finding(qv)}{hint}")
     key = list(qv.author_key) if (trust_key and qv.author_key is not None) else qv.computed_key
-    if not key and not learner:
+    if not key:
         raise ExportError(f"{qv.path or q.id}: question {q.id} has no correct option to export")
-    options = tuple(
-        ItemOption(v.option.id, v.option.text, None if learner else v.option.id in key,
-                   () if learner else tuple(option_paragraphs(qv, v)))
-        for v in qv.options)
+    options = tuple(ItemOption(v.option.id, v.option.text, v.option.id in key,
+                               tuple(option_paragraphs(qv, v))) for v in qv.options)
     return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options,
-                () if learner else general_feedback(qv, key), learner)
+                general_feedback(qv, key), False)
 
 
 def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False
