@@ -12,7 +12,6 @@ from . import gift, handout, moodle, qti
 from .items import Item, build_all, learner_item
 
 FORMATS = ("moodle", "gift", "qti", "markdown", "html")
-SUFFIX = {"moodle": ".xml", "gift": ".gift", "qti": ".zip", "markdown": ".md", "html": ".html"}
 
 
 def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = None,

@@ -59,7 +59,8 @@ def _scoring(item: Item, root: ET.Element, decl: ET.Element) -> None:
     for o in item.options:
         if o.id in key:
             ET.SubElement(correct, "value").text = ids[o.id]
-    if item.select == "many" and item.scheme != "all-or-nothing":
+    mapped = item.select == "many" and item.scheme != "all-or-nothing"
+    if mapped:
         step = 1.0 / (k if item.scheme == "net-correct" else n)
         base = 0.0 if item.scheme == "net-correct" else (n - k) / n
         mapping = ET.SubElement(decl, "mapping", lowerBound=_num(-base) if base else "0",
@@ -68,7 +69,7 @@ def _scoring(item: Item, root: ET.Element, decl: ET.Element) -> None:
             ET.SubElement(mapping, "mapEntry", mapKey=ids[o.id],
                           mappedValue=_num(step if o.id in key else -step))
     rp = ET.SubElement(root, "responseProcessing")
-    if item.select == "many" and item.scheme != "all-or-nothing":
+    if mapped:
         score = ET.SubElement(rp, "setOutcomeValue", identifier="SCORE")
         total = ET.SubElement(score, "sum")
         ET.SubElement(total, "mapResponse", identifier="RESPONSE")
