@@ -14,8 +14,10 @@ import time
 
 import numpy as np
 
-from quizgrader.gates import make_drive
-from quizgrader.simulate import Model, Settings, propagate, random_setup
+from quizgrader.sim.gates import make_drive
+from quizgrader.sim.model import Model, Settings
+from quizgrader.sim.propagate import propagate
+from quizgrader.sim.simulate import random_setup
 
 try:
     import torch

@@ -1,6 +1,8 @@
-"""The ``quizgrader`` command line: each command wraps one library call.
+"""The ``quizgrader`` command line: each command parses its flags, calls one function of
+:mod:`quizgrader.api` and prints what :mod:`quizgrader.text` writes.
 
-Library errors (:class:`QuizgraderError`) become one line on stderr and exit 1.
+Library errors (:class:`QuizgraderError`) become one line on stderr and exit 1; an error that
+names one of the library's arguments is shown with the flag that sets it.
 """
 from __future__ import annotations
 
@@ -9,7 +11,26 @@ from functools import wraps
 
 import click
 
+from .cliargs import parse_fixes, parse_holds
 from .errors import QuizgraderError
+from .sim import CELLS
+
+#: The flag of each library argument an error may name.
+FLAGS = {"steps": "--steps", "trust_key": "--trust-key", "reset": "--reset", "cell": "--cell",
+         "activation": "--activation", "hidden": "--hidden",
+         "inputs": "--inputs", "seeds": "--seeds", "seed": "--seed", "scale": "--scale",
+         "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots"}
+
+
+def _message(e: QuizgraderError) -> list[str]:
+    lines = str(e).splitlines() or [type(e).__name__]
+    flag = FLAGS.get(e.argument or "")
+    if flag and e.argument is not None:
+        if lines[0].startswith(e.argument + " "):
+            lines[0] = flag + lines[0][len(e.argument):]
+        else:
+            lines[-1] += f" ({flag})"
+    return lines
 
 
 def _errors(fn):
@@ -19,7 +40,7 @@ def _errors(fn):
         try:
             return fn(*args, **kwargs)
         except QuizgraderError as e:
-            for line in str(e).splitlines() or [type(e).__name__]:
+            for line in _message(e):
                 click.echo(f"error: {line}" if not getattr(e, "problems", None) else line,
                            err=True)
             sys.exit(1)
@@ -43,7 +64,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--cell", type=click.Choice(["rnn", "gru", "lstm"]), required=True,
+@click.option("--cell", type=click.Choice(CELLS), required=True,
               help="The cell to simulate.")
 @click.option("--fix", "fixes", multiple=True, metavar="G=V",
               help="Remove gate G and replace it by the constant V in [0, 1] (repeatable), "
@@ -82,12 +103,14 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
       quizgrader simulate --cell gru --fix reset=1 --hold update=0
       quizgrader simulate --cell gru --fix reset=1 --hold update=1
     """
-    from . import simreport
-    from .commands import run_simulate
-    curves, title = run_simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale,
-                                 input_scale, epsilon, activation, reset, weights)
-    click.echo(simreport.to_json(cell, curves) if as_json else simreport.text(title, curves),
-               nl=False)
+    from . import api
+    from .text import simreport
+    result = api.simulate(cell, fixed=parse_fixes(fixes), holds=parse_holds(holds), steps=steps,
+                          hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, scale=scale,
+                          input_scale=input_scale, epsilon=epsilon, activation=activation,
+                          reset=reset, weights=weights)
+    click.echo(simreport.to_json(cell, result.curves) if as_json
+               else simreport.text(result.title, result.curves), nl=False)
 
 
 PATHS = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
@@ -132,18 +155,16 @@ def verify(paths, as_json, use_cache):
     Exits 0 when every key agrees, 1 on any key mismatch, ambiguous question (select: one with
     zero or several true options) or invalid file.
     """
-    from . import render
-    from .commands import run_verify
-    verdicts, bank = run_verify(paths, use_cache)
-    _report_problems(bank.problems)
+    from . import api
+    from .text import verifyreport
+    report = api.verify(paths, cache=use_cache)
+    _report_problems(report.problems)
     if as_json:
-        click.echo(render.verify_json(verdicts, bank.invalid), nl=False)
+        click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid), nl=False)
     else:
-        click.echo("\n".join(render.verify_text(v) for v in verdicts), nl=False)
-        bad = sum(v.status != "ok" for v in verdicts)
-        click.echo(f"\n{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} "
-                   f"with findings, {len(bank.invalid)} invalid file(s)")
-    sys.exit(1 if bank.problems or any(v.status != "ok" for v in verdicts) else 0)
+        click.echo("\n".join(verifyreport.verify_text(v) for v in report.verdicts), nl=False)
+        click.echo("\n" + verifyreport.verify_summary(report.verdicts, len(report.bank.invalid)))
+    sys.exit(0 if report.ok else 1)
 
 
 @main.command()
@@ -155,8 +176,10 @@ def verify(paths, as_json, use_cache):
 @_errors
 def explain(path, option_id, fmt, use_cache):
     """Why each option of one question is right or wrong, with the simulated numbers."""
-    from .commands import run_explain
-    click.echo(run_explain(path, option_id, fmt, use_cache), nl=False)
+    from . import api
+    from .text.explaindoc import explain_doc
+    result = api.explain(path, option=option_id, cache=use_cache)
+    click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt), nl=False)
 
 
 @main.command()
@@ -190,15 +213,18 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
     The grades CSV has one row per input row, in order: learner,question,answer,score,
     max_score,status,feedback. Exit 1 if any row is an error (it is still in the output).
     """
-    from .commands import run_grade_class, run_grade_one
+    from . import api
+    from .text.gradereport import answer_report
     if (answer is None) == (responses is None):
         raise click.UsageError("give either --answer IDS or --responses FILE.csv")
     if answer is not None:
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
-        text, ok = run_grade_one(paths[0], answer, fmt, trust_key, use_cache)
-        click.echo(text, nl=False)
-        sys.exit(0 if ok else 1)
+        r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache)
+        g = r.graded
+        click.echo(answer_report(r.question, g.chosen, g.score, g.max_score, g.status,
+                                 g.feedback, fmt), nl=False)
+        sys.exit(0 if g.ok else 1)
     if out is None:
         raise click.UsageError("--responses needs --out FILE.csv")
     progress = None
@@ -206,12 +232,12 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
     if sys.stderr.isatty():
         bar = click.progressbar(length=None, label="grading", file=sys.stderr)
         progress = bar.update
-    summary, problems = run_grade_class(paths, responses, out, feedback_dir, trust_key, progress,
-                                        feedback, use_cache)
+    result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir, feedback=feedback,
+                             trust_key=trust_key, cache=use_cache, progress=progress)
     if bar is not None:
         bar.render_finish()
-    _report_problems(problems + summary.lines())
-    sys.exit(1 if summary.errors else 0)
+    _report_problems(result.problems + result.summary.lines())
+    sys.exit(1 if result.summary.errors else 0)
 
 
 @main.command()
@@ -243,17 +269,18 @@ def export(paths, fmt, out, learner, trust_key, plots, use_cache):
     The key is the one the simulation computes; options get their explanations as feedback.
     A question whose author key disagrees stops the export (see --trust-key).
     """
-    from .commands import run_export
-    ids = run_export(paths, fmt, out, learner, trust_key, plots, use_cache)
-    click.echo(f"{len(ids)} question(s) written to {out} ({fmt}"
+    from . import api
+    result = api.export(paths, fmt, out, learner=learner, trust_key=trust_key, plots=plots,
+                        cache=use_cache)
+    click.echo(f"{len(result.ids)} question(s) written to {out} ({fmt}"
                f"{', learner version' if learner else ''})", err=True)
 
 
 @main.command()
 def schema():
     """Print the JSON Schema of the question format, for editors (YAML language server)."""
-    from .commands import json_schema
-    click.echo(json_schema(), nl=False)
+    from .api import schema_json
+    click.echo(schema_json(), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from quizgrader.cells.weights import Weights, random_weights
-from quizgrader.gates import GATES, Hold, make_drive
-from quizgrader.simulate import Model, initial_state
+from quizgrader.sim.cells.weights import Weights, random_weights
+from quizgrader.sim.gates import GATES, Hold, make_drive
+from quizgrader.sim.model import Model
+from quizgrader.sim.simulate import initial_state
 
 MODES = st.sampled_from(["free", "fixed", "held0", "held1"])
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
+from cellcases import configs, denormal_forget_case, drive_of, run_states
 from hypothesis import assume, example, given
 
-from cellcases import configs, denormal_forget_case, drive_of, run_states
-from quizgrader.simulate import propagate
+from quizgrader.sim.propagate import propagate
 
 H = 1e-6
 

@@ -22,7 +22,7 @@ from quizgrader.cli import main
 from quizgrader.export import export
 from quizgrader.export.items import build_all
 from quizgrader.export.moodle import ALLOWED, fractions, nearest
-from quizgrader.grade import score
+from quizgrader.grading import score
 
 ROOT = Path(__file__).parent.parent
 QS = str(ROOT / "questions")
@@ -32,7 +32,7 @@ GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
 @pytest.fixture(scope="module")
 def sim():
     """One simulator with full curves for the whole module (verification and plots)."""
-    from quizgrader.scenarios import Simulator
+    from quizgrader.sim import Simulator
     return Simulator(always_full=True)
 
 
@@ -245,11 +245,12 @@ def test_plots_are_labelled_with_legend_and_threshold(verdicts, sim):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from quizgrader.export.handout import option_series
+
     from quizgrader.export import plots
+    from quizgrader.export.handout import option_series
     qv = next(v for v in verdicts if v.question.id == "c5w1-gru-alice-betty")
     series = option_series(qv, qv.options[2], sim)
-    assert [s.label for s in series][:2] == ["C: Betty's model, Γu≈0", "counterfactual: Γu≈1"]
+    assert [s.label for s in series][:2] == ["C: Betty's model, Γu ≈ 0", "counterfactual: Γu ≈ 1"]
     captured = []
     real_close = plt.close
     plots_plt = plots._pyplot
@@ -274,10 +275,10 @@ def test_plots_are_labelled_with_legend_and_threshold(verdicts, sim):
 def test_markdown_handout_has_key_explanations_and_embedded_plots(verdicts, items, sim):
     pytest.importorskip("matplotlib")
     text = export(verdicts, "markdown", sim=sim).decode("utf-8")
-    assert "**Answer: C**" in text and "**Answer: A, D**" in text
+    assert "Answer: **C**" in text and "Answer: **A, D**" in text
     assert text.count("](data:image/svg+xml;base64,") == \
         sum(v.curves is not None for qv in verdicts for v in qv.options)
-    from quizgrader.render import md
+    from quizgrader.text.markup import md
     assert md(items[0].options[0].explanation[1]) in text and "c\\<100\\>" in text
 
 
@@ -402,7 +403,7 @@ def test_special_characters_round_trip_through_every_parser(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
 def test_learner_export_from_the_cli_simulates_nothing(verdicts, tmp_path, monkeypatch, fmt):
-    from quizgrader.scenarios import Simulator
+    from quizgrader.sim import Simulator
 
     def no_simulation(*args, **kwargs):
         raise AssertionError("a learner export must not simulate")

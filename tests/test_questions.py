@@ -1,7 +1,6 @@
 """The question format: the bad-input corpus with exact messages, and the bank as fixtures."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -63,9 +62,7 @@ EXPECTED = {
 
 
 def validate(path: str):
-    t0 = time.perf_counter()
-    r = CliRunner().invoke(main, ["validate", path])
-    return r, time.perf_counter() - t0
+    return CliRunner().invoke(main, ["validate", path])
 
 
 def test_the_corpus_is_complete():
@@ -76,10 +73,10 @@ def test_the_corpus_is_complete():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_broken_file_gives_its_exact_message(name):
     path = str(BAD / f"{name}.yaml")
-    r, seconds = validate(path)
+    r = validate(path)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0] == f"{path}:{EXPECTED[name]}"
-    assert "Traceback" not in r.output and seconds < 1.0
+    assert "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -92,20 +89,20 @@ def test_broken_file_gives_its_exact_message(name):
 def test_generated_broken_files(tmp_path, name, content, message):
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(content)
-    r, seconds = validate(str(path))
-    assert r.exit_code == 1 and r.stderr == f"{path}:{message}\n" and seconds < 1.0
+    r = validate(str(path))
+    assert r.exit_code == 1 and r.stderr == f"{path}:{message}\n"
 
 
 def test_bom_and_crlf_are_fine(tmp_path):
     text = BANK[0].read_text(encoding="utf-8").replace("\n", "\r\n")
     path = tmp_path / "q.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
-    r, _ = validate(str(path))
+    r = validate(str(path))
     assert r.exit_code == 0, r.output
 
 
 def test_every_error_in_a_file_is_reported(tmp_path):
-    r, _ = validate(str(BAD / "when-on-rnn.yaml"))
+    r = validate(str(BAD / "when-on-rnn.yaml"))
     assert len(r.stderr.splitlines()) == 2
 
 

@@ -1,19 +1,14 @@
 """The disk cache of simulations: same answers warm or cold, and it can only speed things up."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
 
-from quizgrader import simcache
 from quizgrader.cli import main
-from quizgrader.scenarios import Simulator
-from quizgrader.simcache import DiskCache
-from quizgrader.simulate import Model, Settings
-
-from quizgrader.gates import Hold
+from quizgrader.sim import Hold, Model, Settings, Simulator, diskcache
+from quizgrader.sim.diskcache import DiskCache
 
 GRU = str(Path(__file__).parent.parent / "questions" / "c5w1-gru-alice-betty.yaml")
 MODEL = Model("gru", {"reset": 1.0})
@@ -53,15 +48,35 @@ def test_a_corrupt_entry_is_recomputed(tmp_path):
 
 def test_changed_simulation_code_misses_the_old_entries(tmp_path, monkeypatch):
     run(DiskCache(tmp_path))
-    monkeypatch.setattr(simcache, "fingerprint", lambda: "other code")
+    monkeypatch.setattr(diskcache, "fingerprint", lambda: "other code")
     assert run(DiskCache(tmp_path))[0].runs == 1
 
 
-def test_the_fingerprint_covers_the_cell_equations():
-    root = Path(simcache.__file__).parent
-    files = {p.relative_to(root).as_posix() for name in simcache.SOURCES
-             for p in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])}
-    assert {"cells/gru.py", "cells/lstm.py", "cells/rnn.py", "gates.py", "simulate.py"} <= files
+def test_the_fingerprint_covers_every_module_of_the_simulator():
+    import quizgrader.sim
+    root = Path(quizgrader.sim.__file__).parent
+    hashed = {p.relative_to(root).as_posix() for p in diskcache.source_files()}
+    assert hashed == {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
+    assert {"cells/gru.py", "cells/lstm.py", "cells/rnn.py", "gates.py", "propagate.py"} <= hashed
+
+
+def test_editing_any_simulator_module_changes_the_fingerprint(tmp_path, monkeypatch):
+    import shutil
+
+    import quizgrader.sim
+    copy = tmp_path / "sim"
+    shutil.copytree(Path(quizgrader.sim.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(diskcache, "SOURCES", copy)
+    diskcache.fingerprint.cache_clear()
+    try:
+        before = diskcache.fingerprint()
+        with (copy / "cells" / "gru.py").open("a", encoding="utf-8") as f:
+            f.write("# an edit\n")
+        diskcache.fingerprint.cache_clear()
+        assert diskcache.fingerprint() != before
+    finally:
+        diskcache.fingerprint.cache_clear()
 
 
 def test_an_unwritable_cache_is_skipped(tmp_path):
@@ -78,6 +93,6 @@ def test_the_cli_uses_the_environment_folder_and_no_cache_skips_it(tmp_path, mon
     second = CliRunner().invoke(main, ["verify", "--json", GRU])
     assert second.stdout == first.stdout
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path / "d"))
-    CliRunner().invoke(main, ["verify", "--no-cache", GRU])
+    r = CliRunner().invoke(main, ["verify", "--no-cache", GRU])
+    assert r.exit_code == 0 and r.stdout.startswith("c5w1-gru-alice-betty")
     assert not (tmp_path / "d").exists()
-    assert os.environ["QUIZGRADER_CACHE_DIR"].endswith("d")

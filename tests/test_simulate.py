@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from quizgrader.cells.weights import random_weights
 from quizgrader.errors import ConfigError
-from quizgrader.gates import Hold, make_drive
-from quizgrader.simulate import (Model, Settings, classify, curves, propagate, random_setup,
-                                 simulate, spectral_norm)
+from quizgrader.sim.cells.weights import random_weights
+from quizgrader.sim.gates import Hold, make_drive
+from quizgrader.sim.model import Model, Settings, classify
+from quizgrader.sim.propagate import propagate, spectral_norm
+from quizgrader.sim.simulate import curves, random_setup, simulate
 
 S = Settings()
 
@@ -30,13 +32,13 @@ def test_gru_overwriting_with_reset_held_shut_forgets_everything():
 
 @given(st.integers(0, 10**6), st.sampled_from(["gru", "lstm"]), st.floats(0.1, 5.0))
 def test_gates_stay_strictly_inside_zero_one(seed, cell, scale):
-    from quizgrader.cells import module
+    from quizgrader.sim.cells import EQUATIONS
     rng = np.random.default_rng(seed)
     w = random_weights(rng, cell, 2, 6, 3, scale)
     state = 0.5 * rng.standard_normal((2, 12 if cell == "lstm" else 6))
     fixed = (None,) * (2 if cell == "gru" else 3)
     for shift in (-6.9, 0.0, 6.9):
-        _, cache = module(cell).step(w, state, rng.standard_normal((2, 3)), fixed,
+        _, cache = EQUATIONS[cell].step(w, state, rng.standard_normal((2, 3)), fixed,
                                      np.full(len(fixed), shift))
         gates = [cache.gu, cache.gr] if cell == "gru" else [cache.gu, cache.gf, cache.go]
         for g in gates:

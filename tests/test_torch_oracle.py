@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quizgrader.gates import Hold, make_drive, sigmoid
-from quizgrader.simulate import Model, propagate, random_setup, Settings
-from quizgrader.torch_weights import load
+from quizgrader.sim.gates import Hold, make_drive, sigmoid
+from quizgrader.sim.model import Model, Settings
+from quizgrader.sim.propagate import propagate
+from quizgrader.sim.simulate import random_setup
+from quizgrader.sim.torch_weights import load
 
 torch = pytest.importorskip("torch")
 torch.set_default_dtype(torch.float64)
@@ -65,7 +67,7 @@ def test_pytorch_layers_give_the_same_jacobians(tmp_path, cell, H, I, T):
 
 
 def gate_t(pre, fixed, shift):
-    """The torch twin of quizgrader.cells.weights.gate."""
+    """The torch twin of quizgrader.sim.cells.weights.gate."""
     return torch.full_like(pre, fixed) if fixed is not None else torch.sigmoid(pre + shift)
 
 

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from quizgrader import cells
-from quizgrader.cells import gru, lstm
-from quizgrader.cells.weights import Weights
 from quizgrader.cli import main
 from quizgrader.question import load_question
-from quizgrader.verify import verify_question
+from quizgrader.sim import Simulator
+from quizgrader.sim.cells import EQUATIONS, gru, lstm
+from quizgrader.sim.cells.weights import Weights
+from quizgrader.text.explain import explain
+from quizgrader.verify import Check, Unreachable, verify_question
 
 ROOT = Path(__file__).parent.parent
 BANK = sorted((ROOT / "questions").glob("*.yaml"))
@@ -61,30 +62,32 @@ def _mutated(module, negate_block: int, gate_index: int):
     return types.SimpleNamespace(step=step, jacobians=jacobians, output=module.output)
 
 
-def test_mutating_the_gru_equation_changes_the_key(monkeypatch):
+def mutated_simulator(cell: str, module, block: int, gate: int) -> Simulator:
+    """A simulator whose ``cell`` has gate ``gate`` (weight block ``block``) turned around."""
+    return Simulator(equations={**EQUATIONS, cell: _mutated(module, block, gate)})
+
+
+def test_mutating_the_gru_equation_changes_the_key():
     """If Γu = 0 overwrote the memory instead of keeping it, D would be the right answer."""
     before = verify_question(load_question(GRU_Q)).computed_key
-    monkeypatch.setitem(cells._MODULES, "gru", _mutated(gru, 0, 0))
-    after = verify_question(load_question(GRU_Q))
+    after = verify_question(load_question(GRU_Q), sim=mutated_simulator("gru", gru, 0, 0))
     assert before == ["C"] and after.computed_key == ["D"] and after.status == "key-mismatch"
 
 
-def test_mutating_the_lstm_forget_gate_changes_the_key(monkeypatch):
+def test_mutating_the_lstm_forget_gate_changes_the_key():
     path = ROOT / "questions" / "lstm-long-memory.yaml"
-    monkeypatch.setitem(cells._MODULES, "lstm", _mutated(lstm, 1, 1))
-    qv = verify_question(load_question(path))
+    qv = verify_question(load_question(path), sim=mutated_simulator("lstm", lstm, 1, 1))
     assert "A" not in qv.computed_key and qv.status == "key-mismatch"
 
 
 def test_alice_update_zero_fails_for_the_right_reasons():
     qv = verify_question(load_question(ROOT / "questions" / "c5w1-gru-alice-betty-update0.yaml"))
-    from quizgrader.explain import explanation
     for oid in ("A", "B"):
         v = qv.verdict(oid)
         assert not v.correct and v.decided_by == "reason-matters"
-        assert v.checks["as-claimed"] and not v.checks["model-delivers"]
+        assert v.passed(Check.AS_CLAIMED) and not v.passed(Check.MODEL_DELIVERS)
         assert v.gain == 1.0 and v.delivery.reads_inputs is False
-        text = explanation(qv, v)
+        text = explain(qv, v).long
         assert "c<t> = c<t−1> (the memory never changes" in text
         assert "the cited gate is not the reason: Γr explains nothing here" in text
         assert "the first input never gets into the memory (‖∂c<100>/∂x<1>‖ = 0" in text
@@ -93,13 +96,12 @@ def test_alice_update_zero_fails_for_the_right_reasons():
 
 def test_correct_option_explanation_has_numbers_and_notation_note():
     qv = verify_question(load_question(GRU_Q))
-    from quizgrader.explain import explanation
-    text = explanation(qv, qv.verdict("C"))
+    text = explain(qv, qv.verdict("C")).long
     assert text.startswith("C is correct.")
     assert "With Γu ≈ 0, over 100 steps ‖∂c<100>/∂c<0>‖ = 1.00 (1.00 per step)" in text
     assert "With Γu ≈ 1 instead, ‖∂c<100>/∂c<0>‖ = " in text and "it vanishes" in text
     assert "z = 1 − Γu" in text
-    alice = explanation(qv, qv.verdict("A"))
+    alice = explain(qv, qv.verdict("A")).long
     assert "c<t> = c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)" in alice
 
 
@@ -156,7 +158,7 @@ def test_unreachable_reason(tmp_path):
                     "claim: {model: alice, when: {update: 0}, gradient: preserved}")
     qv = verify_question(load_question(path))
     v = qv.verdict("A")
-    assert v.decided_by == "reachable" and v.unreachable == (("update", 1.0),)
+    assert v.decided_by == "reachable" and v.unreachable == (Unreachable("update", 0, 1.0),)
 
 
 def test_output_is_byte_identical_across_runs():

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ..question.schema import Question
-from ..scenarios import Simulator
+from ..sim import Simulator
 from ..verify import QuestionVerdict
 from . import gift, handout, moodle, qti
 from .items import Item, build_all, learner_item
@@ -24,8 +24,7 @@ def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = 
     if fmt == "qti":
         return qti.write(items)
     pairs = list(zip(items, verdicts if verdicts is not None else [None] * len(items)))
-    page = handout.markdown if fmt == "markdown" else handout.page
-    return page(pairs, sim, title).encode("utf-8")
+    return handout.handout(pairs, sim, title, fmt).encode("utf-8")
 
 
 def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,

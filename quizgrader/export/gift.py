@@ -10,8 +10,8 @@ the answer block (pygiftparser, for one, stops at the first ``}``, escaped or no
 """
 from __future__ import annotations
 
+from ..text.markup import paragraphs_html, text_html
 from .items import Item
-from .markup import paragraphs_html, text_html
 from .moodle import fractions
 
 SPECIAL = "\\~=#{}:"

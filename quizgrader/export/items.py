@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ExportError
-from ..explain import NOTATION, option_paragraphs
+from ..errors import ExportError, KeyDisputedError
 from ..question.schema import Question
-from ..render import finding
-from ..verify import QuestionVerdict
+from ..text.explain import explain
+from ..text.findings import refusal
+from ..text.lms import general_feedback
+from ..verify import QuestionVerdict, choose_key
 
 
 @dataclass(frozen=True)
@@ -40,20 +41,6 @@ class Item:
         return tuple(o.id for o in self.options if o.correct)
 
 
-def general_feedback(qv: QuestionVerdict, key: list[str]) -> tuple[str, ...]:
-    """The question-level feedback: the key and how it was decided, notation, source."""
-    q = qv.question
-    simulated = any(o.claim is not None for o in q.options)
-    how = (f" Each option was checked by simulating {q.simulation.seeds} random cells over "
-           f"{q.horizon} steps (gain = median ‖∂c<{q.horizon}>/∂c<0>‖)." if simulated else "")
-    out = [f"The right answer{'s are' if len(key) > 1 else ' is'} {', '.join(key)}.{how}"]
-    cells = {spec.cell for spec in q.models.values()}
-    out += [note for (cell, _), note in sorted(NOTATION.items()) if cell in cells]
-    if q.source:
-        out.append(f"Source: {q.source}")
-    return tuple(out)
-
-
 def learner_item(q: Question) -> Item:
     """The learner's item of a question: stem and options only (needs no simulation)."""
     options = tuple(ItemOption(o.id, o.text, None, ()) for o in q.options)
@@ -65,16 +52,15 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -
     q = qv.question
     if learner:
         return learner_item(q)
-    if qv.status != "ok":
-        if not (trust_key and qv.author_key is not None):
-            hint = "; --trust-key exports the author's key" if qv.author_key is not None else ""
-            raise ExportError(f"{qv.path or q.id}: question {q.id} cannot be exported: "
-                              f"{finding(qv)}{hint}")
-    key = list(qv.author_key) if (trust_key and qv.author_key is not None) else qv.computed_key
+    choice = choose_key(qv, trust_key)
+    if choice.key is None:
+        raise KeyDisputedError(f"{qv.path or q.id}: {refusal(qv, choice, 'exported')}",
+                               "trust_key" if choice.can_trust else None)
+    key = choice.key
     if not key:
         raise ExportError(f"{qv.path or q.id}: question {q.id} has no correct option to export")
     options = tuple(ItemOption(v.option.id, v.option.text, v.option.id in key,
-                               tuple(option_paragraphs(qv, v))) for v in qv.options)
+                               tuple(explain(qv, v).paragraphs)) for v in qv.options)
     return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options,
                 general_feedback(qv, key), False)
 
@@ -82,12 +68,13 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -
 def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False
               ) -> list[Item]:
     """Items of every question; every disputed key is reported at once."""
-    items, problems = [], []
+    items, problems, argument = [], [], None
     for qv in verdicts:
         try:
             items.append(build(qv, learner, trust_key))
-        except ExportError as e:
+        except (ExportError, KeyDisputedError) as e:
             problems.append(str(e))
+            argument = argument or e.argument
     if problems:
-        raise ExportError("\n".join(problems))
+        raise ExportError("\n".join(problems), argument)
     return items

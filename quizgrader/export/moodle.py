@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ..text.markup import paragraphs_html, text_html
 from .items import Item
-from .markup import paragraphs_html, text_html
 
 #: Moodle's allowed fractions (and their negatives), as Moodle writes them.
 ALLOWED = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333",

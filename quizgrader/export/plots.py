@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ExportError
-
+from ..errors import MissingExtraError
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -48,8 +47,8 @@ def _matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise ExportError("handout plots need matplotlib: pip install 'quizgrader[plot]' "
-                          "(or pass --no-plots)") from None
+        raise MissingExtraError("handout plots need matplotlib: pip install "
+                                "'quizgrader[plot]', or export without plots", "plots") from None
     return matplotlib
 
 

@@ -18,8 +18,8 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
+from ..text.markup import paragraphs_html, text_html
 from .items import Item
-from .markup import paragraphs_html, text_html
 
 #: The modalFeedback shown whatever was chosen (no option id can start with _).
 GENERAL = "_general"

@@ -9,13 +9,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from ..simulate import Model, Settings
+from ..sim import BEHAVIOURS, CELLS, DEFAULT_STEPS, Model, Settings
+from ..sim.model import ACTIVATIONS, RESETS
 
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
                                             max_length=20)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Gradient = Literal["preserved", "vanishes", "explodes"]
+Gradient = Literal[BEHAVIOURS]  # type: ignore[valid-type]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -56,12 +57,12 @@ class Init(Strict):
 class ModelSpec(Strict):
     """A model the options talk about: a cell with some gates removed (fixed)."""
 
-    cell: Literal["rnn", "gru", "lstm"]
+    cell: Literal[CELLS]  # type: ignore[valid-type]
     fixed: dict[str, Unit] = Field(default_factory=dict)
     label: Text | None = None
     init: Init = Init()
-    activation: Literal["tanh", "relu", "linear"] | None = None
-    reset: Literal["before", "after"] | None = None
+    activation: Literal[ACTIVATIONS] | None = None  # type: ignore[valid-type]
+    reset: Literal[RESETS] | None = None  # type: ignore[valid-type]
 
     def model(self) -> Model:
         return Model(self.cell, self.fixed, self.activation or "tanh", self.reset or "before",
@@ -93,7 +94,7 @@ class Question(Strict):
         Field(default_factory=list)
     select: Literal["one", "many"] = "one"
     scoring: Literal["all-or-nothing", "net-correct", "each-answer"] | None = None
-    horizon: Annotated[int, Field(ge=1, le=100_000)] = 100
+    horizon: Annotated[int, Field(ge=1, le=100_000)] = DEFAULT_STEPS
     simulation: Simulation = Simulation()
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     options: Annotated[list[Option], Field(min_length=2, max_length=26)]

@@ -1,7 +1,7 @@
 """Rules that relate fields of a question; each problem is (path, message)."""
 from __future__ import annotations
 
-from ..gates import GATES
+from ..sim import GATES
 from .schema import Question
 
 Problem = tuple[tuple, str]

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .grade import Gradebook
-from .gradecsv import atomic_writer, fmt_score
-from .render import md
+from ..atomic import atomic_writer
+from ..text.document import render
+from ..text.gradereport import learner_blocks
+from .gradebook import Gradebook
 
 
 def filename(learner: str) -> str:
@@ -27,14 +28,9 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
         if name in used and used[name] != learner:
             name = name[:-3] + f"-{len(used)}.md"
         used[name] = learner
-        answers = {qid: (a, book.grade(qid, a)) for qid, a in learners[learner].items()}
-        total = sum(g.score or 0.0 for _, g in answers.values())
-        lines = [f"# Feedback for {md(learner)}", "",
-                 f"Total: {fmt_score(total)} / {fmt_score(float(len(answers)))}", ""]
-        for qid in sorted(answers):
-            answer, g = answers[qid]
-            lines += [f"## {md(qid)}", "", f"Your answer: {md(answer)} (score "
-                      f"{fmt_score(g.score)} / {fmt_score(g.max_score)})", "",
-                      md(g.feedback), ""]
+        answers = {}
+        for qid, answer in learners[learner].items():
+            g = book.grade(qid, answer)
+            answers[qid] = (answer, g.score, g.max_score, g.feedback)
         with atomic_writer(out / name) as f:
-            f.write("\n".join(lines))
+            f.write(render(learner_blocks(learner, answers), "markdown"))

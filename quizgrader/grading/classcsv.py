@@ -12,13 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, TextIO
 
-from .atomic import atomic_writer
-from .errors import ResponsesError
-from .grade import Gradebook, Graded
+from ..atomic import atomic_writer
+from ..errors import ResponsesError
+from ..text.gradereport import class_summary
+from ..text.numbers import score as fmt_score
+from .gradebook import Gradebook, Graded
 
 HEADER = ("learner", "question", "answer")
 OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback")
@@ -44,10 +47,6 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA) else text
 
 
-def fmt_score(x: float | None) -> str:
-    return "" if x is None else f"{x:.4g}"
-
-
 @dataclass
 class Mean:
     """A running mean of one question's scores."""
@@ -69,13 +68,9 @@ class Summary:
     per_question: defaultdict[str, Mean] = field(default_factory=lambda: defaultdict(Mean))
 
     def lines(self) -> list[str]:
-        out = [f"{self.rows} rows: {self.graded} graded, {self.errors} errors"]
-        if self.headerless:
-            out.insert(0, "note: no header row; columns read as learner,question,answer")
-        for qid in sorted(self.per_question):
-            m = self.per_question[qid]
-            out.append(f"  {qid}: mean score {m.total / m.count:.3f} over {m.count} answers")
-        return out
+        """The summary in words (see :func:`~quizgrader.text.gradereport.class_summary`)."""
+        return class_summary(self.rows, self.graded, self.errors, self.headerless,
+                             {q: (m.total, m.count) for q, m in self.per_question.items()})
 
 
 def _columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:
@@ -248,14 +243,13 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
     grader.finish()
 
 
-def grade_csv(book: Gradebook, responses: str, out: str, feedback_dir: str | None = None,
-              progress: Callable[[int], None] | None = None,
-              full_book: Gradebook | None = None) -> Summary:
-    """Grade ``responses`` (a path, or - for stdin) into ``out`` (written atomically); with
-    ``feedback_dir``, one Markdown file per learner with ``full_book``'s feedback."""
-    import sys
+def grade_csv(book: Gradebook, responses: str, out: str,
+              learners: dict[str, dict[str, str]] | None = None,
+              progress: Callable[[int], None] | None = None) -> Summary:
+    """Grade ``responses`` (a path, or - for stdin) into ``out`` (written atomically). With
+    ``learners`` (a dict), each learner's last graded answer per question is recorded there
+    (learner -> question -> answer), for the per-learner files."""
     summary = Summary()
-    learners: dict | None = {} if feedback_dir else None
     try:
         raw = sys.stdin.buffer if responses == "-" else open(responses, "rb")
     except OSError as e:
@@ -270,7 +264,4 @@ def grade_csv(book: Gradebook, responses: str, out: str, feedback_dir: str | Non
                 raise ResponsesError(f"{responses}: not valid CSV: {e}") from None
     except OSError as e:
         raise ResponsesError(f"{out}: cannot write: {e.strerror or e}") from None
-    if feedback_dir:
-        from .learnerfeedback import write_learner_files
-        write_learner_files(feedback_dir, learners, full_book or book)
     return summary

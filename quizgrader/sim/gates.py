@@ -12,13 +12,12 @@ constants, and a shift array ``shift`` of shape (T, G) added to the pre-activati
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 #: Gate names per cell, in the course's notation, in the order of their weight blocks.
 GATES: dict[str, tuple[str, ...]] = {
@@ -26,8 +25,8 @@ GATES: dict[str, tuple[str, ...]] = {
     "gru": ("update", "reset"),
     "lstm": ("update", "forget", "output"),
 }
-CELLS = tuple(GATES)
-SYMBOL = {"update": "Γu", "reset": "Γr", "forget": "Γf", "output": "Γo"}
+#: The cells, the one list every other module reads.
+CELLS: tuple[str, ...] = tuple(GATES)
 
 
 def sigmoid_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,12 +61,10 @@ class Hold:
     start: int = 1
     stop: int | None = None
 
-    def describe(self) -> str:
-        where = "" if (self.start, self.stop) == (1, None) else (
-            f" at t={self.start}" if self.stop == self.start
-            else f" for t≥{self.start}" if self.stop is None
-            else f" for t={self.start}..{self.stop}")
-        return f"{SYMBOL.get(self.gate, self.gate)}≈{self.value}{where}"
+    @property
+    def always(self) -> bool:
+        """True if the hold covers every step."""
+        return (self.start, self.stop) == (1, None)
 
 
 @dataclass(frozen=True)
@@ -121,23 +118,3 @@ def make_drive(cell: str, fixed: Mapping[str, float] | tuple, holds: tuple[Hold,
             raise ConfigError(f"hold {h.gate}: empty step range {h.start}..{h.stop}")
         shift[h.start - 1:stop, names.index(h.gate)] = hold_shift(h.value, epsilon)
     return Drive(tuple(float(fixed[g]) if g in fixed else None for g in names), shift)
-
-
-_ASSIGN = re.compile(r"^\s*([a-z]+)\s*=\s*([^@\s]+)\s*(?:@\s*(\d+)\s*(:)?\s*(\d+)?)?\s*$")
-
-
-def parse_assignment(text: str) -> tuple[str, float, int, int | None]:
-    """Parse ``gate=value`` or ``gate=value@start[:[stop]]`` as typed on the command line."""
-    m = _ASSIGN.match(text)
-    if not m:
-        raise ConfigError(f"{text!r}: expected GATE=VALUE, e.g. update=0 or update=1@1")
-    gate, value, start, colon, stop = m.groups()
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(f"{text!r}: {value!r} is not a number") from None
-    if start is None:
-        return gate, number, 1, None
-    first = int(start)
-    last = (int(stop) if stop else None) if colon else first
-    return gate, number, first, last

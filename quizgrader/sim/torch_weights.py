@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import WeightsError
 from .cells.weights import Weights
-from .errors import WeightsError
 
 REQUIRED = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 OPTIONAL = ("x", "h0", "c0")
@@ -60,7 +60,8 @@ def load(path: str | Path, cell: str) -> Loaded:
     """Read ``path`` as the PyTorch parameters of one ``cell`` (``gru`` or ``lstm``) layer."""
     path = Path(path)
     if cell not in ("gru", "lstm"):
-        raise WeightsError(f"--weights needs --cell gru or lstm, not {cell}")
+        raise WeightsError(f"a weights file holds a gru or lstm layer, not a {cell} cell",
+                           "cell")
     arrays = _read(path)
     missing = [k for k in REQUIRED if k not in arrays]
     if missing:

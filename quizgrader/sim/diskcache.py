@@ -3,8 +3,8 @@
 Each entry is one simulation's curves, stored as ``<sha256>.npz`` (float64 arrays, read with
 ``allow_pickle=False``). The name hashes the simulation key (model, scenario, horizon,
 settings, endpoints-only or full) together with a fingerprint of the code that computes it:
-the source of the gates, cells and simulation modules, numpy's version and this format's
-version. Editing the equations, or upgrading numpy, therefore misses every old entry.
+the source of every module of :mod:`quizgrader.sim` (this folder), numpy's version and this
+format's version. Editing the equations, or upgrading numpy, therefore misses every old entry.
 
 A cache is a speed-up only: an entry that cannot be read is recomputed, and an entry that
 cannot be written is skipped.
@@ -22,22 +22,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .simulate import Curves
+from .model import BEHAVIOURS, Curves
 
 FORMAT = "quizgrader-simcache-1"
-#: The modules whose code decides the numbers (relative to the package).
-SOURCES = ("gates.py", "simulate.py", "scenarios.py", "cells")
+#: The folder whose code decides the numbers: every ``*.py`` below it is fingerprinted.
+SOURCES = Path(__file__).parent
+
+
+def source_files() -> list[Path]:
+    """The files :func:`fingerprint` hashes, in a fixed order."""
+    return sorted(SOURCES.rglob("*.py"))
 
 
 @cache
 def fingerprint() -> str:
     """sha256 over the simulation code, numpy's version and the cache format."""
-    root = Path(__file__).parent
     h = hashlib.sha256(f"{FORMAT}\0numpy {np.__version__}\0".encode())
-    for name in SOURCES:
-        path = root / name
-        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in source_files():
+        h.update(f.relative_to(SOURCES).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -70,7 +72,7 @@ class DiskCache:
         except (OSError, ValueError, KeyError, EOFError):
             self.misses += 1
             return None
-        if curves.behaviour not in ("vanishes", "preserved", "explodes"):
+        if curves.behaviour not in BEHAVIOURS:
             self.misses += 1
             return None
         self.hits += 1

@@ -4,7 +4,8 @@ Purely descriptive text: verdicts never read it.
 """
 from __future__ import annotations
 
-from .question.schema import ModelSpec
+from ..question.schema import ModelSpec
+from .gates import equals_all
 
 
 def _num(v: float) -> str:
@@ -56,6 +57,4 @@ def reduced(spec: ModelSpec) -> list[str]:
 
 def fixed_phrase(spec: ModelSpec) -> str:
     """'fixes Γu = 1' / 'fixes Γr = 1 and Γu = 0' / '' (names in the course's symbols)."""
-    from .gates import SYMBOL
-    parts = [f"{SYMBOL[g]} = {_num(v)}" for g, v in spec.fixed.items()]
-    return ("fixes " + " and ".join(parts)) if parts else ""
+    return ("fixes " + equals_all(spec.fixed)) if spec.fixed else ""

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 
-from .simulate import Curves
+from ..sim import Curves, Hold, Model
+from . import gates
+from .numbers import fmt, json_number
 
 
 def checkpoints(T: int) -> list[int]:
@@ -13,17 +15,6 @@ def checkpoints(T: int) -> list[int]:
         ts.extend(t for t in (base, 2 * base, 5 * base) if t < T)
         base *= 10
     return sorted(set(ts)) + [T]
-
-
-def fmt(v: float) -> str:
-    """A number for people: 3 significant digits, scientific when small or large."""
-    if v != v or v in (float("inf"), float("-inf")):
-        return "inf" if v != v or v > 0 else "-inf"
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e4:
-        return f"{v:#.3g}".rstrip(".")       # keeps trailing zeros: 1.00, 0.660
-    return f"{v:.2e}"
 
 
 def text(title: str, c: Curves) -> str:
@@ -38,8 +29,22 @@ def text(title: str, c: Curves) -> str:
 
 def to_json(cell: str, c: Curves) -> str:
     """The ``simulate --json`` contract: cell, steps, gain, reach, behaviour."""
-    def num(v: float) -> float | None:  # JSON has no inf: a blown-up value is null
-        return float(v) if v == v and abs(v) != float("inf") else None
-    return json.dumps({"cell": cell, "steps": c.steps,
-                       "gain": [num(v) for v in c.gain], "reach": [num(v) for v in c.reach],
+    return json.dumps({"cell": cell, "steps": c.steps,  # a blown-up value (inf) is null
+                       "gain": [json_number(float(v)) for v in c.gain],
+                       "reach": [json_number(float(v)) for v in c.reach],
                        "behaviour": c.behaviour}, indent=2) + "\n"
+
+
+def title(model: Model, holds: tuple[Hold, ...], source: str) -> str:
+    """'GRU Γr = 1, Γu ≈ 0: 32 random cells, hidden 16, ...'."""
+    parts = [gates.equals(g, v) for g, v in model.fixed] + [gates.hold(h) for h in holds]
+    return f"{model.cell.upper()} " + (", ".join(parts) if parts else "(all gates free)") \
+        + f": {source}"
+
+
+def random_source(seeds: int, hidden: int, inputs: int, seed: int) -> str:
+    return f"{seeds} random cells, hidden {hidden}, inputs {inputs}, seed {seed}"
+
+
+def file_source(path: str) -> str:
+    return f"{path} (1 cell)"

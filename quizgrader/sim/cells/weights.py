@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..gates import sigmoid_slope
+from ..gates import GATES, sigmoid_slope
 
-#: Number of weight blocks (gates + candidate) of each cell, stacked in this order:
-#: rnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃].
-BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}
+
+def blocks(cell: str) -> int:
+    """Number of weight blocks (gates + candidate), stacked in this order:
+    rnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃]."""
+    return len(GATES[cell]) + 1
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Weights:
 def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int, inputs: int,
                    scale: float = 1.0) -> Weights:
     """S random cells: W = [Wh | Wx] ~ N(0, scale²/(hidden+inputs)), biases 0."""
-    rows = BLOCKS[cell] * hidden
+    rows = blocks(cell) * hidden
     W = rng.standard_normal((seeds, rows, hidden + inputs)) * (scale / np.sqrt(hidden + inputs))
     return Weights(Wh=np.ascontiguousarray(W[:, :, :hidden]),
                    Wx=np.ascontiguousarray(W[:, :, hidden:]),

@@ -1,7 +1,20 @@
-"""Plain text to the small HTML the LMS formats take (escaped, paragraphs kept)."""
+"""Plain text made safe for Markdown and for the small HTML the LMS formats take."""
 from __future__ import annotations
 
 import html
+
+_MD_SPECIAL = set("\\`*_[]<>|")
+
+
+def md(text: str) -> str:
+    """Plain text for Markdown: the characters that would start emphasis, code, links or an
+    HTML tag (``*`` in Γu*c̃<t>, the ``<t>`` in c<t>) are backslash-escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def esc(text: str) -> str:
+    """Text for HTML element content and attribute values."""
+    return html.escape(text, quote=True)
 
 
 def paragraphs_html(paragraphs: tuple[str, ...] | list[str]) -> str:

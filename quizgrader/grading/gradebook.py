@@ -1,0 +1,96 @@
+"""Grading answers against the key the key policy chooses, with the explanations as feedback.
+
+A :class:`Gradebook` is built once from verified questions: every option's explanation is
+written once, and grading an answer is then parsing plus a lookup (memoised per distinct
+answer). Feedback is ``full`` (each chosen option's whole explanation, and the right options'
+for a wrong answer) or ``short`` (one line per option: the verdict and the measured sentence
+that decides it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..text.explain import Explanation, explain
+from ..text.findings import refusal
+from ..text.gradereport import answer_feedback
+from ..verify import QuestionVerdict, choose_key
+from .scoring import parse_answer, score
+
+FeedbackLength = Literal["short", "full"]
+#: Distinct answers remembered per question (they are few; bound it anyway).
+MEMO_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One graded answer. ``status`` is "graded" or "error: <reason>"."""
+
+    score: float | None
+    max_score: float
+    status: str
+    chosen: tuple[str, ...]
+    feedback: str
+    correct: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.score is not None
+
+
+def error(reason: str) -> Graded:
+    return Graded(None, 1.0, f"error: {reason}", (), "")
+
+
+class Entry:
+    """One question's key, scheme and option explanations, or the reason it cannot be graded."""
+
+    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: FeedbackLength = "full"):
+        q = qv.question
+        self.verdict = qv
+        self.id, self.select, self.scheme = q.id, q.select, q.scheme
+        self.full = feedback == "full"
+        self.options = [o.id for o in q.options]
+        self.explanations: dict[str, Explanation] = {v.option.id: explain(qv, v)
+                                                     for v in qv.options}
+        choice = choose_key(qv, trust_key)
+        self.key = set(choice.key or ())
+        self.error = None if choice.key is not None else refusal(qv, choice, "graded")
+        self._memo: dict[str, Graded] = {}
+
+    def grade(self, answer: str) -> Graded:
+        memo = self._memo.get(answer)
+        if memo is not None:
+            return memo
+        result = self._grade(answer)
+        if len(self._memo) < MEMO_SIZE:
+            self._memo[answer] = result
+        return result
+
+    def _grade(self, answer: str) -> Graded:
+        if self.error:
+            return error(self.error)
+        chosen, problem = parse_answer(answer, self.options, self.select, self.id)
+        if problem:
+            return error(problem)
+        s = score(set(chosen), self.key, self.options, self.scheme)
+        missed = [o for o in self.options if o in self.key and o not in chosen] if s < 1.0 \
+            else []
+        correct = tuple(o for o in self.options if o in self.key)
+        return Graded(s, 1.0, "graded", chosen,
+                      answer_feedback(self.explanations, chosen, missed, self.full), correct)
+
+
+class Gradebook:
+    """Entries for every question of a verified bank, looked up by question id."""
+
+    def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
+                 feedback: FeedbackLength = "full"):
+        self.entries = {qv.question.id: Entry(qv, trust_key, feedback) for qv in verdicts}
+
+    def grade(self, question_id: str, answer: str) -> Graded:
+        entry = self.entries.get(question_id.strip())
+        if entry is None:
+            shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."
+            return error(f"unknown question {shown!r}")
+        return entry.grade(answer)

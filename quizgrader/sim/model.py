@@ -1,0 +1,129 @@
+"""What is simulated: a :class:`Model` (cell, fixed gates, init), the :class:`Settings` of a
+simulation, and its result, :class:`Curves`, with the behaviour it implies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Literal, Mapping
+
+import numpy as np
+
+from ..errors import ConfigError
+from .cells import EQUATIONS, Equations
+from .gates import CELLS
+
+Behaviour = Literal["preserved", "vanishes", "explodes"]
+BEHAVIOURS: tuple[Behaviour, ...] = ("preserved", "vanishes", "explodes")
+ACTIVATIONS = ("tanh", "relu", "linear")
+RESETS = ("before", "after")
+#: Timesteps simulated when nothing says otherwise (the question format's ``horizon``).
+DEFAULT_STEPS = 100
+
+
+@dataclass(frozen=True)
+class Model:
+    """One cell configuration: kind, fixed gates, options and initial scales.
+
+    ``fixed`` may be given as a mapping gate -> constant; it is stored as sorted pairs so that
+    a Model is hashable (it keys the simulation cache).
+    """
+
+    cell: str
+    fixed: tuple[tuple[str, float], ...] = ()
+    activation: str = "tanh"
+    reset: str = "before"
+    scale: float = 1.0
+    input_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", tuple(sorted(dict(self.fixed).items())))
+        if self.cell not in CELLS:
+            raise ConfigError(f"unknown cell {self.cell!r} (choose from {', '.join(CELLS)})")
+        if self.activation not in ACTIVATIONS:
+            raise ConfigError(f"unknown activation {self.activation!r} (tanh, relu or linear)")
+        if self.activation != "tanh" and self.cell != "rnn":
+            raise ConfigError(f"activation applies to the rnn cell only, not {self.cell}")
+        if self.reset not in RESETS:
+            raise ConfigError(f"unknown reset {self.reset!r} (before or after)")
+        if self.reset != "before" and self.cell != "gru":
+            raise ConfigError(f"reset applies to the gru cell only, not {self.cell}")
+        for name in ("scale", "input_scale"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ConfigError(f"{name} must be a finite number ≥ 0, got {value}", name)
+
+    @property
+    def fixed_gates(self) -> dict[str, float]:
+        """The fixed gates as a mapping gate -> constant."""
+        return dict(self.fixed)
+
+    def stepper(self, equations: Mapping[str, Equations] | None = None
+                ) -> tuple[Callable, Callable, Callable]:
+        """(step, jacobians, output) of this cell with its options bound, from ``equations``
+        (default: the course's cells)."""
+        mod = (equations or EQUATIONS)[self.cell]
+        step = mod.step
+        if self.cell == "rnn":
+            step = partial(step, activation=self.activation)
+        elif self.cell == "gru":
+            step = partial(step, reset=self.reset)
+        return step, mod.jacobians, mod.output
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Simulation settings (the question format's ``simulation`` mapping)."""
+
+    hidden: int = 16
+    inputs: int = 8
+    seeds: int = 32
+    seed: int = 0
+    epsilon: float = 0.001
+    vanish_below: float = 0.01
+    explode_above: float = 100.0
+
+    def __post_init__(self) -> None:
+        for name in ("hidden", "inputs", "seeds"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be ≥ 1, got {getattr(self, name)}", name)
+        if self.seed < 0:
+            raise ConfigError(f"seed must be ≥ 0, got {self.seed}", "seed")
+        if not 0.0 < self.epsilon < 0.5:
+            raise ConfigError(f"epsilon must be in (0, 0.5), got {self.epsilon}", "epsilon")
+        if not 0.0 < self.vanish_below < self.explode_above:
+            raise ConfigError("need 0 < vanish_below < explode_above", "vanish_below")
+
+
+@dataclass(frozen=True)
+class Curves:
+    """gain and reach at t = 1..T, and the behaviour over the horizon T.
+
+    gain  : ndarray (T,)  median over seeds of ‖∂c<t>/∂c<0>‖₂
+    reach : ndarray (T,)  median over seeds of ‖∂c<t>/∂x<1>‖₂
+    """
+
+    gain: np.ndarray
+    reach: np.ndarray
+    behaviour: Behaviour
+
+    @property
+    def steps(self) -> int:
+        return len(self.gain)
+
+    @property
+    def final(self) -> float:
+        """gain(T)."""
+        return float(self.gain[-1])
+
+    @property
+    def factor(self) -> float:
+        """The per-step factor gain(T)^(1/T)."""
+        g = self.final
+        return g ** (1.0 / self.steps) if np.isfinite(g) else float("inf")
+
+
+def classify(gain: float, settings: Settings) -> Behaviour:
+    """vanishes below ``vanish_below``, explodes above ``explode_above`` or if not finite."""
+    if not np.isfinite(gain) or gain > settings.explode_above:
+        return "explodes"
+    return "vanishes" if gain < settings.vanish_below else "preserved"

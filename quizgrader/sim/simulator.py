@@ -1,0 +1,106 @@
+"""The simulator the verifier, explanations and plots share: each (model, scenario, horizon,
+settings) runs once per process, with a typed in-memory cache and, optionally, the disk cache
+of :mod:`.diskcache` behind it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Mapping
+
+import numpy as np
+
+from .cells import Equations, Weights
+from .model import Curves, Model, Settings
+from .scenarios import Scenario
+from .simulate import curves, random_setup
+
+if TYPE_CHECKING:
+    from .diskcache import DiskCache
+
+
+@dataclass(frozen=True)
+class SimKey:
+    """One simulation: a model under a scenario for ``steps`` steps with ``settings``."""
+
+    model: Model
+    holds: Scenario
+    steps: int
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class SetupKey:
+    """The random cells of a simulation (they do not depend on fixed gates or holds)."""
+
+    model: Model
+    steps: int
+    settings: Settings
+
+
+Setup = tuple[Weights, np.ndarray, np.ndarray]
+
+#: Most points a full curve computes (each costs a spectral norm per seed).
+CURVE_POINTS = 250
+
+
+def plot_stride(steps: int) -> int:
+    """The step between the points of a full curve of ``steps`` steps."""
+    return max(1, -(-steps // CURVE_POINTS))
+
+
+class Simulator:
+    """Simulations with a typed cache (and optionally a :class:`~.diskcache.DiskCache` behind
+    it); ``runs`` counts the simulations actually run. With ``always_full`` every run computes
+    the full curve (for plots after verification: one run serves both). ``equations`` replaces
+    the course's cell implementations (then no disk cache may be used: its entries are keyed
+    by the course's code)."""
+
+    def __init__(self, store: DiskCache | None = None, always_full: bool = False,
+                 equations: Mapping[str, Equations] | None = None) -> None:
+        if equations is not None and store is not None:
+            raise ValueError("a simulator with its own equations cannot use the disk cache")
+        self.store = store
+        self.always_full = always_full     # compute full curves even for endpoints requests
+        self.equations = equations
+        self._curves: dict[SimKey, Curves] = {}
+        self._endpoints: dict[SimKey, Curves] = {}
+        self._setups: dict[SetupKey, Setup] = {}
+        self.runs = 0
+
+    def _setup(self, model: Model, steps: int, settings: Settings) -> Setup:
+        key = SetupKey(replace(model, fixed=()), steps, settings)
+        if key not in self._setups:
+            self._setups[key] = random_setup(model, settings, steps)
+        return self._setups[key]
+
+    def run(self, model: Model, holds: Scenario, steps: int, settings: Settings,
+            full: bool = True) -> Curves:
+        """gain/reach curves: with ``full`` at t = 1, T and every :func:`plot_stride`-th
+        step (every step up to T = 250, about 250 points beyond), else at t = 1 and T only;
+        reach at t = 1 and T only; the steps not computed are NaN."""
+        key = SimKey(model, tuple(holds), steps, settings)
+        full = full or self.always_full
+        if key in self._curves:
+            return self._curves[key]
+        if not full and key in self._endpoints:
+            return self._endpoints[key]
+        result = self._load(key, full)
+        if result is None:
+            self.runs += 1
+            result = curves(model, *self._setup(model, steps, settings), holds, settings,
+                            stride=plot_stride(steps) if full else 0, reach_stride=0,
+                            equations=self.equations)
+            if self.store is not None:
+                self.store.put((key, full), result)
+        (self._curves if full else self._endpoints)[key] = result
+        return result
+
+    def _load(self, key: SimKey, full: bool) -> Curves | None:
+        if self.store is None:
+            return None
+        found = self.store.get((key, full))
+        if found is None and not full:            # a full run has the endpoints too
+            found = self.store.get((key, True))
+        if found is not None and len(found.gain) != key.steps:
+            return None
+        return found

@@ -1,0 +1,51 @@
+"""Gate names and settings in words: the one spelling every output uses.
+
+A gate is written with the course's symbol (Γu, Γr, Γf, Γo); a held gate as ``Γu ≈ 0``, a
+fixed one as ``Γu = 1``, a hold limited in time as ``Γu ≈ 1 at t = 1`` / ``Γu ≈ 0 for t ≥ 2``.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from ..sim import Hold, Scenario
+
+SYMBOL: Mapping[str, str] = {"update": "Γu", "reset": "Γr", "forget": "Γf", "output": "Γo"}
+
+
+def symbol(gate: str) -> str:
+    """The course's symbol of a gate ('Γu' for update)."""
+    return SYMBOL.get(gate, gate)
+
+
+def approx(gate: str, value: int) -> str:
+    """A held gate: 'Γu ≈ 0'."""
+    return f"{symbol(gate)} ≈ {value}"
+
+
+def equals(gate: str, value: float) -> str:
+    """A fixed gate: 'Γu = 1'."""
+    return f"{symbol(gate)} = {value:g}"
+
+
+def approx_all(pairs: Iterable[tuple[str, int]]) -> str:
+    """'Γf ≈ 1, Γu ≈ 0'."""
+    return ", ".join(approx(g, v) for g, v in pairs)
+
+
+def equals_all(fixed: Mapping[str, float]) -> str:
+    """'Γr = 1 and Γu = 0'."""
+    return " and ".join(equals(g, v) for g, v in fixed.items())
+
+
+def hold(h: Hold) -> str:
+    """A hold with its steps: 'Γu ≈ 1 at t = 1', 'Γu ≈ 0 for t ≥ 2', 'Γu ≈ 0'."""
+    where = "" if h.always else (
+        f" at t = {h.start}" if h.stop == h.start
+        else f" for t ≥ {h.start}" if h.stop is None
+        else f" for t = {h.start}..{h.stop}")
+    return approx(h.gate, h.value) + where
+
+
+def scenario(holds: Scenario) -> str:
+    """A scenario: 'Γu ≈ 1 at t = 1, Γu ≈ 0 for t ≥ 2', or 'all gates free'."""
+    return ", ".join(hold(h) for h in holds) if holds else "all gates free"

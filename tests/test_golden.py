@@ -1,0 +1,45 @@
+"""Golden files: the whole explanation of every bank question, as text and as Markdown.
+
+A wording change shows up here as a diff to review. After reviewing it, rewrite the files with
+
+    QUIZGRADER_UPDATE_GOLDEN=1 pytest tests/test_golden.py
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from quizgrader.question import load_question
+from quizgrader.sim import Simulator
+from quizgrader.text.explaindoc import explain_doc
+from quizgrader.verify import verify_question
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+BANK = sorted((ROOT / "questions").glob("*.yaml"))
+SUFFIX = {"text": "txt", "markdown": "md"}
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return Simulator()
+
+
+@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+@pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
+def test_explanations_match_the_golden_files(sim, path, fmt):
+    qv = verify_question(load_question(path), sim=sim)
+    got = explain_doc(qv, list(qv.options), fmt)
+    golden = GOLDEN / f"{path.stem}.{SUFFIX[fmt]}"
+    if os.environ.get("QUIZGRADER_UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run with QUIZGRADER_UPDATE_GOLDEN=1"
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_belongs_to_a_bank_question():
+    stems = {p.stem for p in BANK}
+    assert {p.stem for p in GOLDEN.iterdir()} <= stems
