@@ -27,9 +27,9 @@ from .sim import DEFAULT_STEPS, Curves, Hold, Model, Settings, Simulator
 from .sim.diskcache import open_cache
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
-from .text.explain import Explanation
-from .text.explain import explain as explain_option
-from .verify import OptionVerdict, QuestionVerdict, verify_question
+from .text.explain import Explanation, explain as explain_option
+from .text.gradereport import Answered
+from .verify import OptionVerdict, QuestionVerdict, verify_question, verify_robust
 
 PathLike = str | Path
 Format = Literal["text", "markdown", "json", "html"]
@@ -55,15 +55,26 @@ class Verification:
 
     @property
     def ok(self) -> bool:
+        """No invalid file, and every question's status is ok."""
         return not self.bank.problems and all(v.status == "ok" for v in self.verdicts)
 
+    @property
+    def fragile(self) -> bool:
+        """Some verdict sits within its question's fragile_below of a threshold."""
+        return any(v.fragile for v in self.verdicts)
 
-def verify(paths: Iterable[PathLike], *, cache: bool = True,
+
+def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
            sim: Simulator | None = None) -> Verification:
-    """Load every question under ``paths`` and verify each (one shared simulator)."""
+    """Load every question under ``paths`` and verify each (one shared simulator). With
+    ``robust``, verify each again under 5 seed sets and the hidden size doubled: a question
+    whose key changes is ``unstable``."""
     bank = load_bank([str(p) for p in paths])
     sim = sim or simulator(cache=cache)
-    return Verification([verify_question(q, path, sim) for path, q in bank.questions], bank)
+    verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+    if robust:
+        verdicts = [verify_robust(qv, sim) for qv in verdicts]
+    return Verification(verdicts, bank)
 
 
 def verify_file(path: PathLike, *, cache: bool = True) -> QuestionVerdict:
@@ -99,6 +110,7 @@ class AnswerGrade:
     question: Question
     verdict: QuestionVerdict
     graded: Graded
+    answered: Answered          # what a report of it shows
 
 
 def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool = False,
@@ -106,8 +118,9 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
     """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``."""
     qv = verify_file(path, cache=cache)
     text = answer if isinstance(answer, str) else ";".join(answer)
-    graded = Gradebook([qv], trust_key).grade(qv.question.id, text)
-    return AnswerGrade(qv.question, qv, graded)
+    entry = Gradebook([qv], trust_key).entry(qv.question.id)
+    graded = entry.grade(text)
+    return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
 
 
 @dataclass(frozen=True)
@@ -145,8 +158,7 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
            cache: bool = True, title: str = "Quiz handout") -> Exported:
     """The bank in ``fmt``, written atomically to ``out`` when given. An invalid file stops
     the export before any simulation; a learner export simulates nothing."""
-    from .export import FORMATS, export_learner
-    from .export import export as export_verdicts
+    from .export import FORMATS, export as export_verdicts, export_learner
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", "fmt")
     bank = load_bank([str(p) for p in paths])
@@ -222,6 +234,6 @@ def schema_json() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification", "explain",
-           "export", "grade_answer", "grade_class", "load_bank", "load_question", "schema",
-           "simulate", "simulator", "verify", "verify_file"]
+__all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification",
+           "explain", "export", "grade_answer", "grade_class", "load_bank", "load_question",
+           "schema", "simulate", "simulator", "verify", "verify_file"]

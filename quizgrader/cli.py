@@ -147,24 +147,32 @@ def validate(paths):
 @main.command()
 @PATHS
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead.")
+@click.option("--robust", is_flag=True,
+              help="Also verify every question under 5 seed sets and with the hidden size "
+                   "doubled; a key that changes is unstable (exit 1).")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on fragile verdicts too: those whose deciding number is "
+                   "within simulation.fragile_below decades (0.5) of its threshold.")
 @CACHE
 @_errors
-def verify(paths, as_json, use_cache):
+def verify(paths, as_json, robust, strict, use_cache):
     """Simulate every option, compute the key and compare it with the author's.
 
-    Exits 0 when every key agrees, 1 on any key mismatch, ambiguous question (select: one with
-    zero or several true options) or invalid file.
+    Each option's verdict comes with its margin: how many decades the number that decided
+    it sits from its threshold. Exits 0 when every key agrees, 1 on any key mismatch,
+    ambiguous question (select: one with zero or several true options), unstable key
+    (--robust), fragile verdict (--strict) or invalid file.
     """
     from . import api
     from .text import verifyreport
-    report = api.verify(paths, cache=use_cache)
+    report = api.verify(paths, cache=use_cache, robust=robust)
     _report_problems(report.problems)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid), nl=False)
     else:
         click.echo("\n".join(verifyreport.verify_text(v) for v in report.verdicts), nl=False)
         click.echo("\n" + verifyreport.verify_summary(report.verdicts, len(report.bank.invalid)))
-    sys.exit(0 if report.ok else 1)
+    sys.exit(0 if report.ok and not (strict and report.fragile) else 1)
 
 
 @main.command()
@@ -221,10 +229,8 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
         r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache)
-        g = r.graded
-        click.echo(answer_report(r.question, g.chosen, g.score, g.max_score, g.status,
-                                 g.feedback, fmt), nl=False)
-        sys.exit(0 if g.ok else 1)
+        click.echo(answer_report(r.answered, fmt), nl=False)
+        sys.exit(0 if r.graded.ok else 1)
     if out is None:
         raise click.UsageError("--responses needs --out FILE.csv")
     progress = None

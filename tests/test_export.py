@@ -80,6 +80,9 @@ def test_moodle_xml_parses_with_the_right_keys_and_feedback(verdicts, items):
             pytest.approx(100, abs=0.01)
         assert [o.feedback for o in q.options] == [paras(o.explanation) for o in item.options]
         assert q.general_feedback == paras(item.general)
+        # a wrong or partly right answer is told why each right option is right
+        assert q.incorrect_feedback == q.partially_correct_feedback == paras(item.missed)
+        assert all(f"The right answer includes {k}: " in q.incorrect_feedback for k in item.key)
     assert "Γu" in parsed[0].name and "c<100>" in parsed[0].general_feedback
 
 
@@ -124,7 +127,8 @@ def test_gift_parses_with_the_right_keys_and_feedback(verdicts, items):
         assert [o.id for o, a in zip(item.options, answers) if a.fraction > 0] == list(item.key)
         assert [unescape_gift(a.feedback) for a in answers] == \
             [paras(o.explanation) for o in item.options]
-        assert unescape_gift(q.generalFeedback) == paras(item.general)
+        # GIFT has no feedback for wrong answers: the general feedback says why the key is right
+        assert unescape_gift(q.generalFeedback) == paras(item.general + item.missed)
 
 
 def test_gift_escapes_every_special_character():
@@ -152,6 +156,39 @@ def qti_score(item_root: ET.Element, chosen: set[str]) -> float:
     return total + float(base.text)
 
 
+def qti_feedback(item_root: ET.Element, chosen: set[str]) -> set[str]:
+    """Run the item's FEEDBACK processing (the subset we write) on a response."""
+    rp = item_root.find(f"{QTI}responseProcessing")
+    single = item_root.find(f"{QTI}responseDeclaration").get("cardinality") == "single"
+    feedback: set[str] = set()
+
+    def value(el: ET.Element) -> set[str]:
+        if el.tag == f"{QTI}variable":
+            return set(chosen) if el.get("identifier") == "RESPONSE" else set(feedback)
+        if el.tag == f"{QTI}baseValue":
+            return {el.text}
+        assert el.tag == f"{QTI}multiple", el.tag
+        return set().union(*(value(c) for c in el))
+
+    def true(el: ET.Element) -> bool:
+        if el.tag == f"{QTI}not":
+            return not true(el[0])
+        if el.tag == f"{QTI}member":
+            return value(el[0]) <= value(el[1])
+        assert el.tag == f"{QTI}match" and single
+        return value(el[0]) == value(el[1])
+
+    for step in rp:
+        if step.tag == f"{QTI}setOutcomeValue" and step.get("identifier") == "FEEDBACK":
+            feedback = value(step[0])
+        elif step.tag == f"{QTI}responseCondition":
+            rif = step.find(f"{QTI}responseIf")
+            target = rif.find(f"{QTI}setOutcomeValue")
+            if target.get("identifier") == "FEEDBACK" and true(rif[0]):
+                feedback = value(target[0])
+    return feedback
+
+
 def test_qti_package_lists_every_item_and_scores_like_the_grader(verdicts, items):
     data = export(verdicts, "qti")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -172,7 +209,9 @@ def test_qti_package_lists_every_item_and_scores_like_the_grader(verdicts, items
                                                      for p in f)
                         for f in root.iter(f"{QTI}modalFeedback")}
             assert feedback == {**{o.id: paras(o.explanation) for o in item.options},
-                                "_general": paras(item.general)}
+                                "_general": paras(item.general),
+                                **{f"missed-{k}": paras(o.why_right)
+                                   for k, o in ((o.id, o) for o in item.options) if o.correct}}
             ids = [o.id for o in item.options]
             for r in range(len(ids) + 1 if item.select == "many" else 2):
                 for chosen in itertools.combinations(ids, r):
@@ -180,6 +219,9 @@ def test_qti_package_lists_every_item_and_scores_like_the_grader(verdicts, items
                         continue
                     want = score(set(chosen), set(item.key), ids, item.scheme)
                     assert qti_score(root, set(chosen)) == pytest.approx(want), (item.id, chosen)
+                    shown = set(chosen) | {"_general"} | {f"missed-{k}" for k in item.key
+                                                          if k not in chosen}
+                    assert qti_feedback(root, set(chosen)) == shown, (item.id, chosen)
 
 
 def test_qti_maps_each_answer_scoring_exactly(verdicts):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from quizgrader import api
 from quizgrader.cli import main
@@ -52,10 +51,15 @@ def test_schemes_by_hand():
 def test_one_answer_right_and_wrong():
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", " c "])
     assert r.exit_code == 0
-    assert r.stdout.startswith("c5w1-gru-alice-betty: answer C: score 1 / 1 (correct)\n\nC is correct.")
+    assert r.stdout.startswith("c5w1-gru-alice-betty: answer C: score 1 / 1 (correct)\n\n"
+                               "Simplifying the GRU (Alice sets Γu = 1)\nAlice proposes")
+    assert "Your answer\nC. Betty's model (removing Γr)" in r.stdout
+    assert "   C is correct.\n" in r.stdout and "did not choose" not in r.stdout
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", "A"])
     assert r.exit_code == 0 and "score 0 / 1 (wrong)" in r.stdout
-    assert "The right answer includes C:" in r.stdout and "A is wrong." in r.stdout
+    mine, missed = r.stdout.split("Why the right answer you did not choose is right\n")
+    assert "A. Alice's model (removing Γu)" in mine and "   A is wrong.\n" in mine
+    assert missed.startswith("C. Betty's model (removing Γr)") and "   C is correct.\n" in missed
 
 
 def test_partial_credit_for_many():
@@ -149,6 +153,21 @@ def test_class_cli_exit_0_and_feedback_dir_counts_last_submission(tmp_path):
     assert len(list(csv.reader(out.open(encoding="utf-8", newline="")))) == 4
     text = (fb / "ann.md").read_text(encoding="utf-8")
     assert "Total: 2 / 2" in text and "Your answer: C (score 1 / 1)" in text
+    assert "Alice proposes to simplify the GRU" in text          # the stem
+    assert "### C. Betty's model (removing Γr)" in text           # the chosen option's text
+
+
+def test_a_learner_file_says_why_the_missed_right_option_is_right(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("learner,question,answer\nbo,c5w1-gru-alice-betty,A\n", encoding="utf-8")
+    fb = tmp_path / "fb"
+    r = CliRunner().invoke(main, ["grade", QS, "--responses", str(src), "--out",
+                                  str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
+    assert r.exit_code == 0, r.output
+    text = (fb / "bo.md").read_text(encoding="utf-8")
+    mine, missed = text.split("## Why the right answer you did not choose is right")
+    assert "### A. Alice's model (removing Γu)" in mine and "**A is wrong.**" in mine
+    assert "### C. Betty's model (removing Γr)" in missed and "**C is correct.**" in missed
 
 
 def test_key_mismatch_rows_are_errors_unless_trust_key(tmp_path):

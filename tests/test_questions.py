@@ -111,8 +111,9 @@ def test_question_ids_are_unique_across_a_bank(tmp_path):
         (tmp_path / name).write_text(BANK[0].read_text(encoding="utf-8"), encoding="utf-8")
     bank = load_bank([str(tmp_path)])
     assert len(bank.questions) == 1
-    assert bank.problems == [f"{tmp_path / 'b.yaml'}:1: id: question id "
-                             f"'{load_bank([str(BANK[0])]).questions[0][1].id}' is also used by {tmp_path / 'a.yaml'}"]
+    qid = load_bank([str(BANK[0])]).questions[0][1].id
+    assert bank.problems == [f"{tmp_path / 'b.yaml'}:1: id: question id '{qid}' is also used "
+                             f"by {tmp_path / 'a.yaml'}"]
 
 
 def test_missing_path_and_empty_folder(tmp_path):

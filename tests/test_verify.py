@@ -82,15 +82,20 @@ def test_mutating_the_lstm_forget_gate_changes_the_key():
 
 def test_alice_update_zero_fails_for_the_right_reasons():
     qv = verify_question(load_question(ROOT / "questions" / "c5w1-gru-alice-betty-update0.yaml"))
-    for oid in ("A", "B"):
+    for oid, other in (("A", 1), ("B", 0)):
         v = qv.verdict(oid)
         assert not v.correct and v.decided_by == "reason-matters"
         assert v.passed(Check.AS_CLAIMED) and not v.passed(Check.MODEL_DELIVERS)
         assert v.gain == 1.0 and v.delivery.reads_inputs is False
+        [flip] = v.flips
+        assert flip.curves.final == 1.0 and not flip.changed and not flip.relevant
         text = explain(qv, v).long
         assert "c<t> = c<t−1> (the memory never changes" in text
-        assert "the cited gate is not the reason: Γr explains nothing here" in text
-        assert "the first input never gets into the memory (‖∂c<100>/∂x<1>‖ = 0" in text
+        assert (f"With Γr ≈ {other} instead, the gain is 1.00 against 1.00: the same behaviour, "
+                f"only 0.00 decade apart (less than one), so Γr is not part of the reason: "
+                f"Γr explains nothing here.") in text
+        assert ("the first input never gets into the memory: none of the effect x<1> had after "
+                "one step is left at step 100") in text
         assert "A memory that is never written ignores every input." in text
 
 
@@ -98,11 +103,14 @@ def test_correct_option_explanation_has_numbers_and_notation_note():
     qv = verify_question(load_question(GRU_Q))
     text = explain(qv, qv.verdict("C")).long
     assert text.startswith("C is correct.")
-    assert "With Γu ≈ 0, over 100 steps ‖∂c<100>/∂c<0>‖ = 1.00 (1.00 per step)" in text
-    assert "With Γu ≈ 1 instead, ‖∂c<100>/∂c<0>‖ = " in text and "it vanishes" in text
+    assert ("With Γu ≈ 0 at every step, over 100 steps the gain is 1.00 (1.00 per step): the "
+            "gradient is preserved, as the option says.") in text
+    assert "Why, in one step: ∂c<t>/∂c<t−1> ≈ (1 − Γu) I ≈ I" in text
+    assert "With Γu ≈ 1 instead, the gain is " in text and "it vanishes" in text
     assert "z = 1 − Γu" in text
     alice = explain(qv, qv.verdict("A")).long
     assert "c<t> = c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)" in alice
+    assert "z = 1 − Γu" in alice          # the notation note on every option of a GRU question
 
 
 def _variant(tmp_path, old, new, name="q.yaml"):

@@ -42,8 +42,9 @@ def question(item: Item) -> str:
             mark = f"~%{f}%"
         fb = f"#{escape_html(paragraphs_html(o.explanation))}" if o.explanation else ""
         lines.append(f"\t{mark}{escape_html(text_html(o.text))}{fb}")
-    if item.general:
-        lines.append(f"\t####{escape_html(paragraphs_html(item.general))}")
+    if item.general:          # GIFT has no feedback for a wrong answer: the general one says why
+        general = paragraphs_html(item.general + item.missed)
+        lines.append(f"\t####{escape_html(general)}")
     lines.append("}")
     return "\n".join(lines)
 

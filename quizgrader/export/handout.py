@@ -12,17 +12,7 @@ import base64
 
 from ..sim import Simulator
 from ..text import figures
-from ..text.document import (
-    Block,
-    Em,
-    Figure,
-    Heading,
-    Items,
-    Para,
-    Section,
-    Strong,
-    render,
-)
+from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
 from .plots import Series, gain_svg
@@ -39,9 +29,9 @@ def option_series(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator) -> list
     scenario = v.scenario
     out = [Series(figures.option_label(v.option.id, q.label(claim.model), scenario),
                   sim.run(model, scenario, T, settings).gain)]
-    for f in v.flips:
-        m, holds = flipped(model, claim.when, f.gate)
-        out.append(Series(figures.flip_label(f.gate, f.value), sim.run(m, holds, T, settings).gain,
+    for f in (*v.flips, *((v.joint,) if v.joint else ())):
+        m, holds = flipped(model, claim.gates, *f.gates)
+        out.append(Series(figures.flip_label(f.pairs), sim.run(m, holds, T, settings).gain,
                           "--"))
     d = v.delivery
     if d is not None and d.scenario is not None and tuple(d.scenario) != tuple(scenario):

@@ -13,7 +13,7 @@ from ..errors import ExportError, KeyDisputedError
 from ..question.schema import Question
 from ..text.explain import explain
 from ..text.findings import refusal
-from ..text.lms import general_feedback
+from ..text.lms import general_feedback, why_right
 from ..verify import QuestionVerdict, choose_key
 
 
@@ -23,6 +23,7 @@ class ItemOption:
     text: str
     correct: bool | None            # None in a learner export
     explanation: tuple[str, ...]    # paragraphs; () in a learner export
+    why_right: tuple[str, ...] = ()  # a right option's feedback for whoever did not choose it
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class Item:
     @property
     def key(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options if o.correct)
+
+    @property
+    def missed(self) -> tuple[str, ...]:
+        """Why every right option is right: the feedback for an answer that missed some."""
+        return tuple(p for o in self.options if o.correct for p in o.why_right)
 
 
 def learner_item(q: Question) -> Item:
@@ -59,8 +65,14 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -
     key = choice.key
     if not key:
         raise ExportError(f"{qv.path or q.id}: question {q.id} has no correct option to export")
-    options = tuple(ItemOption(v.option.id, v.option.text, v.option.id in key,
-                               tuple(explain(qv, v).paragraphs)) for v in qv.options)
+    options = []
+    for v in qv.options:
+        paragraphs = tuple(explain(qv, v).paragraphs)
+        right = v.option.id in key
+        options.append(ItemOption(v.option.id, v.option.text, right, paragraphs,
+                                  why_right(v.option.id, v.option.text, paragraphs)
+                                  if right else ()))
+    options = tuple(options)
     return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options,
                 general_feedback(qv, key), False)
 

@@ -69,8 +69,9 @@ def question(item: Item) -> ET.Element:
     _plain(q, "shuffleanswers", "true")
     _plain(q, "answernumbering", "abc")
     _plain(q, "showstandardinstruction", "0")
-    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-        _text(q, tag, "")
+    _text(q, "correctfeedback", "")
+    for tag in ("partiallycorrectfeedback", "incorrectfeedback"):   # why the key is right
+        _text(q, tag, paragraphs_html(item.missed))
     frac = fractions(item)
     for o in item.options:
         a = _text(q, "answer", text_html(o.text), fraction=frac[o.id])

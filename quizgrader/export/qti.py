@@ -8,7 +8,8 @@ Each item has a ``choiceInteraction`` (shuffled; ``maxChoices`` 1 or 0 for many)
 - each-answer:    (N − k)/N + ``mapResponse`` with correct +1/N, wrong −1/N (exact).
 
 FEEDBACK is set to the chosen identifiers, so each option's ``modalFeedback`` (its
-explanation) shows when it was chosen, and the general feedback (identifier _general) always. A
+explanation) shows when it was chosen, the general feedback (identifier _general) always, and
+for each right option left out, ``missed-<id>``: why that option is right. A
 learner export has no correctResponse, mapping, scoring or feedback. The zip is
 byte-for-byte reproducible (fixed timestamps and order).
 """
@@ -28,6 +29,11 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ITEM_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1 http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
+
+
+def missed_id(option_ident: str) -> str:
+    """The modalFeedback identifier of a right option that was not chosen."""
+    return f"missed-{option_ident}"
 
 
 def ident(text: str, prefix: str) -> str:
@@ -87,6 +93,23 @@ def _scoring(item: Item, root: ET.Element, decl: ET.Element) -> None:
                            "multiple")
     ET.SubElement(chosen, "variable", identifier="RESPONSE")
     _value(chosen, "identifier", GENERAL)
+    for o in item.options:                # a right option not chosen: say why it is right
+        if o.id not in key:
+            continue
+        rif = ET.SubElement(ET.SubElement(rp, "responseCondition"), "responseIf")
+        test = ET.SubElement(rif, "not")
+        if item.select == "one":
+            has = ET.SubElement(test, "match")
+            ET.SubElement(has, "variable", identifier="RESPONSE")
+            _value(has, "identifier", ids[o.id])
+        else:
+            has = ET.SubElement(test, "member")
+            _value(has, "identifier", ids[o.id])
+            ET.SubElement(has, "variable", identifier="RESPONSE")
+        add = ET.SubElement(ET.SubElement(rif, "setOutcomeValue", identifier="FEEDBACK"),
+                            "multiple")
+        ET.SubElement(add, "variable", identifier="FEEDBACK")
+        _value(add, "identifier", missed_id(ids[o.id]))
 
 
 def item_xml(item: Item) -> bytes:
@@ -120,6 +143,11 @@ def item_xml(item: Item) -> bytes:
         fb = ET.SubElement(root, "modalFeedback", outcomeIdentifier="FEEDBACK",
                            identifier=GENERAL, showHide="show")
         _html(fb, paragraphs_html(item.general))
+        for o in item.options:
+            if o.correct:
+                fb = ET.SubElement(root, "modalFeedback", outcomeIdentifier="FEEDBACK",
+                                   identifier=missed_id(ident(o.id, "o")), showHide="show")
+                _html(fb, paragraphs_html(o.why_right))
     # qualify every element with the QTI namespace
     for el in root.iter():
         if isinstance(el.tag, str) and not el.tag.startswith("{"):

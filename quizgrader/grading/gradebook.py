@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..text.explain import Explanation, explain
 from ..text.findings import refusal
-from ..text.gradereport import answer_feedback
+from ..text.gradereport import Answered, answer_feedback
 from ..verify import QuestionVerdict, choose_key
 from .scoring import parse_answer, score
 
@@ -32,6 +32,7 @@ class Graded:
     chosen: tuple[str, ...]
     feedback: str
     correct: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()      # right options not chosen, when the score is below max
 
     @property
     def ok(self) -> bool:
@@ -74,11 +75,17 @@ class Entry:
         if problem:
             return error(problem)
         s = score(set(chosen), self.key, self.options, self.scheme)
-        missed = [o for o in self.options if o in self.key and o not in chosen] if s < 1.0 \
-            else []
+        missed = tuple(o for o in self.options if o in self.key and o not in chosen) \
+            if s < 1.0 else ()
         correct = tuple(o for o in self.options if o in self.key)
         return Graded(s, 1.0, "graded", chosen,
-                      answer_feedback(self.explanations, chosen, missed, self.full), correct)
+                      answer_feedback(self.explanations, chosen, missed, self.full), correct,
+                      missed)
+
+    def answered(self, answer: str, g: Graded) -> Answered:
+        """``g`` with what a report of it shows (the question and the explanations)."""
+        return Answered(self.verdict.question, answer, g.chosen, g.missed, g.score,
+                        g.max_score, g.status, self.explanations)
 
 
 class Gradebook:
@@ -87,6 +94,9 @@ class Gradebook:
     def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
                  feedback: FeedbackLength = "full"):
         self.entries = {qv.question.id: Entry(qv, trust_key, feedback) for qv in verdicts}
+
+    def entry(self, question_id: str) -> Entry | None:
+        return self.entries.get(question_id.strip())
 
     def grade(self, question_id: str, answer: str) -> Graded:
         entry = self.entries.get(question_id.strip())

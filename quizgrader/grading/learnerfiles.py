@@ -28,9 +28,7 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
         if name in used and used[name] != learner:
             name = name[:-3] + f"-{len(used)}.md"
         used[name] = learner
-        answers = {}
-        for qid, answer in learners[learner].items():
-            g = book.grade(qid, answer)
-            answers[qid] = (answer, g.score, g.max_score, g.feedback)
+        answers = [book.entry(qid).answered(answer, book.grade(qid, answer))
+                   for qid, answer in learners[learner].items()]
         with atomic_writer(out / name) as f:
             f.write(render(learner_blocks(learner, answers), "markdown"))

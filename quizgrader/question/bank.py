@@ -23,7 +23,8 @@ def _allowed_keys(path: tuple) -> list[str]:
     tp: object = Question
     for part in path:
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field_info = tp.model_fields.get(str(part))
+            field_info = next((f for n, f in tp.model_fields.items()
+                               if (f.alias or n) == str(part)), None)
             if field_info is None:
                 return []
             tp = field_info.annotation
@@ -40,7 +41,9 @@ def _allowed_keys(path: tuple) -> list[str]:
         while typing.get_origin(tp) in (typing.Union, typing.Annotated) or \
                 type(tp).__name__ == "UnionType":
             tp = [a for a in typing.get_args(tp) if a is not type(None)][0]
-    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return []
+    return [f.alias or name for name, f in tp.model_fields.items()]
 
 
 def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:

@@ -1,10 +1,14 @@
-"""The question format v1 as pydantic models (``extra="forbid"``, strict types).
+"""The question format v1.1 as pydantic models (``extra="forbid"``, strict types).
+
+v1.1 adds conditional claims (``if:``) beside the because-claims (``when:``), and the
+``simulation.fragile_below`` margin.
 
 Field-level rules live here; rules that relate fields (option ids unique, the key names real
 options, gates exist for the model's cell, ...) are in :mod:`quizgrader.question.semantics`.
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -44,9 +48,11 @@ class Simulation(Strict):
     epsilon: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.001
     vanish_below: Annotated[float, Field(gt=0.0)] = 0.01
     explode_above: Annotated[float, Field(gt=0.0)] = 100.0
+    fragile_below: Annotated[float, Field(ge=0.0, le=10.0)] = 0.5
 
     def settings(self) -> Settings:
-        return Settings(**self.model_dump())
+        """The simulator's settings (``fragile_below`` is the verifier's, not the simulator's)."""
+        return Settings(**self.model_dump(exclude={"fragile_below"}))
 
 
 class Init(Strict):
@@ -69,12 +75,34 @@ class ModelSpec(Strict):
                      self.init.scale, self.init.input_scale)
 
 
+class ClaimKind(StrEnum):
+    """because: "*model* works that way over long sequences, because when *when*, the
+    gradient *gradient*"; if: "in *model*, if *if* holds at every step, the gradient
+    *gradient*"; bare: "*model* does that over long sequences"."""
+
+    BECAUSE = "because"
+    IF = "if"
+    BARE = "bare"
+
+
 class Claim(Strict):
-    """"*model* works that way over long sequences, because when *when*, the gradient *gradient*"."""
+    """A checkable statement about a model's gradient (see :class:`ClaimKind`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
     model: str
     gradient: Gradient
     when: dict[str, GateValue] = Field(default_factory=dict)
+    if_: dict[str, GateValue] = Field(default_factory=dict, alias="if")
+
+    @property
+    def kind(self) -> ClaimKind:
+        return ClaimKind.BECAUSE if self.when else ClaimKind.IF if self.if_ else ClaimKind.BARE
+
+    @property
+    def gates(self) -> dict[str, int]:
+        """The gate values the claim cites (its ``when`` or its ``if``)."""
+        return dict(self.when or self.if_)
 
 
 class Option(Strict):

@@ -48,9 +48,13 @@ def check(q: Question) -> list[Problem]:
                 out.append(((*where, "claim", "model"),
                             f"unknown model {opt.claim.model!r} (models: {have})"))
                 continue
-            for gate in opt.claim.when:
+            if opt.claim.when and opt.claim.if_:
+                out.append(((*where, "claim"), "a claim gives its gates under when: (the "
+                                               "reason) or if: (a condition), not both"))
+            field = "when" if opt.claim.when else "if"
+            for gate in opt.claim.gates:
                 if gate not in GATES[spec.cell]:
-                    out.append(((*where, "claim", "when", gate),
+                    out.append(((*where, "claim", field, gate),
                                 f"the {spec.cell} cell has no gate {gate!r} (its gates: "
                                 f"{_gates(spec.cell)})"))
     if q.key is not None:

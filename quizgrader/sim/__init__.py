@@ -4,15 +4,7 @@ Nothing here knows about questions, verdicts or words. Every module of this fold
 fingerprinted by the disk cache, so changing any of them misses every stored simulation.
 """
 from .gates import CELLS, GATES, Hold
-from .model import (
-           BEHAVIOURS,
-           DEFAULT_STEPS,
-           Behaviour,
-           Curves,
-           Model,
-           Settings,
-           classify,
-)
+from .model import BEHAVIOURS, DEFAULT_STEPS, Behaviour, Curves, Model, Settings, classify
 from .scenarios import Scenario, all_scenarios, free_gates, write_then_hold
 from .simulate import simulate
 from .simulator import Simulator

@@ -65,8 +65,12 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
     Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; the rows of t = 1, T
     and every ``stride``-th step are filled, the others are NaN; ``stride`` 0: t = 1 and T only;
     reach at every ``reach_stride``-th step, by default the same), and the last Jacobian
-    ∂c<T>/∂c<0> of shape (S, n, n). A blown-up (non-finite) Jacobian has norm inf.
-    ``equations`` replaces the course's cell implementations (see :mod:`.cells`).
+    ∂c<T>/∂c<0> of shape (S, n, n). ``equations`` replaces the course's cell implementations
+    (see :mod:`.cells`).
+
+    A seed whose state or Jacobian stops being finite (overflow, inf − inf) has gain and reach
+    +inf from that step on: it explodes. An overflow can thus never pass for a vanishing
+    gradient, whatever the cell then makes of the NaNs.
     """
     step, jacobians, _ = model.stepper(equations)
     r_stride = stride if reach_stride is None else reach_stride
@@ -78,10 +82,12 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
     x_exp = np.zeros(S, dtype=np.int64)
     gain = np.full((T, S), np.nan)
     rch = np.full((T, S), np.nan)
+    blown = np.zeros(S, dtype=bool)          # seeds whose numbers stopped being finite
     state = state0
     with np.errstate(all="ignore"):
         for t in range(T):
             state, cache = step(w, state, x[t], drive.fixed, drive.shift[t])
+            blown |= ~np.isfinite(state).all(axis=1)
             A, B = jacobians(w, cache, drive.fixed, t == 0 and reach)
             if t == 0:          # J<1> = [∂s<1>/∂c<0> | ∂s<1>/∂x<1>]  (a<0> held fixed)
                 J = np.concatenate([A[:, :, :n], B], axis=2) if reach else A[:, :, :n].copy()
@@ -93,7 +99,7 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
                     _rescale(J, x_cols, x_exp)
             ends = t == 0 or t == T - 1
             if ends or (stride and (t + 1) % stride == 0):
-                gain[t] = _norm(J, c_rows, c_cols, c_exp)
+                gain[t] = np.where(blown, np.inf, _norm(J, c_rows, c_cols, c_exp))
             if reach and (ends or (r_stride and (t + 1) % r_stride == 0)):
-                rch[t] = _norm(J, c_rows, x_cols, x_exp)
+                rch[t] = np.where(blown, np.inf, _norm(J, c_rows, x_cols, x_exp))
         return gain, rch, J[:, c_rows, c_cols] * np.ldexp(1.0, c_exp)[:, None, None]

@@ -9,8 +9,8 @@ def option_label(option_id: str, model_label: str, scenario: Scenario) -> str:
     return f"{option_id}: {model_label}, {gates.scenario(scenario)}"
 
 
-def flip_label(gate: str, value: int) -> str:
-    return f"counterfactual: {gates.approx(gate, value)}"
+def flip_label(pairs: tuple[tuple[str, int], ...]) -> str:
+    return f"counterfactual: {gates.approx_all(pairs)}"
 
 
 def deciding_label(scenario: Scenario) -> str:

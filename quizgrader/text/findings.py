@@ -1,8 +1,18 @@
-"""What verification found, in words: the status of a question and the check that decided
-each option."""
+"""What verification found, in words: each finding, the status of a question, and the check
+that decided each option."""
 from __future__ import annotations
 
-from ..verify import Decision, KeyChoice, QuestionVerdict, Status
+from ..verify import (
+    Decision,
+    Finding,
+    FindingKind,
+    KeyChoice,
+    Margin,
+    Quantity,
+    QuestionVerdict,
+    Status,
+)
+from .numbers import fmt
 
 CHECK_WORDS = {
     Decision.REACHABLE: "the case the reason cites cannot happen in this model",
@@ -18,21 +28,43 @@ def ids(options: list[str] | tuple[str, ...], empty: str = "none") -> str:
     return ", ".join(options) or empty
 
 
-def finding(qv: QuestionVerdict) -> str | None:
-    """One sentence naming what is wrong with the question, or None."""
+def deciding_number(m: Margin, horizon: int) -> str:
+    """'gain(100) = 0.0123 against 0.01' and the like."""
+    what = {Quantity.GAIN: f"gain({horizon})", Quantity.REACH: f"reach({horizon})/reach(1)",
+            Quantity.DECADES: "a flipped gate's move in decades"}[m.quantity]
+    return f"{what} = {fmt(m.value)} against {fmt(m.threshold)}"
+
+
+def message(qv: QuestionVerdict, f: Finding) -> str:
+    """One finding in words."""
     computed = ids(qv.computed_key)
-    if qv.status == Status.AMBIGUOUS:
+    if f.kind == FindingKind.AMBIGUOUS:
         n = len(qv.computed_key)
         passing = "no option passes" if n == 0 else f"{n} options pass ({computed})"
         return f"ambiguous: select: one, but {passing}"
-    if qv.status == Status.KEY_MISMATCH:
+    if f.kind == FindingKind.KEY_MISMATCH:
         author = qv.author_key or []
         only_a = ids([i for i in author if i not in qv.computed_key], "-")
         only_c = ids([i for i in qv.computed_key if i not in author], "-")
         return (f"key mismatch: the author's key is {ids(author, 'empty')}, the simulation's "
                 f"is {computed} (only in the author's key: {only_a}; only in the "
                 f"simulation's: {only_c})")
-    return None
+    if f.kind == FindingKind.FRAGILE:
+        v = qv.verdict(f.options[0])
+        m = v.margin
+        return (f"fragile: {v.option.id} is {'correct' if v.correct else 'wrong'} by "
+                f"{m.decades:.2f} decade ({deciding_number(m, qv.question.horizon)}), less than "
+                f"{qv.question.simulation.fragile_below:g}: another seed could flip it")
+    var = f.variation
+    return (f"unstable: with seed {var.seed} and hidden {var.hidden} the key is "
+            f"{ids(var.computed_key)} instead of {computed} ({ids(f.options)} flipped)")
+
+
+def finding(qv: QuestionVerdict) -> str | None:
+    """The sentence of the finding that sets the question's status, or None when it is ok."""
+    kind = {Status.AMBIGUOUS: FindingKind.AMBIGUOUS, Status.KEY_MISMATCH: FindingKind.KEY_MISMATCH,
+            Status.UNSTABLE: FindingKind.UNSTABLE}.get(qv.status)
+    return next((message(qv, f) for f in qv.findings if f.kind == kind), None)
 
 
 def refusal(qv: QuestionVerdict, choice: KeyChoice, use: str) -> str:

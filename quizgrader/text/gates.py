@@ -46,6 +46,13 @@ def hold(h: Hold) -> str:
     return approx(h.gate, h.value) + where
 
 
-def scenario(holds: Scenario) -> str:
-    """A scenario: 'Γu ≈ 1 at t = 1, Γu ≈ 0 for t ≥ 2', or 'all gates free'."""
-    return ", ".join(hold(h) for h in holds) if holds else "all gates free"
+def scenario(holds: Scenario, free: Iterable[str] = ()) -> str:
+    """A scenario: 'Γu ≈ 1 at t = 1, Γu ≈ 0 for t ≥ 2', or 'all gates free'. With ``free``
+    (the gates the model does not fix), the gates left free are named too: 'Γu ≈ 0, Γo free'."""
+    held = {h.gate for h in holds}
+    loose = [g for g in free if g not in held]
+    if not holds and not loose:
+        return "all gates free"
+    if not holds and free and len(loose) == len(list(free)) > 1:
+        return "all gates free"
+    return ", ".join([hold(h) for h in holds] + [f"{symbol(g)} free" for g in loose])

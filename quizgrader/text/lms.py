@@ -15,7 +15,12 @@ def general_feedback(qv: QuestionVerdict, key: Sequence[str]) -> tuple[str, ...]
            f"{q.horizon} steps (gain = median ‖∂c<{q.horizon}>/∂c<0>‖)." if simulated else "")
     out = [f"The right answer{'s are' if len(key) > 1 else ' is'} {', '.join(key)}.{how}"]
     cells = {spec.cell for spec in q.models.values()}
-    out += [note for (cell, _), note in sorted(NOTATION.items()) if cell in cells]
+    out += [note for cell, note in sorted(NOTATION.items()) if cell in cells]
     if q.source:
         out.append(f"Source: {q.source}")
     return tuple(out)
+
+
+def why_right(option_id: str, text: str, explanation: Sequence[str]) -> tuple[str, ...]:
+    """A right option's explanation for a learner who did not choose it."""
+    return (f"The right answer includes {option_id}: {text}", *explanation)

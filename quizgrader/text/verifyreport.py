@@ -3,49 +3,70 @@ from __future__ import annotations
 
 import json
 
-from ..verify import QuestionVerdict, Status
+from ..verify import FindingKind, QuestionVerdict, Status
 from . import gates
 from .explain import explain
-from .findings import CHECK_WORDS, finding, ids
+from .findings import CHECK_WORDS, finding, ids, message
 from .numbers import fmt, json_number
 
 
 def verify_text(qv: QuestionVerdict) -> str:
-    """'id (path): ok: key C agrees' and one line per option with its deciding check."""
+    """'id (path): ok: key C agrees', one line per option with its deciding check, numbers
+    and margin, then the findings that do not set the status (fragile verdicts)."""
     q = qv.question
     head = f"{q.id} ({qv.path})" if qv.path else q.id
     note = finding(qv)
     if note is None:
         agrees = " agrees" if qv.author_key is not None else " (no author key to compare)"
         note = f"ok: key {ids(qv.computed_key)}{agrees}"
+        if qv.robust is not None:
+            note += f", stable over {len(qv.robust.variations)} variations"
     lines = [f"{head}: {note}"]
     for v in qv.options:
         mark = "✓" if v.correct else "✗"
         nums = f"; gain({q.horizon}) = {fmt(v.gain)}" if v.gain is not None else ""
-        flip = "".join(f"; with {gates.approx(f.gate, f.value)}: {fmt(f.curves.final)}"
-                       for f in v.flips)
+        flip = "".join(f"; with {gates.approx_all(f.pairs)}: {fmt(f.curves.final)}"
+                       for f in (*v.flips, *((v.joint,) if v.joint else ())))
+        margin = f"; margin {v.margin.decades:.2f} decades" if v.margin is not None else ""
         lines.append(f"  {mark} {v.option.id}  {v.decided_by}: {CHECK_WORDS[v.decided_by]}"
-                     f"{nums}{flip}")
+                     f"{nums}{flip}{margin}")
+    lines += [f"  {message(qv, f)}" for f in qv.findings if f.kind == FindingKind.FRAGILE]
+    lines += [f"  {message(qv, f)}" for f in qv.findings
+              if f.kind == FindingKind.UNSTABLE and message(qv, f) != note]
     return "\n".join(lines) + "\n"
 
 
 def verify_summary(verdicts: list[QuestionVerdict], invalid: int) -> str:
     bad = sum(v.status != Status.OK for v in verdicts)
+    fragile = sum(v.fragile for v in verdicts)
     return (f"{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} with "
-            f"findings, {invalid} invalid file(s)")
+            f"findings, {invalid} invalid file(s)"
+            + (f"; {fragile} with fragile verdicts" if fragile else ""))
+
+
+def _question(qv: QuestionVerdict) -> dict:
+    out = {"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
+           "author_key": qv.author_key, "status": qv.status, "finding": finding(qv),
+           "findings": [{"kind": f.kind, "options": list(f.options), "message": message(qv, f)}
+                        for f in qv.findings],
+           "options": [{"id": v.option.id, "correct": v.correct, "decided_by": v.decided_by,
+                        "gain": json_number(v.gain),
+                        "margin": json_number(v.margin.decades) if v.margin else None,
+                        "fragile": v.fragile,
+                        "checks": {c.check: c.passed for c in v.checks},
+                        "explanation": explain(qv, v).long} for v in qv.options]}
+    if qv.robust is not None:
+        out["robust"] = {"stable": qv.robust.stable,
+                         "variations": [{"seed": r.seed, "hidden": r.hidden,
+                                         "computed_key": list(r.computed_key),
+                                         "flipped": list(r.flipped)}
+                                        for r in qv.robust.variations]}
+    return out
 
 
 def verify_json(verdicts: list[QuestionVerdict], invalid: list[str]) -> str:
     """The ``verify --json`` contract; invalid files appear with status "invalid"."""
-    qs = []
-    for qv in verdicts:
-        qs.append({"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
-                   "author_key": qv.author_key, "status": qv.status, "finding": finding(qv),
-                   "options": [{"id": v.option.id, "correct": v.correct,
-                                "decided_by": v.decided_by, "gain": json_number(v.gain),
-                                "checks": v.checks, "explanation": explain(qv, v).long}
-                               for v in qv.options]})
-    for path in invalid:
-        qs.append({"id": None, "path": path, "computed_key": [], "author_key": None,
-                   "status": Status.INVALID, "options": []})
+    qs = [_question(qv) for qv in verdicts]
+    qs += [{"id": None, "path": path, "computed_key": [], "author_key": None,
+            "status": Status.INVALID, "findings": [], "options": []} for path in invalid]
     return json.dumps({"questions": qs}, indent=2, ensure_ascii=False) + "\n"

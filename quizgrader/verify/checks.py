@@ -1,108 +1,144 @@
-"""Deciding each option by simulation: the four checks of the verification semantics.
+"""Deciding each option by simulation: the checks of the verification semantics (v2).
 
-For an option with a claim (model M, ``when`` gates W, claimed behaviour g over horizon T):
+An option's claim names a model M, gate values G (its ``when`` or its ``if``) and a behaviour
+g over the horizon T. A because-claim (``when``) runs all four checks, a conditional claim
+(``if``) checks 1 and 2, a bare claim (no gates) check 4:
 
-1. reachable      no gate in W is fixed by M nearer the other value;
-2. as-claimed     with W held, the behaviour over T is g;
-3. reason-matters flipping each gate of W (0 ↔ 1) changes the behaviour;
+1. reachable      a gate of G that M fixes at v is cited at w with |v − w| < 0.5;
+2. as-claimed     with G held, the behaviour over T is g;
+3. reason-matters flipping all of G together changes the behaviour, and flipping each gate
+                  alone changes it or moves gain(T) by ≥ 1 decade (clipped to the thresholds);
 4. model-delivers preserved: some scenario of M keeps gain(T) and reach(T) > vanish_below ×
                   reach(1); vanishes: every scenario loses it; explodes: all gates free explodes.
 
-Every verdict comes from simulated numbers; nothing here knows what a gate "does". Only the
-numbers at t = 1 and t = T are computed here; plots ask the simulator for full curves.
+Every verdict comes from simulated numbers; nothing here knows what a gate "does". Each check
+also has a margin (:mod:`.margins`). Only the numbers at t = 1 and t = T are computed here;
+plots ask the simulator for full curves.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from ..question.schema import Claim, Option, Question
-from ..sim import Hold, Model, Scenario, Settings, Simulator, all_scenarios
+from ..question.schema import Claim, ClaimKind, Option, Question
+from ..sim import Curves, Hold, Model, Scenario, Settings, Simulator, all_scenarios
+from .margins import INFINITE, Part, all_of, any_of, decade_margin, gain_margin, reach_margin
 from .results import (
     Check,
+    CheckResult,
     Decision,
     Delivery,
     Flip,
     OptionVerdict,
     QuestionVerdict,
+    Tried,
     Unreachable,
 )
 
 ORDER: tuple[Check, ...] = tuple(Check)
 
 
-def claim_holds(when: dict[str, int], fixed: dict[str, float]) -> Scenario:
+def claim_holds(gates: dict[str, int], fixed: dict[str, float]) -> Scenario:
     """The holds of the cited gates that the model does not fix."""
-    return tuple(Hold(g, int(v)) for g, v in sorted(when.items()) if g not in fixed)
+    return tuple(Hold(g, int(v)) for g, v in sorted(gates.items()) if g not in fixed)
 
 
-def flipped(model: Model, when: dict[str, int], gate: str) -> tuple[Model, Scenario]:
-    """The model and scenario with ``gate`` at the other value (a fixed gate is re-fixed)."""
+def flipped(model: Model, gates: dict[str, int], *flip: str) -> tuple[Model, Scenario]:
+    """The model and scenario with the gates ``flip`` at their other value (a fixed gate is
+    re-fixed at it)."""
     fixed = model.fixed_gates
-    other = {**when, gate: 1 - when[gate]}
-    if gate in fixed:
-        fixed[gate] = float(other[gate])
+    other = {**gates, **{g: 1 - gates[g] for g in flip}}
+    if any(g in fixed for g in flip):
+        fixed.update({g: float(other[g]) for g in flip if g in fixed})
         model = replace(model, fixed=fixed)
     return model, claim_holds(other, fixed)
 
 
-def deliver(sim: Simulator, model: Model, claim: Claim, T: int, settings: Settings) -> tuple[
-        bool, Delivery]:
+def _clipped_log(gain: float, s: Settings) -> float:
+    g = math.inf if math.isnan(gain) else gain
+    return math.log10(min(max(g, s.vanish_below), s.explode_above))
+
+
+def _flip(sim: Simulator, model: Model, gates: dict[str, int], flip: tuple[str, ...], T: int,
+          s: Settings, claim: Curves) -> Flip:
+    c = sim.run(*flipped(model, gates, *flip), T, s, full=False)
+    changed = c.behaviour != claim.behaviour
+    moved = abs(_clipped_log(c.final, s) - _clipped_log(claim.final, s))
+    change: Part = (changed, gain_margin(c.final, claim.behaviour, s))
+    relevant, margin = any_of([change, (moved >= 1.0, decade_margin(moved))]) \
+        if len(flip) == 1 else change
+    return Flip(flip, tuple(1 - gates[g] for g in flip), c, changed, moved, relevant, margin)
+
+
+def _tried(c: Curves, scenario: Scenario, s: Settings) -> Tried:
+    r1, rT = float(c.reach[0]), float(c.reach[-1])
+    share = rT / r1 if r1 > 0 else (0.0 if rT == 0 else math.inf)
+    return Tried(scenario, c, share, share > s.vanish_below)
+
+
+def deliver(sim: Simulator, model: Model, claim: Claim, T: int, s: Settings
+            ) -> tuple[Part, Delivery]:
     """Check 4: can the model do what the option says, in some (or every) scenario?"""
     if claim.gradient == "explodes":
-        c = sim.run(model, (), T, settings, full=False)
-        return c.behaviour == "explodes", Delivery((), c, 1, None)
-    scenarios = all_scenarios(model)
+        t = _tried(sim.run(model, (), T, s, full=False), (), s)
+        ok = t.curves.behaviour == "explodes"
+        return (ok, gain_margin(t.curves.final, "explodes", s)), Delivery((t,), t, None)
+    tried = tuple(_tried(sim.run(model, sc, T, s, full=False), sc, s)
+                  for sc in all_scenarios(model))
     if claim.gradient == "vanishes":
-        for i, s in enumerate(scenarios, 1):
-            c = sim.run(model, s, T, settings, full=False)
-            if c.behaviour != "vanishes":
-                return False, Delivery(s, c, i, None)    # a counter-example
-        return True, Delivery(None, None, len(scenarios), None)
-    preserving = None
-    for i, s in enumerate(scenarios, 1):
-        c = sim.run(model, s, T, settings, full=False)
-        if c.behaviour == "preserved":
-            if float(c.reach[-1]) > settings.vanish_below * float(c.reach[0]):
-                return True, Delivery(s, c, i, True)
-            preserving = preserving or (s, c)
-    if preserving is not None:     # keeps the gradient only by never reading its inputs
-        return False, Delivery(preserving[0], preserving[1], len(scenarios), False)
-    return False, Delivery(None, None, len(scenarios), None)
+        part = all_of([(t.curves.behaviour == "vanishes",
+                        gain_margin(t.curves.final, "vanishes", s)) for t in tried])
+        counter = next((t for t in tried if t.curves.behaviour != "vanishes"), None)
+        return part, Delivery(tried, counter, None)
+    part = any_of([all_of([(t.curves.behaviour == "preserved",
+                            gain_margin(t.curves.final, "preserved", s)),
+                           (t.reads_inputs, reach_margin(t.share, s))]) for t in tried])
+    keeping = [t for t in tried if t.curves.behaviour == "preserved"]
+    delivering = next((t for t in keeping if t.reads_inputs), None)
+    if delivering is not None:
+        return part, Delivery(tried, delivering, True)
+    if keeping:                 # keeps the gradient only by never reading its inputs
+        return part, Delivery(tried, keeping[0], False)
+    return part, Delivery(tried, None, None)
 
 
 def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     """The verdict of one option of ``q``, simulated on ``sim``."""
     if opt.claim is None:
         return OptionVerdict(opt, bool(opt.correct), Decision.STATIC)
-    claim, T, settings = opt.claim, q.horizon, q.simulation.settings()
+    claim, T, s = opt.claim, q.horizon, q.simulation.settings()
     model = q.models[claim.model].model()
-    fixed = model.fixed_gates
-    checks: dict[Check, bool] = {}
-    unreachable = tuple(Unreachable(g, w, fixed[g]) for g, w in sorted(claim.when.items())
+    fixed, gates = model.fixed_gates, claim.gates
+    checks: list[CheckResult] = []
+    unreachable = tuple(Unreachable(g, w, fixed[g]) for g, w in sorted(gates.items())
                         if g in fixed and abs(fixed[g] - w) >= 0.5)
     scenario: Scenario = ()
-    curves, flips = None, ()
-    if claim.when:
-        checks[Check.REACHABLE] = not unreachable
+    curves, flips, joint, delivery = None, (), None, None
+    if gates:
+        checks.append(CheckResult(Check.REACHABLE, not unreachable, None))
         if not unreachable:
-            scenario = claim_holds(claim.when, fixed)
-            curves = sim.run(model, scenario, T, settings, full=False)
-            checks[Check.AS_CLAIMED] = curves.behaviour == claim.gradient
-            flips = tuple(_flip(sim, model, claim.when, g, T, settings, curves.behaviour)
-                          for g in sorted(claim.when))
-            checks[Check.REASON_MATTERS] = all(f.changed for f in flips)
+            scenario = claim_holds(gates, fixed)
+            curves = sim.run(model, scenario, T, s, full=False)
+            checks.append(CheckResult(Check.AS_CLAIMED, curves.behaviour == claim.gradient,
+                                      gain_margin(curves.final, claim.gradient, s)))
+            if claim.kind == ClaimKind.BECAUSE:
+                flips = tuple(_flip(sim, model, gates, (g,), T, s, curves) for g in sorted(gates))
+                if len(gates) > 1:
+                    joint = _flip(sim, model, gates, tuple(sorted(gates)), T, s, curves)
+                ok, margin = all_of(([(joint.changed, joint.margin)] if joint else [])
+                                    + [(f.relevant, f.margin) for f in flips])
+                checks.append(CheckResult(Check.REASON_MATTERS, ok, margin))
     else:
-        curves = sim.run(model, (), T, settings, full=False)
-    checks[Check.MODEL_DELIVERS], delivery = deliver(sim, model, claim, T, settings)
-    failed = next((c for c in ORDER if checks.get(c) is False), None)
-    return OptionVerdict(opt, failed is None, Decision(failed or Decision.ALL_PASS), checks,
-                         unreachable, scenario, curves, flips, delivery)
-
-
-def _flip(sim: Simulator, model: Model, when: dict[str, int], gate: str, T: int,
-          settings: Settings, claimed: str) -> Flip:
-    c = sim.run(*flipped(model, when, gate), T, settings, full=False)
-    return Flip(gate, 1 - when[gate], c, c.behaviour != claimed)
+        curves = sim.run(model, (), T, s, full=False)
+    if claim.kind != ClaimKind.IF:
+        (ok, margin), delivery = deliver(sim, model, claim, T, s)
+        checks.append(CheckResult(Check.MODEL_DELIVERS, ok, margin))
+    failed = next((c for c in ORDER for r in checks if r.check == c and not r.passed), None)
+    correct, margin = all_of([(r.passed, r.margin or INFINITE) for r in checks])
+    numeric = margin if margin.finite else None
+    fragile = numeric is not None and numeric.decades < q.simulation.fragile_below
+    return OptionVerdict(opt, correct, Decision(failed or Decision.ALL_PASS), tuple(checks),
+                         unreachable, scenario, curves, flips, joint, delivery, numeric, fragile)
 
 
 def verify_question(q: Question, path: str = "", sim: Simulator | None = None

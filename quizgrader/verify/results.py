@@ -1,15 +1,17 @@
 """Typed results of verification: what each check found, as evidence the text layer reads.
 
-Nothing here is prose: statuses, check names and decisions are enums (``str`` subclasses, so
-they print and serialise as their values), and each check's evidence is a small record.
+Nothing here is prose: statuses, check names, decisions and findings are enums (``str``
+subclasses, so they print and serialise as their values), and each check's evidence is a
+small record with the numbers that decided it and its :class:`~.margins.Margin`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ..question.schema import Option, Question
 from ..sim import Curves, Scenario
+from .margins import Margin
 
 
 class Check(StrEnum):
@@ -38,7 +40,15 @@ class Status(StrEnum):
     OK = "ok"
     KEY_MISMATCH = "key-mismatch"
     AMBIGUOUS = "ambiguous"
+    UNSTABLE = "unstable"
     INVALID = "invalid"
+
+
+class FindingKind(StrEnum):
+    KEY_MISMATCH = "key-mismatch"
+    AMBIGUOUS = "ambiguous"
+    FRAGILE = "fragile"
+    UNSTABLE = "unstable"
 
 
 @dataclass(frozen=True)
@@ -52,39 +62,85 @@ class Unreachable:
 
 @dataclass(frozen=True)
 class Flip:
-    """The counterfactual of check 3: gate ``gate`` at ``value`` instead of the claimed one.
+    """A counterfactual of check 3: the cited ``gates`` at ``values`` instead (one gate, or
+    all of them together for the joint flip).
 
-    ``changed``: the behaviour over the horizon differs from the claim's scenario."""
+    changed  : the behaviour over the horizon differs from the claim's scenario
+    moved    : |log10 gain − log10 claim's gain|, both clipped to [vanish_below, explode_above]
+    relevant : the flip carries part of the effect (changed, or moved ≥ 1 decade)
+    """
 
-    gate: str
-    value: int
+    gates: tuple[str, ...]
+    values: tuple[int, ...]
     curves: Curves
     changed: bool
+    moved: float
+    relevant: bool
+    margin: Margin
+
+    @property
+    def pairs(self) -> tuple[tuple[str, int], ...]:
+        return tuple(zip(self.gates, self.values))
+
+
+@dataclass(frozen=True)
+class Tried:
+    """One scenario of check 4: its curves, and whether it keeps reading its inputs
+    (reach(T) > vanish_below × reach(1)); ``share`` = reach(T) / reach(1)."""
+
+    scenario: Scenario
+    curves: Curves
+    share: float
+    reads_inputs: bool
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """Check 4's evidence: the scenarios tried and, if any, the one that decided."""
+    """Check 4's evidence: every scenario tried and the one that decided, if any (the first
+    that delivers, or the counter-example, or the preserving one that reads nothing)."""
 
-    scenario: Scenario | None      # the deciding scenario (delivered / counter-example)
-    curves: Curves | None
-    tried: int
+    tried: tuple[Tried, ...]
+    deciding: Tried | None
     reads_inputs: bool | None      # for preserved: did some preserving scenario read inputs?
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.deciding.scenario if self.deciding is not None else None
+
+    @property
+    def curves(self) -> Curves | None:
+        return self.deciding.curves if self.deciding is not None else None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check that ran: passed or not, and its margin (None: no number decides it)."""
+
+    check: Check
+    passed: bool
+    margin: Margin | None
 
 
 @dataclass(frozen=True)
 class OptionVerdict:
-    """One option's verdict and the evidence of every check that ran."""
+    """One option's verdict and the evidence of every check that ran.
+
+    margin  : decades between the deciding number and its threshold (None: static option, or
+              a reason that can never happen); fragile when below the question's fragile_below
+    """
 
     option: Option
     correct: bool
     decided_by: Decision
-    checks: dict[Check, bool] = field(default_factory=dict)   # the checks that ran
+    checks: tuple[CheckResult, ...] = ()
     unreachable: tuple[Unreachable, ...] = ()
     scenario: Scenario = ()
     curves: Curves | None = None                      # the claim's scenario
-    flips: tuple[Flip, ...] = ()
+    flips: tuple[Flip, ...] = ()                      # one per cited gate (because-claims)
+    joint: Flip | None = None                         # all cited gates (when two or more)
     delivery: Delivery | None = None
+    margin: Margin | None = None
+    fragile: bool = False
 
     @property
     def gain(self) -> float | None:
@@ -93,16 +149,47 @@ class OptionVerdict:
 
     def passed(self, check: Check) -> bool | None:
         """Whether ``check`` passed (None if it did not run)."""
-        return self.checks.get(check)
+        return next((c.passed for c in self.checks if c.check == check), None)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """The question verified again with another seed or hidden size; ``flipped``: the
+    options whose verdict differs from the plain verification."""
+
+    seed: int
+    hidden: int
+    computed_key: tuple[str, ...]
+    flipped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Robustness:
+    variations: tuple[Variation, ...]
+
+    @property
+    def stable(self) -> bool:
+        return not any(v.flipped for v in self.variations)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something an author should look at: its kind, the options concerned, and for an
+    unstable key the variation that changed it."""
+
+    kind: FindingKind
+    options: tuple[str, ...]
+    variation: Variation | None = None
 
 
 @dataclass(frozen=True)
 class QuestionVerdict:
-    """Every option's verdict; the computed key and the question's status follow from them."""
+    """Every option's verdict; the computed key, the findings and the status follow."""
 
     question: Question
     path: str
     options: tuple[OptionVerdict, ...]
+    robust: Robustness | None = None
 
     @property
     def computed_key(self) -> list[str]:
@@ -114,16 +201,37 @@ class QuestionVerdict:
         q = self.question
         if q.key is None:
             return None
-        wanted = {q.option(k).id for k in q.key if q.option(k) is not None}
+        wanted = {o.id for o in (q.option(k) for k in q.key) if o is not None}
         return [o.id for o in q.options if o.id in wanted]
 
     @property
+    def findings(self) -> list[Finding]:
+        out = []
+        computed, author = self.computed_key, self.author_key
+        if self.question.select == "one" and len(computed) != 1:
+            out.append(Finding(FindingKind.AMBIGUOUS, tuple(computed)))
+        if author is not None and author != computed:
+            out.append(Finding(FindingKind.KEY_MISMATCH, tuple(
+                o.id for o in self.question.options if (o.id in author) != (o.id in computed))))
+        out += [Finding(FindingKind.FRAGILE, (v.option.id,)) for v in self.options if v.fragile]
+        if self.robust is not None:
+            out += [Finding(FindingKind.UNSTABLE, v.flipped, v)
+                    for v in self.robust.variations if v.flipped]
+        return out
+
+    @property
     def status(self) -> Status:
-        if self.question.select == "one" and len(self.computed_key) != 1:
-            return Status.AMBIGUOUS
-        if self.author_key is not None and self.author_key != self.computed_key:
-            return Status.KEY_MISMATCH
+        kinds = {f.kind for f in self.findings}
+        for kind, status in ((FindingKind.AMBIGUOUS, Status.AMBIGUOUS),
+                             (FindingKind.KEY_MISMATCH, Status.KEY_MISMATCH),
+                             (FindingKind.UNSTABLE, Status.UNSTABLE)):
+            if kind in kinds:
+                return status
         return Status.OK
+
+    @property
+    def fragile(self) -> bool:
+        return any(v.fragile for v in self.options)
 
     def verdict(self, option_id: str) -> OptionVerdict | None:
         """The verdict of the option ``option_id`` (matched as :meth:`Question.option`)."""

@@ -20,8 +20,8 @@ def activate(pre: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
     if activation == "tanh":
         c = np.tanh(pre)
         return c, 1.0 - c * c
-    if activation == "relu":
-        return np.maximum(pre, 0.0), (pre > 0.0).astype(pre.dtype)
+    if activation == "relu":       # heaviside(NaN) is NaN: an overflow never reads as slope 0
+        return np.maximum(pre, 0.0), np.heaviside(pre, 0.0)
     return pre.copy(), np.ones_like(pre)
 
 
