@@ -25,11 +25,13 @@ from .grading import Gradebook, Graded, Summary, grade_csv, write_learner_files
 from .question import Bank, Question, load_bank, load_question
 from .sim import DEFAULT_STEPS, Curves, Hold, Model, Settings, Simulator
 from .sim.diskcache import open_cache
+from .sim.parallel import default_workers, single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
 from .text.explain import Explanation, explain as explain_option
 from .text.gradereport import Answered
 from .verify import OptionVerdict, QuestionVerdict, verify_question, verify_robust
+from .verify.batch import verify_bank
 
 PathLike = str | Path
 Format = Literal["text", "markdown", "json", "html"]
@@ -65,15 +67,22 @@ class Verification:
 
 
 def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
-           sim: Simulator | None = None) -> Verification:
-    """Load every question under ``paths`` and verify each (one shared simulator). With
-    ``robust``, verify each again under 5 seed sets and the hidden size doubled: a question
-    whose key changes is ``unstable``."""
+           workers: int | None = None, sim: Simulator | None = None) -> Verification:
+    """Load every question under ``paths`` and verify each. With ``robust``, verify each
+    again under 5 seed sets and the hidden size doubled: a question whose key changes is
+    ``unstable``. The work is spread over ``workers`` processes (default: the cores this
+    process may use, or ``$QUIZGRADER_WORKERS``); the verdicts do not depend on it. With
+    ``sim``, everything runs here on that simulator instead."""
     bank = load_bank([str(p) for p in paths])
-    sim = sim or simulator(cache=cache)
-    verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-    if robust:
-        verdicts = [verify_robust(qv, sim) for qv in verdicts]
+    if sim is not None:
+        with single_blas():
+            verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+            if robust:
+                verdicts = [verify_robust(qv, sim) for qv in verdicts]
+        return Verification(verdicts, bank)
+    store = open_cache(cache)
+    verdicts = verify_bank(bank.questions, store.root if store else None,
+                           default_workers() if workers is None else workers, robust)
     return Verification(verdicts, bank)
 
 

@@ -46,12 +46,17 @@ def drive_of(model, holds, T, epsilon=0.05):
     return make_drive(model.cell, model.fixed, holds, T, epsilon)
 
 
+def forward(model, w, state, x_t, fixed, shift):
+    """One step of ``model`` from the raw input x<t> : (S, m): (state<t>, cache)."""
+    px = model.equations().inputs(w, x_t[None])[0]
+    return model.stepper()(w, state, px, fixed, shift)
+
+
 def run_states(model, w, state0, x, drive):
     """Forward only: the state after T steps, shape (S, d)."""
-    step, _, _ = model.stepper()
     s = state0
     for t in range(x.shape[0]):
-        s, _ = step(w, s, x[t], drive.fixed, drive.shift[t])
+        s, _ = forward(model, w, s, x[t], drive.fixed, drive.shift[t])
     return s
 
 

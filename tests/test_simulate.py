@@ -37,7 +37,8 @@ def test_gates_stay_strictly_inside_zero_one(seed, cell, scale):
     state = 0.5 * rng.standard_normal((2, 12 if cell == "lstm" else 6))
     fixed = (None,) * (2 if cell == "gru" else 3)
     for shift in (-6.9, 0.0, 6.9):
-        _, cache = EQUATIONS[cell].step(w, state, rng.standard_normal((2, 3)), fixed,
+        px = EQUATIONS[cell].inputs(w, rng.standard_normal((1, 2, 3)))[0]
+        _, cache = EQUATIONS[cell].step(w, state, px, fixed,
                                      np.full(len(fixed), shift))
         gates = [cache.gu, cache.gr] if cell == "gru" else [cache.gu, cache.gf, cache.go]
         for g in gates:

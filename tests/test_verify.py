@@ -50,16 +50,23 @@ def _mutated(module, negate_block: int, gate_index: int):
         fixed = tuple(1 - f if (i == gate_index and f is not None) else f
                       for i, f in enumerate(fixed))
         shift = np.array(shift, dtype=float)
-        shift[gate_index] *= -1
+        shift[..., gate_index] *= -1      # shift : ([K,] G)
         return fixed, shift
 
-    def step(w, s, x, fixed, shift, **kw):
-        return module.step(flip(w), s, x, *args(fixed, shift), **kw)
+    def inputs(w, x):
+        return module.inputs(flip(w), x)
+
+    def step(w, s, px, fixed, shift, **kw):
+        return module.step(flip(w), s, px, *args(fixed, shift), **kw)
 
     def jacobians(w, cache, fixed, inputs):
         return module.jacobians(flip(w), cache, args(fixed, (0,) * len(fixed))[0], inputs)
 
-    return types.SimpleNamespace(step=step, jacobians=jacobians, output=module.output)
+    def tangent(w, cache, fixed, J):
+        return module.tangent(flip(w), cache, args(fixed, (0,) * len(fixed))[0], J)
+
+    return types.SimpleNamespace(inputs=inputs, step=step, jacobians=jacobians,
+                                 tangent=tangent, output=module.output)
 
 
 def mutated_simulator(cell: str, module, block: int, gate: int) -> Simulator:

@@ -113,8 +113,16 @@ def make_drive(cell: str, fixed: Mapping[str, float] | tuple, holds: tuple[Hold,
             raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1")
         if h.gate in fixed:
             raise ConfigError(f"hold {h.gate}: the gate is fixed, so it cannot be held")
-        stop = steps if h.stop is None else min(h.stop, steps)
-        if h.start < 1 or stop < h.start:
+        if h.start < 1 or (h.stop is not None and h.stop < h.start):
             raise ConfigError(f"hold {h.gate}: empty step range {h.start}..{h.stop}")
+        stop = steps if h.stop is None else min(h.stop, steps)    # past the horizon: no step
         shift[h.start - 1:stop, names.index(h.gate)] = hold_shift(h.value, epsilon)
     return Drive(tuple(float(fixed[g]) if g in fixed else None for g in names), shift)
+
+
+def stack(drives: "list[Drive]") -> Drive:
+    """K drives of the same cell with the same fixed gates as one, with shift (T, K, G)."""
+    fixed = {d.fixed for d in drives}
+    if len(fixed) != 1:
+        raise ValueError("only drives with the same fixed gates can run together")
+    return Drive(drives[0].fixed, np.stack([d.shift for d in drives], axis=1))

@@ -57,17 +57,18 @@ class Model:
         """The fixed gates as a mapping gate -> constant."""
         return dict(self.fixed)
 
-    def stepper(self, equations: Mapping[str, Equations] | None = None
-                ) -> tuple[Callable, Callable, Callable]:
-        """(step, jacobians, output) of this cell with its options bound, from ``equations``
-        (default: the course's cells)."""
-        mod = (equations or EQUATIONS)[self.cell]
-        step = mod.step
+    def equations(self, equations: Mapping[str, Equations] | None = None) -> Equations:
+        """This cell's implementation from ``equations`` (default: the course's cells)."""
+        return (equations or EQUATIONS)[self.cell]
+
+    def stepper(self, equations: Mapping[str, Equations] | None = None) -> Callable:
+        """The cell's ``step`` with this model's options (activation, reset) bound."""
+        step = self.equations(equations).step
         if self.cell == "rnn":
-            step = partial(step, activation=self.activation)
-        elif self.cell == "gru":
-            step = partial(step, reset=self.reset)
-        return step, mod.jacobians, mod.output
+            return partial(step, activation=self.activation)
+        if self.cell == "gru":
+            return partial(step, reset=self.reset)
+        return step
 
 
 @dataclass(frozen=True)

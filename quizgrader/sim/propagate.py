@@ -5,6 +5,10 @@
 with J<1> = [A<1> | ∂state<1>/∂x<1>]. Columns [0:n] are the c<0> block (gain), the other m
 columns the x<1> block (reach). Each block is rescaled by an exact power of two whenever its
 size leaves [2^-256, 2^256], so long horizons neither underflow into denormals nor overflow.
+
+Several gate scenarios of the same cells run together: a drive whose shift has shape
+(T, K, G) adds a leading axis of K scenarios to every state and Jacobian, so one Python loop
+over t serves them all (the weights broadcast over it).
 """
 from __future__ import annotations
 
@@ -19,12 +23,32 @@ from .model import Model
 _BIG = 2.0 ** 256
 
 
+def steps_mask(T: int, stride: int = 1, at: tuple[int, ...] = ()) -> np.ndarray:
+    """Which steps t = 1..T to record: t = 1 and T always, every ``stride``-th step (0: none
+    more), and the steps ``at``; a boolean array of shape (T,)."""
+    mask = np.zeros(T, dtype=bool)
+    if stride:
+        mask[stride - 1::stride] = True
+    mask[[0, T - 1]] = True
+    for t in at:
+        if 1 <= t <= T:
+            mask[t - 1] = True
+    return mask
+
+
 def spectral_norm(M: np.ndarray) -> np.ndarray:
-    """‖M[s]‖₂ for M of shape (S, r, k), via the largest eigenvalue of the smaller Gram matrix.
+    """‖M[s]‖₂ for M of shape (..., r, k), via the largest eigenvalue of the smaller Gram
+    matrix.
 
     Each matrix is first divided by its largest entry, so the squares neither underflow nor
     overflow. Non-finite matrices give inf.
     """
+    lead = M.shape[:-2]
+    M = M.reshape(-1, *M.shape[-2:])
+    return _spectral_norm(M).reshape(lead)
+
+
+def _spectral_norm(M: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         top = np.max(np.abs(M), axis=(1, 2))
         ok = np.isfinite(top) & (top > 0)
@@ -40,66 +64,71 @@ def spectral_norm(M: np.ndarray) -> np.ndarray:
 
 
 def _rescale(J: np.ndarray, cols: slice, exps: np.ndarray) -> None:
-    """Divide J[:, :, cols] by a power of two where its size left [2^-256, 2^256]."""
-    top = np.max(np.abs(J[:, :, cols]), axis=(1, 2))
+    """Divide J[..., cols] by a power of two where its size left [2^-256, 2^256]."""
+    top = np.max(np.abs(J[..., cols]), axis=(-2, -1))
     need = np.isfinite(top) & (top > 0) & ((top > _BIG) | (top < 1.0 / _BIG))
     if need.any():
         e = np.where(need, np.frexp(np.where(need, top, 1.0))[1], 0)
-        J[:, :, cols] = np.ldexp(J[:, :, cols], -e[:, None, None])  # exact, even from denormals
+        J[..., cols] = np.ldexp(J[..., cols], -e[..., None, None])  # exact, even from denormals
         exps += e
 
 
 def _norm(J: np.ndarray, rows: slice, cols: slice, exps: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore", under="ignore"):
-        return np.ldexp(spectral_norm(J[:, rows, cols]), exps)
+        return np.ldexp(spectral_norm(J[..., rows, cols]), exps)
 
 
 def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
-              reach: bool = True, stride: int = 1, reach_stride: int | None = None,
+              reach: bool = True, gain_at: np.ndarray | None = None,
+              reach_at: np.ndarray | None = None,
               equations: Mapping[str, Equations] | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run S cells for T steps and carry the exact Jacobians.
 
     w : Weights of S cells; state0 : (S, d) (d = n, or 2n for the LSTM [c | a]);
-    x : (T, S, m); drive : the gate modes over T steps.
-    Returns (gain, reach, J): gain and reach of shape (T, S) (per seed; the rows of t = 1, T
-    and every ``stride``-th step are filled, the others are NaN; ``stride`` 0: t = 1 and T only;
-    reach at every ``reach_stride``-th step, by default the same), and the last Jacobian
-    ∂c<T>/∂c<0> of shape (S, n, n). ``equations`` replaces the course's cell implementations
-    (see :mod:`.cells`).
+    x : (T, S, m); drive : the gate modes over T steps, shift (T, G), or (T, K, G) for K
+    scenarios at once (then every result has a leading axis K).
+    ``gain_at`` / ``reach_at``: boolean masks (T,) of the steps to record (default: every
+    step; reach by default where gain is). Returns (gain, reach, J): gain and reach of shape
+    (T, [K,] S) per seed, NaN at the steps not recorded, and the last Jacobian ∂c<T>/∂c<0> of
+    shape ([K,] S, n, n). ``equations`` replaces the course's cell implementations.
 
     A seed whose state or Jacobian stops being finite (overflow, inf − inf) has gain and reach
     +inf from that step on: it explodes. An overflow can thus never pass for a vanishing
     gradient, whatever the cell then makes of the NaNs.
     """
-    step, jacobians, _ = model.stepper(equations)
-    r_stride = stride if reach_stride is None else reach_stride
+    eq = model.equations(equations)
+    step = model.stepper(equations)
     S, d = state0.shape
     n, m, T = w.hidden, w.inputs, x.shape[0]
+    lead = drive.shift.shape[1:-1]                       # () or (K,)
+    gain_at = np.ones(T, dtype=bool) if gain_at is None else gain_at
+    reach_at = gain_at if reach_at is None else reach_at
     k = n + (m if reach else 0)
     c_cols, x_cols, c_rows = slice(0, n), slice(n, k), slice(0, n)
-    c_exp = np.zeros(S, dtype=np.int64)
-    x_exp = np.zeros(S, dtype=np.int64)
-    gain = np.full((T, S), np.nan)
-    rch = np.full((T, S), np.nan)
-    blown = np.zeros(S, dtype=bool)          # seeds whose numbers stopped being finite
-    state = state0
+    c_exp = np.zeros((*lead, S), dtype=np.int64)
+    x_exp = np.zeros((*lead, S), dtype=np.int64)
+    gain = np.full((T, *lead, S), np.nan)
+    rch = np.full((T, *lead, S), np.nan)
+    blown = np.zeros((*lead, S), dtype=bool)   # seeds whose numbers stopped being finite
+    px = eq.inputs(w, x)                       # (T, S, B·n), shared by every scenario
+    state = np.broadcast_to(state0, (*lead, S, d))
+    fixed = drive.fixed
     with np.errstate(all="ignore"):
         for t in range(T):
-            state, cache = step(w, state, x[t], drive.fixed, drive.shift[t])
-            blown |= ~np.isfinite(state).all(axis=1)
-            A, B = jacobians(w, cache, drive.fixed, t == 0 and reach)
+            state, cache = step(w, state, px[t], fixed, drive.shift[t])
+            blown |= ~np.isfinite(state).all(axis=-1)
             if t == 0:          # J<1> = [∂s<1>/∂c<0> | ∂s<1>/∂x<1>]  (a<0> held fixed)
-                J = np.concatenate([A[:, :, :n], B], axis=2) if reach else A[:, :, :n].copy()
+                A, B = eq.jacobians(w, cache, fixed, reach)
+                J = np.concatenate([A[..., :n], B], axis=-1) if reach else A[..., :n].copy()
             else:
-                J = A @ J
+                J = eq.tangent(w, cache, fixed, J)
             if t % 4 == 3 or t == T - 1:  # |growth| per step ≤ 2^57 before this matters
                 _rescale(J, c_cols, c_exp)
                 if reach:
                     _rescale(J, x_cols, x_exp)
-            ends = t == 0 or t == T - 1
-            if ends or (stride and (t + 1) % stride == 0):
+            if gain_at[t]:
                 gain[t] = np.where(blown, np.inf, _norm(J, c_rows, c_cols, c_exp))
-            if reach and (ends or (r_stride and (t + 1) % r_stride == 0)):
+            if reach and reach_at[t]:
                 rch[t] = np.where(blown, np.inf, _norm(J, c_rows, x_cols, x_exp))
-        return gain, rch, J[:, c_rows, c_cols] * np.ldexp(1.0, c_exp)[:, None, None]
+        return gain, rch, J[..., c_rows, c_cols] * np.ldexp(1.0, c_exp)[..., None, None]

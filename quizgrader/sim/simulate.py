@@ -10,9 +10,10 @@ import numpy as np
 from ..errors import ConfigError
 from .cells import Equations, Weights
 from .cells.weights import random_weights
-from .gates import Hold, make_drive
+from .gates import Hold, make_drive, stack
 from .model import DEFAULT_STEPS, Curves, Model, Settings, classify
-from .propagate import propagate
+from .propagate import propagate, steps_mask
+from .scenarios import Scenario
 
 if TYPE_CHECKING:
     from .torch_weights import Loaded
@@ -44,17 +45,32 @@ def random_setup(model: Model, settings: Settings, steps: int
     return w, state0, x
 
 
+def curves_many(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
+                scenarios: list[Scenario], settings: Settings, stride: int = 1,
+                reach_stride: int | None = None, at: tuple[int, ...] = (),
+                equations: Mapping[str, Equations] | None = None) -> list[Curves]:
+    """gain(t), reach(t) and behaviour of the same cells under each scenario, simulated
+    together. Recorded at t = 1, T, every ``stride``-th step (0: no more) and the steps ``at``
+    (reach every ``reach_stride``-th, by default the same); the other entries are NaN."""
+    T = x.shape[0]
+    drive = stack([make_drive(model.cell, model.fixed, holds, T, settings.epsilon)
+                   for holds in scenarios])
+    gain_at = steps_mask(T, stride, at)
+    reach_at = gain_at if reach_stride is None else steps_mask(T, reach_stride, at)
+    g, r, _ = propagate(model, w, state0, x, drive, gain_at=gain_at, reach_at=reach_at,
+                        equations=equations)
+    gain, reach = median(g), median(r)                  # (T, K)
+    return [Curves(gain[:, k], reach[:, k], classify(float(gain[-1, k]), settings))
+            for k in range(len(scenarios))]
+
+
 def curves(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, holds: tuple[Hold, ...],
            settings: Settings, stride: int = 1, reach_stride: int | None = None,
-           equations: Mapping[str, Equations] | None = None) -> Curves:
-    """gain(t), reach(t) and behaviour of given cells under the holds (only at t = 1 and
-    t = T and every ``stride``-th step, see :func:`.propagate.propagate`: the other entries
-    are NaN)."""
-    drive = make_drive(model.cell, model.fixed, holds, x.shape[0], settings.epsilon)
-    g, r, _ = propagate(model, w, state0, x, drive, stride=stride, reach_stride=reach_stride,
-                        equations=equations)
-    gain, reach = median(g), median(r)
-    return Curves(gain, reach, classify(float(gain[-1]), settings))
+           at: tuple[int, ...] = (), equations: Mapping[str, Equations] | None = None
+           ) -> Curves:
+    """:func:`curves_many` of one scenario."""
+    return curves_many(model, w, state0, x, [holds], settings, stride, reach_stride, at,
+                       equations)[0]
 
 
 def check_steps(steps: int) -> int:

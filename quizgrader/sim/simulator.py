@@ -12,7 +12,7 @@ import numpy as np
 from .cells import Equations, Weights
 from .model import Curves, Model, Settings
 from .scenarios import Scenario
-from .simulate import curves, random_setup
+from .simulate import curves_many, random_setup
 
 if TYPE_CHECKING:
     from .diskcache import DiskCache
@@ -78,22 +78,39 @@ class Simulator:
         """gain/reach curves: with ``full`` at t = 1, T and every :func:`plot_stride`-th
         step (every step up to T = 250, about 250 points beyond), else at t = 1 and T only;
         reach at t = 1 and T only; the steps not computed are NaN."""
-        key = SimKey(model, tuple(holds), steps, settings)
+        return self.run_many([(model, tuple(holds))], steps, settings, full)[0]
+
+    def run_many(self, requests: list[tuple[Model, Scenario]], steps: int, settings: Settings,
+                 full: bool = True) -> list[Curves]:
+        """:meth:`run` for several (model, scenario) pairs: those not cached yet run together,
+        one stacked simulation per model (they share its random cells)."""
         full = full or self.always_full
-        if key in self._curves:
-            return self._curves[key]
-        if not full and key in self._endpoints:
-            return self._endpoints[key]
-        result = self._load(key, full)
-        if result is None:
-            self.runs += 1
-            result = curves(model, *self._setup(model, steps, settings), holds, settings,
-                            stride=plot_stride(steps) if full else 0, reach_stride=0,
-                            equations=self.equations)
-            if self.store is not None:
-                self.store.put((key, full), result)
-        (self._curves if full else self._endpoints)[key] = result
-        return result
+        keys = [SimKey(m, tuple(h), steps, settings) for m, h in requests]
+        missing: dict[Model, list[SimKey]] = {}
+        for key in keys:
+            if self._cached(key, full) is None:
+                found = self._load(key, full)
+                if found is not None:
+                    (self._curves if full else self._endpoints)[key] = found
+                elif key not in missing.get(key.model, []):
+                    missing.setdefault(key.model, []).append(key)
+        for model, group in missing.items():
+            self.runs += len(group)
+            results = curves_many(model, *self._setup(model, steps, settings),
+                                  [k.holds for k in group], settings,
+                                  stride=plot_stride(steps) if full else 0, reach_stride=0,
+                                  equations=self.equations)
+            for key, result in zip(group, results):
+                if self.store is not None:
+                    self.store.put((key, full), result)
+                (self._curves if full else self._endpoints)[key] = result
+        return [self._cached(key, full) for key in keys]
+
+    def _cached(self, key: SimKey, full: bool) -> Curves | None:
+        found = self._curves.get(key)
+        if found is None and not full:
+            found = self._endpoints.get(key)
+        return found
 
     def _load(self, key: SimKey, full: bool) -> Curves | None:
         if self.store is None:

@@ -26,14 +26,21 @@ def varied(q: Question, seed: int, hidden: int) -> Question:
     return q.model_copy(update={"simulation": sim})
 
 
-def verify_robust(qv: QuestionVerdict, sim: Simulator) -> QuestionVerdict:
-    """``qv`` with its :class:`Robustness`: every variation verified on ``sim`` (which shares
-    the plain verification's simulations)."""
-    q, base = qv.question, [v.correct for v in qv.options]
+def with_robustness(qv: QuestionVerdict, others: list[QuestionVerdict]) -> QuestionVerdict:
+    """``qv`` with the :class:`Robustness` of its variations' verdicts ``others`` (in the
+    order of :func:`variations`; the first is ``qv`` itself)."""
+    base = [v.correct for v in qv.options]
     out = []
-    for seed, hidden in variations(q):
-        other = qv if (seed, hidden) == (q.simulation.seed, q.simulation.hidden) else \
-            verify_question(varied(q, seed, hidden), qv.path, sim)
+    for (seed, hidden), other in zip(variations(qv.question), others):
         flipped = tuple(v.option.id for v, b in zip(other.options, base) if v.correct != b)
         out.append(Variation(seed, hidden, tuple(other.computed_key), flipped))
     return replace(qv, robust=Robustness(tuple(out)))
+
+
+def verify_robust(qv: QuestionVerdict, sim: Simulator) -> QuestionVerdict:
+    """``qv`` with its :class:`Robustness`: every variation verified on ``sim`` (which shares
+    the plain verification's simulations)."""
+    q = qv.question
+    others = [qv if k == 0 else verify_question(varied(q, seed, hidden), qv.path, sim)
+              for k, (seed, hidden) in enumerate(variations(q))]
+    return with_robustness(qv, others)

@@ -1,11 +1,17 @@
 """Batched RNN, GRU and LSTM cells in the course's notation, with exact Jacobians.
 
-Every cell module offers the same three functions, for S cells at once (:class:`Equations`):
+Every cell module offers the same functions, for S cells at once (:class:`Equations`):
 
-- ``step(w, state, x, fixed, shift) -> (state, cache)``: one forward step;
+- ``inputs(w, x) -> px``: the input part Wx x<t> + b of every step's pre-activations,
+  x (T, S, m) -> (T, S, B·n), computed once for all steps;
+- ``step(w, state, px<t>, fixed, shift) -> (state, cache)``: one forward step;
 - ``jacobians(w, cache, fixed, inputs) -> (A, B)``: the exact Jacobians
   A = ∂state<t>/∂state<t-1> (S, d, d) and, when ``inputs``, B = ∂state<t>/∂x<t> (S, d, m);
+- ``tangent(w, cache, fixed, J) -> A J``: the same Jacobian applied to a tangent J, in
+  whatever way is cheapest for the cell;
 - ``output(state) -> c``: the memory c<t> whose gradient the quiz talks about.
+
+States may carry extra leading axes (several gate scenarios of the same S cells at once).
 
 Another implementation of the same protocol (a mutated cell in a test, say) can be handed to
 :class:`~quizgrader.sim.simulator.Simulator` in place of these.
@@ -24,11 +30,15 @@ from .weights import Weights
 class Equations(Protocol):
     """What a cell implementation provides (a module or any object with these functions)."""
 
-    def step(self, w: Weights, state: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarray,
-             **options: Any) -> tuple[np.ndarray, Any]: ...
+    def inputs(self, w: Weights, x: np.ndarray) -> np.ndarray: ...
+
+    def step(self, w: Weights, state: np.ndarray, px: np.ndarray, fixed: tuple,
+             shift: np.ndarray, **options: Any) -> tuple[np.ndarray, Any]: ...
 
     def jacobians(self, w: Weights, cache: Any, fixed: tuple, inputs: bool
                   ) -> tuple[np.ndarray, np.ndarray | None]: ...
+
+    def tangent(self, w: Weights, cache: Any, fixed: tuple, J: np.ndarray) -> np.ndarray: ...
 
     def output(self, state: np.ndarray) -> np.ndarray: ...
 

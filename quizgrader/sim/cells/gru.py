@@ -11,6 +11,9 @@ Jacobian, with α = (c̃ - c<t-1>) Γu',  β = Γu (1 - c̃²)  (Γ' = dΓ/dpre,
     before: ∂c<t>/∂c<t-1> = diag(1 - Γu) + diag(α) Wu_h + diag(β) Wc_h (diag(Γr) + diag(c Γr') Wr_h)
     after:  ∂c<t>/∂c<t-1> = diag(1 - Γu) + diag(α) Wu_h + diag(β hn Γr') Wr_h + diag(β Γr) Wc_h
 with hn = Wc_h c<t-1> + bh; ∂c<t>/∂x<t> likewise with the input blocks (and no diag terms).
+
+Shapes: S cells, hidden n, inputs m; every state array may carry extra leading axes (several
+gate scenarios of the same cells), which the weights broadcast over.
 """
 from __future__ import annotations
 
@@ -18,12 +21,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, gate
+from .weights import Weights, gate, project
 
 
 class Cache(NamedTuple):
-    c_prev: np.ndarray   # c<t-1>, (S, n)
-    gu: np.ndarray       # Γu, (S, n)
+    c_prev: np.ndarray   # c<t-1>, (..., S, n)
+    gu: np.ndarray       # Γu, (..., S, n)
     dgu: np.ndarray      # dΓu/dpre (0 when fixed)
     gr: np.ndarray       # Γr
     dgr: np.ndarray      # dΓr/dpre
@@ -32,17 +35,19 @@ class Cache(NamedTuple):
     after: bool
 
 
-def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarray,
+inputs = project
+
+
+def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndarray,
          reset: str = "before") -> tuple[np.ndarray, Cache]:
-    """c : (S, n), x : (S, m) -> c<t> : (S, n)."""
-    n = c.shape[1]
+    """c : (..., S, n), px = Wx x<t> + b : (S, 3n), shift : (..., 2) -> c<t> : (..., S, n)."""
+    n = c.shape[-1]
     after = reset == "after"
-    px = (w.Wx @ x[..., None])[..., 0] + w.b                     # (S, 3n)
     ph = (w.Wh[:, : (3 if after else 2) * n] @ c[..., None])[..., 0]
-    gu, dgu = gate(px[:, :n] + ph[:, :n], fixed[0], shift[0])
-    gr, dgr = gate(px[:, n:2 * n] + ph[:, n:2 * n], fixed[1], shift[1])
+    gu, dgu = gate(px[:, :n] + ph[..., :n], fixed[0], shift[..., 0, None, None])
+    gr, dgr = gate(px[:, n:2 * n] + ph[..., n:2 * n], fixed[1], shift[..., 1, None, None])
     if after:
-        hn = ph[:, 2 * n:] + w.bh
+        hn = ph[..., 2 * n:] + w.bh
         ct = np.tanh(px[:, 2 * n:] + gr * hn)
     else:
         hn = None
@@ -55,9 +60,9 @@ def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarr
 
 def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
-    """A = ∂c<t>/∂c<t-1> : (S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (S, n, m)."""
+    """A = ∂c<t>/∂c<t-1> : (..., S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (..., S, n, m)."""
     c, gu, dgu, gr, dgr, ct, hn, after = cache
-    n = c.shape[1]
+    n = c.shape[-1]
     alpha = ((ct - c) * dgu)[..., None]
     beta = (gu * (1.0 - ct * ct))[..., None]
     reset_free = fixed[1] is None
@@ -74,12 +79,12 @@ def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
             if reset_free:
                 R = (c * dgr)[..., None] * Wr                     # diag(c Γr') Wr
                 if recurrent:
-                    R[:, idx, idx] += gr
+                    R[..., idx, idx] += gr
                 out = (beta * w.Wh[:, 2 * n:]) @ R
             elif recurrent:
-                out = beta * w.Wh[:, 2 * n:] * gr[:, None, :]    # diag(β) Wc_h diag(Γr)
+                out = beta * w.Wh[:, 2 * n:] * gr[..., None, :]   # diag(β) Wc_h diag(Γr)
             else:
-                out = np.zeros((c.shape[0], n, W.shape[2]))
+                out = np.zeros((*c.shape[:-1], n, W.shape[-1]))
             if not recurrent:
                 out += beta * Wc
         if fixed[0] is None:
@@ -87,8 +92,14 @@ def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
         return out
 
     A = block(w.Wh, True)
-    A[:, idx, idx] += 1.0 - gu
+    A[..., idx, idx] += 1.0 - gu
     return A, (block(w.Wx, False) if inputs else None)
+
+
+def tangent(w: Weights, cache: Cache, fixed: tuple, J: np.ndarray) -> np.ndarray:
+    """∂c<t>/∂c<t-1> · J for J = ∂c<t-1>/∂(c<0>, x<1>) : (..., S, n, k) (the dense product:
+    fewer flops than a structured one for the GRU)."""
+    return jacobians(w, cache, fixed, False)[0] @ J
 
 
 def output(c: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Plain RNN: c<t> = φ(Wh c<t-1> + Wx x<t> + b), φ = tanh, relu or linear.
 
 Jacobians: ∂c<t>/∂c<t-1> = diag(φ'(pre)) Wh,  ∂c<t>/∂x<t> = diag(φ'(pre)) Wx.
+Shapes as in :mod:`.gru` (extra leading axes allowed on the state).
 """
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights
+from .weights import Weights, project
 
 
 class Cache(NamedTuple):
-    slope: np.ndarray  # φ'(pre), shape (S, n)
+    slope: np.ndarray  # φ'(pre), shape (..., S, n)
+
+
+inputs = project
 
 
 def activate(pre: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
@@ -25,19 +29,26 @@ def activate(pre: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
     return pre.copy(), np.ones_like(pre)
 
 
-def step(w: Weights, c: np.ndarray, x: np.ndarray, fixed: tuple, shift: np.ndarray,
+def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndarray,
          activation: str = "tanh") -> tuple[np.ndarray, Cache]:
-    """c : (S, n), x : (S, m) -> c<t> : (S, n). The plain RNN has no gates."""
-    pre = (w.Wh @ c[..., None] + w.Wx @ x[..., None])[..., 0] + w.b
+    """c : (..., S, n), px = Wx x<t> + b : (S, n) -> c<t> : (..., S, n). No gates."""
+    pre = (w.Wh @ c[..., None])[..., 0] + px
     c_new, slope = activate(pre, activation)
     return c_new, Cache(slope)
 
 
 def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
-    """A = ∂c<t>/∂c<t-1> : (S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (S, n, m)."""
+    """A = ∂c<t>/∂c<t-1> : (..., S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (..., S, n, m)."""
     s = cache.slope[..., None]
     return s * w.Wh, (s * w.Wx if inputs else None)
+
+
+def tangent(w: Weights, cache: Cache, fixed: tuple, J: np.ndarray) -> np.ndarray:
+    """∂c<t>/∂c<t-1> · J = diag(φ') (Wh J), without forming the Jacobian."""
+    out = w.Wh @ J
+    out *= cache.slope[..., None]
+    return out
 
 
 def output(c: np.ndarray) -> np.ndarray:

@@ -53,8 +53,17 @@ def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int,
                    b=np.zeros((seeds, rows)), bh=np.zeros((seeds, hidden)))
 
 
-def gate(pre: np.ndarray, fixed: float | None, shift: float) -> tuple[np.ndarray, np.ndarray]:
-    """A gate and its slope dg/dpre, shape (S, n) each.
+def project(w: Weights, x: np.ndarray) -> np.ndarray:
+    """The input part of every pre-activation, for all steps at once:
+    px<t> = Wx x<t> + b, x : (T, S, m) -> (T, S, B·n)."""
+    px = np.matmul(x.transpose(1, 0, 2), w.Wx.transpose(0, 2, 1))     # (S, T, B·n)
+    px += w.b[:, None, :]
+    return np.ascontiguousarray(px.transpose(1, 0, 2))
+
+
+def gate(pre: np.ndarray, fixed: float | None, shift: np.ndarray | float
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """A gate and its slope dg/dpre, shape (..., S, n) each (``shift`` broadcasts).
 
     free/held: g = σ(pre + shift), dg/dpre = g(1-g);  fixed: g = fixed, dg/dpre = 0.
     """
