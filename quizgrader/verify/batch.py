@@ -10,7 +10,7 @@ from ..sim.diskcache import DiskCache
 from ..sim.parallel import run_jobs
 from .checks import verify_question
 from .results import QuestionVerdict
-from .robust import varied, variations, with_robustness
+from .robust import variations, varied, with_robustness
 
 Job = tuple[str, Question, Path | None]
 _SIMULATORS: dict[Path | None, Simulator] = {}

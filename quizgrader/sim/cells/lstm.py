@@ -72,7 +72,8 @@ def _K(cache: Cache, fixed: tuple, W: np.ndarray) -> np.ndarray:
 
 def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
-    """A = ∂s<t>/∂s<t-1> : (..., S, 2n, 2n) and, if ``inputs``, B = ∂s<t>/∂x<t> : (..., S, 2n, m)."""
+    """A = ∂s<t>/∂s<t-1> : (..., S, 2n, 2n) and, if ``inputs``,
+    B = ∂s<t>/∂x<t> : (..., S, 2n, m)."""
     c, gf, go, dgo, tc = cache.c_prev, cache.gf, cache.go, cache.dgo, cache.tc
     n = c.shape[-1]
     q = (go * (1.0 - tc * tc))[..., None]
