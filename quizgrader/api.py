@@ -209,9 +209,12 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
              holds: Sequence[Hold] = (), steps: int | None = None, hidden: int = 16,
              inputs: int = 8, seeds: int = 32, seed: int = 0, scale: float = 1.0,
              input_scale: float = 1.0, epsilon: float = 0.001, activation: str | None = None,
-             reset: str | None = None, weights: PathLike | None = None) -> Simulation:
+             reset: str | None = None, weights: PathLike | None = None,
+             at: Sequence[int] | None = None) -> Simulation:
     """gain(t) and reach(t) of one configuration: ``seeds`` random cells, or the one PyTorch
-    layer in ``weights`` (then ``reset`` defaults to ``after``, PyTorch's GRU)."""
+    layer in ``weights`` (then ``reset`` defaults to ``after``, PyTorch's GRU). Every step
+    is recorded, or with ``at`` only t = 1, T and those steps (the others are NaN: a norm per
+    seed and step is most of a short simulation's time)."""
     if weights is not None and cell == "gru" and reset == "before":
         raise ConfigError("a PyTorch GRU applies its reset gate after the recurrent product: "
                           "reset must be 'after'", "reset")
@@ -227,7 +230,9 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
         T = check_steps(DEFAULT_STEPS if steps is None else steps)
         w, state0, x = random_setup(model, settings, T)
         source = simreport.random_source(seeds, hidden, inputs, seed)
-    result = curves(model, w, state0, x, tuple(holds), settings)
+    with single_blas():
+        result = curves(model, w, state0, x, tuple(holds), settings,
+                        stride=1 if at is None else 0, at=tuple(at or ()))
     return Simulation(model, tuple(holds), result, simreport.title(model, tuple(holds), source))
 
 

@@ -105,10 +105,12 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
     """
     from . import api
     from .text import simreport
+    # the text table shows t = 1, 2, 5, 10, ... and T: compute norms at those steps only
+    at = None if as_json else simreport.checkpoints(steps or 10 ** 9)
     result = api.simulate(cell, fixed=parse_fixes(fixes), holds=parse_holds(holds), steps=steps,
                           hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, scale=scale,
                           input_scale=input_scale, epsilon=epsilon, activation=activation,
-                          reset=reset, weights=weights)
+                          reset=reset, weights=weights, at=at)
     click.echo(simreport.to_json(cell, result.curves) if as_json
                else simreport.text(result.title, result.curves), nl=False)
 
