@@ -9,29 +9,32 @@
 
 Errors are :class:`~quizgrader.errors.QuizgraderError` subclasses whose messages speak of
 these functions' arguments. ``cache`` turns the disk cache of simulations on or off (it is
-also off when ``$QUIZGRADER_CACHE_DIR`` is ``off``).
+also off when ``$QUIZGRADER_CACHE_DIR`` is ``off``). Work beyond the limits of
+:class:`~quizgrader.sim.budget.Limits` (a minute, a gigabyte) is refused before it starts
+unless ``allow_large`` (or ``$QUIZGRADER_ALLOW_LARGE=1``).
 """
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Mapping, Sequence
 
-from .atomic import atomic_writer
-from .errors import ConfigError, ExportError, QuizgraderError
-from .grading import Gradebook, Graded, Summary, grade_csv, write_learner_files
-from .question import Bank, Question, load_bank, load_question
-from .sim import DEFAULT_STEPS, Curves, Hold, Model, Settings, Simulator
+from .apitypes import AnswerGrade, ClassGrade, Explained, Exported, Simulation, Verification
+from .atomic import check_distinct, write_output
+from .errors import ConfigError, ExportError, QuestionError, QuizgraderError
+from .grading import Gradebook, grade_csv, write_learner_files
+from .question import Bank, load_bank, load_question
+from .sim import DEFAULT_STEPS, Hold, Model, Settings, Simulator
+from .sim.budget import Limits, describe, estimate, over
 from .sim.diskcache import open_cache
 from .sim.parallel import default_workers, single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
-from .text.explain import Explanation, explain as explain_option
-from .text.gradereport import Answered
-from .verify import OptionVerdict, QuestionVerdict, verify_question, verify_robust
+from .text.explain import explain as explain_option
+from .verify import QuestionVerdict, verify_question, verify_robust
 from .verify.batch import verify_bank
+from .verify.budget import too_large
 
 PathLike = str | Path
 Format = Literal["text", "markdown", "json", "html"]
@@ -44,36 +47,32 @@ def simulator(*, cache: bool = True, full: bool = False) -> Simulator:
     return Simulator(open_cache(cache), always_full=full)
 
 
-@dataclass(frozen=True)
-class Verification:
-    """A verified bank: the verdicts of its valid questions and the problems of the rest."""
+def _allowed(allow_large: bool) -> bool:
+    return allow_large or os.environ.get("QUIZGRADER_ALLOW_LARGE", "") not in ("", "0")
 
-    verdicts: list[QuestionVerdict]
-    bank: Bank
 
-    @property
-    def problems(self) -> list[str]:
-        return self.bank.problems
-
-    @property
-    def ok(self) -> bool:
-        """No invalid file, and every question's status is ok."""
-        return not self.bank.problems and all(v.status == "ok" for v in self.verdicts)
-
-    @property
-    def fragile(self) -> bool:
-        """Some verdict sits within its question's fragile_below of a threshold."""
-        return any(v.fragile for v in self.verdicts)
+def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
+    """The bank under ``paths`` (``-`` reads stdin), with every question whose verification
+    would exceed the work limits (:class:`~quizgrader.sim.budget.Limits`) taken out as a
+    problem, unless ``allow_large``."""
+    bank = load_bank([str(p) for p in paths])
+    if not _allowed(allow_large):
+        for path, q in list(bank.questions):
+            why = too_large(q)
+            if why:
+                bank.refuse(path, ("horizon",), why)
+    return bank
 
 
 def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
-           workers: int | None = None, sim: Simulator | None = None) -> Verification:
+           workers: int | None = None, allow_large: bool = False,
+           sim: Simulator | None = None) -> Verification:
     """Load every question under ``paths`` and verify each. With ``robust``, verify each
     again under 5 seed sets and the hidden size doubled: a question whose key changes is
     ``unstable``. The work is spread over ``workers`` processes (default: the cores this
     process may use, or ``$QUIZGRADER_WORKERS``); the verdicts do not depend on it. With
     ``sim``, everything runs here on that simulator instead."""
-    bank = load_bank([str(p) for p in paths])
+    bank = load(paths, allow_large=allow_large)
     if sim is not None:
         with single_blas():
             verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
@@ -86,24 +85,21 @@ def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = Fals
     return Verification(verdicts, bank)
 
 
-def verify_file(path: PathLike, *, cache: bool = True) -> QuestionVerdict:
+def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
+                ) -> QuestionVerdict:
     """Load and verify the one question in ``path`` (``-`` reads stdin)."""
-    q = load_question("<stdin>", sys.stdin.buffer.read()) if str(path) == "-" \
-        else load_question(path)
-    return verify_question(q, str(path), simulator(cache=cache))
+    bank = load([path], allow_large=allow_large)
+    if bank.problems:
+        raise QuestionError(bank.problems)
+    [(name, q)] = bank.questions
+    with single_blas():
+        return verify_question(q, name, simulator(cache=cache))
 
 
-@dataclass(frozen=True)
-class Explained:
-    """A verified question and the explanation of each requested option."""
-
-    verdict: QuestionVerdict
-    options: list[tuple[OptionVerdict, Explanation]]
-
-
-def explain(path: PathLike, *, option: str | None = None, cache: bool = True) -> Explained:
+def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
+            allow_large: bool = False) -> Explained:
     """The explanation of every option of the question in ``path`` (or of ``option``)."""
-    qv = verify_file(path, cache=cache)
+    qv = verify_file(path, cache=cache, allow_large=allow_large)
     chosen = list(qv.options)
     if option is not None:
         v = qv.verdict(option)
@@ -114,63 +110,46 @@ def explain(path: PathLike, *, option: str | None = None, cache: bool = True) ->
     return Explained(qv, [(v, explain_option(qv, v)) for v in chosen])
 
 
-@dataclass(frozen=True)
-class AnswerGrade:
-    question: Question
-    verdict: QuestionVerdict
-    graded: Graded
-    answered: Answered          # what a report of it shows
-
-
 def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool = False,
-                 cache: bool = True) -> AnswerGrade:
+                 cache: bool = True, allow_large: bool = False) -> AnswerGrade:
     """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``."""
-    qv = verify_file(path, cache=cache)
+    qv = verify_file(path, cache=cache, allow_large=allow_large)
     text = answer if isinstance(answer, str) else ";".join(answer)
     entry = Gradebook([qv], trust_key).entry(qv.question.id)
     graded = entry.grade(text)
     return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
 
 
-@dataclass(frozen=True)
-class ClassGrade:
-    summary: Summary
-    problems: list[str] = field(default_factory=list)   # the bank's invalid files
-
-
 def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *,
                 feedback_dir: PathLike | None = None,
                 feedback: Literal["short", "full"] = "short", trust_key: bool = False,
-                cache: bool = True, progress: Callable[[int], None] | None = None) -> ClassGrade:
-    """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out``; with
-    ``feedback_dir``, one Markdown file per learner (always with whole explanations)."""
-    report = verify(paths, cache=cache)
+                cache: bool = True, allow_large: bool = False,
+                progress: Callable[[int], None] | None = None) -> ClassGrade:
+    """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
+    stdout); with ``feedback_dir``, one Markdown file per learner (always with whole
+    explanations), all written or none."""
+    check_distinct(str(responses), str(out))
+    report = verify(paths, cache=cache, allow_large=allow_large)
     book = Gradebook(report.verdicts, trust_key, feedback)
     learners: dict[str, dict[str, str]] | None = {} if feedback_dir else None
     summary = grade_csv(book, str(responses), str(out), learners, progress)
+    files: dict[str, str] = {}
     if feedback_dir and learners is not None:
         full = book if feedback == "full" else Gradebook(report.verdicts, trust_key)
-        write_learner_files(str(feedback_dir), learners, full)
-    return ClassGrade(summary, report.problems)
-
-
-@dataclass(frozen=True)
-class Exported:
-    """An exported bank: the file's bytes and the ids of the questions in it."""
-
-    data: bytes
-    ids: list[str]
+        files = write_learner_files(str(feedback_dir), learners, full)
+    return ClassGrade(summary, report.problems, files)
 
 
 def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = None, *,
            learner: bool = False, trust_key: bool = False, plots: bool = True,
-           cache: bool = True, title: str = "Quiz handout") -> Exported:
-    """The bank in ``fmt``, written atomically to ``out`` when given. An invalid file stops
-    the export before any simulation; a learner export simulates nothing."""
+           cache: bool = True, allow_large: bool = False,
+           title: str = "Quiz handout") -> Exported:
+    """The bank in ``fmt``, written atomically to ``out`` when given (``-``: stdout). An
+    invalid file stops the export before any simulation; a learner export simulates nothing."""
     from .export import FORMATS, export as export_verdicts, export_learner
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", "fmt")
-    bank = load_bank([str(p) for p in paths])
+    bank = load(paths, allow_large=allow_large or learner)
     if bank.problems:
         raise ExportError("\n".join(bank.problems + [f"nothing exported: {len(bank.invalid)} "
                                                        f"invalid file(s)"]))
@@ -184,25 +163,12 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
             from .export.plots import require
             require()
         sim = simulator(cache=cache, full=handout_plots)
-        verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-        data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title)
+        with single_blas():
+            verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+            data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title)
     if out is not None:
-        try:
-            with atomic_writer(out, binary=True) as f:
-                f.write(data)
-        except OSError as e:
-            raise ExportError(f"{out}: cannot write: {e.strerror or e}") from None
+        write_output(out, data)
     return Exported(data, [q.id for _, q in bank.questions])
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """One simulated configuration: the model, its holds, the curves and a title."""
-
-    model: Model
-    holds: tuple[Hold, ...]
-    curves: Curves
-    title: str
 
 
 def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
@@ -210,11 +176,19 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
              inputs: int = 8, seeds: int = 32, seed: int = 0, scale: float = 1.0,
              input_scale: float = 1.0, epsilon: float = 0.001, activation: str | None = None,
              reset: str | None = None, weights: PathLike | None = None,
-             at: Sequence[int] | None = None) -> Simulation:
+             at: Sequence[int] | None = None, allow_large: bool = False) -> Simulation:
     """gain(t) and reach(t) of one configuration: ``seeds`` random cells, or the one PyTorch
     layer in ``weights`` (then ``reset`` defaults to ``after``, PyTorch's GRU). Every step
     is recorded, or with ``at`` only t = 1, T and those steps (the others are NaN: a norm per
     seed and step is most of a short simulation's time)."""
+    if weights is None:
+        T = check_steps(DEFAULT_STEPS if steps is None else steps)
+        cost = estimate(cell, T, Settings(hidden=hidden, inputs=inputs, seeds=seeds))
+        if over(cost, Limits()) and not _allowed(allow_large):
+            raise ConfigError(f"this simulation could take {describe(cost)} ({T} steps × "
+                              f"{seeds} seeds, hidden {hidden}, inputs {inputs}; the limits "
+                              f"are {Limits().seconds:g} s and {Limits().bytes / 1e9:g} GB): "
+                              f"lower them, or allow large work", "allow_large")
     if weights is not None and cell == "gru" and reset == "before":
         raise ConfigError("a PyTorch GRU applies its reset gate after the recurrent product: "
                           "reset must be 'after'", "reset")
@@ -227,7 +201,6 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
         w, state0, x = file_setup(model, load(weights, cell), steps, settings)
         source = simreport.file_source(str(weights))
     else:
-        T = check_steps(DEFAULT_STEPS if steps is None else steps)
         w, state0, x = random_setup(model, settings, T)
         source = simreport.random_source(seeds, hidden, inputs, seed)
     with single_blas():
@@ -249,5 +222,5 @@ def schema_json() -> str:
 
 
 __all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification",
-           "explain", "export", "grade_answer", "grade_class", "load_bank", "load_question",
-           "schema", "simulate", "simulator", "verify", "verify_file"]
+           "explain", "export", "grade_answer", "grade_class", "load", "load_bank",
+           "load_question", "schema", "simulate", "simulator", "verify", "verify_file"]

@@ -7,44 +7,11 @@ names one of the library's arguments is shown with the flag that sets it.
 from __future__ import annotations
 
 import sys
-from functools import wraps
 
 import click
 
-from .cliargs import parse_fixes, parse_holds
-from .errors import QuizgraderError
+from .cliargs import LARGE, errors as _errors, parse_fixes, parse_holds
 from .sim import CELLS
-
-#: The flag of each library argument an error may name.
-FLAGS = {"steps": "--steps", "trust_key": "--trust-key", "reset": "--reset", "cell": "--cell",
-         "activation": "--activation", "hidden": "--hidden",
-         "inputs": "--inputs", "seeds": "--seeds", "seed": "--seed", "scale": "--scale",
-         "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots"}
-
-
-def _message(e: QuizgraderError) -> list[str]:
-    lines = str(e).splitlines() or [type(e).__name__]
-    flag = FLAGS.get(e.argument or "")
-    if flag and e.argument is not None:
-        if lines[0].startswith(e.argument + " "):
-            lines[0] = flag + lines[0][len(e.argument):]
-        else:
-            lines[-1] += f" ({flag})"
-    return lines
-
-
-def _errors(fn):
-    """Turn library errors into one-line messages and exit 1 (never a traceback)."""
-    @wraps(fn)
-    def run(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except QuizgraderError as e:
-            for line in _message(e):
-                click.echo(f"error: {line}" if not getattr(e, "problems", None) else line,
-                           err=True)
-            sys.exit(1)
-    return run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,9 +60,10 @@ def main() -> None:
               help="Simulate one PyTorch nn.GRU/nn.LSTM layer saved with numpy.savez "
                    "(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0; optional x, h0, c0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
+@LARGE
 @_errors
 def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, input_scale,
-             epsilon, activation, reset, weights, as_json):
+             epsilon, activation, reset, weights, as_json, allow_large):
     """Gain ‖∂c<t>/∂c<0>‖ and reach ‖∂c<t>/∂x<1>‖ of one cell configuration.
 
     \b
@@ -110,7 +78,7 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
     result = api.simulate(cell, fixed=parse_fixes(fixes), holds=parse_holds(holds), steps=steps,
                           hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, scale=scale,
                           input_scale=input_scale, epsilon=epsilon, activation=activation,
-                          reset=reset, weights=weights, at=at)
+                          reset=reset, weights=weights, at=at, allow_large=allow_large)
     click.echo(simreport.to_json(cell, result.curves) if as_json
                else simreport.text(result.title, result.curves), nl=False)
 
@@ -127,6 +95,8 @@ CACHE = click.option(
 def _report_problems(problems: list[str]) -> None:
     for line in problems:
         click.echo(line, err=True)
+    if any(line.endswith("or allow large work") for line in problems):
+        click.echo("note: --allow-large runs such questions anyway", err=True)
 
 
 @main.command()
@@ -156,8 +126,9 @@ def validate(paths):
               help="Fail (exit 1) on fragile verdicts too: those whose deciding number is "
                    "within simulation.fragile_below decades (0.5) of its threshold.")
 @CACHE
+@LARGE
 @_errors
-def verify(paths, as_json, robust, strict, use_cache):
+def verify(paths, as_json, robust, strict, use_cache, allow_large):
     """Simulate every option, compute the key and compare it with the author's.
 
     Each option's verdict comes with its margin: how many decades the number that decided
@@ -167,7 +138,7 @@ def verify(paths, as_json, robust, strict, use_cache):
     """
     from . import api
     from .text import verifyreport
-    report = api.verify(paths, cache=use_cache, robust=robust)
+    report = api.verify(paths, cache=use_cache, robust=robust, allow_large=allow_large)
     _report_problems(report.problems)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid), nl=False)
@@ -183,12 +154,13 @@ def verify(paths, as_json, robust, strict, use_cache):
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
               default="text", show_default=True)
 @CACHE
+@LARGE
 @_errors
-def explain(path, option_id, fmt, use_cache):
+def explain(path, option_id, fmt, use_cache, allow_large):
     """Why each option of one question is right or wrong, with the simulated numbers."""
     from . import api
     from .text.explaindoc import explain_doc
-    result = api.explain(path, option=option_id, cache=use_cache)
+    result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large)
     click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt), nl=False)
 
 
@@ -198,8 +170,8 @@ def explain(path, option_id, fmt, use_cache):
               help="Grade one answer to the question in PATH: C, or A;C for select: many.")
 @click.option("--responses", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="A class's answers: CSV with header learner,question,answer (- for stdin).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the grades CSV (written atomically).")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Where to write the grades CSV (written atomically; - for stdout).")
 @click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
               help="Also write one Markdown feedback file per learner here.")
 @click.option("--feedback", type=click.Choice(["short", "full"]), default="short",
@@ -213,8 +185,10 @@ def explain(path, option_id, fmt, use_cache):
               help="Grade questions whose author key disagrees with the simulation against "
                    "the author's key (otherwise their rows are errors).")
 @CACHE
+@LARGE
 @_errors
-def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key, use_cache):
+def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key, use_cache,
+          allow_large):
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
@@ -230,7 +204,8 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
     if answer is not None:
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
-        r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache)
+        r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache,
+                             allow_large=allow_large)
         click.echo(answer_report(r.answered, fmt), nl=False)
         sys.exit(0 if r.graded.ok else 1)
     if out is None:
@@ -241,7 +216,8 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
         bar = click.progressbar(length=None, label="grading", file=sys.stderr)
         progress = bar.update
     result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir, feedback=feedback,
-                             trust_key=trust_key, cache=use_cache, progress=progress)
+                             trust_key=trust_key, cache=use_cache, allow_large=allow_large,
+                             progress=progress)
     if bar is not None:
         bar.render_finish()
     _report_problems(result.problems + result.summary.lines())
@@ -253,8 +229,8 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
 @click.option("--to", "fmt", type=click.Choice(["moodle", "gift", "qti", "markdown", "html"]),
               required=True, help="moodle: Moodle XML; gift: GIFT text; qti: QTI 2.1 zip; "
                                   "markdown / html: a handout with plots.")
-@click.option("--out", type=click.Path(dir_okay=False), required=True,
-              help="The file to write (atomically).")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="The file to write (atomically; - for stdout).")
 @click.option("--learner", is_flag=True,
               help="For learners: stems and options only (no key, fractions, feedback or "
                    "plots).")
@@ -264,8 +240,9 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
 @click.option("--plots/--no-plots", default=True, show_default=True,
               help="Plots of gain(t) in handouts (needs quizgrader[plot], i.e. matplotlib).")
 @CACHE
+@LARGE
 @_errors
-def export(paths, fmt, out, learner, trust_key, plots, use_cache):
+def export(paths, fmt, out, learner, trust_key, plots, use_cache, allow_large):
     """Write the bank for an LMS (Moodle XML, GIFT, QTI 2.1) or as a handout.
 
     \b
@@ -279,7 +256,7 @@ def export(paths, fmt, out, learner, trust_key, plots, use_cache):
     """
     from . import api
     result = api.export(paths, fmt, out, learner=learner, trust_key=trust_key, plots=plots,
-                        cache=use_cache)
+                        cache=use_cache, allow_large=allow_large)
     click.echo(f"{len(result.ids)} question(s) written to {out} ({fmt}"
                f"{', learner version' if learner else ''})", err=True)
 

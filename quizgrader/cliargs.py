@@ -1,10 +1,65 @@
-"""Values typed on the command line: ``G=V`` gate assignments for ``--fix`` and ``--hold``."""
+"""The command line's shared parts: ``G=V`` gate assignments for ``--fix`` and ``--hold``,
+options several commands take, and how library errors become one line and exit 1."""
 from __future__ import annotations
 
 import re
+import signal
+import sys
+from functools import wraps
 
-from .errors import ConfigError
+import click
+
+from .errors import ConfigError, QuizgraderError
 from .sim import Hold
+
+#: The flag of each library argument an error may name.
+FLAGS = {"allow_large": "--allow-large", "steps": "--steps", "trust_key": "--trust-key",
+         "reset": "--reset", "cell": "--cell", "activation": "--activation", "hidden": "--hidden",
+         "inputs": "--inputs", "seeds": "--seeds", "seed": "--seed", "scale": "--scale",
+         "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots"}
+
+
+def _message(e: QuizgraderError) -> list[str]:
+    lines = str(e).splitlines() or [type(e).__name__]
+    flag = FLAGS.get(e.argument or "")
+    if flag and e.argument is not None:
+        if lines[0].startswith(e.argument + " "):
+            lines[0] = flag + lines[0][len(e.argument):]
+        else:
+            lines[-1] += f" ({flag})"
+    return lines
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so no temporary file is left behind."""
+    raise SystemExit(128 + signum)
+
+
+def errors(fn):
+    """Turn library errors into one-line messages and exit 1 (never a traceback)."""
+    @wraps(fn)
+    def run(*args, **kwargs):
+        signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return fn(*args, **kwargs)
+        except QuizgraderError as e:
+            for line in _message(e):
+                click.echo(f"error: {line}" if not getattr(e, "problems", None) else line,
+                           err=True)
+            sys.exit(1)
+        except MemoryError:
+            click.echo("error: out of memory; ask for less work (fewer steps, seeds or a "
+                       "smaller hidden size)", err=True)
+            sys.exit(1)
+    return run
+
+
+LARGE = click.option(
+    "--allow-large", is_flag=True,
+    help="Run work beyond the limits (about a minute and a gigabyte per question or "
+         "simulation, estimated before starting); also $QUIZGRADER_ALLOW_LARGE=1.")
+
+
 
 _ASSIGN = re.compile(r"^\s*([a-z]+)\s*=\s*([^@\s]+)\s*(?:@\s*(\d+)\s*(:)?\s*(\d+)?)?\s*$")
 

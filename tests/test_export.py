@@ -434,10 +434,10 @@ def test_special_characters_round_trip_through_every_parser(tmp_path):
 
     with zipfile.ZipFile(io.BytesIO(export([qv], "qti"))) as z:
         root = ET.fromstring(z.read("items/0-awkward.xml"))
-    assert root.get("identifier") == "q0-awkward" and root.get("title") == item.title
-    assert [c.get("identifier") for c in root.iter(f"{QTI}simpleChoice")] == ["o1a", "B", "C"]
+    assert root.get("identifier") == "q.0-awkward" and root.get("title") == item.title
+    assert [c.get("identifier") for c in root.iter(f"{QTI}simpleChoice")] == ["o.1a", "B", "C"]
     assert [c.text for c in root.iter(f"{QTI}simpleChoice")] == texts
-    assert [v.text for v in root.iter(f"{QTI}value") if v.text != "0"] == ["o1a", "B"]
+    assert [v.text for v in root.iter(f"{QTI}value") if v.text != "0"] == ["o.1a", "B"]
 
     page = export([qv], "html", plots=False).decode("utf-8")
     assert "<script>" not in page and html.escape(AWKWARD) in page

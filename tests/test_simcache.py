@@ -40,7 +40,7 @@ def test_a_full_run_serves_an_endpoints_request_but_not_the_reverse(tmp_path):
 
 def test_a_corrupt_entry_is_recomputed(tmp_path):
     run(DiskCache(tmp_path))
-    [entry] = list(tmp_path.rglob("*.npz"))
+    [entry] = list(tmp_path.rglob("*.qgsim"))
     entry.write_bytes(b"not a zip")
     sim, curves = run(DiskCache(tmp_path))
     assert sim.runs == 1 and curves.behaviour == "preserved"
@@ -89,7 +89,7 @@ def test_an_unwritable_cache_is_skipped(tmp_path):
 def test_the_cli_uses_the_environment_folder_and_no_cache_skips_it(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path / "c"))
     first = CliRunner().invoke(main, ["verify", "--json", GRU])
-    assert first.exit_code == 0 and list((tmp_path / "c").rglob("*.npz"))
+    assert first.exit_code == 0 and list((tmp_path / "c").rglob("*.qgsim"))
     second = CliRunner().invoke(main, ["verify", "--json", GRU])
     assert second.stdout == first.stdout
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path / "d"))

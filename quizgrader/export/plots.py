@@ -38,6 +38,11 @@ class Series:
     style: str = "-"
 
 
+def _plain(text: str) -> str:
+    """Text matplotlib draws as written: a ``$`` would start mathtext (and may not parse)."""
+    return text.replace("$", r"\$")
+
+
 def require() -> None:
     """Fail early, before any simulation, if matplotlib is missing."""
     _matplotlib()
@@ -75,7 +80,7 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
             t = np.arange(1, len(s.gain) + 1)[computed]
             g = s.gain[computed]
             g = np.where(np.isfinite(g) & (g > 0), g, np.nan)  # 0 or inf: off a log axis
-            ax.plot(t, g, s.style, label=s.label, linewidth=1.6)
+            ax.plot(t, g, s.style, label=_plain(s.label), linewidth=1.6)
             if np.isfinite(g).any():
                 lows.append(np.nanmin(g))
                 highs.append(np.nanmax(g))
@@ -92,7 +97,7 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
         ax.set_xlim(1, max(len(s.gain) for s in series))
         ax.set_xlabel("step t")
         ax.set_ylabel("gain ‖∂c<t>/∂c<0>‖ (median)")
-        ax.set_title(title)
+        ax.set_title(_plain(title))
         ax.grid(True, which="major", alpha=0.3)
         # below the axes, so it never hides a curve (and no "best" placement search)
         ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,

@@ -37,8 +37,10 @@ def missed_id(option_ident: str) -> str:
 
 
 def ident(text: str, prefix: str) -> str:
-    """A QTI identifier (an XML NCName): ids starting with a digit get a prefix."""
-    return text if text[:1].isalpha() else prefix + text
+    """A QTI identifier (an XML NCName) for an id: ids starting with a letter stay as they
+    are, the others become ``prefix.id``. Ids never contain a dot, so no two ids can share
+    an identifier ("1" and "o1" give "o.1" and "o1")."""
+    return text if text[:1].isalpha() else f"{prefix}.{text}"
 
 
 def _html(parent: ET.Element, fragment: str) -> None:

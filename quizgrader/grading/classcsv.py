@@ -15,38 +15,18 @@ import itertools
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from ..atomic import atomic_writer
 from ..errors import ResponsesError
 from ..text.gradereport import class_summary
 from ..text.numbers import score as fmt_score
+from .csvcells import FORMULA, quote, row_text, safe_cell, undecodable
 from .gradebook import Gradebook, Graded
+from .records import MAX_LINE, Records
 
 HEADER = ("learner", "question", "answer")
 OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback")
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_SPECIAL = (",", '"', "\r", "\n")
-
-
-def undecodable(text: str) -> bool:
-    """True if ``text`` holds bytes that were not UTF-8 (surrogate escapes)."""
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas and undecodable bytes in an output cell."""
-    if undecodable(text):
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "'" + text if text.startswith(FORMULA) else text
-
-
 @dataclass
 class Mean:
     """A running mean of one question's scores."""
@@ -74,27 +54,18 @@ class Summary:
 
 
 def _columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:
-    """Column indices from the header row; (None, reason, _) if a column is missing;
-    headerless=True when the first row is data."""
+    """Column indices from the header row; (None, reason, _) if a column is missing or
+    named twice; headerless=True when the first row is data."""
     names = [c.strip().lstrip("\ufeff").lower() for c in first]
+    twice = [h for h in HEADER if names.count(h) > 1]
+    if twice:
+        return None, f"the header names column {twice[0]} twice", False
     if set(HEADER) <= set(names):
         return {h: names.index(h) for h in HEADER}, None, False
     if any(n in HEADER for n in names) or any(n in ("score", "status") for n in names):
         missing = ", ".join(h for h in HEADER if h not in names)
         return None, f"the header has no column {missing}", False
     return {h: i for i, h in enumerate(HEADER)}, None, True
-
-
-def quote(cell: str) -> str:
-    """One CSV cell, quoted when it holds a comma, a quote or a line break (csv.writer leaves
-    a lone CR unquoted, which would split the row when read back)."""
-    if any(ch in cell for ch in _SPECIAL):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
-
-
-def _row_text(cells: Iterable[str]) -> str:
-    return ",".join(quote(c) for c in cells)
 
 
 class _Result:
@@ -106,7 +77,7 @@ class _Result:
         self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
         tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
                 safe_cell(g.feedback))
-        self.middle = "," + _row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
+        self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
 
 
 class _Grader:
@@ -143,17 +114,21 @@ class _Grader:
 
     def row(self, row: list[str], cols: dict[str, int] | None, problem: str | None,
             width: int) -> str:
-        """The output line for one parsed input row (the general path)."""
+        """The output line for one parsed input row (the general path); ``problem`` is why
+        the row (or the whole file) cannot be graded, if anything is."""
         if not row:
-            return _row_text(("", "", "", "", "1", "error: blank line", "")) + "\n"
+            self.errors += 1
+            return row_text(("", "", "", "", "1", f"error: {problem or 'blank line'}",
+                              "")) + "\n"
         vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
             if cols else (row + ["", "", ""])[:3]
         reason = (problem if problem else
+                  "NUL byte in the row (a binary file?)" if any("\0" in v for v in row) else
                   f"row has {len(row)} fields, expected {width}" if len(row) != width else
                   "not UTF-8 text" if any(undecodable(v) for v in vals) else None)
         if reason is not None:
             self.errors += 1
-            return _row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "")) \
+            return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "")) \
                 + "\n"
         r = self.result(vals[1], vals[2])
         self.learner(vals[0], r)
@@ -172,57 +147,79 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
                  chunk: int = 4096) -> None:
     """Grade the responses CSV read from ``lines`` into the grades CSV written to ``out``.
 
-    ``lines`` must be opened with newline="" (so quoted line breaks survive). Plain rows
-    (three unquoted ASCII-or-UTF-8 fields, the usual column order) take a fast path: a split
-    and a lookup in the memo of (question, answer) results, whose output tail is formatted
-    once. Any other row (quotes, NUL, a different column order or count, a header problem,
-    undecodable bytes) is parsed by :mod:`csv` and graded by the same rules.
+    ``lines`` must be opened with newline="" (so quoted line breaks survive). Records are read
+    by :class:`.records.Records`, which bounds every line and record and turns what cannot be
+    read into error rows, so every input row has its output row. Plain rows (three unquoted
+    ASCII-or-UTF-8 fields, the usual column order) take a fast path: a split and a lookup in
+    the memo of (question, answer) results, whose output tail is formatted once; any other
+    row is parsed by :mod:`csv` and graded by the same rules.
     """
     grader = _Grader(book, summary, learners)
-    it = iter(lines)
-    out.write(_row_text(OUT_HEADER) + "\n")
-    reader = csv.reader(it)
-    first = next(reader, None)
-    if first is None:
+    records = Records(lines)
+    read = records.line
+    out.write(row_text(OUT_HEADER) + "\n")
+    line = read()
+    if not line:
         return
+    records.learner = None                         # a header never spans lines
+    first, bad = records.record(line)
     cols, problem, summary.headerless = _columns(first)
     width = len(first)
     buf: list[str] = []
-    if summary.headerless:
+    if bad is not None:                  # no header to read: the row is an error, the rest
+        cols, problem, summary.headerless = _columns(list(HEADER))   # in the usual order
+        width = 3
+        summary.rows += 1
+        buf.append(grader.row([], cols, bad, width))
+    elif summary.headerless:
         summary.rows += 1
         buf.append(grader.row(first, cols, problem, width))
+    records.learner = cols["learner"] if cols else None
     fast = cols == {h: i for i, h in enumerate(HEADER)} and width == 3 and problem is None
     memo, result, learner, n = grader.memo, grader.result, grader.learner, 0
     keep = learners is not None
-    for line in it:
+    readline, pending, limit = lines.readline, records.pending, MAX_LINE + 1
+    while True:
+        if pending or records.cut:
+            line = read()
+        else:                                    # Records.line, inlined for the usual case
+            line = readline(limit)
+            if len(line) == limit and not line.endswith(("\n", "\r")):
+                line = records.overlong(line)
+        if not line:
+            break
         n += 1
-        s = line.rstrip("\r\n")
-        parts = s.split(",")
-        if (fast and len(parts) == 3 and '"' not in s and "\0" not in s
-                and (s.isascii() or not undecodable(s))):
-            learner_id, q, a = parts
-            r = memo.get((q, a))
-            if r is None:
-                r = result(q, a)
-            else:
-                r.count += 1
-            if keep:
-                learner(learner_id, r)
-            buf.append((("'" + learner_id) if learner_id.startswith(FORMULA) else learner_id)
-                       + r.middle)
-        else:
-            row = next(csv.reader(itertools.chain((line,), it)), [])
-            buf.append(grader.row(row, cols, problem, width))
+        if fast and '"' not in line and "\0" not in line:
+            s = line.rstrip("\r\n")
+            parts = s.split(",")
+            if len(parts) == 3 and (s.isascii() or not undecodable(s)):
+                learner_id, q, a = parts
+                r = memo.get((q, a))
+                if r is None:
+                    r = result(q, a)
+                else:
+                    r.count += 1
+                if keep:
+                    learner(learner_id, r)
+                buf.append((("'" + learner_id) if learner_id.startswith(FORMULA)
+                            else learner_id) + r.middle)
+                if len(buf) >= chunk:
+                    _flush(out, buf, progress)
+                continue
+        row, bad = records.record(line)
+        buf.append(grader.row(row, cols, bad or problem, width))
         if len(buf) >= chunk:
-            out.write("".join(buf))
-            buf.clear()
-            if progress is not None:
-                progress(chunk)
+            _flush(out, buf, progress)
+    _flush(out, buf, progress)
+    summary.rows += n
+    grader.finish()
+
+
+def _flush(out: TextIO, buf: list[str], progress: Callable[[int], None] | None) -> None:
     out.write("".join(buf))
     if progress is not None:
         progress(len(buf))
-    summary.rows += n
-    grader.finish()
+    buf.clear()
 
 
 def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
@@ -243,6 +240,21 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
     grader.finish()
 
 
+def _encoding(raw: io.BufferedReader, name: str) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 when the file starts with its byte-order mark;
+    UTF-16 without one is refused rather than graded as garbage."""
+    try:
+        head = raw.peek(4)[:4]
+    except (AttributeError, OSError):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) >= 4 and (head[1::2] == b"\0\0" or head[0::2] == b"\0\0"):
+        raise ResponsesError(f"{name}: looks like UTF-16 without a byte-order mark; save it as "
+                             f"UTF-8 (or UTF-16 with its BOM)")
+    return "utf-8-sig"
+
+
 def grade_csv(book: Gradebook, responses: str, out: str,
               learners: dict[str, dict[str, str]] | None = None,
               progress: Callable[[int], None] | None = None) -> Summary:
@@ -254,8 +266,9 @@ def grade_csv(book: Gradebook, responses: str, out: str,
         raw = sys.stdin.buffer if responses == "-" else open(responses, "rb")
     except OSError as e:
         raise ResponsesError(f"{responses}: cannot read: {e.strerror or e}") from None
+    encoding = _encoding(raw, responses)
     try:
-        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+        with raw, io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape",
                                    newline="") as text:
             try:
                 with atomic_writer(out) as f:

@@ -1,6 +1,8 @@
 """Loading question files and banks (folders), with every problem as ``file:line: path: msg``."""
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import QuestionError
 from . import semantics
 from .schema import Question
-from .yamlnodes import Located, YamlProblem, load, read_text
+from .yamlnodes import Located, YamlProblem, kind, load, read_limited, read_text
 
 
 def _dotted(path: tuple) -> str:
@@ -78,8 +80,8 @@ def parse(located: Located) -> tuple[Question | None, list[tuple[tuple, str]]]:
     return q, semantics.check(q)
 
 
-def load_question(path: str | Path, data: bytes | None = None) -> Question:
-    """Read, validate and check one question file; raise QuestionError listing every problem."""
+def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question, Located]:
+    """:func:`load_question`, with the document's node tree (for the lines of its keys)."""
     path = Path(path)
     name = str(path)
     try:
@@ -92,7 +94,15 @@ def load_question(path: str | Path, data: bytes | None = None) -> Question:
     if problems:
         raise QuestionError([f"{name}:{located.line(p)}: {_dotted(p) or '(document)'}: {m}"
                              for p, m in problems])
-    return q
+    return q, located
+
+
+def load_question(path: str | Path, data: bytes | None = None) -> Question:
+    """Read, validate and check one question file; raise QuestionError listing every problem.
+    ``-`` reads stdin (at most the size limit, so an endless stream is refused, not read)."""
+    if str(path) == "-" and data is None:
+        return load_located("<stdin>", read_limited(sys.stdin.buffer))[0]
+    return load_located(path, data)[0]
 
 
 @dataclass
@@ -106,26 +116,66 @@ class Bank:
     questions: list[tuple[str, Question]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)   # paths of files that failed
+    lines: dict[str, Located] = field(default_factory=dict, repr=False)   # path -> node tree
+
+    def refuse(self, path: str, key: tuple, message: str) -> None:
+        """Take the question in ``path`` out of the bank, with a problem at ``key``'s line."""
+        located = self.lines.get(path)
+        line = located.line(key) if located is not None else 1
+        self.problems.append(f"{path}:{line}: {'.'.join(map(str, key))}: {message}")
+        self.invalid.append(path)
+        self.questions = [(p, q) for p, q in self.questions if p != path]
 
     def find(self, question_id: str) -> Question | None:
         return next((q for _, q in self.questions if q.id == question_id), None)
 
 
+def _below(folder: Path, problems: list[str]) -> list[str]:
+    """The *.yaml / *.yml entries below ``folder`` (sorted), with a problem for each one that
+    cannot be a question file (a dangling link, a FIFO, a device) and each unreadable folder,
+    so that no question goes missing silently."""
+    found = []
+
+    def unreadable(e: OSError) -> None:
+        problems.append(f"{e.filename}: cannot read this folder: {e.strerror or e}")
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            if Path(name).suffix not in (".yaml", ".yml"):
+                continue
+            path = Path(root) / name
+            try:
+                mode = path.stat().st_mode
+            except FileNotFoundError:
+                problems.append(f"{path}: a symbolic link to nothing (dangling)")
+                continue
+            except OSError as e:
+                problems.append(f"{path}: cannot read: {e.strerror or e}")
+                continue
+            if not stat.S_ISREG(mode):
+                problems.append(f"{path}: {kind(mode)}, not a question file")
+                continue
+            found.append(str(path))
+    return sorted(found)
+
+
 def expand(paths: typing.Iterable[str]) -> tuple[list[str], list[str]]:
     """Files named and the *.yaml / *.yml files below folders (sorted); and problems."""
-    files, problems = [], []
+    files: list[str] = []
+    problems: list[str] = []
     for p in paths:
         if p == "-":
             files.append(p)
             continue
         path = Path(p)
         if path.is_dir():
-            found = sorted(str(f) for f in path.rglob("*") if f.suffix in (".yaml", ".yml")
-                           and f.is_file())
-            if not found:
+            before = len(problems)
+            found = _below(path, problems)
+            if not found and len(problems) == before:
                 problems.append(f"{p}: no question files (*.yaml) in this folder")
             files.extend(found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             files.append(p)
         else:
             problems.append(f"{p}: no such file or folder")
@@ -141,18 +191,18 @@ def load_bank(paths: typing.Iterable[str]) -> Bank:
     ids: dict[str, str] = {}
     for f in files:
         try:
-            if f == "-":
-                q = load_question("<stdin>", sys.stdin.buffer.read())
-            else:
-                q = load_question(f)
+            q, located = load_located("<stdin>" if f == "-" else f,
+                                      read_limited(sys.stdin.buffer) if f == "-" else None)
         except QuestionError as e:
             bank.problems.extend(e.problems)
             bank.invalid.append(f)
             continue
         if q.id in ids:
-            bank.problems.append(f"{f}:1: id: question id {q.id!r} is also used by {ids[q.id]}")
+            bank.problems.append(f"{f}:{located.line(('id',))}: id: question id {q.id!r} is "
+                                 f"also used by {ids[q.id]}")
             bank.invalid.append(f)
             continue
         ids[q.id] = f
         bank.questions.append((f, q))
+        bank.lines[f] = located
     return bank

@@ -8,18 +8,46 @@ options, gates exist for the model's cell, ...) are in :mod:`quizgrader.question
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from ..sim import BEHAVIOURS, CELLS, DEFAULT_STEPS, Model, Settings
 from ..sim.model import ACTIVATIONS, RESETS
 
+#: Characters no text may hold: C0 controls but tab and line ends, DEL, C1 controls, lone
+#: surrogates and the non-characters U+FFFE/U+FFFF (XML, and so every LMS format, refuses them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _printable(value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"control character U+{ord(bad.group()):04X} at position "
+                         f"{bad.start() + 1}: text must be printable")
+    return value
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
                                             max_length=20)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+#: An option id in a key: surrounding spaces are ignored, as in answers.
+KeyId = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=20)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000),
+                 AfterValidator(_printable)]
 Gradient = Literal[BEHAVIOURS]  # type: ignore[valid-type]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -118,15 +146,15 @@ class Question(Strict):
     title: Text
     stem: Text
     source: Text | None = None
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = \
-        Field(default_factory=list)
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=100),
+                         AfterValidator(_printable)]] = Field(default_factory=list)
     select: Literal["one", "many"] = "one"
     scoring: Literal["all-or-nothing", "net-correct", "each-answer"] | None = None
     horizon: Annotated[int, Field(ge=1, le=100_000)] = DEFAULT_STEPS
     simulation: Simulation = Simulation()
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     options: Annotated[list[Option], Field(min_length=2, max_length=26)]
-    key: list[str] | None = None
+    key: list[KeyId] | None = None
 
     @property
     def scheme(self) -> str:

@@ -1,19 +1,62 @@
 """Safe YAML reading that keeps line numbers and rejects what PyYAML lets through.
 
-The text is composed into a node tree (safe loader), checked (duplicate keys, alias bombs),
-then constructed with the safe constructor. :class:`Located` maps a path such as
-``("options", 2, "claim")`` to the line of the nearest node, for ``file:line: path: message``.
+The text is read with a size limit (never more than MAX_BYTES + 1 bytes, from a regular file
+or a stream), composed into a node tree (safe loader), checked (duplicate keys, alias bombs),
+then constructed with the safe constructor. Plain scalars are resolved as in YAML 1.2's core
+schema, not YAML 1.1's: ``1e-3`` is a number, ``1:20`` (sexagesimal in 1.1) and ``yes`` are
+strings. :class:`Located` maps a path such as ``("options", 2, "claim")`` to the line of the
+nearest node, for ``file:line: path: message``.
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 MAX_BYTES = 1_000_000      # one question is a few kB; refuse anything this large
 MAX_NODES = 100_000        # nodes after expanding aliases (billion-laughs guard)
+
+
+class CoreLoader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 core-schema resolution of plain scalars."""
+
+
+CoreLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:bool",
+                                                   "tag:yaml.org,2002:int",
+                                                   "tag:yaml.org,2002:float")]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"))
+CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    value = loader.construct_scalar(node).replace("_", "")
+    if value.startswith(("0o", "0x")):
+        return int(value[2:], 8 if value[1] == "o" else 16)
+    return int(value)
+
+
+CoreLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+#: What the YAML reader refuses (YAML 1.1 §5.1: printable characters only).
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                          "\U00010000-\U0010FFFF]")
 
 
 class YamlProblem(Exception):
@@ -79,17 +122,48 @@ def _check(node: yaml.Node) -> None:
                           f"the document expands to more than {MAX_NODES} nodes (alias bomb?)")
 
 
-def read_text(path: Path, data: bytes | None = None) -> str:
-    """The file's text: at most MAX_BYTES, UTF-8, no NUL bytes."""
-    if data is None:
-        size = path.stat().st_size
+def read_limited(stream: IO[bytes]) -> bytes:
+    """At most MAX_BYTES + 1 bytes of ``stream`` (one more than allowed: enough to say it is
+    too large without reading an endless stream)."""
+    chunks, size = [], 0
+    while size <= MAX_BYTES:
+        chunk = stream.read(MAX_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def kind(mode: int) -> str:
+    """What a file that is not a regular file is."""
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a regular file (never blocks on a FIFO, never reads a device)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise YamlProblem(1, f"{kind(mode)}, not a question file")
+        size = os.fstat(f.fileno()).st_size
         if size > MAX_BYTES:
             raise YamlProblem(1, f"file is {size / 1e6:.1f} MB; a question file may be at most "
                                  f"{MAX_BYTES // 1_000_000} MB")
-        data = path.read_bytes()
-    elif len(data) > MAX_BYTES:
-        raise YamlProblem(1, f"input is {len(data) / 1e6:.1f} MB; a question file may be at "
-                             f"most {MAX_BYTES // 1_000_000} MB")
+        return read_limited(f)
+
+
+def read_text(path: Path, data: bytes | None = None) -> str:
+    """The file's text (or ``data``'s): at most MAX_BYTES, UTF-8, no NUL bytes."""
+    if data is None:
+        data = read_file(path)
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(1, f"input is larger than {MAX_BYTES // 1_000_000} MB, the most a "
+                             f"question file may be")
     if b"\x00" in data:
         raise YamlProblem(data[: data.index(b"\x00")].count(b"\n") + 1,
                           "binary data (NUL byte): not a YAML text file")
@@ -104,7 +178,13 @@ def read_text(path: Path, data: bytes | None = None) -> str:
 
 def load(text: str) -> Located:
     """Compose, check and construct one YAML document safely."""
-    loader = yaml.SafeLoader(text)
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise YamlProblem(line, f"control character U+{ord(bad.group()):04X} at column "
+                                f"{column}: YAML files may hold printable text only")
+    loader = CoreLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:

@@ -1,13 +1,16 @@
 """A simulation cache on disk, so that grading after `verify` does not simulate again.
 
-Each entry is one simulation's curves, stored as ``<sha256>.npz`` (float64 arrays, read with
-``allow_pickle=False``). The name hashes the simulation key (model, scenario, horizon,
-settings, endpoints-only or full) together with a fingerprint of the code that computes it:
-the source of every module of :mod:`quizgrader.sim` (this folder), numpy's version and this
-format's version. Editing the equations, or upgrading numpy, therefore misses every old entry.
+Each entry is one simulation's curves, in a file of its own named by a hash of the
+simulation key (model, scenario, horizon, settings, endpoints-only or full) and of a
+fingerprint of the code that computes it: the source of every module of
+:mod:`quizgrader.sim` (this folder), numpy's version and this format's version. Editing the
+equations, or upgrading numpy, therefore misses every old entry.
 
-A cache is a speed-up only: an entry that cannot be read is recomputed, and an entry that
-cannot be written is skipped.
+An entry checks itself: it holds its whole key and a SHA-256 of its numbers, both compared
+when it is read, and its size must be what its length says; it is read from a regular file
+only (never a FIFO), never unpickled or decompressed. The behaviour is derived again from the
+gain. An entry that fails any check is recomputed, and an entry that cannot be written is
+skipped: a cache is a speed-up only.
 
 Where: ``$QUIZGRADER_CACHE_DIR`` if set (empty or ``off`` turns the cache off), else
 ``$XDG_CACHE_HOME/quizgrader``, else ``~/.cache/quizgrader``.
@@ -15,16 +18,18 @@ Where: ``$QUIZGRADER_CACHE_DIR`` if set (empty or ``off`` turns the cache off), 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import stat
 import tempfile
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .model import BEHAVIOURS, Curves
-
-FORMAT = "quizgrader-simcache-1"
+FORMAT = "quizgrader-simcache-2"
+MAGIC = b"QGSIM2\n"
+MAX_HEADER = 1 << 16
 #: The folder whose code decides the numbers: every ``*.py`` below it is fingerprinted.
 SOURCES = Path(__file__).parent
 
@@ -53,46 +58,76 @@ def default_dir() -> Path | None:
 
 
 class DiskCache:
-    """Curves on disk under ``root``, keyed by a simulation key's ``repr``."""
+    """Curves (gain and reach, t = 1..T) on disk under ``root``, keyed by a key's ``repr``."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self.hits = self.misses = 0
 
-    def _path(self, key: object) -> Path:
-        digest = hashlib.sha256(f"{fingerprint()}\0{key!r}".encode()).hexdigest()
-        return self.root / digest[:2] / f"{digest}.npz"
+    def _ident(self, key: object) -> str:
+        return f"{fingerprint()}\0{key!r}"
 
-    def get(self, key: object) -> Curves | None:
-        path = self._path(key)
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                curves = Curves(z["gain"].astype(np.float64), z["reach"].astype(np.float64),
-                                str(z["behaviour"]))
-        except (OSError, ValueError, KeyError, EOFError):
-            self.misses += 1
-            return None
-        if curves.behaviour not in BEHAVIOURS:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return curves
+    def _path(self, ident: str) -> Path:
+        digest = hashlib.sha256(ident.encode()).hexdigest()
+        return self.root / digest[:2] / f"{digest}.qgsim"
 
-    def put(self, key: object, curves: Curves) -> None:
-        path = self._path(key)
+    def get(self, key: object) -> tuple[np.ndarray, np.ndarray] | None:
+        """(gain, reach) stored for ``key``, or None (absent, or failing a check)."""
+        ident = self._ident(key)
+        found = _read(self._path(ident), ident)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: object, gain: np.ndarray, reach: np.ndarray) -> None:
+        ident = self._ident(key)
+        path = self._path(ident)
+        payload = (np.ascontiguousarray(gain, dtype="<f8").tobytes()
+                   + np.ascontiguousarray(reach, dtype="<f8").tobytes())
+        header = json.dumps({"key": ident, "steps": len(gain),
+                             "sha256": hashlib.sha256(payload).hexdigest()}).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
-                    np.savez(f, gain=curves.gain, reach=curves.reach,
-                             behaviour=np.array(curves.behaviour))
+                    f.write(MAGIC + header + b"\n" + payload)
                 os.replace(tmp, path)
             except BaseException:
                 os.unlink(tmp)
                 raise
         except OSError:
             pass                       # read-only or full disk: run without caching
+
+
+def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """An entry's curves if every check passes (module docstring), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_HEADER + (16 << 24):
+                return None
+            data = f.read(st.st_size + 1)
+        if not data.startswith(MAGIC):
+            return None
+        end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
+        header = json.loads(data[len(MAGIC):end])
+        payload = data[end + 1:]
+        steps = header["steps"]
+        if (header["key"] != ident or not isinstance(steps, int) or steps < 1
+                or len(payload) != 16 * steps
+                or hashlib.sha256(payload).hexdigest() != header["sha256"]):
+            return None
+        numbers = np.frombuffer(payload, dtype="<f8").astype(np.float64)
+        return numbers[:steps], numbers[steps:]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def open_cache(enabled: bool = True) -> DiskCache | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 
 from .cells import Equations, Weights
-from .model import Curves, Model, Settings
+from .model import Curves, Model, Settings, classify
 from .scenarios import Scenario
 from .simulate import curves_many, random_setup
 
@@ -102,7 +102,7 @@ class Simulator:
                                   equations=self.equations)
             for key, result in zip(group, results):
                 if self.store is not None:
-                    self.store.put((key, full), result)
+                    self.store.put((key, full), result.gain, result.reach)
                 (self._curves if full else self._endpoints)[key] = result
         return [self._cached(key, full) for key in keys]
 
@@ -113,11 +113,13 @@ class Simulator:
         return found
 
     def _load(self, key: SimKey, full: bool) -> Curves | None:
+        """The curves stored on disk for ``key`` (behaviour derived again from the gain)."""
         if self.store is None:
             return None
         found = self.store.get((key, full))
         if found is None and not full:            # a full run has the endpoints too
             found = self.store.get((key, True))
-        if found is not None and len(found.gain) != key.steps:
+        if found is None or len(found[0]) != key.steps:
             return None
-        return found
+        gain, reach = found
+        return Curves(gain, reach, classify(float(gain[-1]), key.settings))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from .markup import esc, md
+from .markup import esc, md, one_line
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _inline_text(content: Content) -> str:
 
 def _text_lines(block: Block, indent: str) -> list[str]:
     if isinstance(block, Heading):
-        return [indent + block.text] + ([""] if block.level == 1 else [])
+        return [indent + one_line(block.text)] + ([""] if block.level == 1 else [])
     if isinstance(block, Para):
         return [indent + _inline_text(block.content)] + ([] if indent else [""])
     if isinstance(block, Items):
@@ -114,7 +114,7 @@ def _inline_md(content: Content) -> str:
 
 def _md_blocks(block: Block) -> list[str]:
     if isinstance(block, Heading):
-        return ["#" * block.level + " " + md(block.text)]
+        return ["#" * block.level + " " + md(one_line(block.text))]
     if isinstance(block, Para):
         return [_inline_md(block.content)]
     if isinstance(block, Items):
@@ -143,7 +143,7 @@ def _inline_html(content: Content) -> str:
 
 def _html(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"<h{block.level}>{esc(block.text)}</h{block.level}>"
+        return f"<h{block.level}>{esc(one_line(block.text))}</h{block.level}>"
     if isinstance(block, Para):
         return f"<p{_attrs(block.cls)}>{_inline_html(block.content)}</p>"
     if isinstance(block, Items):
