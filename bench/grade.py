@@ -35,27 +35,28 @@ print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, rc)
 
 
 #: Bad rows of every kind the grader must keep and flag (one physical line each, so that the
-#: count of rows in is the count of lines).
+#: count of rows in is the count of lines); the formula learner id (hostile, but a valid row,
+#: written neutralised) is the last, and the only one not flagged.
 GARBAGE = [b'ann,c5w1-gru-alice-betty,"C', b"ann,c5w1-gru-alice-betty,C\"x",
            b"ann,c5w1-gru-alice-betty", b"ann,c5w1-gru-alice-betty,C,extra", b"",
            b"b\xe9a,c5w1-gru-alice-betty,C", b"ann,nope,C", b"ann,c5w1-gru-alice-betty,Z",
-           b"ann,c5w1-gru-alice-betty,A;C", b"=cmd|' /C calc'!A0,c5w1-gru-alice-betty,C",
-           b"nul\x00,c5w1-gru-alice-betty,C", b'ann,c5w1-gru-alice-betty,"' + b"x" * 200_000
-           + b'"', b"z" * 1_100_000]
+           b"ann,c5w1-gru-alice-betty,A;C", b"nul\x00,c5w1-gru-alice-betty,C",
+           b'ann,c5w1-gru-alice-betty,"' + b"x" * 200_000 + b'"', b"z" * 1_100_000,
+           b"=cmd|' /C calc'!A0,c5w1-gru-alice-betty,C"]
 
 
-def make(path: Path, rows: int, garbage: float = 0.0) -> int:
-    """A responses file of ``rows`` rows, a share ``garbage`` of them bad; returns how many
-    are bad."""
+def make(path: Path, rows: int, garbage: float = 0.0) -> list[int]:
+    """A responses file of ``rows`` rows, a share ``garbage`` of them bad; returns the
+    indices of the bad rows."""
     rnd = random.Random(0)
     qs = list(ANSWERS)
-    bad = 0
+    bad: list[int] = []
     with path.open("wb") as f:
         f.write(b"learner,question,answer\n")
         for i in range(rows):
             if garbage and rnd.random() < garbage:
-                line = GARBAGE[bad % len(GARBAGE)]
-                bad += 1
+                line = GARBAGE[len(bad) % len(GARBAGE)]
+                bad.append(i)
             else:
                 q = qs[i % len(qs)]
                 line = f"learner{i // 5:06d},{q},{rnd.choice(ANSWERS[q])}".encode()
@@ -75,8 +76,10 @@ def main() -> None:
         src, out, floor_out = Path(tmp, "r.csv"), Path(tmp, "g.csv"), Path(tmp, "f.csv")
         make(src, rows)
         floor_code = ("import csv,sys\ncsv.field_size_limit(1 << 30)\n"
-                      "w=csv.writer(open(sys.argv[2],'w',newline=''))\n"
-                      "w.writerows(csv.reader(open(sys.argv[1],newline='')))")
+                      "w=csv.writer(open(sys.argv[2],'w',newline='',"
+                      "errors='surrogateescape'))\n"
+                      "w.writerows(csv.reader(open(sys.argv[1],newline='',"
+                      "errors='surrogateescape')))")
         floor, floor_mem = timed([sys.executable, "-c", floor_code, str(src), str(floor_out)])
         os.environ["QUIZGRADER_CACHE_DIR"] = str(Path(tmp, "cache"))
         cmd = [sys.executable, "-m", "quizgrader.cli", "grade", "questions/",
@@ -99,12 +102,21 @@ def main() -> None:
         mixed, mixed_mem = timed(cmd)
         with out.open(encoding="utf-8", newline="") as f:
             graded = list(csv.reader(f))
-        flagged = sum(row[5].startswith("error:") for row in graded[1:])
-        print(f"with {bad:,} bad rows of {len(GARBAGE)} kinds mixed in: {len(graded) - 1:,} rows "
-              f"out of {rows:,}, {flagged:,} flagged")
-        print(f"  csv reader+writer   {floor:7.2f} s")
+        to_flag = [i for k, i in enumerate(bad) if k % len(GARBAGE) != len(GARBAGE) - 1]
+        flagged = sum(graded[i + 1][5].startswith("error:") for i in to_flag)
+        print(f"with {len(bad):,} bad rows of {len(GARBAGE)} kinds mixed in: {len(graded) - 1:,}"
+              f" rows out of {rows:,}; {flagged:,} of the {len(to_flag):,} that must be "
+              f"flagged are")
+        lines_code = ("import sys\nw=open(sys.argv[2],'w',errors='surrogateescape')\n"
+                      "w.writelines(open(sys.argv[1],errors='surrogateescape'))")
+        lines_floor, _ = timed([sys.executable, "-c", lines_code, str(src), str(floor_out)])
+        print(f"  ({os.path.getsize(src) / 1e6:.0f} MB: the over-long lines and fields are big)")
+        print(f"  csv reader+writer   {floor:7.2f} s   (a stray quote makes the csv module read "
+              f"on into huge fields)")
+        print(f"  line reader+writer  {lines_floor:7.2f} s")
         print(f"  grade, warm cache   {mixed:7.2f} s   peak {mixed_mem:6.0f} MB   "
-              f"{mixed / floor:5.2f}× floor  (target < 3×)")
+              f"{mixed / floor:5.2f}× the csv pass, {mixed / lines_floor:5.2f}× the line pass "
+              f"(target < 3×)")
 
 
 if __name__ == "__main__":
