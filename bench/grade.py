@@ -86,6 +86,7 @@ def main() -> None:
                "--responses", str(src), "--out", str(out)]
         cold, cold_mem = timed(cmd)
         warm, mem = timed(cmd)
+        stats, stats_mem = timed([sys.executable, "-m", "quizgrader.cli", "stats", str(out)])
         os.environ["QUIZGRADER_CACHE_DIR"] = "off"
         verify, _ = timed([sys.executable, "-m", "quizgrader.cli", "verify", "questions/"])
         print(f"rows                  {rows:,}  ({os.path.getsize(src) / 1e6:.0f} MB in, "
@@ -96,6 +97,8 @@ def main() -> None:
         print(f"grade, cold cache     {cold:7.2f} s   peak {cold_mem:6.0f} MB   "
               f"{cold / floor:5.2f}× floor")
         print(f"  verify, no cache    {verify:7.2f} s   (simulating the bank once)")
+        print(f"stats of the grades   {stats:7.2f} s   peak {stats_mem:6.0f} MB   "
+              f"{stats / floor:5.2f}× floor  ({rows // 5:,} learners)")
         bad = make(src, rows, garbage=0.01)
         floor, _ = timed([sys.executable, "-c", floor_code, str(src), str(floor_out)])
         os.environ["QUIZGRADER_CACHE_DIR"] = str(Path(tmp, "cache"))

@@ -16,84 +16,27 @@ unless ``allow_large`` (or ``$QUIZGRADER_ALLOW_LARGE=1``).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Mapping, Sequence
+from typing import Iterable, Literal, Mapping, Sequence
 
 from .apitypes import AnswerGrade, ClassGrade, Explained, Exported, Simulation, Verification
-from .atomic import check_distinct, write_output
-from .errors import ConfigError, ExportError, QuestionError, QuizgraderError
-from .grading import Gradebook, grade_csv, write_learner_files
-from .question import Bank, load_bank, load_question
-from .sim import DEFAULT_STEPS, Hold, Model, Settings, Simulator
+from .atomic import write_output
+from .banks import allowed, load, simulator, verify, verify_file
+from .course import grade_class, regrade, stats
+from .errors import ConfigError, ExportError, QuizgraderError
+from .grading import Gradebook
+from .question import load_bank, load_question
+from .sim import DEFAULT_STEPS, Hold, Model, Settings
 from .sim.budget import Limits, describe, estimate, over
-from .sim.diskcache import open_cache
-from .sim.parallel import default_workers, single_blas
+from .sim.parallel import single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
 from .text.explain import explain as explain_option
-from .verify import QuestionVerdict, verify_question, verify_robust
-from .verify.batch import verify_bank
-from .verify.budget import too_large
+from .verify import verify_question
 
 PathLike = str | Path
 Format = Literal["text", "markdown", "json", "html"]
 ExportFormat = Literal["moodle", "gift", "qti", "markdown", "html"]
-
-
-def simulator(*, cache: bool = True, full: bool = False) -> Simulator:
-    """A simulator with the disk cache (unless ``cache`` is False or the environment turns it
-    off); ``full`` computes whole curves (for plots) on every run."""
-    return Simulator(open_cache(cache), always_full=full)
-
-
-def _allowed(allow_large: bool) -> bool:
-    return allow_large or os.environ.get("QUIZGRADER_ALLOW_LARGE", "") not in ("", "0")
-
-
-def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
-    """The bank under ``paths`` (``-`` reads stdin), with every question whose verification
-    would exceed the work limits (:class:`~quizgrader.sim.budget.Limits`) taken out as a
-    problem, unless ``allow_large``."""
-    bank = load_bank([str(p) for p in paths])
-    if not _allowed(allow_large):
-        for path, q in list(bank.questions):
-            why = too_large(q)
-            if why:
-                bank.refuse(path, ("horizon",), why)
-    return bank
-
-
-def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
-           workers: int | None = None, allow_large: bool = False,
-           sim: Simulator | None = None) -> Verification:
-    """Load every question under ``paths`` and verify each. With ``robust``, verify each
-    again under 5 seed sets and the hidden size doubled: a question whose key changes is
-    ``unstable``. The work is spread over ``workers`` processes (default: the cores this
-    process may use, or ``$QUIZGRADER_WORKERS``); the verdicts do not depend on it. With
-    ``sim``, everything runs here on that simulator instead."""
-    bank = load(paths, allow_large=allow_large)
-    if sim is not None:
-        with single_blas():
-            verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-            if robust:
-                verdicts = [verify_robust(qv, sim) for qv in verdicts]
-        return Verification(verdicts, bank)
-    store = open_cache(cache)
-    verdicts = verify_bank(bank.questions, store.root if store else None,
-                           default_workers() if workers is None else workers, robust)
-    return Verification(verdicts, bank)
-
-
-def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
-                ) -> QuestionVerdict:
-    """Load and verify the one question in ``path`` (``-`` reads stdin)."""
-    bank = load([path], allow_large=allow_large)
-    if bank.problems:
-        raise QuestionError(bank.problems)
-    [(name, q)] = bank.questions
-    with single_blas():
-        return verify_question(q, name, simulator(cache=cache))
 
 
 def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
@@ -118,26 +61,6 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
     entry = Gradebook([qv], trust_key).entry(qv.question.id)
     graded = entry.grade(text)
     return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
-
-
-def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *,
-                feedback_dir: PathLike | None = None,
-                feedback: Literal["short", "full"] = "short", trust_key: bool = False,
-                cache: bool = True, allow_large: bool = False,
-                progress: Callable[[int], None] | None = None) -> ClassGrade:
-    """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
-    stdout); with ``feedback_dir``, one Markdown file per learner (always with whole
-    explanations), all written or none."""
-    check_distinct(str(responses), str(out))
-    report = verify(paths, cache=cache, allow_large=allow_large)
-    book = Gradebook(report.verdicts, trust_key, feedback)
-    learners: dict[str, dict[str, str]] | None = {} if feedback_dir else None
-    summary = grade_csv(book, str(responses), str(out), learners, progress)
-    files: dict[str, str] = {}
-    if feedback_dir and learners is not None:
-        full = book if feedback == "full" else Gradebook(report.verdicts, trust_key)
-        files = write_learner_files(str(feedback_dir), learners, full)
-    return ClassGrade(summary, report.problems, files)
 
 
 def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = None, *,
@@ -184,7 +107,7 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     if weights is None:
         T = check_steps(DEFAULT_STEPS if steps is None else steps)
         cost = estimate(cell, T, Settings(hidden=hidden, inputs=inputs, seeds=seeds))
-        if over(cost, Limits()) and not _allowed(allow_large):
+        if over(cost, Limits()) and not allowed(allow_large):
             raise ConfigError(f"this simulation could take {describe(cost)} ({T} steps × "
                               f"{seeds} seeds, hidden {hidden}, inputs {inputs}; the limits "
                               f"are {Limits().seconds:g} s and {Limits().bytes / 1e9:g} GB): "
@@ -223,4 +146,5 @@ def schema_json() -> str:
 
 __all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification",
            "explain", "export", "grade_answer", "grade_class", "load", "load_bank",
-           "load_question", "schema", "simulate", "simulator", "verify", "verify_file"]
+           "load_question", "regrade", "schema", "simulate", "simulator", "stats", "verify",
+           "verify_file"]

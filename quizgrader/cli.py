@@ -10,7 +10,16 @@ import sys
 
 import click
 
-from .cliargs import LARGE, errors as _errors, parse_fixes, parse_holds
+from .cli_course import regrade, stats
+from .cliargs import (
+    CACHE,
+    LARGE,
+    PATHS,
+    errors as _errors,
+    parse_fixes,
+    parse_holds,
+    report_problems as _report_problems,
+)
 from .sim import CELLS
 
 
@@ -27,6 +36,9 @@ def main() -> None:
     Graders:  quizgrader grade FILE --answer C
               quizgrader grade questions/ --responses class.csv --out grades.csv
     LMSs:     quizgrader export questions/ --to moodle|gift|qti|markdown|html --out FILE
+    Analysis: quizgrader stats grades.csv --bank questions/
+              quizgrader regrade questions/ --responses class.csv --previous grades.csv
+                  --out new.csv
     """
 
 
@@ -81,22 +93,6 @@ def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, inpu
                           reset=reset, weights=weights, at=at, allow_large=allow_large)
     click.echo(simreport.to_json(cell, result.curves) if as_json
                else simreport.text(result.title, result.curves), nl=False)
-
-
-PATHS = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-
-
-CACHE = click.option(
-    "--cache/--no-cache", "use_cache", default=True, show_default=True,
-    help="Reuse simulations stored on disk by earlier runs (keyed by the question's settings "
-         "and the simulation code; $QUIZGRADER_CACHE_DIR, default ~/.cache/quizgrader).")
-
-
-def _report_problems(problems: list[str]) -> None:
-    for line in problems:
-        click.echo(line, err=True)
-    if any(line.endswith("or allow large work") for line in problems):
-        click.echo("note: --allow-large runs such questions anyway", err=True)
 
 
 @main.command()
@@ -267,6 +263,9 @@ def schema():
     from .api import schema_json
     click.echo(schema_json(), nl=False)
 
+
+main.add_command(stats)
+main.add_command(regrade)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -103,3 +103,19 @@ def parse_holds(holds: tuple[str, ...]) -> tuple[Hold, ...]:
             raise ConfigError(f"--hold {text}: a held gate is 0 or 1 (use --fix for a constant)")
         out.append(Hold(gate, int(value), start, stop))
     return tuple(out)
+
+
+PATHS = click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+
+
+CACHE = click.option(
+    "--cache/--no-cache", "use_cache", default=True, show_default=True,
+    help="Reuse simulations stored on disk by earlier runs (keyed by the question's settings "
+         "and the simulation code; $QUIZGRADER_CACHE_DIR, default ~/.cache/quizgrader).")
+
+
+def report_problems(problems: list[str]) -> None:
+    for line in problems:
+        click.echo(line, err=True)
+    if any(line.endswith("or allow large work") for line in problems):
+        click.echo("note: --allow-large runs such questions anyway", err=True)

@@ -216,8 +216,9 @@ def test_rows_in_equal_rows_out_in_order_for_garbage(book, rows):
     parsed = list(csv.reader(io.StringIO(buf.getvalue(), newline="")))
     assert len(out) == len(parsed)
     for src, dst in zip(parsed[1:], out[1:]):
-        if len(src) == 3:
-            assert dst[0] == ("'" + src[0] if src[0].startswith(FORMULA) else src[0])
+        if len(src) == 3:          # NUL is written as U+FFFD, a formula gets a leading '
+            cell = src[0].replace("\0", "\ufffd")
+            assert dst[0] == ("'" + cell if cell.startswith(FORMULA) else cell)
         if dst[3]:
             assert 0.0 <= float(dst[3]) <= float(dst[4])
 

@@ -26,7 +26,7 @@ from .gradebook import Gradebook, Graded
 from .records import MAX_LINE, Records
 
 HEADER = ("learner", "question", "answer")
-OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback")
+OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback", "provenance")
 @dataclass
 class Mean:
     """A running mean of one question's scores."""
@@ -76,7 +76,7 @@ class _Result:
     def __init__(self, question: str, answer: str, g: Graded):
         self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
         tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
-                safe_cell(g.feedback))
+                safe_cell(g.feedback), g.provenance)
         self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
 
 
@@ -119,7 +119,7 @@ class _Grader:
         if not row:
             self.errors += 1
             return row_text(("", "", "", "", "1", f"error: {problem or 'blank line'}",
-                              "")) + "\n"
+                              "", "")) + "\n"
         vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
             if cols else (row + ["", "", ""])[:3]
         reason = (problem if problem else
@@ -128,7 +128,7 @@ class _Grader:
                   "not UTF-8 text" if any(undecodable(v) for v in vals) else None)
         if reason is not None:
             self.errors += 1
-            return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "")) \
+            return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "", "")) \
                 + "\n"
         r = self.result(vals[1], vals[2])
         self.learner(vals[0], r)
@@ -161,8 +161,7 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
     line = read()
     if not line:
         return
-    records.learner = None                         # a header never spans lines
-    first, bad = records.record(line)
+    first, bad = records.record(line)     # a header, or the first row in the usual order
     cols, problem, summary.headerless = _columns(first)
     width = len(first)
     buf: list[str] = []

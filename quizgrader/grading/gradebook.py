@@ -33,6 +33,7 @@ class Graded:
     feedback: str
     correct: tuple[str, ...] = ()
     missed: tuple[str, ...] = ()      # right options not chosen, when the score is below max
+    provenance: str = ""              # the question file's and the code's hash (graded rows)
 
     @property
     def ok(self) -> bool:
@@ -46,15 +47,17 @@ def error(reason: str) -> Graded:
 class Entry:
     """One question's key, scheme and option explanations, or the reason it cannot be graded."""
 
-    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: FeedbackLength = "full"):
+    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: FeedbackLength = "full",
+                 provenance: str = ""):
         q = qv.question
+        self.provenance = provenance
         self.verdict = qv
         self.id, self.select, self.scheme = q.id, q.select, q.scheme
         self.full = feedback == "full"
         self.options = [o.id for o in q.options]
         self.explanations: dict[str, Explanation] = {v.option.id: explain(qv, v)
                                                      for v in qv.options}
-        choice = choose_key(qv, trust_key)
+        choice = self.choice = choose_key(qv, trust_key)
         self.key = set(choice.key or ())
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
         self._memo: dict[str, Graded] = {}
@@ -80,7 +83,7 @@ class Entry:
         correct = tuple(o for o in self.options if o in self.key)
         return Graded(s, 1.0, "graded", chosen,
                       answer_feedback(self.explanations, chosen, missed, self.full), correct,
-                      missed)
+                      missed, self.provenance)
 
     def answered(self, answer: str, g: Graded) -> Answered:
         """``g`` with what a report of it shows (the question and the explanations)."""
@@ -92,8 +95,13 @@ class Gradebook:
     """Entries for every question of a verified bank, looked up by question id."""
 
     def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
-                 feedback: FeedbackLength = "full"):
-        self.entries = {qv.question.id: Entry(qv, trust_key, feedback) for qv in verdicts}
+                 feedback: FeedbackLength = "full",
+                 provenance: dict[str, str] | None = None):
+        """``provenance``: question id -> the hash that grades carry (see
+        :func:`quizgrader.analysis.impact.provenance`)."""
+        self.entries = {qv.question.id: Entry(qv, trust_key, feedback,
+                                              (provenance or {}).get(qv.question.id, ""))
+                        for qv in verdicts}
 
     def entry(self, question_id: str) -> Entry | None:
         return self.entries.get(question_id.strip())

@@ -53,10 +53,11 @@ def filenames(learners: list[str]) -> dict[str, str]:
     return out
 
 
-def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: Gradebook
-                        ) -> dict[str, str]:
+def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: Gradebook,
+                        notes: dict[str, str] | None = None) -> dict[str, str]:
     """learners: learner -> {question -> answer} (the last graded submission of each); the
-    feedback comes from ``book`` (full explanations). Returns learner -> file name."""
+    feedback comes from ``book`` (full explanations); ``notes``: a paragraph for some
+    learners (why their score changed). Returns learner -> file name."""
     out = Path(folder)
     names = filenames(list(learners))
     try:
@@ -69,8 +70,9 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
         for learner, name in names.items():
             answers = [book.entry(qid).answered(answer, book.grade(qid, answer))
                        for qid, answer in learners[learner].items()]
-            (staging / name).write_text(render(learner_blocks(learner, answers), "markdown"),
-                                        encoding="utf-8", newline="")
+            blocks = learner_blocks(learner, answers, (notes or {}).get(learner))
+            (staging / name).write_text(render(blocks, "markdown"), encoding="utf-8",
+                                        newline="")
         with open(staging / INDEX, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["learner", "file"])

@@ -102,13 +102,17 @@ def class_summary(rows: int, graded: int, errors: int, headerless: bool,
     return out
 
 
-def learner_blocks(learner: str, answers: Sequence[Answered]) -> list[Block]:
-    """A learner's feedback file: the total, then per question its title and stem, the
-    answer and score, the chosen options and the right ones missed, with explanations."""
+def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None = None
+                   ) -> list[Block]:
+    """A learner's feedback file: the total (and ``note``: why it changed, after a regrade),
+    then per question its title and stem, the answer and score, the chosen options and the
+    right ones missed, with explanations."""
     total = sum(a.score or 0.0 for a in answers)
     blocks: list[Block] = [Heading(1, f"Feedback for {learner}"),
                            Para(f"Total: {fmt_score(total)} / "
                                 f"{fmt_score(float(len(answers)))}")]
+    if note:
+        blocks.append(Para(note))
     for a in sorted(answers, key=lambda a: a.question.id):
         blocks += [Heading(2, f"{a.question.title} ({a.question.id})"),
                    Para(f"Your answer: {a.answer} (score {fmt_score(a.score)} / "

@@ -1,0 +1,74 @@
+"""Loading and verifying banks within the work limits, the step every job starts with."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from .apitypes import Verification
+from .errors import QuestionError
+from .question import Bank, load_bank
+from .sim import Simulator
+from .sim.diskcache import open_cache
+from .sim.parallel import default_workers, single_blas
+from .verify import QuestionVerdict, verify_question, verify_robust
+from .verify.batch import verify_bank
+from .verify.budget import too_large
+
+PathLike = str | Path
+
+
+def simulator(*, cache: bool = True, full: bool = False) -> Simulator:
+    """A simulator with the disk cache (unless ``cache`` is False or the environment turns it
+    off); ``full`` computes whole curves (for plots) on every run."""
+    return Simulator(open_cache(cache), always_full=full)
+
+
+def allowed(allow_large: bool) -> bool:
+    """Large work was asked for, by argument or by ``$QUIZGRADER_ALLOW_LARGE``."""
+    return allow_large or os.environ.get("QUIZGRADER_ALLOW_LARGE", "") not in ("", "0")
+
+
+def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
+    """The bank under ``paths`` (``-`` reads stdin), with every question whose verification
+    would exceed the work limits (:class:`~quizgrader.sim.budget.Limits`) taken out as a
+    problem, unless ``allow_large``."""
+    bank = load_bank([str(p) for p in paths])
+    if not allowed(allow_large):
+        for path, q in list(bank.questions):
+            why = too_large(q)
+            if why:
+                bank.refuse(path, ("horizon",), why)
+    return bank
+
+
+def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
+           workers: int | None = None, allow_large: bool = False,
+           sim: Simulator | None = None) -> Verification:
+    """Load every question under ``paths`` and verify each. With ``robust``, verify each
+    again under 5 seed sets and the hidden size doubled: a question whose key changes is
+    ``unstable``. The work is spread over ``workers`` processes (default: the cores this
+    process may use, or ``$QUIZGRADER_WORKERS``); the verdicts do not depend on it. With
+    ``sim``, everything runs here on that simulator instead."""
+    bank = load(paths, allow_large=allow_large)
+    if sim is not None:
+        with single_blas():
+            verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+            if robust:
+                verdicts = [verify_robust(qv, sim) for qv in verdicts]
+        return Verification(verdicts, bank)
+    store = open_cache(cache)
+    verdicts = verify_bank(bank.questions, store.root if store else None,
+                           default_workers() if workers is None else workers, robust)
+    return Verification(verdicts, bank)
+
+
+def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
+                ) -> QuestionVerdict:
+    """Load and verify the one question in ``path`` (``-`` reads stdin)."""
+    bank = load([path], allow_large=allow_large)
+    if bank.problems:
+        raise QuestionError(bank.problems)
+    [(name, q)] = bank.questions
+    with single_blas():
+        return verify_question(q, name, simulator(cache=cache))

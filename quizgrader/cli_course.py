@@ -1,0 +1,80 @@
+"""The commands about a whole class's results: ``stats`` and ``regrade``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cliargs import CACHE, LARGE, PATHS, errors as _errors, report_problems as _report_problems
+
+
+@click.command()
+@click.argument("grades", metavar="GRADES.csv", type=click.Path(dir_okay=False))
+@click.option("--bank", "bank", multiple=True, metavar="PATH",
+              help="The bank the class was graded on (repeatable): options in its order, "
+                   "keys from its verification, and the misconception view.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
+@click.option("--plots", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Write one SVG per question and test.svg (needs quizgrader[plot]).")
+@CACHE
+@LARGE
+@_errors
+def stats(grades, bank, as_json, plots, use_cache, allow_large):
+    """Item statistics of a graded class: facility, discrimination, distractors.
+
+    Each learner's last graded attempt per question counts. For every question: facility,
+    discrimination index and discriminative efficiency (as Moodle's quiz statistics), each
+    option's share overall and in the top and bottom 27 % (a wrong option the top group
+    chooses more is flagged); for the test: mean, SD and Cronbach's α. With --bank, options
+    claiming the same gate setting are grouped across questions.
+
+    \b
+    quizgrader stats grades.csv --bank questions/ --plots stats/
+    """
+    from . import api
+    from .text.statsreport import stats_json, stats_text
+    test, shared = api.stats(grades, bank=bank or None, cache=use_cache,
+                             allow_large=allow_large)
+    if plots:
+        from .export.statplots import write_plots
+        write_plots(test, plots)
+    click.echo(stats_json(test, shared) if as_json else stats_text(test, shared), nl=False)
+
+
+@click.command()
+@PATHS
+@click.option("--responses", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="The class's answers, as given to grade.")
+@click.option("--previous", type=click.Path(dir_okay=False), required=True,
+              help="The grades CSV written before the bank or code changed.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the new grades CSV (atomically).")
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
+              help="Also write the learner files; those whose score moved say why.")
+@click.option("--feedback", type=click.Choice(["short", "full"]), default="short",
+              show_default=True, help="The grades CSV's feedback column, as for grade.")
+@click.option("--trust-key", is_flag=True, help="As for grade.")
+@click.option("--json", "as_json", is_flag=True, help="Print the impact report as JSON.")
+@CACHE
+@LARGE
+@_errors
+def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, as_json,
+            use_cache, allow_large):
+    """Grade a class again after a change, and say whose score moved and why.
+
+    Every learner whose score moved is listed with the old and the new score and, per
+    question, the reason: the key that changed, the options whose verdict flipped (with the
+    deciding check and gain before and after), a changed scoring scheme, or that the question
+    file or the code changed. Grades carry a provenance column for this.
+
+    \b
+    quizgrader regrade questions/ --responses class.csv --previous grades.csv --out new.csv
+    """
+    from . import api
+    from .text.regradereport import impact_json, impact_text
+    graded, moved = api.regrade(paths, responses, previous, out, feedback_dir=feedback_dir,
+                                feedback=feedback, trust_key=trust_key, cache=use_cache,
+                                allow_large=allow_large)
+    _report_problems(graded.problems + graded.summary.lines())
+    click.echo(impact_json(moved) if as_json else impact_text(moved), nl=False)
+    sys.exit(1 if graded.summary.errors else 0)

@@ -1,0 +1,105 @@
+"""Jobs on a whole class: grade its responses, regrade them after a change, and the item
+statistics of its grades."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from .analysis.gradestable import read_scores
+from .analysis.impact import Impact, Snapshot, SnapshotStore, provenance, snapshot
+from .analysis.itemstats import TestStats, test_stats
+from .analysis.misconceptions import Misconception, misconceptions
+from .apitypes import ClassGrade, Verification
+from .atomic import OutputError, check_distinct
+from .banks import verify
+from .grading import Gradebook, grade_csv, write_learner_files
+from .grading.regrade import impact
+from .sim.diskcache import default_dir
+from .text.regradereport import learner_note
+
+PathLike = str | Path
+Feedback = Literal["short", "full"]
+
+
+def snapshots() -> SnapshotStore | None:
+    """Where grading keeps the verdicts it used (beside the simulation cache), for regrades."""
+    root = default_dir()
+    return SnapshotStore(root / "verdicts") if root is not None else None
+
+
+def _book(report: Verification, trust_key: bool, feedback: Feedback
+          ) -> tuple[Gradebook, dict[str, Snapshot]]:
+    """The gradebook of a verified bank, its rows stamped with each question's provenance,
+    and the snapshot of what grading uses of each question (stored for later regrades)."""
+    prov = {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
+            for qv in report.verdicts}
+    book = Gradebook(report.verdicts, trust_key, feedback, prov)
+    now = {qid: snapshot(e.verdict, e.choice, prov[qid]) for qid, e in book.entries.items()}
+    store = snapshots()
+    if store is not None:
+        for s in now.values():
+            store.put(s)
+    return book, now
+
+
+def _grade(report: Verification, responses: PathLike, out: PathLike,
+           feedback_dir: PathLike | None, feedback: Feedback, trust_key: bool,
+           progress: Callable[[int], None] | None = None, previous: PathLike | None = None
+           ) -> tuple[ClassGrade, Impact | None]:
+    """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
+    the learner files of those say so)."""
+    book, now = _book(report, trust_key, feedback)
+    learners: dict[str, dict[str, str]] = {}
+    summary = grade_csv(book, str(responses), str(out), learners, progress)
+    moved = impact(previous, out, now, snapshots()) if previous is not None else None
+    files: dict[str, str] = {}
+    if feedback_dir:
+        full = book if feedback == "full" else Gradebook(report.verdicts, trust_key, "full")
+        notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
+        files = write_learner_files(str(feedback_dir), learners, full, notes)
+    return ClassGrade(summary, report.problems, files), moved
+
+
+def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *,
+                feedback_dir: PathLike | None = None, feedback: Feedback = "short",
+                trust_key: bool = False, cache: bool = True, allow_large: bool = False,
+                progress: Callable[[int], None] | None = None) -> ClassGrade:
+    """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
+    stdout); with ``feedback_dir``, one Markdown file per learner (always with whole
+    explanations), all written or none. Each graded row carries its question's provenance."""
+    check_distinct(str(responses), str(out))
+    report = verify(paths, cache=cache, allow_large=allow_large)
+    return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress)[0]
+
+
+def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
+            out: PathLike, *, feedback_dir: PathLike | None = None, feedback: Feedback = "short",
+            trust_key: bool = False, cache: bool = True, allow_large: bool = False
+            ) -> tuple[ClassGrade, Impact]:
+    """Grade ``responses`` again with today's bank and code into ``out``, and compare with the
+    ``previous`` grades: every learner whose score moved, and why. With ``feedback_dir``, the
+    learner files of those learners say why their score changed."""
+    if str(out) == "-":
+        raise OutputError("regrade compares the new grades with the previous ones: give --out "
+                          "a file, not -")
+    for source in (responses, previous):
+        check_distinct(str(source), str(out))
+    report = verify(paths, cache=cache, allow_large=allow_large)
+    graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
+                           previous=previous)
+    return graded, moved
+
+
+def stats(grades: PathLike, *, bank: Iterable[PathLike] | None = None, cache: bool = True,
+          allow_large: bool = False) -> tuple[TestStats, list[Misconception]]:
+    """Item statistics of a graded class (each learner's last graded attempt per question).
+    With ``bank``, options come in the bank's order, keys from its verification, and options
+    that claim the same are grouped across questions (the misconception view)."""
+    questions, keys = {}, {}
+    if bank is not None:
+        report = verify(bank, cache=cache, allow_large=allow_large)
+        book = Gradebook(report.verdicts)
+        questions = {qv.question.id: qv.question for qv in report.verdicts}
+        keys = {qid: set(e.choice.key) for qid, e in book.entries.items() if e.choice.key}
+    scores = read_scores(grades, questions, keys)
+    return test_stats(scores), misconceptions(scores, questions) if questions else []

@@ -1,0 +1,72 @@
+"""Regrading after a bank or code change, and who it moved and why.
+
+The previous grades and the new ones are compared learner by learner on each question's last
+graded attempt; every learner whose score moved is listed with the questions that moved it,
+and each question with what changed there: its key, the options whose verdict flipped (with
+the check that decided them and their gain before and after), its scoring scheme, or that the
+question file or the code changed when no earlier snapshot says more.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis.gradestable import rows
+from ..analysis.impact import (
+    Attempt,
+    Impact,
+    LearnerChange,
+    Moved,
+    QuestionChange,
+    Snapshot,
+    SnapshotStore,
+    compare,
+)
+
+
+def last_attempts(path: str | Path) -> dict[str, dict[str, Attempt]]:
+    """learner -> question -> the last graded row for it in a grades CSV (or the last row,
+    when none was graded)."""
+    out: dict[str, dict[str, Attempt]] = {}
+    for row in rows(path):
+        if not row.get("question") or row["learner"] is None:
+            continue
+        try:
+            score = float(row["score"]) if row["score"] else None
+        except ValueError:
+            score = None
+        mine = out.setdefault(row["learner"], {})
+        q = row["question"].strip()
+        if score is not None or q not in mine or mine[q].score is None:
+            mine[q] = Attempt(row["answer"], score, row["status"], row.get("provenance") or "")
+    return out
+
+
+def _score(a: Attempt | None) -> float:
+    return a.score if a is not None and a.score is not None else 0.0
+
+
+def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
+           store: SnapshotStore | None) -> Impact:
+    """Who moved between the grades files ``previous`` and ``new`` (``now``: today's
+    snapshot of each question; ``store``: where earlier snapshots are kept)."""
+    old, cur = last_attempts(previous), last_attempts(new)
+    learners = sorted(set(old) | set(cur))
+    why: dict[tuple[str, str], QuestionChange] = {}
+    out = []
+    for learner in learners:
+        was, now_ = old.get(learner, {}), cur.get(learner, {})
+        qids = sorted(set(was) | set(now_))
+        moved = []
+        for q in qids:
+            b, a = was.get(q), now_.get(q)
+            if _score(b) == _score(a) and (b is None) == (a is None):
+                continue
+            pb, pa = (b.provenance if b else ""), (a.provenance if a else "")
+            if (q, pb) not in why:
+                before = store.get(q, pb) if store is not None and pb else None
+                why[(q, pb)] = compare(q, pb, before, now.get(q), pa)
+            moved.append(Moved(q, b, a, why[(q, pb)]))
+        if moved:
+            out.append(LearnerChange(learner, sum(_score(was.get(q)) for q in qids),
+                                     sum(_score(now_.get(q)) for q in qids), tuple(moved)))
+    return Impact(tuple(out), len(learners))

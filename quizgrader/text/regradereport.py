@@ -1,0 +1,79 @@
+"""The impact report of a regrade, in words and as JSON, and the note each learner reads."""
+from __future__ import annotations
+
+import json
+
+from ..analysis.impact import Flip, Impact, Moved, QuestionChange
+from .findings import ids
+from .numbers import fmt, json_number, score
+
+
+def _verdict(o) -> str:
+    return "right" if o.correct else "wrong"
+
+
+def _numbers(o) -> str:
+    gain = f" with gain {fmt(o.gain)}" if o.gain is not None else ""
+    return f"decided by {o.decided_by}{gain}"
+
+
+def flip_words(f: Flip) -> str:
+    if f.before is None:
+        return f"option {f.option} is new ({_verdict(f.after)})"
+    if f.after is None:
+        return f"option {f.option} was removed (it was {_verdict(f.before)})"
+    return (f"option {f.option} became {_verdict(f.after)} ({_numbers(f.before)} before; "
+            f"{_numbers(f.after)} now)")
+
+
+def reasons(c: QuestionChange) -> list[str]:
+    """Why a question grades differently now, as short clauses."""
+    changed = " and ".join(w for w, yes in (("the question file", c.question_file_changed),
+                                            ("the code", c.code_changed)) if yes)
+    if not c.known_before:
+        return [(f"{changed} changed" if changed else "the same question and code")
+                + " (no record of the earlier verdicts to compare)"]
+    what = []
+    if c.key_before != c.key_after:
+        was = "not graded" if c.key_before is None else f"key {ids(c.key_before)}"
+        now = "not graded" if c.key_after is None else f"key {ids(c.key_after)}"
+        what.append(f"{was} before, {now} now")
+    what += [flip_words(f) for f in c.flips]
+    if c.scheme_before and c.scheme_after and c.scheme_before != c.scheme_after:
+        what.append(f"scoring {c.scheme_before} before, {c.scheme_after} now")
+    if not what:
+        what.append("the same verdicts: the answer or the key policy (trusting the author's "
+                    "key) changed")
+    return ([f"{changed} changed"] if changed else []) + what
+
+
+def _moved(m: Moved) -> str:
+    b = score(m.before.score) if m.before and m.before.score is not None else "not graded"
+    a = score(m.after.score) if m.after and m.after.score is not None else "not graded"
+    return f"{m.question}: {b} → {a}: {'; '.join(reasons(m.why))}"
+
+
+def impact_text(i: Impact) -> str:
+    if not i.learners:
+        return f"No score moved ({i.compared} learners compared).\n"
+    lines = [f"{len(i.learners)} of {i.compared} learners' scores moved:"]
+    for c in i.learners:
+        lines.append(f"{c.learner}: {score(c.before)} → {score(c.after)}")
+        lines += [f"  {_moved(m)}" for m in c.moved]
+    return "\n".join(lines) + "\n"
+
+
+def learner_note(moved: tuple[Moved, ...]) -> str:
+    """The paragraph a learner's feedback file gains: why their score changed."""
+    return "Your score changed because the questions were checked again: " + "; ".join(
+        _moved(m) for m in moved) + "."
+
+
+def impact_json(i: Impact) -> str:
+    return json.dumps({"compared": i.compared, "moved": [
+        {"learner": c.learner, "before": round(c.before, 6), "after": round(c.after, 6),
+         "questions": [{"question": m.question,
+                        "before": json_number(m.before.score) if m.before else None,
+                        "after": json_number(m.after.score) if m.after else None,
+                        "reasons": reasons(m.why)} for m in c.moved]}
+        for c in i.learners]}, indent=2, ensure_ascii=False) + "\n"
