@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .cli_course import regrade, stats
+from .cli_course import regrade, serve, stats
 from .cliargs import (
     CACHE,
     LARGE,
@@ -36,6 +36,7 @@ def main() -> None:
     Graders:  quizgrader grade FILE --answer C
               quizgrader grade questions/ --responses class.csv --out grades.csv
     LMSs:     quizgrader export questions/ --to moodle|gift|qti|markdown|html --out FILE
+    Service:  quizgrader serve questions/ --db sqlite:///attempts.db
     Analysis: quizgrader stats grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
@@ -266,6 +267,7 @@ def schema():
 
 main.add_command(stats)
 main.add_command(regrade)
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

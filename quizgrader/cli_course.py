@@ -78,3 +78,40 @@ def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, 
     _report_problems(graded.problems + graded.summary.lines())
     click.echo(impact_json(moved) if as_json else impact_text(moved), nl=False)
     sys.exit(1 if graded.summary.errors else 0)
+
+
+@click.command()
+@PATHS
+@click.option("--db", "url", default="sqlite:///attempts.db", show_default=True,
+              help="Where attempts are stored: a SQLAlchemy URL (sqlite:///FILE, or "
+                   "postgresql://... for a shared database).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--admin-token", envvar="QUIZGRADER_ADMIN_TOKEN", default=None,
+              help="The bearer token of the instructor endpoints (attempts, stats, grades); "
+                   "also $QUIZGRADER_ADMIN_TOKEN. Without one they answer 403.")
+@click.option("--trust-key", is_flag=True,
+              help="Serve questions whose author key the simulation disputes, with the "
+                   "author's key (otherwise they are left out).")
+@CACHE
+@_errors
+def serve(paths, url, host, port, admin_token, trust_key, use_cache):
+    """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
+
+    \b
+    quizgrader serve questions/ --db sqlite:///attempts.db --port 8000
+    curl -s localhost:8000/api/questions
+    curl -s -X POST localhost:8000/api/attempts -H 'Content-Type: application/json' \\
+         -d '{"learner": "ann", "question": "c5w1-gru-alice-betty", "answer": ["C"]}'
+
+    The bank is verified once at start (from the simulation cache when it can). Stop it with
+    Ctrl-C or SIGTERM.
+    """
+    try:
+        from .service.run import serve as run
+    except ImportError as e:
+        raise click.ClickException(f"the service needs its extra: pip install "
+                                   f"'quizgrader[serve]' ({e.name} is missing)") from None
+    run(list(paths), url, host, port, admin_token, trust_key, use_cache,
+        announce=lambda line: click.echo(line, err=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -57,12 +57,19 @@ def _ids(answer: str) -> list[str]:
 
 def read_scores(path: str | Path, questions: dict[str, Question] | None = None,
                 keys: dict[str, set[str]] | None = None) -> Scores:
-    """The class in ``path``. ``questions`` (from the bank) give each item's options in order;
-    ``keys`` the keys (otherwise a key is inferred from an answer that scored full marks)."""
+    """The class in the grades CSV ``path`` (see :func:`scores_from`)."""
+    return scores_from(rows(path), questions, keys)
+
+
+def scores_from(graded: Iterable[dict[str, str]], questions: dict[str, Question] | None = None,
+                keys: dict[str, set[str]] | None = None) -> Scores:
+    """The class in ``graded`` (grades rows as dicts). ``questions`` (from the bank) give
+    each item's options in order; ``keys`` the keys (otherwise a key is inferred from an
+    answer that scored full marks)."""
     learners: dict[str, int] = {}
     items: dict[str, _Item] = {}
     capacity = 1024
-    for row in rows(path):
+    for row in graded:
         if row["status"] != "graded" or not row["score"] or row["learner"] is None:
             continue
         qid = row["question"].strip()

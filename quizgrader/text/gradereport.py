@@ -41,6 +41,10 @@ def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[st
     return " ".join(parts)
 
 
+#: Headings of the options of a graded answer: chosen, and right but not chosen.
+CHOSEN, MISSED = "Your answer", "A right answer you did not choose"
+
+
 def verdict_word(score: float, max_score: float) -> str:
     return "correct" if score == max_score else "partly correct" if score > 0 else "wrong"
 

@@ -1,0 +1,105 @@
+"""Benchmark: the grading service under load, against the floor of the same HTTP stack.
+
+A real `quizgrader serve` process on 127.0.0.1 with a temporary SQLite file; 8 concurrent
+clients post 2,000 attempts (mixed questions and answers). Checked: every attempt stored
+exactly once, none lost, each score equal to `grade --answer`'s. Reported: throughput and
+latency percentiles, and the same clients against /healthz (no grading, no database) as the
+floor measured in the same run.
+
+Run:  pip install -e ".[serve,test]" && python bench/serve.py [ATTEMPTS] [CLIENTS]
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from servicekit import QS, TOKEN, start  # noqa: E402
+
+from quizgrader import api  # noqa: E402
+
+ANSWERS = {"c5w1-gru-alice-betty": ["A", "B", "C", "D"], "lstm-long-memory": ["A;D", "A", "B"],
+           "rnn-vanish-explode": ["A;B", "E", "A;C"], "lstm-if-gates": ["A;B", "C"]}
+
+
+def run(url: str, jobs: list[tuple[str, str, str]], clients: int, path: str | None
+        ) -> tuple[float, list[float], list[dict]]:
+    """Post ``jobs`` (or GET ``path``) from ``clients`` threads; (seconds, latencies, bodies)."""
+    latencies: list[float] = []
+    bodies: list[dict] = []
+    lock = threading.Lock()
+    queue = list(enumerate(jobs))
+
+    def client() -> None:
+        with httpx.Client(timeout=60) as c:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    i, (learner, q, a) = queue.pop()
+                t0 = time.perf_counter()
+                if path:
+                    r = c.get(url + path)
+                else:
+                    r = c.post(url + "/api/attempts", json={"learner": learner, "question": q,
+                                                             "answer": a.split(";")})
+                dt = time.perf_counter() - t0
+                assert r.status_code == 200, r.text
+                with lock:
+                    latencies.append(dt)
+                    if not path:
+                        bodies.append({"i": i, **r.json()})
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, latencies, bodies
+
+
+def p(latencies: list[float], q: float) -> float:
+    return 1000 * statistics.quantiles(latencies, n=100)[int(q) - 1]
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    qs = list(ANSWERS)
+    jobs = []
+    for i in range(n):
+        q = qs[i % len(qs)]
+        jobs.append((f"learner{i:05d}", q, ANSWERS[q][(i // len(qs)) % len(ANSWERS[q])]))
+    expected = {(q, a): api.grade_answer(f"{QS}/{q}.yaml", a).graded.score
+                for q, a in {(q, a) for _, q, a in jobs}}
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start(Path(tmp, "attempts.db"), Path(tmp, "cache"))
+        try:
+            run(server.url, jobs[:50], clients, None)              # warm up (plots, caches)
+            floor, floor_lat, _ = run(server.url, jobs, clients, "/healthz")
+            seconds, lat, bodies = run(server.url, jobs, clients, None)
+            stored = httpx.get(server.url + "/api/attempts",
+                               headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120).json()
+        finally:
+            server.stop()
+    ids = [b["attempt"] for b in bodies]
+    mine = [a for a in stored if a["attempt"] in set(ids)]
+    wrong = sum(b["score"] != expected[(jobs[b["i"]][1], jobs[b["i"]][2])] for b in bodies)
+    print(f"{n} attempts from {clients} clients: {len(set(ids))} acknowledged, {len(mine)} stored "
+          f"(each once: {len(mine) == len(set(a['attempt'] for a in mine)) == n}), "
+          f"{wrong} scores differing from grade --answer")
+    print(f"POST /api/attempts  {n / seconds:7.0f} attempts/s   p50 {p(lat, 50):6.1f} ms   "
+          f"p95 {p(lat, 95):6.1f} ms   p99 {p(lat, 99):6.1f} ms")
+    print(f"GET /healthz floor  {n / floor:7.0f} requests/s   p50 {p(floor_lat, 50):6.1f} ms   "
+          f"p95 {p(floor_lat, 95):6.1f} ms   ({seconds / floor:.2f}× the floor's time)")
+
+
+if __name__ == "__main__":
+    main()

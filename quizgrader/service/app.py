@@ -1,0 +1,215 @@
+"""The HTTP contract of the grading service (../shared/spec/service.md), as a FastAPI app.
+
+Learner endpoints show questions and grade answers; instructor endpoints (attempts, stats,
+grades) need ``Authorization: Bearer <token>`` and answer 403 when no token is configured.
+Errors are ``{"error": message}`` with a 4xx status, and bad input stores nothing. An
+accepted attempt is committed before the response is sent.
+"""
+from __future__ import annotations
+
+import hmac
+import io
+import json
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from ..analysis.gradestable import scores_from
+from ..analysis.itemstats import test_stats
+from ..analysis.misconceptions import misconceptions
+from ..grading.csvcells import row_text, safe_cell
+from ..text.numbers import score as fmt_score
+from ..text.statsreport import stats_json
+from . import db
+from .pages import Pages
+from .served import Served
+
+MAX_BODY = 64 * 1024
+MAX_LEARNER = 200
+
+
+class Refused(Exception):
+    """Bad input: answered with ``status`` and ``{"error": message}``, nothing stored."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+def create_app(served: Served, engine, token: str | None) -> FastAPI:
+    app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
+    pages = Pages(served)
+
+    @app.exception_handler(Refused)
+    async def refused(_: Request, e: Refused) -> JSONResponse:
+        return _error(e.status, e.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, e: HTTPException) -> JSONResponse:
+        return _error(e.status_code, {404: "not found", 405: "method not allowed"}.get(
+            e.status_code, str(e.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+        first = e.errors()[0]
+        return _error(400, f"{'.'.join(map(str, first['loc'][1:]))}: {first['msg']}")
+
+    def instructor(request: Request) -> None:
+        if not token:
+            raise Refused(403, "instructor endpoints are off: start the service with an admin "
+                               "token (--admin-token or QUIZGRADER_ADMIN_TOKEN)")
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise Refused(401, "a valid 'Authorization: Bearer <token>' header is needed")
+
+    def question(qid: str) -> str:
+        if qid not in served.entries:
+            raise Refused(404, f"unknown question {qid[:100]!r}")
+        return qid
+
+    def accept(learner: object, qid: object, answer: object) -> tuple[str, str, list[str]]:
+        """Check an attempt's fields (every bad input is a 4xx and nothing is stored)."""
+        if not isinstance(learner, str) or not learner.strip():
+            raise Refused(400, "learner: a non-empty string is needed")
+        if len(learner) > MAX_LEARNER:
+            raise Refused(400, f"learner: at most {MAX_LEARNER} characters, got "
+                               f"{len(learner)}")
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in learner):
+            raise Refused(400, "learner: control characters are not allowed")
+        if not isinstance(qid, str):
+            raise Refused(400, "question: a question id (string) is needed")
+        question(qid)
+        if not isinstance(answer, list) or not all(isinstance(a, str) for a in answer):
+            raise Refused(400, "answer: a list of option ids is needed, e.g. [\"C\"]")
+        return learner, qid, answer
+
+    def record(learner: str, qid: str, answer: list[str]) -> tuple[int, object]:
+        result = served.grade(qid, answer)
+        if not result.graded.ok:
+            raise Refused(400, result.graded.status.removeprefix("error: "))
+        g = result.graded
+        attempt = db.store(engine, learner, qid, g.chosen, g.score, g.max_score, g.provenance)
+        return attempt, result
+
+    async def body(request: Request) -> bytes:
+        size = request.headers.get("content-length")
+        if size is not None and size.isdigit() and int(size) > MAX_BODY:
+            raise Refused(413, f"the body is over {MAX_BODY // 1024} kB")
+        chunks, total = [], 0
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > MAX_BODY:
+                raise Refused(413, f"the body is over {MAX_BODY // 1024} kB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"ok": True, "questions": len(served.entries)}
+
+    @app.get("/api/questions")
+    def questions() -> list[dict]:
+        return [served.public(qid) for qid in served.entries]
+
+    @app.get("/api/questions/{qid}")
+    def one(qid: str) -> dict:
+        return served.public(question(qid))
+
+    @app.post("/api/attempts")
+    async def attempt(request: Request, plots: bool = False) -> JSONResponse:
+        raw = await body(request)
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise Refused(400, "the body is not JSON") from None
+        if not isinstance(data, dict):
+            raise Refused(400, "the body must be a JSON object with learner, question, answer")
+        learner, qid, answer = accept(data.get("learner"), data.get("question"),
+                                      data.get("answer"))
+        attempt_id, result = await run_in_threadpool(record, learner, qid, answer)
+        g = result.graded
+        feedback = [{"option": o, "verdict": "correct" if o in g.correct else "wrong",
+                     "explanation": result.answered.explanations[o].long} for o in g.chosen]
+        feedback += [{"option": o, "verdict": "missed",
+                      "explanation": result.answered.explanations[o].long} for o in g.missed]
+        out = {"attempt": attempt_id, "score": g.score, "max_score": g.max_score,
+               "correct": list(g.correct), "feedback": feedback, "text": result.text}
+        if plots:
+            out["plots"] = {o: await run_in_threadpool(served.plot, qid, o)
+                            for o in (*g.chosen, *g.missed)}
+        return JSONResponse(out)
+
+    @app.get("/api/attempts")
+    def listed(request: Request, learner: str | None = None,
+               question: str | None = None) -> list[dict]:
+        instructor(request)
+        return [{"attempt": a.id, "learner": a.learner, "question": a.question,
+                 "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
+                 "provenance": a.provenance, "created": a.created.isoformat()}
+                for a in db.stored(engine, learner, question)]
+
+    @app.get("/api/stats")
+    def stats(request: Request) -> Response:
+        instructor(request)
+        qs = {qid: e.verdict.question for qid, e in served.entries.items()}
+        keys = {qid: set(e.choice.key) for qid, e in served.entries.items()}
+        scores = scores_from(_rows(engine), qs, keys)
+        return Response(stats_json(test_stats(scores), misconceptions(scores, qs)),
+                        media_type="application/json")
+
+    @app.get("/api/grades.csv")
+    def grades(request: Request) -> Response:
+        instructor(request)
+        buf = io.StringIO()
+        buf.write("learner,question,answer,score,max_score,status,feedback,provenance\n")
+        for a in db.stored(engine):
+            g = served.short.grade(a.question, ";".join(a.answer))
+            buf.write(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
+                                fmt_score(a.score), fmt_score(a.max_score), "graded",
+                                safe_cell(g.feedback), a.provenance)) + "\n")
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return HTMLResponse(pages.index())
+
+    @app.get("/q/{qid}", response_class=HTMLResponse)
+    def page(qid: str) -> HTMLResponse:
+        if qid not in served.entries:
+            return HTMLResponse(pages.missing(qid), status_code=404)
+        return HTMLResponse(pages.question(qid))
+
+    @app.post("/q/{qid}", response_class=HTMLResponse)
+    async def submit(qid: str, request: Request) -> HTMLResponse:
+        if qid not in served.entries:
+            return HTMLResponse(pages.missing(qid), status_code=404)
+        try:
+            form = parse_qs((await body(request)).decode("utf-8"), keep_blank_values=True)
+            learner = (form.get("learner") or [""])[0]
+            answer = form.get("answer", [])
+            accept(learner, qid, answer)
+            attempt_id, result = await run_in_threadpool(record, learner, qid, answer)
+        except (Refused, UnicodeDecodeError) as e:
+            status = e.status if isinstance(e, Refused) else 400
+            message = e.message if isinstance(e, Refused) else "the form is not UTF-8"
+            return HTMLResponse(pages.question(qid, error=message), status_code=status)
+        plots = {o: await run_in_threadpool(served.plot, qid, o)
+                 for o in (*result.graded.chosen, *result.graded.missed)}
+        return HTMLResponse(pages.result(qid, learner, attempt_id, result, plots))
+
+    return app
+
+
+def _rows(engine):
+    """The stored attempts as grades rows (for the statistics)."""
+    for a in db.stored(engine):
+        yield {"learner": a.learner, "question": a.question, "answer": ";".join(a.answer),
+               "score": repr(a.score), "max_score": repr(a.max_score), "status": "graded"}

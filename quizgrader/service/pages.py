@@ -1,0 +1,52 @@
+"""The learner's web page: plain HTML (Jinja2, autoescaped), no CDN, a line of JS to move the
+focus to the score. The question page carries the stem and the option texts only; the
+result page adds the score, each chosen option's explanation, each missed right option's, and
+their gain(t) plots (embedded SVG)."""
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..text.figures import caption
+from ..text.gradereport import CHOSEN, MISSED, verdict_word
+from ..text.numbers import score as fmt_score
+from .served import Result, Served
+
+
+class Pages:
+    def __init__(self, served: Served):
+        self.served = served
+        self.env = Environment(loader=PackageLoader("quizgrader.service", "templates"),
+                               autoescape=select_autoescape(default=True),
+                               keep_trailing_newline=True)
+
+    def index(self) -> str:
+        qs = [self.served.public(qid) for qid in self.served.entries]
+        return self.env.get_template("index.html").render(title="Questions", questions=qs)
+
+    def question(self, qid: str, error: str | None = None, learner: str = "") -> str:
+        q = self.served.public(qid)
+        return self.env.get_template("question.html").render(title=q["title"], q=q,
+                                                             error=error, learner=learner)
+
+    def missing(self, qid: str) -> str:
+        return self.env.get_template("index.html").render(
+            title="Not found", questions=[self.served.public(q) for q in self.served.entries])
+
+    def result(self, qid: str, learner: str, attempt: int, r: Result,
+               plots: dict[str, str | None]) -> str:
+        q, g, a = self.served.public(qid), r.graded, r.answered
+        parts = []
+        for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)
+                                     for o in g.chosen),
+                                   *((o, "right", MISSED) for o in g.missed)]:
+            e = a.explanations[oid]
+            text = r.question.option(oid).text
+            parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
+                          "verdict": e.verdict, "body": e.body, "plot": plots.get(oid)})
+        s = r.question.simulation
+        verdict = verdict_word(g.score, g.max_score)
+        return self.env.get_template("result.html").render(
+            title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
+            verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
+            parts=parts, attempt=attempt, learner=learner,
+            caption=caption(s.seeds, r.question.horizon))

@@ -1,0 +1,101 @@
+"""Running the service: one process on uvicorn, a JSON access log, a clean start and stop.
+
+The listening socket is opened here, so a port already in use is one clear error; the
+database is opened and migrated before the bank is verified, so an unwritable database is one
+too. SIGTERM and Ctrl-C stop it gracefully (requests in flight finish).
+"""
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import signal
+import socket
+import sys
+import time
+from typing import Awaitable, Callable
+
+from ..errors import QuizgraderError
+from . import db
+from .app import create_app
+from .served import Served
+
+log = logging.getLogger("quizgrader.access")
+
+
+class ServeError(QuizgraderError):
+    """The service cannot start."""
+
+
+class AccessLog:
+    """ASGI middleware: one JSON line per request on stderr (time, method, path, status,
+    milliseconds, client)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = time.perf_counter(), [0]
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            client = scope.get("client") or ("", 0)
+            log.info(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                 "method": scope["method"], "path": scope["path"],
+                                 "status": status[0],
+                                 "ms": round(1000 * (time.perf_counter() - start), 1),
+                                 "client": client[0]}))
+
+
+def listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # accepted connections inherit it: without it a keep-alive client waits for a delayed ACK
+    # (about 40 ms) on every response sent in two writes
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        why = "is in use (another service runs there?)" if e.errno == errno.EADDRINUSE \
+            else f"cannot be used: {e.strerror}"
+        raise ServeError(f"port {port} on {host} {why}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
+          trust_key: bool = False, cache: bool = True, announce=print) -> None:
+    """Serve the bank under ``paths`` until stopped."""
+    import uvicorn
+    sock = listen(host, port)
+    engine = db.connect(url)
+    served = Served(paths, trust_key, cache)
+    for line in served.problems:
+        announce(line)
+    for qid, why in served.refused.items():
+        announce(f"not served: {why}")
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    app = AccessLog(create_app(served, engine, token))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            timeout_graceful_shutdown=10)
+    announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
+             f" (attempts in {url}; instructor endpoints "
+             f"{'need the admin token' if token else 'are off: no admin token'})")
+    # uvicorn catches SIGTERM/SIGINT, finishes the requests in flight, then raises the signal
+    # again for the handler it found: let that one be a no-op, so a stop is a clean exit 0
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    uvicorn.Server(config).run(sockets=[sock])
+    announce("stopped")

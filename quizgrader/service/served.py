@@ -1,0 +1,93 @@
+"""The bank a service serves: verified once at start (disk cache first), graded from then on.
+
+A question whose key is disputed is left out unless the author's key is trusted. What a learner
+may see before answering (:meth:`Served.public`) is built from the question's id, title,
+select, stem and option texts only: never a key, a claim, an explanation or a gain.
+"""
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..analysis.impact import provenance
+from ..banks import verify
+from ..errors import MissingExtraError
+from ..grading import Entry, Gradebook, Graded
+from ..question import Question
+from ..sim import Simulator
+from ..sim.diskcache import open_cache
+from ..text.gradereport import Answered, answer_feedback
+
+
+@dataclass(frozen=True)
+class Result:
+    """One graded answer, as the service returns it."""
+
+    question: Question
+    graded: Graded
+    answered: Answered
+    text: str                      # the feedback exactly as ``grade --answer --format json``
+
+
+class Served:
+    """The verified bank and its gradebook (whole explanations)."""
+
+    def __init__(self, paths: Iterable[str | Path], trust_key: bool = False,
+                 cache: bool = True):
+        report = verify(paths, cache=cache)
+        self.problems = list(report.problems)
+        prov = {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
+                for qv in report.verdicts}
+        book = Gradebook(report.verdicts, trust_key, "full", prov)
+        self.short = Gradebook(report.verdicts, trust_key, "short", prov)   # for grades.csv
+        self.refused = {qid: e.error for qid, e in book.entries.items() if e.error}
+        self.entries: dict[str, Entry] = {qid: e for qid, e in book.entries.items()
+                                          if not e.error}
+        self.verdicts = {qv.question.id: qv for qv in report.verdicts}
+        self._sim = Simulator(open_cache(cache), always_full=True)
+        self._plots: dict[tuple[str, str], str | None] = {}
+        self._lock = threading.Lock()
+
+    def public(self, qid: str) -> dict:
+        """What a learner may see before answering."""
+        q = self.entries[qid].verdict.question
+        return {"id": q.id, "title": q.title, "select": q.select, "stem": q.stem,
+                "options": [{"id": o.id, "text": o.text} for o in q.options]}
+
+    def grade(self, qid: str, answer: Iterable[str]) -> Result:
+        entry = self.entries[qid]
+        text = ";".join(answer)
+        graded = entry.grade(text)
+        answered = entry.answered(text, graded)
+        feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed, True) \
+            if graded.ok else ""
+        return Result(entry.verdict.question, graded, answered, feedback)
+
+    def plot(self, qid: str, option: str) -> str | None:
+        """An option's gain(t) plot as an SVG data URI (None: a static option, or no
+        matplotlib). Plots are drawn once, one at a time (matplotlib is not thread-safe)."""
+        key = (qid, option)
+        with self._lock:
+            if key not in self._plots:
+                self._plots[key] = self._draw(qid, option)
+            return self._plots[key]
+
+    def _draw(self, qid: str, option: str) -> str | None:
+        from ..export.handout import option_series
+        from ..export.plots import gain_svg
+        from ..text import figures
+        qv = self.verdicts[qid]
+        v = qv.verdict(option)
+        try:
+            series = option_series(qv, v, self._sim) if v is not None else []
+            if not series:
+                return None
+            s = qv.question.simulation
+            svg = gain_svg(figures.plot_title(qid, option), series, s.vanish_below,
+                           s.explode_above)
+        except MissingExtraError:                               # no matplotlib: no plot
+            return None
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
