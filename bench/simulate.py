@@ -2,8 +2,11 @@
 
 For GRU (course's reset-before) and LSTM, hidden 16 and 64, T = 100 and 1000, both tools get
 the same weights, inputs and initial states; the Jacobians are compared, then timed (best of
-a few runs). The float64 matmul throughput numpy reaches on this machine (a 1024³ product) is
-measured in the same run, and each row says how much of it quizgrader's Jacobian products use.
+a few runs). quizgrader runs as it does in verify, with BLAS on one thread; torch uses its
+default threads. The float64 matmul throughput numpy reaches on this machine (a 1024³ product)
+is measured in the same run, on one thread and on all, and each row says how much of the
+one-thread peak quizgrader's Jacobian products use (4n³ flops per step and cell for both
+cells: the GRU's Wc_h R and A J, the LSTM's structured [K_h; ko Wo_h] Ja).
 
 Run:  python bench/simulate.py            (needs torch:  pip install torch==2.13.0)
 """
@@ -16,7 +19,8 @@ import numpy as np
 
 from quizgrader.sim.gates import make_drive
 from quizgrader.sim.model import Model, Settings
-from quizgrader.sim.propagate import propagate
+from quizgrader.sim.parallel import single_blas
+from quizgrader.sim.propagate import propagate, steps_mask
 from quizgrader.sim.simulate import random_setup
 
 try:
@@ -72,7 +76,12 @@ def row(cell: str, n: int, T: int, peak: float) -> str:
     model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, {}, (), T, settings.epsilon)
-    ours = lambda: propagate(model, w, state0, x, drive, reach=False, stride=0)[2]  # noqa
+    ends = steps_mask(T, 0)
+
+    def ours():
+        with single_blas():
+            return propagate(model, w, state0, x, drive, reach=False, gain_at=ends)[2]
+
     J = ours()
     tw = [torch.tensor(a) for a in (w.Wh, w.Wx, w.b)]
     xs = torch.tensor(np.ascontiguousarray(x.transpose(1, 0, 2)))     # (S, T, m)
@@ -86,20 +95,20 @@ def row(cell: str, n: int, T: int, peak: float) -> str:
     err = np.max(np.abs(J - J_torch) / (np.abs(J_torch) + 1e-300 + np.abs(J_torch).max()))
     repeat = 3 if T <= 100 else 1
     t_ours, t_torch = best(ours, repeat), best(theirs, repeat)
-    # flops of the Jacobian products quizgrader does per step and seed: GRU (reset before,
-    # all gates free) forms Wc_h·R and then A·J, 2n³ each; the LSTM does A·J with A 2n × 2n.
-    flops = SEEDS * T * (4 * n ** 3 if cell == "gru" else 8 * n ** 3)
+    flops = SEEDS * T * 4 * n ** 3
     gflops = flops / t_ours / 1e9
     return (f"| {cell} | {n} | {T} | {t_ours * 1e3:9.1f} | {t_torch * 1e3:9.1f} | "
             f"{t_torch / t_ours:6.1f}× | {gflops:6.1f} | {100 * gflops / peak:5.1f}% | {err:.1e} |")
 
 
 def main() -> None:
-    peak = matmul_gflops()
-    print(f"numpy float64 matmul (1024³): {peak:.1f} GFLOP/s; torch {torch.__version__}, "
-          f"threads {torch.get_num_threads()}; {SEEDS} seeds\n")
+    peak_all = matmul_gflops()
+    with single_blas():
+        peak = matmul_gflops()
+    print(f"numpy float64 matmul (1024³): {peak:.1f} GFLOP/s on one thread, {peak_all:.1f} on "
+          f"all; torch {torch.__version__}, threads {torch.get_num_threads()}; {SEEDS} seeds\n")
     print("| cell | hidden | T | quizgrader ms | torch.func ms | torch/ours | GFLOP/s | "
-          "of peak | max rel diff |")
+          "of 1-thread peak | max rel diff |")
     print("|---|---|---|---|---|---|---|---|---|")
     for cell in ("gru", "lstm"):
         for n in (16, 64):

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, gate, project
+from .weights import Weights, gates, project
 
 
 class Cache(NamedTuple):
@@ -44,8 +44,8 @@ def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndar
     n = c.shape[-1]
     after = reset == "after"
     ph = (w.Wh[:, : (3 if after else 2) * n] @ c[..., None])[..., 0]
-    gu, dgu = gate(px[:, :n] + ph[..., :n], fixed[0], shift[..., 0, None, None])
-    gr, dgr = gate(px[:, n:2 * n] + ph[..., n:2 * n], fixed[1], shift[..., 1, None, None])
+    g, dg = gates(px[:, :2 * n] + ph[..., :2 * n], fixed, shift)
+    gu, gr, dgu, dgr = g[..., :n], g[..., n:], dg[..., :n], dg[..., n:]
     if after:
         hn = ph[..., 2 * n:] + w.bh
         ct = np.tanh(px[:, 2 * n:] + gr * hn)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, gate, project
+from .weights import Weights, gates, project
 
 
 class Cache(NamedTuple):
@@ -48,9 +48,9 @@ def step(w: Weights, s: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndar
     n = s.shape[-1] // 2
     c, a = s[..., :n], s[..., n:]
     p = (w.Wh @ a[..., None])[..., 0] + px                           # (..., S, 4n)
-    gu, dgu = gate(p[..., :n], fixed[0], shift[..., 0, None, None])
-    gf, dgf = gate(p[..., n:2 * n], fixed[1], shift[..., 1, None, None])
-    go, dgo = gate(p[..., 2 * n:3 * n], fixed[2], shift[..., 2, None, None])
+    g, dg = gates(p[..., :3 * n], fixed, shift)
+    gu, gf, go = g[..., :n], g[..., n:2 * n], g[..., 2 * n:]
+    dgu, dgf, dgo = dg[..., :n], dg[..., n:2 * n], dg[..., 2 * n:]
     ct = np.tanh(p[..., 3 * n:])
     c_new = gu * ct + gf * c
     tc = np.tanh(c_new)
