@@ -2,11 +2,12 @@
 
 For GRU (course's reset-before) and LSTM, hidden 16 and 64, T = 100 and 1000, both tools get
 the same weights, inputs and initial states; the Jacobians are compared, then timed (best of
-a few runs). quizgrader runs as it does in verify, with BLAS on one thread; torch uses its
-default threads. The float64 matmul throughput numpy reaches on this machine (a 1024³ product)
-is measured in the same run, on one thread and on all, and each row says how much of the
-one-thread peak quizgrader's Jacobian products use (4n³ flops per step and cell for both
-cells: the GRU's Wc_h R and A J, the LSTM's structured [K_h; ko Wo_h] Ja).
+a few runs). quizgrader runs as it does everywhere, with BLAS on one thread (and, from hidden
+48, its seeds split over the cores' threads); torch uses its default threads. The float64
+matmul throughput numpy reaches on this machine (a 1024³ product) is measured in the same
+run, on one thread and on all, and each row says how much of the all-thread peak quizgrader's
+Jacobian products use (4n³ flops per step and cell for both cells: the GRU's Wc_h R and A J,
+the LSTM's structured [K_h; ko Wo_h] Ja).
 
 Run:  python bench/simulate.py            (needs torch:  pip install torch==2.13.0)
 """
@@ -73,6 +74,7 @@ def torch_cT(cell: str, n: int):
 
 
 def row(cell: str, n: int, T: int, peak: float) -> str:
+    """One table row; ``peak``: the all-thread matmul GFLOP/s."""
     model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, {}, (), T, settings.epsilon)
@@ -102,13 +104,13 @@ def row(cell: str, n: int, T: int, peak: float) -> str:
 
 
 def main() -> None:
-    peak_all = matmul_gflops()
+    peak = matmul_gflops()
     with single_blas():
-        peak = matmul_gflops()
-    print(f"numpy float64 matmul (1024³): {peak:.1f} GFLOP/s on one thread, {peak_all:.1f} on "
-          f"all; torch {torch.__version__}, threads {torch.get_num_threads()}; {SEEDS} seeds\n")
+        one = matmul_gflops()
+    print(f"numpy float64 matmul (1024³): {one:.1f} GFLOP/s on one thread, {peak:.1f} on all; "
+          f"torch {torch.__version__}, threads {torch.get_num_threads()}; {SEEDS} seeds\n")
     print("| cell | hidden | T | quizgrader ms | torch.func ms | torch/ours | GFLOP/s | "
-          "of 1-thread peak | max rel diff |")
+          "of peak | max rel diff |")
     print("|---|---|---|---|---|---|---|---|---|")
     for cell in ("gru", "lstm"):
         for n in (16, 64):

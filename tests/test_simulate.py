@@ -139,3 +139,21 @@ def test_curves_use_the_given_cells():
     model = Model("gru", {"reset": 1})
     w, s0, x = random_setup(model, S, 20)
     assert np.array_equal(curves(model, w, s0, x, (), S).gain, simulate(model, (), 20).gain)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_seeds_split_over_threads_give_the_same_bits(cell, monkeypatch):
+    """Large cells run their seeds on several threads; each seed is alone, so nothing moves."""
+    from quizgrader.sim import parallel
+    from quizgrader.sim.simulate import curves_many
+    model = Model(cell)
+    settings = Settings(hidden=6, seeds=5)
+    w, s0, x = random_setup(model, settings, 40)
+    scenarios = [()] if cell == "rnn" else [(), (Hold("update", 0),)]
+    alone = curves_many(model, w, s0, x, scenarios, settings)
+    monkeypatch.setattr(parallel, "SPLIT_FROM", 1)
+    monkeypatch.setattr(parallel, "default_workers", lambda: 3)
+    assert parallel.seed_threads(6, 5) == 3
+    split = curves_many(model, w, s0, x, scenarios, settings)
+    for a, b in zip(alone, split):
+        assert a.gain.tobytes() == b.gain.tobytes() and a.reach.tobytes() == b.reach.tobytes()

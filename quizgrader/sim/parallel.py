@@ -4,8 +4,9 @@ The per-step products are small batched matrix products; OpenBLAS's threads gain
 them and collapse when the machine is busy (measured: LSTM hidden 64 × 100 steps took 5.5 to
 20.7 s with 2 BLAS threads under load, 0.45 s with one). So every simulation runs with BLAS
 on one thread, whether in this process or in a worker, and the parallelism comes from
-processes running independent jobs. The numbers are then bit-identical whatever the number
-of workers.
+processes running independent jobs, or, for one simulation of large cells, threads each
+running some of its seeds (each seed is its own cell, simulated alone). The numbers are then
+bit-identical whatever the number of workers or threads.
 """
 from __future__ import annotations
 
@@ -39,7 +40,24 @@ def single_blas() -> Iterator[None]:
         yield
 
 
+_IN_WORKER = False
+#: Hidden sizes from which one simulation's seeds are split over threads: the products are
+#: then big enough to run outside the GIL (measured: 1.7-2.1x at hidden 64 on 2 cores, and
+#: slower than one thread at 32 and below).
+SPLIT_FROM = 48
+
+
+def seed_threads(hidden: int, seeds: int) -> int:
+    """Threads to split one simulation's seeds over: none inside a worker process (the
+    workers already use the cores), none for small cells."""
+    if _IN_WORKER or hidden < SPLIT_FROM or seeds < 2:
+        return 1
+    return min(default_workers(), seeds)
+
+
 def _pinned() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
     threadpool_limits(limits=1)
 
 

@@ -12,6 +12,7 @@ over t serves them all (the weights broadcast over it).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Mapping
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from .cells import Equations, Weights
 from .gates import Drive
 from .model import Model
+from .parallel import seed_threads, single_blas
 
 _BIG = 2.0 ** 256
 
@@ -83,6 +85,32 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
               reach_at: np.ndarray | None = None,
               equations: Mapping[str, Equations] | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`propagate_seeds`, with the seeds split over threads for large cells (see
+    :func:`.parallel.seed_threads`): each seed is simulated alone, so the bits are the same."""
+    S = state0.shape[0]
+    threads = seed_threads(w.hidden, S)
+    if threads == 1:
+        return propagate_seeds(model, w, state0, x, drive, reach, gain_at, reach_at, equations)
+    cuts = np.linspace(0, S, threads + 1).astype(int)
+
+    def part(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b = cuts[k], cuts[k + 1]
+        sub = Weights(w.Wh[a:b], w.Wx[a:b], w.b[a:b], w.bh[a:b])
+        return propagate_seeds(model, sub, state0[a:b], x[:, a:b], drive, reach, gain_at,
+                               reach_at, equations)
+
+    with ThreadPoolExecutor(threads) as pool, single_blas():
+        parts = list(pool.map(part, range(threads)))
+    return (np.concatenate([p[0] for p in parts], axis=-1),
+            np.concatenate([p[1] for p in parts], axis=-1),
+            np.concatenate([p[2] for p in parts], axis=-3))
+
+
+def propagate_seeds(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
+                    reach: bool = True, gain_at: np.ndarray | None = None,
+                    reach_at: np.ndarray | None = None,
+                    equations: Mapping[str, Equations] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run S cells for T steps and carry the exact Jacobians.
 
     w : Weights of S cells; state0 : (S, d) (d = n, or 2n for the LSTM [c | a]);
