@@ -8,7 +8,9 @@ same numbers always give the same bytes.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -65,14 +67,31 @@ def _pyplot():
     return matplotlib, plt
 
 
-def gain_svg(title: str, series: list[Series], vanish_below: float, explode_above: float
-             ) -> str:
-    """An SVG line plot of gain(t) for each series, log y axis."""
+@contextmanager
+def svg_plot(size: tuple[float, float], rect: tuple[float, float, float, float]
+             ) -> Iterator[tuple[object, list[str]]]:
+    """An axes to draw on, then (in the list yielded with it) the figure as SVG text: fixed
+    margins (no layout pass), fixed ids and no date, so the same drawing gives the same
+    bytes."""
     matplotlib, plt = _pyplot()
     with matplotlib.rc_context({"svg.hashsalt": "quizgrader", "svg.fonttype": "path",
                                 "font.size": 9, "axes.titlesize": 10}):
-        fig = plt.figure(figsize=(6.4, 4.2), dpi=100)
-        ax = fig.add_axes((0.12, 0.36, 0.84, 0.56))   # fixed margins: no tight_layout pass
+        fig = plt.figure(figsize=size, dpi=100)
+        svg: list[str] = []
+        try:
+            yield fig.add_axes(rect), svg
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "quizgrader"})
+            svg.append(buf.getvalue())
+        finally:
+            plt.close(fig)
+
+
+def gain_svg(title: str, series: list[Series], vanish_below: float, explode_above: float
+             ) -> str:
+    """An SVG line plot of gain(t) for each series, log y axis."""
+    matplotlib, _ = _pyplot()
+    with svg_plot((6.4, 4.2), (0.12, 0.36, 0.84, 0.56)) as (ax, svg):
         lows = [vanish_below / 10]
         highs = [explode_above * 10]
         for s in series:
@@ -102,7 +121,4 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
         # below the axes, so it never hides a curve (and no "best" placement search)
         ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
                   frameon=False)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "quizgrader"})
-        plt.close(fig)
-    return buf.getvalue()
+    return svg[0]

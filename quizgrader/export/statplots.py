@@ -3,30 +3,18 @@ option overall and in the top and bottom 27 %; for the test, facility against di
 SVGs with fixed ids and no date, so the same class gives the same bytes."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
 from ..analysis.itemstats import ItemStats, TestStats
 from ..atomic import write_output
-from .plots import _plain, _pyplot
-
-
-def _svg(fig, plt) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "quizgrader"})
-    plt.close(fig)
-    return buf.getvalue()
+from .plots import _plain, svg_plot
 
 
 def option_svg(it: ItemStats) -> str:
     """Grouped bars: each option's share overall, in the top and in the bottom group."""
-    matplotlib, plt = _pyplot()
-    with matplotlib.rc_context({"svg.hashsalt": "quizgrader", "svg.fonttype": "path",
-                                "font.size": 9}):
-        fig = plt.figure(figsize=(6.4, 3.6), dpi=100)
-        ax = fig.add_axes((0.1, 0.18, 0.86, 0.7))
+    with svg_plot((6.4, 3.6), (0.1, 0.18, 0.86, 0.7)) as (ax, svg):
         x = np.arange(len(it.options))
         for k, (what, label) in enumerate((("share", "all"), ("share_top", "top 27 %"),
                                            ("share_bottom", "bottom 27 %"))):
@@ -37,16 +25,12 @@ def option_svg(it: ItemStats) -> str:
         ax.set_ylim(0, 100)
         ax.set_title(_plain(f"{it.id}: who chose each option"))
         ax.legend(fontsize=7.5, frameon=False)
-        return _svg(fig, plt)
+    return svg[0]
 
 
 def scatter_svg(t: TestStats) -> str:
     """Facility (x) against discrimination index (y), one labelled point per question."""
-    matplotlib, plt = _pyplot()
-    with matplotlib.rc_context({"svg.hashsalt": "quizgrader", "svg.fonttype": "path",
-                                "font.size": 9}):
-        fig = plt.figure(figsize=(6.4, 4.2), dpi=100)
-        ax = fig.add_axes((0.12, 0.12, 0.84, 0.8))
+    with svg_plot((6.4, 4.2), (0.12, 0.12, 0.84, 0.8)) as (ax, svg):
         for it in t.items:
             if it.facility is None or it.discrimination_index is None:
                 continue
@@ -59,7 +43,7 @@ def scatter_svg(t: TestStats) -> str:
         ax.set_xlabel("facility (%)")
         ax.set_ylabel("discrimination index")
         ax.set_title("Questions: how easy, and how well they separate learners")
-        return _svg(fig, plt)
+    return svg[0]
 
 
 def write_plots(t: TestStats, folder: str | Path) -> list[Path]:
