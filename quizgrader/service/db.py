@@ -158,8 +158,9 @@ def stored(engine: Engine, learner: str | None = None, question: str | None = No
         q = q.where(attempts.c.question == question)
     with engine.connect() as conn:
         for r in conn.execute(q):
+            created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
             yield Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
-                          r.score, r.max_score, r.provenance, r.created)
+                          r.score, r.max_score, r.provenance, created)
 
 
 def count(engine: Engine) -> int:
