@@ -96,3 +96,22 @@ def test_the_cli_uses_the_environment_folder_and_no_cache_skips_it(tmp_path, mon
     r = CliRunner().invoke(main, ["verify", "--no-cache", GRU])
     assert r.exit_code == 0 and r.stdout.startswith("c5w1-gru-alice-betty")
     assert not (tmp_path / "d").exists()
+
+
+def test_a_warm_bank_is_verified_without_worker_processes(tmp_path, monkeypatch):
+    """What the disk cache holds whole is verified in this process; only misses go to the
+    pool, and the verdicts are the same either way."""
+    from quizgrader import api
+    from quizgrader.verify import batch
+    monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path))
+    cold = api.verify([GRU], workers=2)
+    sent: list[int] = []
+    real = batch.run_jobs
+    monkeypatch.setattr(batch, "run_jobs",
+                        lambda fn, jobs, workers, cost=None: sent.append(len(jobs))
+                        or real(fn, jobs, workers, cost))
+    warm = api.verify([GRU], workers=2)
+    assert sent == [0]
+    assert [v.computed_key for v in warm.verdicts] == [v.computed_key for v in cold.verdicts]
+    assert [[o.gain for o in v.options] for v in warm.verdicts] == \
+        [[o.gain for o in v.options] for v in cold.verdicts]

@@ -48,6 +48,10 @@ def plot_stride(steps: int) -> int:
     return max(1, -(-steps // CURVE_POINTS))
 
 
+class CacheMiss(Exception):
+    """An offline simulator was asked for a simulation its caches do not hold."""
+
+
 class Simulator:
     """Simulations with a typed cache (and optionally a :class:`~.diskcache.DiskCache` behind
     it); ``runs`` counts the simulations actually run. With ``always_full`` every run computes
@@ -56,12 +60,15 @@ class Simulator:
     by the course's code)."""
 
     def __init__(self, store: DiskCache | None = None, always_full: bool = False,
-                 equations: Mapping[str, Equations] | None = None) -> None:
+                 equations: Mapping[str, Equations] | None = None,
+                 offline: bool = False) -> None:
+        """``offline``: answer from the caches only, raising :class:`CacheMiss` otherwise."""
         if equations is not None and store is not None:
             raise ValueError("a simulator with its own equations cannot use the disk cache")
         self.store = store
         self.always_full = always_full     # compute full curves even for endpoints requests
         self.equations = equations
+        self.offline = offline
         self._curves: dict[SimKey, Curves] = {}
         self._endpoints: dict[SimKey, Curves] = {}
         self._setups: dict[SetupKey, Setup] = {}
@@ -94,6 +101,8 @@ class Simulator:
                     (self._curves if full else self._endpoints)[key] = found
                 elif key not in missing.get(key.model, []):
                     missing.setdefault(key.model, []).append(key)
+        if missing and self.offline:
+            raise CacheMiss(next(iter(missing)))
         for model, group in missing.items():
             self.runs += len(group)
             results = curves_many(model, *self._setup(model, steps, settings),

@@ -7,7 +7,8 @@ from pathlib import Path
 from ..question.schema import Question
 from ..sim import Simulator
 from ..sim.diskcache import DiskCache
-from ..sim.parallel import run_jobs
+from ..sim.parallel import run_jobs, single_blas
+from ..sim.simulator import CacheMiss
 from .checks import verify_question
 from .results import QuestionVerdict
 from .robust import variations, varied, with_robustness
@@ -34,6 +35,24 @@ def cost(q: Question) -> float:
     return q.horizon * s.seeds * s.hidden ** 2 * max(1, len(q.options))
 
 
+def _cached_first(jobs: list[Job], store: Path, workers: int) -> list[QuestionVerdict]:
+    """Verify here what the disk cache holds whole, and only the rest in worker processes
+    (a warm run then starts no process at all)."""
+    sim = Simulator(DiskCache(store), offline=True)
+    done: dict[int, QuestionVerdict] = {}
+    with single_blas():
+        for i, (path, q, _) in enumerate(jobs):
+            try:
+                done[i] = verify_question(q, path, sim)
+            except CacheMiss:
+                pass
+    rest = [i for i in range(len(jobs)) if i not in done]
+    for i, v in zip(rest, run_jobs(_verify, [jobs[i] for i in rest], workers,
+                                   [cost(jobs[i][1]) for i in rest])):
+        done[i] = v
+    return [done[i] for i in range(len(jobs))]
+
+
 def verify_bank(questions: list[tuple[str, Question]], store: Path | None, workers: int,
                 robust: bool = False) -> list[QuestionVerdict]:
     """Every question verified (and with ``robust`` every variation), on ``workers``
@@ -44,7 +63,8 @@ def verify_bank(questions: list[tuple[str, Question]], store: Path | None, worke
                     if robust else [])
         jobs += [(path, v, store) for v in qs]
     _SIMULATORS.clear()        # a fresh run sees the disk cache, not an earlier run's memory
-    verdicts = run_jobs(_verify, jobs, workers, [cost(j[1]) for j in jobs])
+    verdicts = run_jobs(_verify, jobs, workers, [cost(j[1]) for j in jobs]) \
+        if store is None or workers <= 1 else _cached_first(jobs, store, workers)
     if not robust:
         return verdicts
     n = len(variations(questions[0][1])) if questions else 0
