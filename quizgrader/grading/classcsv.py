@@ -2,8 +2,9 @@
 
 In:  ``learner,question,answer`` (header required by name; a file whose first row is not a
      header is read in that column order, and said so). BOM, CRLF, quoted fields are fine.
-Out: ``learner,question,answer,score,max_score,status,feedback``, one row per input row
-     (blank lines and broken rows included, with an ``error: ...`` status), same order.
+Out: ``learner,question,answer,score,max_score,status,feedback,provenance``, one row per
+     input row (blank lines and broken rows included, with an ``error: ...`` status), same
+     order; provenance is the graded question's (see :mod:`quizgrader.analysis.impact`).
 Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) are written with a
 leading apostrophe. Duplicate submissions are all graded; per-learner totals count the last.
 """

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from ..analysis.gradestable import scores_from
 from ..analysis.itemstats import test_stats
 from ..analysis.misconceptions import misconceptions
+from ..grading.classcsv import OUT_HEADER
 from ..grading.csvcells import row_text, safe_cell
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
@@ -169,7 +170,7 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
     def grades(request: Request) -> Response:
         instructor(request)
         buf = io.StringIO()
-        buf.write("learner,question,answer,score,max_score,status,feedback,provenance\n")
+        buf.write(row_text(OUT_HEADER) + "\n")
         for a in db.stored(engine):
             g = served.short.grade(a.question, ";".join(a.answer))
             buf.write(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
