@@ -256,3 +256,23 @@ def test_a_plain_rnn_has_no_gates_and_a_bare_claim_does_not_repeat_itself():
     text = explain(qv, qv.verdict("A")).long
     assert "gates free" not in text and "with no gates" in text
     assert text.count("the gain is 8.69e+22") == 1
+
+
+def test_a_single_cited_gate_must_change_the_behaviour_not_only_move_the_gain(tmp_path):
+    """With Γf fixed at 1, 'because Γu ≈ 0' cites one gate: flipping it moves the gain about
+    two decades (0.94 -> ~77) but the gradient stays preserved, so the reason is wrong."""
+    doc = question(models={"m": {"cell": "lstm", "fixed": {"forget": 1}}},
+                   options=[{"id": "A", "text": "a", "claim": {"model": "m",
+                                                               "when": {"update": 0},
+                                                               "gradient": "preserved"}},
+                            {"id": "B", "text": "b", "correct": False, "feedback": "f"}])
+    qv = verify_question(load_question(write(tmp_path, doc)))
+    v = qv.verdict("A")
+    [f] = v.flips
+    assert f.moved >= 1.0 and not f.changed and not f.relevant and v.joint is None
+    assert not v.correct and v.decided_by == "reason-matters"
+    e = explain(qv, v)
+    assert e.deciding.startswith("With Γu ≈ 1 instead, the gain is ")
+    assert (f"the gradient is preserved all the same, {f.moved:.1f} decades away: flipping "
+            f"the one gate the reason cites does not change what the gradient does, so Γu is "
+            f"not the reason.") in e.deciding

@@ -138,6 +138,10 @@ def _flip(f: Flip, claim: Curves, kept: str) -> str:
     if f.relevant:
         return head + (f"the same behaviour, but {f.moved:.1f} decades apart, so {s} carries "
                        f"part of the effect.")
+    if f.moved >= 1.0:                      # the only cited gate: it had to change the class
+        return head + (f"the gradient {does(f.curves.behaviour)} all the same, "
+                       f"{f.moved:.1f} decades away: flipping the one gate the reason cites does "
+                       f"not change what the gradient does, so {s} is not the reason.")
     same = ("both past the same threshold" if claim.behaviour != "preserved" else
             f"only {f.moved:.2f} decade apart (less than one)")
     return head + (f"the same behaviour, {same}, so {s} is not part of the reason: {s} "

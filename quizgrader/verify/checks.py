@@ -64,12 +64,14 @@ def _clipped_log(gain: float, s: Settings) -> float:
 
 def _flip(c: Curves, gates: dict[str, int], flip: tuple[str, ...], s: Settings, claim: Curves
           ) -> Flip:
-    """The evidence of flipping ``flip`` (curves ``c``) against the claim's curves."""
+    """The evidence of flipping ``flip`` (curves ``c``) against the claim's curves. Flipping
+    every cited gate must change the behaviour; one gate of several may instead move the
+    gain by a decade (when it is the only cited gate, its flip is the joint one)."""
     changed = c.behaviour != claim.behaviour
     moved = abs(_clipped_log(c.final, s) - _clipped_log(claim.final, s))
     change: Part = (changed, gain_margin(c.final, claim.behaviour, s))
     relevant, margin = any_of([change, (moved >= 1.0, decade_margin(moved))]) \
-        if len(flip) == 1 else change
+        if len(flip) < len(gates) else change
     return Flip(flip, tuple(1 - gates[g] for g in flip), c, changed, moved, relevant, margin)
 
 
