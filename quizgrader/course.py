@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from .analysis.gradestable import read_scores
-from .analysis.impact import Impact, Snapshot, SnapshotStore, provenance, snapshot
+from .analysis.impact import Impact, Snapshot, SnapshotStore, provenances, snapshot
 from .analysis.itemstats import TestStats, test_stats
 from .analysis.misconceptions import Misconception, misconceptions
 from .apitypes import ClassGrade, Verification
@@ -16,6 +16,7 @@ from .grading import Gradebook, grade_csv, write_learner_files
 from .grading.regrade import impact
 from .sim.diskcache import default_dir
 from .text.regradereport import learner_note
+from .verify import choose_key
 
 PathLike = str | Path
 Feedback = Literal["short", "full"]
@@ -31,8 +32,7 @@ def _book(report: Verification, trust_key: bool, feedback: Feedback
           ) -> tuple[Gradebook, dict[str, Snapshot]]:
     """The gradebook of a verified bank, its rows stamped with each question's provenance,
     and the snapshot of what grading uses of each question (stored for later regrades)."""
-    prov = {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
-            for qv in report.verdicts}
+    prov = provenances(report.verdicts)
     book = Gradebook(report.verdicts, trust_key, feedback, prov)
     now = {qid: snapshot(e.verdict, e.choice, prov[qid]) for qid, e in book.entries.items()}
     store = snapshots()
@@ -54,7 +54,7 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     moved = impact(previous, out, now, snapshots()) if previous is not None else None
     files: dict[str, str] = {}
     if feedback_dir:
-        full = book if feedback == "full" else Gradebook(report.verdicts, trust_key, "full")
+        full = book.with_feedback("full")
         notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
         files = write_learner_files(str(feedback_dir), learners, full, notes)
     return ClassGrade(summary, report.problems, files), moved
@@ -98,8 +98,8 @@ def stats(grades: PathLike, *, bank: Iterable[PathLike] | None = None, cache: bo
     questions, keys = {}, {}
     if bank is not None:
         report = verify(bank, cache=cache, allow_large=allow_large)
-        book = Gradebook(report.verdicts)
         questions = {qv.question.id: qv.question for qv in report.verdicts}
-        keys = {qid: set(e.choice.key) for qid, e in book.entries.items() if e.choice.key}
+        keys = {qv.question.id: set(choice.key) for qv in report.verdicts
+                if (choice := choose_key(qv)).key}
     scores = read_scores(grades, questions, keys)
     return test_stats(scores), misconceptions(scores, questions) if questions else []

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
 from ..verify import KeyChoice, QuestionVerdict
 
@@ -73,6 +74,13 @@ def code_fingerprint() -> str:
 def provenance(question_file: bytes) -> str:
     """'1a2b3c4d-5e6f7a8b': the question file's hash, then the code's."""
     return f"{hashlib.sha256(question_file).hexdigest()[:8]}-{code_fingerprint()[:8]}"
+
+
+def provenances(verdicts: Iterable[QuestionVerdict]) -> dict[str, str]:
+    """Each verified question's provenance, from its content (formatting and comments in the
+    file do not count)."""
+    return {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
+            for qv in verdicts}
 
 
 @dataclass(frozen=True)

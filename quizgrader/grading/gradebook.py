@@ -8,6 +8,7 @@ that decides it).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Literal
 
@@ -62,6 +63,13 @@ class Entry:
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
         self._memo: dict[str, Graded] = {}
 
+    def with_feedback(self, feedback: FeedbackLength) -> Entry:
+        """This entry with feedback of another length (its explanations are not written
+        again)."""
+        other = copy.copy(self)
+        other.full, other._memo = feedback == "full", {}
+        return other
+
     def grade(self, answer: str) -> Graded:
         memo = self._memo.get(answer)
         if memo is not None:
@@ -102,6 +110,12 @@ class Gradebook:
         self.entries = {qv.question.id: Entry(qv, trust_key, feedback,
                                               (provenance or {}).get(qv.question.id, ""))
                         for qv in verdicts}
+
+    def with_feedback(self, feedback: FeedbackLength) -> Gradebook:
+        """The same book with feedback of another length, sharing its explanations."""
+        other = copy.copy(self)
+        other.entries = {qid: e.with_feedback(feedback) for qid, e in self.entries.items()}
+        return other
 
     def entry(self, question_id: str) -> Entry | None:
         return self.entries.get(question_id.strip())

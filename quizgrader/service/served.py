@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..analysis.impact import provenance
+from ..analysis.impact import provenances
 from ..banks import verify
 from ..errors import MissingExtraError
 from ..grading import Entry, Gradebook, Graded
@@ -39,10 +39,8 @@ class Served:
                  cache: bool = True):
         report = verify(paths, cache=cache)
         self.problems = list(report.problems)
-        prov = {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
-                for qv in report.verdicts}
-        book = Gradebook(report.verdicts, trust_key, "full", prov)
-        self.short = Gradebook(report.verdicts, trust_key, "short", prov)   # for grades.csv
+        book = Gradebook(report.verdicts, trust_key, "full", provenances(report.verdicts))
+        self.short = book.with_feedback("short")                  # for grades.csv
         self.refused = {qid: e.error for qid, e in book.entries.items() if e.error}
         self.entries: dict[str, Entry] = {qid: e for qid, e in book.entries.items()
                                           if not e.error}
