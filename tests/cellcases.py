@@ -1,6 +1,11 @@
 """Shared strategies and helpers for the cell tests: one cell configuration in every gate mode."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+from importlib.util import find_spec
+from typing import Iterator
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -10,6 +15,23 @@ from quizgrader.sim.model import Model
 from quizgrader.sim.simulate import initial_state
 
 MODES = st.sampled_from(["free", "fixed", "held0", "held1"])
+#: The backends of the Jacobian products to check: the numpy reference, and the compiled
+#: kernels where numba is installed (CI installs it).
+KERNELS = ["numpy"] + (["numba"] if find_spec("numba") else [])
+
+
+@contextmanager
+def kernel(name: str) -> Iterator[None]:
+    """Run the block with ``$QUIZGRADER_KERNEL`` set to ``name``."""
+    old = os.environ.get("QUIZGRADER_KERNEL")
+    os.environ["QUIZGRADER_KERNEL"] = name
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["QUIZGRADER_KERNEL"]
+        else:
+            os.environ["QUIZGRADER_KERNEL"] = old
 
 
 @st.composite

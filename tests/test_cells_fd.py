@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from cellcases import configs, denormal_forget_case, drive_of, forward, run_states
+from cellcases import KERNELS, configs, denormal_forget_case, drive_of, forward, kernel, run_states
 from hypothesis import assume, example, given
 
 from quizgrader.sim.propagate import propagate
@@ -58,7 +58,6 @@ def test_scheduled_multi_step_jacobian_matches_centred_differences(case):
     drive = drive_of(model, holds, x.shape[0])
     assume(not relu_near_kink(model, w, state0, x, drive))
     n = w.hidden
-    _, _, J = propagate(model, w, state0, x, drive, reach=False)
 
     def c_T(c0):
         s = state0.copy()
@@ -66,7 +65,11 @@ def test_scheduled_multi_step_jacobian_matches_centred_differences(case):
         return run_states(model, w, s, x, drive)[:, :n]
 
     J_fd = numeric_jacobian(c_T, state0[:, :n])
-    np.testing.assert_allclose(J, J_fd, rtol=1e-5, atol=1e-7, err_msg=f"{model} holds={holds}")
+    for name in KERNELS:                 # the numpy reference and the compiled kernels
+        with kernel(name):
+            _, _, J = propagate(model, w, state0, x, drive, reach=False)
+        np.testing.assert_allclose(J, J_fd, rtol=1e-5, atol=1e-7,
+                                   err_msg=f"{name}: {model} holds={holds}")
 
 
 @given(configs())
@@ -89,9 +92,11 @@ def test_scenarios_simulated_together_equal_each_simulated_alone(case):
     from quizgrader.sim.scenarios import all_scenarios
     model, _, w, state0, x = case
     drives = [drive_of(model, h, x.shape[0]) for h in all_scenarios(model)]
-    gain, reach, J = propagate(model, w, state0, x, stack(drives))
-    for k, d in enumerate(drives):
-        gain_k, reach_k, J_k = propagate(model, w, state0, x, d)
-        np.testing.assert_array_equal(gain[:, k], gain_k)
-        np.testing.assert_array_equal(reach[:, k], reach_k)
-        np.testing.assert_array_equal(J[k], J_k)
+    for name in KERNELS:
+        with kernel(name):
+            gain, reach, J = propagate(model, w, state0, x, stack(drives))
+            for k, d in enumerate(drives):
+                gain_k, reach_k, J_k = propagate(model, w, state0, x, d)
+                np.testing.assert_array_equal(gain[:, k], gain_k)
+                np.testing.assert_array_equal(reach[:, k], reach_k)
+                np.testing.assert_array_equal(J[k], J_k)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from cellcases import KERNELS, kernel
 
 from quizgrader.question import load_question
 from quizgrader.sim import Simulator
@@ -23,14 +24,18 @@ SUFFIX = {"text": "txt", "markdown": "md"}
 
 
 @pytest.fixture(scope="module")
-def sim():
-    return Simulator()
+def sims():
+    """One simulator per backend: the numpy reference and the compiled kernels must both
+    give these texts (their numbers differ only in digits no text shows)."""
+    return {name: Simulator() for name in KERNELS}
 
 
+@pytest.mark.parametrize("kern", KERNELS)
 @pytest.mark.parametrize("fmt", sorted(SUFFIX))
 @pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
-def test_explanations_match_the_golden_files(sim, path, fmt):
-    qv = verify_question(load_question(path), sim=sim)
+def test_explanations_match_the_golden_files(sims, path, fmt, kern):
+    with kernel(kern):
+        qv = verify_question(load_question(path), sim=sims[kern])
     got = explain_doc(qv, list(qv.options), fmt)
     golden = GOLDEN / f"{path.stem}.{SUFFIX[fmt]}"
     if os.environ.get("QUIZGRADER_UPDATE_GOLDEN"):

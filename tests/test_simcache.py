@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from quizgrader.cli import main
 from quizgrader.sim import Hold, Model, Settings, Simulator, diskcache
 from quizgrader.sim.diskcache import DiskCache
+from quizgrader.sim.kernels import backend
 
 GRU = str(Path(__file__).parent.parent / "questions" / "c5w1-gru-alice-betty.yaml")
 MODEL = Model("gru", {"reset": 1.0})
@@ -68,15 +69,23 @@ def test_editing_any_simulator_module_changes_the_fingerprint(tmp_path, monkeypa
     shutil.copytree(Path(quizgrader.sim.__file__).parent, copy,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(diskcache, "SOURCES", copy)
-    diskcache.fingerprint.cache_clear()
+    diskcache._sources.cache_clear()
     try:
         before = diskcache.fingerprint()
         with (copy / "cells" / "gru.py").open("a", encoding="utf-8") as f:
             f.write("# an edit\n")
-        diskcache.fingerprint.cache_clear()
+        diskcache._sources.cache_clear()
         assert diskcache.fingerprint() != before
     finally:
-        diskcache.fingerprint.cache_clear()
+        diskcache._sources.cache_clear()
+
+
+def test_switching_the_backend_changes_the_fingerprint(monkeypatch):
+    monkeypatch.setenv("QUIZGRADER_KERNEL", "numpy")
+    reference = diskcache.fingerprint()
+    monkeypatch.setenv("QUIZGRADER_KERNEL", "auto")
+    compiled = diskcache.fingerprint()
+    assert (compiled != reference) == (backend() != "numpy")
 
 
 def test_an_unwritable_cache_is_skipped(tmp_path):

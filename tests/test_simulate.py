@@ -9,7 +9,8 @@ from quizgrader.errors import ConfigError
 from quizgrader.sim.cells.weights import random_weights
 from quizgrader.sim.gates import Hold, make_drive
 from quizgrader.sim.model import Model, Settings, classify
-from quizgrader.sim.propagate import propagate, spectral_norm
+from quizgrader.sim.norms import spectral_norm
+from quizgrader.sim.propagate import propagate
 from quizgrader.sim.simulate import curves, random_setup, simulate
 
 S = Settings()

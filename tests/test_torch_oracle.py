@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cellcases import KERNELS, kernel
 
 from quizgrader.sim.gates import Hold, make_drive, sigmoid
 from quizgrader.sim.model import Model, Settings
@@ -38,9 +39,10 @@ def save_npz(tmp_path, layer, x, h0, c0=None):
     return path
 
 
+@pytest.mark.parametrize("kern", KERNELS)
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 @pytest.mark.parametrize("H,I,T", [(1, 1, 1), (3, 2, 5), (7, 4, 30)])
-def test_pytorch_layers_give_the_same_jacobians(tmp_path, cell, H, I, T):
+def test_pytorch_layers_give_the_same_jacobians(tmp_path, cell, H, I, T, kern):
     rng = np.random.default_rng(H * 100 + T)
     layer = torch_layer(cell, H, I, seed=T)
     x, h0, c0 = rng.standard_normal((T, I)), 0.5 * rng.standard_normal(H), \
@@ -60,7 +62,8 @@ def test_pytorch_layers_give_the_same_jacobians(tmp_path, cell, H, I, T):
     model = Model(cell, reset="after" if cell == "gru" else "before")
     state0 = np.concatenate([c0, h0])[None] if cell == "lstm" else h0[None]
     drive = make_drive(cell, {}, (), T, 0.001)
-    gain, reach, J = propagate(model, loaded.weights, state0, loaded.x[:, None, :], drive)
+    with kernel(kern):
+        gain, reach, J = propagate(model, loaded.weights, state0, loaded.x[:, None, :], drive)
     np.testing.assert_allclose(J[0], J_c.numpy(), rtol=1e-10, atol=1e-12)
     assert gain[-1, 0] == pytest.approx(np.linalg.norm(J_c.numpy(), 2), rel=1e-10)
     assert reach[-1, 0] == pytest.approx(np.linalg.norm(J_x.numpy(), 2), rel=1e-10, abs=1e-14)
@@ -104,13 +107,15 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("kern", KERNELS)
 @pytest.mark.parametrize("cell,fixed,holds", CASES)
-def test_hand_written_torch_cells_agree_in_every_gate_mode(cell, fixed, holds):
+def test_hand_written_torch_cells_agree_in_every_gate_mode(cell, fixed, holds, kern):
     T, settings = 12, Settings(hidden=5, inputs=3, seeds=3, seed=7, epsilon=0.01)
     model = Model(cell, fixed, scale=1.5)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, fixed, holds, T, settings.epsilon)
-    gain, reach, J = propagate(model, w, state0, x, drive)
+    with kernel(kern):
+        gain, reach, J = propagate(model, w, state0, x, drive)
     step = torch_gru_before if cell == "gru" else torch_lstm
     n = settings.hidden
     for s in range(settings.seeds):

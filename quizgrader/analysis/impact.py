@@ -60,9 +60,15 @@ def snapshot(qv: QuestionVerdict, choice: KeyChoice, provenance: str) -> Snapsho
                           for v in qv.options))
 
 
-@cache
 def code_fingerprint() -> str:
-    """sha256 over every module of the package (and numpy's version): what computes grades."""
+    """sha256 over every module of the package, numpy's version and the simulation backend:
+    what computes grades."""
+    from ..sim.kernels import backend
+    return hashlib.sha256(f"{_package()}\0{backend()}".encode()).hexdigest()
+
+
+@cache
+def _package() -> str:
     import numpy as np
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(f"numpy {np.__version__}\0".encode())

@@ -3,8 +3,9 @@
 Each entry is one simulation's curves, in a file of its own named by a hash of the
 simulation key (model, scenario, horizon, settings, endpoints-only or full) and of a
 fingerprint of the code that computes it: the source of every module of
-:mod:`quizgrader.sim` (this folder), numpy's version and this format's version. Editing the
-equations, or upgrading numpy, therefore misses every old entry.
+:mod:`quizgrader.sim` (this folder), numpy's version, the backend (numpy or numba, see
+:mod:`.kernels`) and this format's version. Editing the equations, upgrading numpy or
+switching the backend therefore misses every old entry.
 
 An entry checks itself: it holds its whole key and a SHA-256 of its numbers, both compared
 when it is read, and its size must be what its length says; it is read from a regular file
@@ -27,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .kernels import backend
+
 FORMAT = "quizgrader-simcache-2"
 MAGIC = b"QGSIM2\n"
 MAX_HEADER = 1 << 16
@@ -39,9 +42,14 @@ def source_files() -> list[Path]:
     return sorted(SOURCES.rglob("*.py"))
 
 
-@cache
 def fingerprint() -> str:
-    """sha256 over the simulation code, numpy's version and the cache format."""
+    """sha256 over the simulation code, numpy's version, the backend that computes the
+    Jacobian products (:func:`.kernels.backend`) and the cache format."""
+    return hashlib.sha256(f"{_sources()}\0{backend()}".encode()).hexdigest()
+
+
+@cache
+def _sources() -> str:
     h = hashlib.sha256(f"{FORMAT}\0numpy {np.__version__}\0".encode())
     for f in source_files():
         h.update(f.relative_to(SOURCES).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")

@@ -55,6 +55,19 @@ def seed_threads(hidden: int, seeds: int) -> int:
     return min(default_workers(), seeds)
 
 
+#: Multiply-adds of one compiled simulation from which its cells are split over threads
+#: (about 10 ms of work: a thread costs some 0.1 ms to start).
+KERNEL_SPLIT_FROM = 20_000_000
+
+
+def kernel_threads(units: int, work: int) -> int:
+    """Threads to split a compiled simulation's ``units`` independent cells over, for
+    ``work`` multiply-adds: none inside a worker process, none for small jobs."""
+    if _IN_WORKER or work < KERNEL_SPLIT_FROM or units < 2:
+        return 1
+    return min(default_workers(), units)
+
+
 def _pinned() -> None:
     global _IN_WORKER
     _IN_WORKER = True

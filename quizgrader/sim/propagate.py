@@ -17,9 +17,11 @@ from typing import Mapping
 
 import numpy as np
 
-from .cells import Equations, Weights
+from .cells import EQUATIONS, Equations, Weights
 from .gates import Drive
+from .kernels import compiled
 from .model import Model
+from .norms import scaled_norm
 from .parallel import seed_threads, single_blas
 
 _BIG = 2.0 ** 256
@@ -38,33 +40,6 @@ def steps_mask(T: int, stride: int = 1, at: tuple[int, ...] = ()) -> np.ndarray:
     return mask
 
 
-def spectral_norm(M: np.ndarray) -> np.ndarray:
-    """‖M[s]‖₂ for M of shape (..., r, k), via the largest eigenvalue of the smaller Gram
-    matrix.
-
-    Each matrix is first divided by its largest entry, so the squares neither underflow nor
-    overflow. Non-finite matrices give inf.
-    """
-    lead = M.shape[:-2]
-    M = M.reshape(-1, *M.shape[-2:])
-    return _spectral_norm(M).reshape(lead)
-
-
-def _spectral_norm(M: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        top = np.max(np.abs(M), axis=(1, 2))
-        ok = np.isfinite(top) & (top > 0)
-        safe = np.where(ok, top, 1.0)[:, None, None]
-        N = M / safe
-        G = N @ N.transpose(0, 2, 1) if M.shape[1] <= M.shape[2] else N.transpose(0, 2, 1) @ N
-        G = np.where(ok[:, None, None], G, 0.0)
-        lam = np.linalg.eigvalsh(G)[:, -1]
-        out = np.sqrt(np.maximum(lam, 0.0)) * top
-    out[~np.isfinite(top)] = np.inf
-    out[top == 0] = 0.0
-    return out
-
-
 def _rescale(J: np.ndarray, cols: slice, exps: np.ndarray) -> None:
     """Divide J[..., cols] by a power of two where its size left [2^-256, 2^256]."""
     top = np.max(np.abs(J[..., cols]), axis=(-2, -1))
@@ -75,18 +50,20 @@ def _rescale(J: np.ndarray, cols: slice, exps: np.ndarray) -> None:
         exps += e
 
 
-def _norm(J: np.ndarray, rows: slice, cols: slice, exps: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore", under="ignore"):
-        return np.ldexp(spectral_norm(J[..., rows, cols]), exps)
-
-
 def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
               reach: bool = True, gain_at: np.ndarray | None = None,
               reach_at: np.ndarray | None = None,
               equations: Mapping[str, Equations] | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`propagate_seeds`, with the seeds split over threads for large cells (see
+    """:func:`propagate_seeds`, compiled (:mod:`.kernels`) for the course's cells when numba
+    is installed; otherwise with the seeds split over threads for large cells (see
     :func:`.parallel.seed_threads`): each seed is simulated alone, so the bits are the same."""
+    if compiled() and model.equations(equations) is EQUATIONS[model.cell]:
+        from .kernels.driver import propagate_compiled
+        T = x.shape[0]
+        gain_at = np.ones(T, dtype=bool) if gain_at is None else gain_at
+        return propagate_compiled(model, w, state0, x, drive, reach, gain_at,
+                                  gain_at if reach_at is None else reach_at)
     S = state0.shape[0]
     threads = seed_threads(w.hidden, S)
     if threads == 1:
@@ -156,7 +133,7 @@ def propagate_seeds(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
                 if reach:
                     _rescale(J, x_cols, x_exp)
             if gain_at[t]:
-                gain[t] = np.where(blown, np.inf, _norm(J, c_rows, c_cols, c_exp))
+                gain[t] = np.where(blown, np.inf, scaled_norm(J[..., c_rows, c_cols], c_exp))
             if reach and reach_at[t]:
-                rch[t] = np.where(blown, np.inf, _norm(J, c_rows, x_cols, x_exp))
+                rch[t] = np.where(blown, np.inf, scaled_norm(J[..., c_rows, x_cols], x_exp))
         return gain, rch, J[..., c_rows, c_cols] * np.ldexp(1.0, c_exp)[..., None, None]

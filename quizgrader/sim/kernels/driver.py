@@ -1,0 +1,114 @@
+"""Running the compiled loop (:mod:`.loop`) with the inputs and results of
+:func:`quizgrader.sim.propagate.propagate_seeds`.
+
+The steps are run in chunks, so that the tangent snapshots at the recorded steps take at most
+:data:`SNAPSHOT_BYTES` at a time; the units (scenario, seed) are split over threads when the
+work is large enough to pay for them (each unit is simulated alone, so the bits do not depend
+on the split).
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..cells.weights import Weights, project
+from ..gates import Drive
+from ..model import Model
+from ..norms import scaled_norm
+from ..parallel import kernel_threads, single_blas
+from .cells import scratch
+from .loop import run
+
+#: Memory for the tangent snapshots of one chunk of steps.
+SNAPSHOT_BYTES = 32 << 20
+_CELLS = {"rnn": 0, "gru": 1, "lstm": 2}
+_OPTIONS = {"tanh": 0, "relu": 1, "linear": 2, "before": 0, "after": 1}
+
+
+def _own(a: np.ndarray) -> np.ndarray:
+    """A writable C-ordered float64 copy: one array type, so one compiled signature."""
+    return np.array(a, dtype=np.float64, order="C")
+
+
+def _option(model: Model) -> int:
+    if model.cell == "rnn":
+        return _OPTIONS[model.activation]
+    return _OPTIONS[model.reset] if model.cell == "gru" else 0
+
+
+_LOADED = False
+
+
+def load() -> None:
+    """Load the compiled loop (from numba's cache, or compile it: some 10 s the first time)
+    by running it on a one-unit, one-step problem. Its BLAS is then loaded, so that
+    :func:`~quizgrader.sim.parallel.single_blas` pins it to one thread like numpy's."""
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        w = Weights(np.zeros((1, 4, 1)), np.zeros((1, 4, 1)), np.zeros((1, 4)), np.zeros((1, 1)))
+        one = np.ones(1, dtype=bool)
+        propagate_compiled(Model("lstm"), w, np.zeros((1, 2)), np.zeros((1, 1, 1)),
+                           Drive((None, None, None), np.zeros((1, 3))), True, one, one)
+
+
+def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
+                       drive: Drive, reach: bool, gain_at: np.ndarray, reach_at: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`~quizgrader.sim.propagate.propagate_seeds` for the course's cells, compiled:
+    same arguments (masks given), same results to rounding."""
+    S, d = state0.shape
+    n, m, T = w.hidden, w.inputs, x.shape[0]
+    lead = drive.shift.shape[1:-1]
+    K = int(np.prod(lead, dtype=int))
+    shift = _own(drive.shift.reshape(T, K, drive.shift.shape[-1]))
+    k = n + (m if reach else 0)
+    Wh, Wx, bh, px = (_own(a) for a in (w.Wh, w.Wx, w.bh, project(w, x)))
+    fon = np.array([f is not None for f in drive.fixed], dtype=bool)
+    fval = np.array([0.0 if f is None else f for f in drive.fixed], dtype=float)
+    state = _own(np.broadcast_to(state0, (K, S, d)))
+    J = np.zeros((K, S, d, k))
+    J[:, :, np.arange(n), np.arange(n)] = 1.0          # J<0> = ∂(c<0>, x<1>)/∂c<0>
+    cexp = np.zeros((K, S), dtype=np.int64)
+    xexp = np.zeros((K, S), dtype=np.int64)
+    blown = np.zeros((K, S), dtype=bool)
+    gain = np.full((T, K, S), np.nan)
+    rch = np.full((T, K, S), np.nan)
+    load()
+    rows = np.flatnonzero(gain_at | (reach_at if reach else False))
+    per_chunk = max(1, SNAPSHOT_BYTES // (K * S * n * k * 8))
+    threads = kernel_threads(K * S, T * K * S * n * n * k)
+    cuts = np.linspace(0, K * S, threads + 1).astype(int)
+    t0 = 0
+    chunks = [rows[i:i + per_chunk] for i in range(0, len(rows), per_chunk)] or [rows]
+    for c, rs in enumerate(chunks):
+        t1 = T if c == len(chunks) - 1 else int(rs[-1]) + 1
+        slot = np.full(T, -1, dtype=np.int64)
+        slot[rs] = np.arange(len(rs))
+        snap = np.empty((len(rs), K, S, n, k))
+        snap_c = np.zeros((len(rs), K, S), dtype=np.int64)
+        snap_x = np.zeros((len(rs), K, S), dtype=np.int64)
+        snap_blown = np.zeros((len(rs), K, S), dtype=bool)
+
+        def part(i: int, t0: int = t0, t1: int = t1) -> None:
+            run(_CELLS[model.cell], _option(model), Wh, Wx, bh, px, shift, fon, fval, T,
+                t0, t1, cuts[i], cuts[i + 1], slot, state, J, cexp, xexp, blown,
+                snap, snap_c, snap_x, snap_blown, scratch(n, k))
+
+        with single_blas():
+            if threads == 1:
+                part(0)
+            else:
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(part, range(threads)))
+        g, r = gain_at[rs], reach_at[rs] & reach
+        gain[rs[g]] = np.where(snap_blown[g], np.inf, scaled_norm(snap[g][..., :n], snap_c[g]))
+        if r.any():
+            rch[rs[r]] = np.where(snap_blown[r], np.inf,
+                                  scaled_norm(snap[r][..., n:], snap_x[r]))
+        t0 = t1
+    with np.errstate(over="ignore", invalid="ignore"):
+        last = J[..., :n, :n] * np.ldexp(1.0, cexp)[..., None, None]
+    shape = (T, *lead, S)
+    return gain.reshape(shape), rch.reshape(shape), last.reshape(*lead, S, n, n)

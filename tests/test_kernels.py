@@ -1,0 +1,111 @@
+"""The compiled kernels (numba) against the numpy reference, and how the backend is chosen."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cellcases import kernel
+from hypothesis import given, strategies as st
+
+from quizgrader.errors import ConfigError
+from quizgrader.sim import kernels
+from quizgrader.sim.cells.weights import Weights, random_weights
+from quizgrader.sim.gates import GATES, Hold, make_drive, stack
+from quizgrader.sim.model import Model
+from quizgrader.sim.propagate import propagate_seeds, steps_mask
+from quizgrader.sim.simulate import initial_state
+
+pytest.importorskip("numba")
+from quizgrader.sim.kernels import driver  # noqa: E402  (needs numba)
+
+
+@st.composite
+def runs(draw):
+    """A model in any gate setting, K stacked scenarios, sizes up to hidden 12 and 40 steps;
+    weights at scale ≤ 1 so that no run is chaotic (there, any two summation orders part)."""
+    cell = draw(st.sampled_from(["rnn", "gru", "lstm"]))
+    n, m, S, T = (draw(st.integers(1, 12)), draw(st.integers(1, 6)), draw(st.integers(1, 4)),
+                  draw(st.integers(1, 40)))
+    fixed = {g: draw(st.floats(0.0, 1.0)) for g in GATES[cell] if draw(st.booleans())}
+    free = [g for g in GATES[cell] if g not in fixed]
+    scenarios = [()] + [(Hold(g, draw(st.integers(0, 1)), draw(st.integers(1, T))),)
+                        for g in free if draw(st.booleans())]
+    activation = draw(st.sampled_from(["tanh", "relu", "linear"])) if cell == "rnn" else "tanh"
+    reset = draw(st.sampled_from(["before", "after"])) if cell == "gru" else "before"
+    scale = draw(st.floats(0.1, 1.0))
+    model = Model(cell, fixed, activation, reset, scale)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    w = random_weights(rng, cell, S, n, m, scale)
+    w = Weights(w.Wh, w.Wx, 0.3 * rng.standard_normal(w.b.shape),
+                0.3 * rng.standard_normal(w.bh.shape))
+    drive = stack([make_drive(cell, fixed, h, T, 0.01) for h in scenarios])
+    mask = steps_mask(T, draw(st.integers(0, 5)))
+    return model, w, initial_state(rng, cell, S, n), rng.standard_normal((T, S, m)), drive, mask
+
+
+def close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-12) -> None:
+    """Equal to ``rtol`` relative where finite, and the same NaN and inf entries."""
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+    np.testing.assert_array_equal(np.isinf(a), np.isinf(b))
+    ok = np.isfinite(a)
+    np.testing.assert_allclose(a[ok], b[ok], rtol=rtol, atol=0)
+
+
+@given(runs(), st.booleans())
+def test_the_compiled_kernels_equal_the_numpy_reference(case, reach):
+    model, w, state0, x, drive, mask = case
+    want = propagate_seeds(model, w, state0, x, drive, reach, mask, mask)
+    got = driver.propagate_compiled(model, w, state0, x, drive, reach, mask, mask)
+    for a, b in zip(want, got):
+        assert a.shape == b.shape
+        close(a, b)
+
+
+def test_long_runs_agree_to_rounding_whether_they_explode_or_vanish():
+    T = 3000
+    for model, scale in ((Model("rnn", activation="linear", scale=30.0), 30.0),
+                         (Model("gru", {"update": 0.5}), 1.0)):
+        rng = np.random.default_rng(1)
+        w = random_weights(rng, model.cell, 3, 6, 2, scale)
+        state0, x = initial_state(rng, model.cell, 3, 6), rng.standard_normal((T, 3, 2))
+        drive = make_drive(model.cell, model.fixed, (), T, 0.01)
+        mask = steps_mask(T, 100)
+        want = propagate_seeds(model, w, state0, x, drive, True, mask, mask)
+        got = driver.propagate_compiled(model, w, state0, x, drive, True, mask, mask)
+        close(want[0], got[0], 1e-9)               # 3000 steps of rounding, not 1e-12
+        close(want[1], got[1], 1e-9)
+        if model.cell == "rnn":                    # the state overflows: blown, gain +inf
+            assert np.isinf(got[0][-1]).all()
+        else:                      # far below 1e-200, still carried (exponent kept aside)
+            assert (got[0][999] > 0).all() and (got[0][999] < 1e-130).all()
+
+
+def test_threads_and_chunks_change_no_bit(monkeypatch):
+    model = Model("lstm", {"output": 1.0})
+    rng = np.random.default_rng(2)
+    w = random_weights(rng, "lstm", 5, 7, 3, 1.0)
+    state0, x = initial_state(rng, "lstm", 5, 7), rng.standard_normal((60, 5, 3))
+    drive = stack([make_drive("lstm", model.fixed, h, 60, 0.01)
+                   for h in [(), (Hold("forget", 1),), (Hold("update", 0, 5, 9),)]])
+    mask = np.ones(60, dtype=bool)
+    one = driver.propagate_compiled(model, w, state0, x, drive, True, mask, mask)
+    monkeypatch.setattr(driver, "kernel_threads", lambda units, work: 2)
+    monkeypatch.setattr(driver, "SNAPSHOT_BYTES", 1)          # one recorded step per chunk
+    split = driver.propagate_compiled(model, w, state0, x, drive, True, mask, mask)
+    for a, b in zip(one, split):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_backend_is_chosen_by_the_environment(monkeypatch):
+    with kernel("numpy"):
+        assert kernels.backend() == "numpy" and not kernels.compiled()
+    with kernel("numba"):
+        assert kernels.backend().startswith("numba ")
+    with kernel("auto"):
+        assert kernels.backend().startswith("numba ")
+    with kernel("fortran"), pytest.raises(ConfigError, match="auto, numpy or numba"):
+        kernels.backend()
+    monkeypatch.setattr(kernels, "_numba_version", lambda: None)
+    with kernel("auto"):
+        assert kernels.backend() == "numpy"
+    with kernel("numba"), pytest.raises(ConfigError, match="is not installed"):
+        kernels.backend()
