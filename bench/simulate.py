@@ -2,8 +2,10 @@
 
 For GRU (course's reset-before) and LSTM, hidden 16 and 64, T = 100 and 1000, both tools get
 the same weights, inputs and initial states; the Jacobians are compared, then timed (best of
-a few runs). quizgrader runs as it does everywhere, with BLAS on one thread (and, from hidden
-48, its seeds split over the cores' threads); torch uses its default threads. The float64
+a few runs). quizgrader runs as it does everywhere, with BLAS on one thread, on both of its
+backends: the numpy reference (from hidden 48 its seeds split over the cores' threads) and the
+compiled kernels of the ``fast`` extra (numba; its cells split over threads when the work is
+large); torch uses its default threads. The float64
 matmul throughput numpy reaches on this machine (a 1024³ product) is measured in the same
 run, on one thread and on all, and each row says how much of the all-thread peak quizgrader's
 Jacobian products use (4n³ flops per step and cell for both cells: the GRU's Wc_h R and A J,
@@ -13,12 +15,14 @@ Run:  python bench/simulate.py            (needs torch:  pip install torch==2.13
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 import numpy as np
 
 from quizgrader.sim.gates import make_drive
+from quizgrader.sim.kernels import backend
 from quizgrader.sim.model import Model, Settings
 from quizgrader.sim.parallel import single_blas
 from quizgrader.sim.propagate import propagate, steps_mask
@@ -73,18 +77,21 @@ def torch_cT(cell: str, n: int):
     return gru if cell == "gru" else lstm
 
 
-def row(cell: str, n: int, T: int, peak: float) -> str:
+def ours(kernel: str, model: Model, w, state0, x, drive, ends):
+    """quizgrader's ∂c<T>/∂c<0> on ``kernel`` (numpy or numba), as a timed closure."""
+    def run():
+        os.environ["QUIZGRADER_KERNEL"] = kernel
+        with single_blas():
+            return propagate(model, w, state0, x, drive, reach=False, gain_at=ends)[2]
+    return run
+
+
+def row(cell: str, n: int, T: int, peak: float, kernels: list[str]) -> str:
     """One table row; ``peak``: the all-thread matmul GFLOP/s."""
     model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, {}, (), T, settings.epsilon)
     ends = steps_mask(T, 0)
-
-    def ours():
-        with single_blas():
-            return propagate(model, w, state0, x, drive, reach=False, gain_at=ends)[2]
-
-    J = ours()
     tw = [torch.tensor(a) for a in (w.Wh, w.Wx, w.b)]
     xs = torch.tensor(np.ascontiguousarray(x.transpose(1, 0, 2)))     # (S, T, m)
     s0 = torch.tensor(state0)
@@ -94,28 +101,39 @@ def row(cell: str, n: int, T: int, peak: float) -> str:
     else:
         theirs = lambda: vmap(jacrev(f))(s0[:, :n], s0[:, n:], *tw, xs)  # noqa: E731
     J_torch = theirs().numpy()
-    err = np.max(np.abs(J - J_torch) / (np.abs(J_torch) + 1e-300 + np.abs(J_torch).max()))
     repeat = 3 if T <= 100 else 1
-    t_ours, t_torch = best(ours, repeat), best(theirs, repeat)
-    flops = SEEDS * T * 4 * n ** 3
-    gflops = flops / t_ours / 1e9
-    return (f"| {cell} | {n} | {T} | {t_ours * 1e3:9.1f} | {t_torch * 1e3:9.1f} | "
-            f"{t_torch / t_ours:6.1f}× | {gflops:6.1f} | {100 * gflops / peak:5.1f}% | {err:.1e} |")
+    t_torch = best(theirs, repeat)
+    cells = []
+    for kernel in kernels:
+        fn = ours(kernel, model, w, state0, x, drive, ends)
+        J = fn()
+        err = np.max(np.abs(J - J_torch) / (np.abs(J_torch) + 1e-300 + np.abs(J_torch).max()))
+        t = best(fn, repeat)
+        gflops = SEEDS * T * 4 * n ** 3 / t / 1e9
+        cells.append(f"{t * 1e3:8.1f} | {t_torch / t:5.1f}× | {100 * gflops / peak:5.1f}% | "
+                     f"{err:.0e}")
+    return f"| {cell} | {n} | {T} | {t_torch * 1e3:8.1f} | " + " | ".join(cells) + " |"
 
 
 def main() -> None:
     peak = matmul_gflops()
     with single_blas():
         one = matmul_gflops()
+    os.environ["QUIZGRADER_KERNEL"] = "auto"
+    kernels = ["numpy"] + (["numba"] if backend() != "numpy" else [])
     print(f"numpy float64 matmul (1024³): {one:.1f} GFLOP/s on one thread, {peak:.1f} on all; "
-          f"torch {torch.__version__}, threads {torch.get_num_threads()}; {SEEDS} seeds\n")
-    print("| cell | hidden | T | quizgrader ms | torch.func ms | torch/ours | GFLOP/s | "
-          "of peak | max rel diff |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          f"torch {torch.__version__}, threads {torch.get_num_threads()}; {SEEDS} seeds; "
+          f"compiled backend: {backend()}\n")
+    head = "| cell | hidden | T | torch.func ms |"
+    rule = "|---|---|---|---|"
+    for k in kernels:
+        head += f" {k} ms | torch/{k} | of peak | max rel diff |"
+        rule += "---|---|---|---|"
+    print(head + "\n" + rule)
     for cell in ("gru", "lstm"):
         for n in (16, 64):
             for T in (100, 1000):
-                print(row(cell, n, T, peak), flush=True)
+                print(row(cell, n, T, peak, kernels), flush=True)
 
 
 if __name__ == "__main__":
