@@ -6,7 +6,7 @@
   filled by a first run), and `--robust` cold against plain cold;
 - a generated bank of 50 questions (mixed cells, hidden 8-32, horizons 50-2000, every claim
   kind), cold and warm, on all cores and on one (QUIZGRADER_WORKERS=1), checking that both
-  print the same bytes.
+  print the same bytes, and cold on the numpy backend alone (QUIZGRADER_KERNEL=numpy).
 
 Run:  python bench/verify.py            (targets: shipped bank cold <= 5x the floor,
                                           robust <= 3x plain, 50 questions cold <= 8 s)
@@ -77,7 +77,9 @@ def main() -> None:
     py = sys.executable
     floor, _ = timed([py, "-c", "import numpy, pydantic, yaml, click"], repeat=5)
     verify = [py, "-m", "quizgrader.cli", "verify"]
-    print(f"import floor                        {floor:7.3f} s   (cores: {os.cpu_count()})")
+    from quizgrader.sim.kernels import backend
+    print(f"import floor                        {floor:7.3f} s   (cores: {os.cpu_count()}; "
+          f"backend: {backend()})")
     cold, _ = timed(verify + ["questions/", "--no-cache"])
     robust, _ = timed(verify + ["questions/", "--no-cache", "--robust"])
     with tempfile.TemporaryDirectory() as cache:
@@ -96,12 +98,15 @@ def main() -> None:
         gen = verify + [str(bank)]
         cold50, out_all = timed(gen + ["--no-cache"])
         one50, out_one = timed(gen + ["--no-cache"], {"QUIZGRADER_WORKERS": "1"})
+        ref50, _ = timed(gen + ["--no-cache"], {"QUIZGRADER_KERNEL": "numpy"})
         env = {"QUIZGRADER_CACHE_DIR": str(Path(tmp, "cache"))}
         timed(gen, env)
         warm50, _ = timed(gen, env)
     print(f"50 generated questions, cold        {cold50:7.3f} s   (target <= 8 s)")
     print(f"50 generated questions, 1 worker    {one50:7.3f} s   {one50 / cold50:5.2f}x the "
           f"parallel run; same bytes: {out_all == out_one}")
+    print(f"50 generated questions, numpy only  {ref50:7.3f} s   {ref50 / cold50:5.2f}x the "
+          f"run above (the reference backend)")
     print(f"50 generated questions, warm        {warm50:7.3f} s   {warm50 / floor:5.1f}x floor")
 
 

@@ -55,9 +55,14 @@ def test_the_compiled_kernels_equal_the_numpy_reference(case, reach):
     model, w, state0, x, drive, mask = case
     want = propagate_seeds(model, w, state0, x, drive, reach, mask, mask)
     got = driver.propagate_compiled(model, w, state0, x, drive, reach, mask, mask)
-    for a, b in zip(want, got):
+    for a, b in zip(want[:2], got[:2]):            # gain, reach: norms, entry by entry
         assert a.shape == b.shape
         close(a, b)
+    J, J_got = want[2], got[2]                     # ∂c<T>/∂c<0>: relative to each matrix
+    assert J.shape == J_got.shape
+    scale = np.abs(J).max(axis=(-2, -1), keepdims=True)
+    ok = np.isfinite(scale) & (scale > 0)
+    assert np.all(np.where(ok, np.abs(J - J_got) <= 1e-12 * scale, True))
 
 
 def test_long_runs_agree_to_rounding_whether_they_explode_or_vanish():
@@ -95,17 +100,37 @@ def test_threads_and_chunks_change_no_bit(monkeypatch):
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_backend_is_chosen_by_the_environment(monkeypatch):
+def test_the_backend_is_chosen_by_the_environment_and_the_size(monkeypatch):
+    big, small = kernels.COMPILE_FROM, kernels.COMPILE_FROM / 2
     with kernel("numpy"):
-        assert kernels.backend() == "numpy" and not kernels.compiled()
+        assert kernels.backend() == "numpy" and not kernels.compiled(big)
     with kernel("numba"):
-        assert kernels.backend().startswith("numba ")
+        assert kernels.backend().startswith("numba ") and kernels.compiled(small)
     with kernel("auto"):
-        assert kernels.backend().startswith("numba ")
+        assert kernels.backend().startswith("auto: numba ")
+        assert kernels.compiled(big) and not kernels.compiled(small)
     with kernel("fortran"), pytest.raises(ConfigError, match="auto, numpy or numba"):
         kernels.backend()
     monkeypatch.setattr(kernels, "_numba_version", lambda: None)
     with kernel("auto"):
-        assert kernels.backend() == "numpy"
+        assert kernels.backend() == "numpy" and not kernels.compiled(big)
     with kernel("numba"), pytest.raises(ConfigError, match="is not installed"):
         kernels.backend()
+
+
+def test_auto_compiles_a_long_simulation_and_leaves_a_short_one_to_numpy(monkeypatch):
+    """Which path ran is seen from the compiled driver being called or not."""
+    from quizgrader.sim import propagate as P
+    calls = []
+    real = driver.propagate_compiled
+    monkeypatch.setattr(driver, "propagate_compiled", lambda *a: calls.append(1) or real(*a))
+    model = Model("lstm")
+    rng = np.random.default_rng(3)
+    w = random_weights(rng, "lstm", 16, 16, 8, 1.0)
+    state0 = initial_state(rng, "lstm", 16, 16)
+    with kernel("auto"):
+        for T, runs_compiled in ((1000, True), (20, False)):
+            calls.clear()
+            x = rng.standard_normal((T, 16, 8))
+            P.propagate(model, w, state0, x, make_drive("lstm", {}, (), T, 0.01))
+            assert bool(calls) == runs_compiled

@@ -35,15 +35,28 @@ class Limits:
     bytes: float = 1e9
 
 
+def _flops(cell: str, n: int, m: int) -> int:
+    """Flops of one step of one cell: forward and Jacobian product, k = n + m columns."""
+    k = n + m
+    return 2 * (len(GATES[cell]) + 1) * n * n + {
+        "rnn": 2 * n * n * k, "gru": 2 * n ** 3 + 2 * n * n * k,
+        "lstm": 4 * n * n * k + 6 * n * n}[cell]
+
+
+def scenario_seconds(cell: str, steps: int, hidden: int, inputs: int, seeds: int) -> float:
+    """The numpy estimate of one scenario of a simulation (what the compiled backend's
+    ``auto`` rule reads: :mod:`.kernels`)."""
+    return steps * (STEP + seeds * _flops(cell, hidden, inputs) / RATE)
+
+
 def estimate(cell: str, steps: int, settings: Settings, scenarios: int = 1) -> Estimate:
-    """The cost of simulating ``scenarios`` scenarios of one model together for ``steps``."""
+    """The cost of simulating ``scenarios`` scenarios of one model together for ``steps``
+    (on numpy: the compiled backend only does better)."""
     n, m, S = settings.hidden, settings.inputs, settings.seeds
     blocks = len(GATES[cell]) + 1
     d = 2 * n if cell == "lstm" else n
     k = n + m
-    per_cell = 2 * blocks * n * n + {"rnn": 2 * n * n * k, "gru": 2 * n ** 3 + 2 * n * n * k,
-                                      "lstm": 4 * n * n * k + 6 * n * n}[cell]
-    seconds = steps * (STEP + scenarios * S * per_cell / RATE)
+    seconds = steps * (STEP + scenarios * S * _flops(cell, n, m) / RATE)
     floats = (steps * S * (blocks * n + m)                  # inputs, and their projections
               + 6 * scenarios * S * d * max(k, d)           # tangents, Jacobians, temporaries
               + S * blocks * n * k                          # weights

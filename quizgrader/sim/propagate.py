@@ -17,6 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
+from .budget import scenario_seconds
 from .cells import EQUATIONS, Equations, Weights
 from .gates import Drive
 from .kernels import compiled
@@ -56,11 +57,13 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
               equations: Mapping[str, Equations] | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`propagate_seeds`, compiled (:mod:`.kernels`) for the course's cells when numba
-    is installed; otherwise with the seeds split over threads for large cells (see
-    :func:`.parallel.seed_threads`): each seed is simulated alone, so the bits are the same."""
-    if compiled() and model.equations(equations) is EQUATIONS[model.cell]:
+    is installed and the simulation is large enough (see there); otherwise with the seeds
+    split over threads for large cells (see :func:`.parallel.seed_threads`): each seed is
+    simulated alone, so the bits are the same."""
+    T = x.shape[0]
+    if model.equations(equations) is EQUATIONS[model.cell] and compiled(
+            scenario_seconds(model.cell, T, w.hidden, w.inputs, w.seeds)):
         from .kernels.driver import propagate_compiled
-        T = x.shape[0]
         gain_at = np.ones(T, dtype=bool) if gain_at is None else gain_at
         return propagate_compiled(model, w, state0, x, drive, reach, gain_at,
                                   gain_at if reach_at is None else reach_at)
