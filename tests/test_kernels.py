@@ -96,8 +96,13 @@ def test_threads_and_chunks_change_no_bit(monkeypatch):
     monkeypatch.setattr(driver, "kernel_threads", lambda units, work: 2)
     monkeypatch.setattr(driver, "SNAPSHOT_BYTES", 1)          # one recorded step per chunk
     split = driver.propagate_compiled(model, w, state0, x, drive, True, mask, mask)
-    for a, b in zip(one, split):
+    monkeypatch.setattr(driver, "CALL_WORK", 1)               # and one step per call
+    sparse = steps_mask(60, 7)
+    steps = driver.propagate_compiled(model, w, state0, x, drive, True, sparse, sparse)
+    for a, b, c in zip(one, split, steps):
         np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(np.where(sparse[:, None, None], a, np.nan)
+                                      if a.ndim == 3 else a, c)
 
 
 def test_the_backend_is_chosen_by_the_environment_and_the_size(monkeypatch):

@@ -2,13 +2,15 @@
 :func:`quizgrader.sim.propagate.propagate_seeds`.
 
 The steps are run in chunks, so that the tangent snapshots at the recorded steps take at most
-:data:`SNAPSHOT_BYTES` at a time; the units (scenario, seed) are split over threads when the
+:data:`SNAPSHOT_BYTES` at a time and no call into compiled code runs longer than about 10 ms
+(signals wait for the call to return); the units (scenario, seed) are split over threads when the
 work is large enough to pay for them (each unit is simulated alone, so the bits do not depend
 on the split).
 """
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
 
 import numpy as np
 
@@ -22,6 +24,9 @@ from .loop import run
 
 #: Memory for the tangent snapshots of one chunk of steps.
 SNAPSHOT_BYTES = 32 << 20
+#: Multiply-adds of one call into compiled code (some 10 ms): a signal (Ctrl-C, SIGTERM) is
+#: handled between calls, never inside one.
+CALL_WORK = 50_000_000
 _CELLS = {"rnn": 0, "gru": 1, "lstm": 2}
 _OPTIONS = {"tanh": 0, "relu": 1, "linear": 2, "before": 0, "after": 1}
 
@@ -53,6 +58,21 @@ def load() -> None:
                            Drive((None, None, None), np.zeros((1, 3))), True, one, one)
 
 
+def _spans(rows: np.ndarray, T: int, per_chunk: int, max_steps: int
+           ) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Steps t0 .. t1 - 1 of each call and the recorded steps ``rows`` among them: at most
+    ``per_chunk`` recorded steps and ``max_steps`` steps a call, covering 0 .. T - 1."""
+    t0, i = 0, 0
+    while t0 < T:
+        t1 = min(T, t0 + max_steps)
+        j = int(np.searchsorted(rows, t1))
+        if j - i > per_chunk:
+            j = i + per_chunk
+            t1 = int(rows[j - 1]) + 1
+        yield t0, t1, rows[i:j]
+        t0, i = t1, j
+
+
 def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
                        drive: Drive, reach: bool, gain_at: np.ndarray, reach_at: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,37 +97,34 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
     rch = np.full((T, K, S), np.nan)
     load()
     rows = np.flatnonzero(gain_at | (reach_at if reach else False))
-    per_chunk = max(1, SNAPSHOT_BYTES // (K * S * n * k * 8))
     threads = kernel_threads(K * S, T * K * S * n * n * k)
     cuts = np.linspace(0, K * S, threads + 1).astype(int)
-    t0 = 0
-    chunks = [rows[i:i + per_chunk] for i in range(0, len(rows), per_chunk)] or [rows]
-    for c, rs in enumerate(chunks):
-        t1 = T if c == len(chunks) - 1 else int(rs[-1]) + 1
-        slot = np.full(T, -1, dtype=np.int64)
-        slot[rs] = np.arange(len(rs))
-        snap = np.empty((len(rs), K, S, n, k))
-        snap_c = np.zeros((len(rs), K, S), dtype=np.int64)
-        snap_x = np.zeros((len(rs), K, S), dtype=np.int64)
-        snap_blown = np.zeros((len(rs), K, S), dtype=bool)
+    spans = _spans(rows, T, max(1, SNAPSHOT_BYTES // (K * S * n * k * 8)),
+                   max(1, CALL_WORK // (K * S * n * n * k)))
+    with single_blas(), ThreadPoolExecutor(threads) as pool:
+        for t0, t1, rs in spans:
+            slot = np.full(T, -1, dtype=np.int64)
+            slot[rs] = np.arange(len(rs))
+            snap = np.empty((len(rs), K, S, n, k))
+            snap_c = np.zeros((len(rs), K, S), dtype=np.int64)
+            snap_x = np.zeros((len(rs), K, S), dtype=np.int64)
+            snap_blown = np.zeros((len(rs), K, S), dtype=bool)
 
-        def part(i: int, t0: int = t0, t1: int = t1) -> None:
-            run(_CELLS[model.cell], _option(model), Wh, Wx, bh, px, shift, fon, fval, T,
-                t0, t1, cuts[i], cuts[i + 1], slot, state, J, cexp, xexp, blown,
-                snap, snap_c, snap_x, snap_blown, scratch(n, k))
+            def part(i: int, t0: int = t0, t1: int = t1) -> None:
+                run(_CELLS[model.cell], _option(model), Wh, Wx, bh, px, shift, fon, fval, T,
+                    t0, t1, cuts[i], cuts[i + 1], slot, state, J, cexp, xexp, blown,
+                    snap, snap_c, snap_x, snap_blown, scratch(n, k))
 
-        with single_blas():
-            if threads == 1:
-                part(0)
+            if threads > 1:
+                list(pool.map(part, range(threads)))
             else:
-                with ThreadPoolExecutor(threads) as pool:
-                    list(pool.map(part, range(threads)))
-        g, r = gain_at[rs], reach_at[rs] & reach
-        gain[rs[g]] = np.where(snap_blown[g], np.inf, scaled_norm(snap[g][..., :n], snap_c[g]))
-        if r.any():
-            rch[rs[r]] = np.where(snap_blown[r], np.inf,
-                                  scaled_norm(snap[r][..., n:], snap_x[r]))
-        t0 = t1
+                part(0)
+            g, r = gain_at[rs], reach_at[rs] & reach
+            gain[rs[g]] = np.where(snap_blown[g], np.inf,
+                                   scaled_norm(snap[g][..., :n], snap_c[g]))
+            if r.any():
+                rch[rs[r]] = np.where(snap_blown[r], np.inf,
+                                      scaled_norm(snap[r][..., n:], snap_x[r]))
     with np.errstate(over="ignore", invalid="ignore"):
         last = J[..., :n, :n] * np.ldexp(1.0, cexp)[..., None, None]
     shape = (T, *lead, S)
