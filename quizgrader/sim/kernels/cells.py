@@ -1,9 +1,10 @@
 """One step of one cell, compiled: the forward step and the tangent J ← A<t> J, per seed.
 
 The same equations as :mod:`quizgrader.sim.cells` (see their docstrings), written as loops
-over the n units of one cell, for :mod:`.loop`. Elementwise expressions are evaluated in the
-same order as in the numpy cells; only the sums of the matrix products run in another order
-(so the results agree to rounding, not to the bit).
+over the n units of one cell, for :mod:`.loop`. Elementwise expressions follow the numpy
+cells' order, but the compiler may fuse a multiply and an add (one rounding instead of two),
+libm's exp and tanh are not numpy's, and the sums of the matrix products run in another
+order: the results agree to rounding (about 1e-14), not to the bit.
 
 Arguments of every ``*_step``: Wh (B·n, n), WT = Whᵀ (n, B·n) (so that the products with
 the state run along contiguous rows), Wx (B·n, m), bh (n,), px = Wx x<t> + b (B·n,),
