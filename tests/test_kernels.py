@@ -139,3 +139,14 @@ def test_auto_compiles_a_long_simulation_and_leaves_a_short_one_to_numpy(monkeyp
             x = rng.standard_normal((T, 16, 8))
             P.propagate(model, w, state0, x, make_drive("lstm", {}, (), T, 0.01))
             assert bool(calls) == runs_compiled
+
+
+def test_a_bad_kernel_choice_is_one_line_and_exit_1():
+    from click.testing import CliRunner
+
+    from quizgrader.cli import main
+    result = CliRunner().invoke(main, ["simulate", "--cell", "gru", "--steps", "5"],
+                                env={"QUIZGRADER_KERNEL": "fortran"})
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: QUIZGRADER_KERNEL='fortran': choose auto, numpy "
+                                     "or numba")
