@@ -5,7 +5,8 @@ them and collapse when the machine is busy (measured: LSTM hidden 64 × 100 step
 20.7 s with 2 BLAS threads under load, 0.45 s with one). So every simulation runs with BLAS
 on one thread, whether in this process or in a worker, and the parallelism comes from
 processes running independent jobs, or, for one simulation of large cells, threads each
-running some of its seeds (each seed is its own cell, simulated alone). The numbers are then
+running some of its seeds (each seed is its own cell, simulated alone); a compiled simulation
+in a worker also takes the cores of workers that have run out of jobs. The numbers are then
 bit-identical whatever the number of workers or threads.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.sharedctypes import Synchronized
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -58,20 +60,41 @@ def seed_threads(hidden: int, seeds: int) -> int:
 #: Multiply-adds of one compiled simulation from which its cells are split over threads
 #: (about 10 ms of work: a thread costs some 0.1 ms to start).
 KERNEL_SPLIT_FROM = 20_000_000
+#: In a worker: how many of the pool's jobs are running now, and the pool's size. A compiled
+#: simulation (which runs outside the GIL) takes the cores that idle workers leave, typically
+#: while the last, costliest question finishes alone.
+_RUNNING: Synchronized | None = None
+_POOL = 1
 
 
 def kernel_threads(units: int, work: int) -> int:
     """Threads to split a compiled simulation's ``units`` independent cells over, for
-    ``work`` multiply-adds: none inside a worker process, none for small jobs."""
-    if _IN_WORKER or work < KERNEL_SPLIT_FROM or units < 2:
+    ``work`` multiply-adds: none for small jobs; in a worker process, one plus the workers
+    that are idle now. (Each cell is simulated alone, so the bits never depend on it.)"""
+    if work < KERNEL_SPLIT_FROM or units < 2:
         return 1
-    return min(default_workers(), units)
+    if not _IN_WORKER:
+        return min(default_workers(), units)
+    idle = _POOL - _RUNNING.value if _RUNNING is not None else 0
+    return min(1 + max(idle, 0), units)
 
 
-def _pinned() -> None:
-    global _IN_WORKER
-    _IN_WORKER = True
+def _pinned(running: Synchronized | None = None, pool: int = 1) -> None:
+    global _IN_WORKER, _RUNNING, _POOL
+    _IN_WORKER, _RUNNING, _POOL = True, running, pool
     threadpool_limits(limits=1)
+
+
+def _counted(fn: Callable[[T], R], job: T) -> R:
+    """``fn(job)``, counted in the running jobs while it runs."""
+    assert _RUNNING is not None
+    with _RUNNING.get_lock():
+        _RUNNING.value += 1
+    try:
+        return fn(job)
+    finally:
+        with _RUNNING.get_lock():
+            _RUNNING.value -= 1
 
 
 def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
@@ -83,7 +106,9 @@ def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
         with single_blas():
             return [fn(j) for j in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -cost[i]) if cost else range(len(jobs))
-    with single_blas(), ProcessPoolExecutor(min(workers, len(jobs)), initializer=_pinned,
-                                            mp_context=multiprocessing.get_context("fork")) as ex:
-        futures = {i: ex.submit(fn, jobs[i]) for i in order}
+    fork = multiprocessing.get_context("fork")
+    pool = min(workers, len(jobs))
+    running = fork.Value("i", 0)
+    with single_blas(), ProcessPoolExecutor(pool, fork, _pinned, (running, pool)) as ex:
+        futures = {i: ex.submit(_counted, fn, jobs[i]) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
