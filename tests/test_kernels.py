@@ -152,22 +152,23 @@ def test_a_bad_kernel_choice_is_one_line_and_exit_1():
                                      "or numba")
 
 
-def _running_now(_job: int) -> tuple[int, int]:
+def _threads_now(_job: int) -> tuple[int, int]:
     from quizgrader.sim import parallel
-    return parallel._RUNNING.value, parallel.kernel_threads(4, 10 ** 9)
+    return parallel._UNFINISHED.value, parallel.kernel_threads(4, 10 ** 9)
 
 
-def test_a_worker_takes_the_cores_idle_workers_leave(monkeypatch):
+def test_a_worker_takes_the_cores_of_workers_left_without_a_job(monkeypatch):
     from multiprocessing import Value
 
     from quizgrader.sim import parallel
     monkeypatch.setattr(parallel, "_IN_WORKER", True)
     monkeypatch.setattr(parallel, "_POOL", 2)
-    monkeypatch.setattr(parallel, "_RUNNING", Value("i", 2))
-    assert parallel.kernel_threads(16, 10 ** 9) == 1           # the other worker is busy
-    parallel._RUNNING.value = 1
-    assert parallel.kernel_threads(16, 10 ** 9) == 2           # it has run out of jobs
+    monkeypatch.setattr(parallel, "_UNFINISHED", Value("i", 5))
+    assert parallel.kernel_threads(16, 10 ** 9) == 1           # jobs wait for both workers
+    parallel._UNFINISHED.value = 1
+    assert parallel.kernel_threads(16, 10 ** 9) == 2           # the other has none left
     assert parallel.kernel_threads(16, 1000) == 1              # too small to split
     monkeypatch.undo()
-    counts = parallel.run_jobs(_running_now, [0, 1, 2], workers=2)
-    assert all(1 <= running <= 2 and threads == 3 - running for running, threads in counts)
+    seen = parallel.run_jobs(_threads_now, [0, 1, 2, 3], workers=2)
+    assert all(threads == (2 if unfinished < 2 else 1) for unfinished, threads in seen)
+    assert max(u for u, _ in seen) == 4

@@ -60,41 +60,40 @@ def seed_threads(hidden: int, seeds: int) -> int:
 #: Multiply-adds of one compiled simulation from which its cells are split over threads
 #: (about 10 ms of work: a thread costs some 0.1 ms to start).
 KERNEL_SPLIT_FROM = 20_000_000
-#: In a worker: how many of the pool's jobs are running now, and the pool's size. A compiled
-#: simulation (which runs outside the GIL) takes the cores that idle workers leave, typically
-#: while the last, costliest question finishes alone.
-_RUNNING: Synchronized | None = None
+#: In a worker: how many of the pool's jobs are not finished yet, and the pool's size. Fewer
+#: unfinished jobs than workers means idle workers for good (none is left to start), whose
+#: cores a compiled simulation (which runs outside the GIL) then takes: typically while the
+#: last, costliest question finishes alone.
+_UNFINISHED: Synchronized | None = None
 _POOL = 1
 
 
 def kernel_threads(units: int, work: int) -> int:
     """Threads to split a compiled simulation's ``units`` independent cells over, for
     ``work`` multiply-adds: none for small jobs; in a worker process, one plus the workers
-    that are idle now. (Each cell is simulated alone, so the bits never depend on it.)"""
+    left without a job. (Each cell is simulated alone, so the bits never depend on it.)"""
     if work < KERNEL_SPLIT_FROM or units < 2:
         return 1
     if not _IN_WORKER:
         return min(default_workers(), units)
-    idle = _POOL - _RUNNING.value if _RUNNING is not None else 0
+    idle = _POOL - _UNFINISHED.value if _UNFINISHED is not None else 0
     return min(1 + max(idle, 0), units)
 
 
-def _pinned(running: Synchronized | None = None, pool: int = 1) -> None:
-    global _IN_WORKER, _RUNNING, _POOL
-    _IN_WORKER, _RUNNING, _POOL = True, running, pool
+def _pinned(unfinished: Synchronized | None = None, pool: int = 1) -> None:
+    global _IN_WORKER, _UNFINISHED, _POOL
+    _IN_WORKER, _UNFINISHED, _POOL = True, unfinished, pool
     threadpool_limits(limits=1)
 
 
 def _counted(fn: Callable[[T], R], job: T) -> R:
-    """``fn(job)``, counted in the running jobs while it runs."""
-    assert _RUNNING is not None
-    with _RUNNING.get_lock():
-        _RUNNING.value += 1
+    """``fn(job)``, counted off the unfinished jobs when it ends."""
+    assert _UNFINISHED is not None
     try:
         return fn(job)
     finally:
-        with _RUNNING.get_lock():
-            _RUNNING.value -= 1
+        with _UNFINISHED.get_lock():
+            _UNFINISHED.value -= 1
 
 
 def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
@@ -108,7 +107,7 @@ def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
     order = sorted(range(len(jobs)), key=lambda i: -cost[i]) if cost else range(len(jobs))
     fork = multiprocessing.get_context("fork")
     pool = min(workers, len(jobs))
-    running = fork.Value("i", 0)
-    with single_blas(), ProcessPoolExecutor(pool, fork, _pinned, (running, pool)) as ex:
+    unfinished = fork.Value("i", len(jobs))
+    with single_blas(), ProcessPoolExecutor(pool, fork, _pinned, (unfinished, pool)) as ex:
         futures = {i: ex.submit(_counted, fn, jobs[i]) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
