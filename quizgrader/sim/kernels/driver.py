@@ -82,9 +82,10 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
     n, m, T = w.hidden, w.inputs, x.shape[0]
     lead = drive.shift.shape[1:-1]
     K = int(np.prod(lead, dtype=int))
-    shift = _own(drive.shift.reshape(T, K, drive.shift.shape[-1]))
+    shift = _own(drive.shift.reshape(T, K, -1).transpose(1, 0, 2))      # (K, T, G)
     k = n + (m if reach else 0)
-    Wh, Wx, bh, px = (_own(a) for a in (w.Wh, w.Wx, w.bh, project(w, x)))
+    Wh, Wx, bh = (_own(a) for a in (w.Wh, w.Wx, w.bh))
+    px = _own(project(w, x).transpose(1, 0, 2))     # (S, T, B·n): each cell reads its own rows
     fon = np.array([f is not None for f in drive.fixed], dtype=bool)
     fval = np.array([0.0 if f is None else f for f in drive.fixed], dtype=float)
     state = _own(np.broadcast_to(state0, (K, S, d)))

@@ -43,7 +43,7 @@ def run(cell, opt, Wh, Wx, bh, px, shift, fon, fval, T, t0, t1, u0, u1, slot,
         state, J, cexp, xexp, blown, snap, snap_c, snap_x, snap_blown, nbuf):
     """Advance units u0 .. u1 (u = k·S + s) over steps t0 .. t1 - 1, in place.
 
-    Wh (S, B·n, n), Wx (S, B·n, m), bh (S, n), px (T, S, B·n), shift (T, K, G), fon (G,)
+    Wh (S, B·n, n), Wx (S, B·n, m), bh (S, n), px (S, T, B·n), shift (K, T, G) (so that a cell's steps are contiguous), fon (G,)
     bool, fval (G,), slot (T,) int; state (K, S, d), J (K, S, d, k), cexp / xexp (K, S)
     int, blown (K, S) bool; snap (R, K, S, n, k), snap_c / snap_x (R, K, S), snap_blown
     (R, K, S).
@@ -64,7 +64,7 @@ def run(cell, opt, Wh, Wx, bh, px, shift, fon, fval, T, t0, t1, u0, u1, slot,
         Ja[:, :] = J[ki, s]
         ce, xe, bl = cexp[ki, s], xexp[ki, s], blown[ki, s]
         for t in range(t0, t1):
-            cell_step(cell, Wh[s], WT, Wx[s], bh[s], px[t, s], shift[t, ki], fon, fval, opt,
+            cell_step(cell, Wh[s], WT, Wx[s], bh[s], px[s, t], shift[ki, t], fon, fval, opt,
                       st, Ja, Jb, t == 0, buf, M, P)
             Ja, Jb = Jb, Ja
             if not bl:
