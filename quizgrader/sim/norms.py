@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+#: A tangent block is rescaled by a power of two once its largest entry leaves
+#: [1/BIG, BIG]: its per-step growth is at most 2^57, so 4 steps between checks cannot overflow.
+BIG = 2.0 ** 256
+
 
 def spectral_norm(M: np.ndarray) -> np.ndarray:
     """‖M[s]‖₂ for M of shape (..., r, k), via the largest eigenvalue of the smaller Gram

@@ -22,10 +22,8 @@ from .cells import EQUATIONS, Equations, Weights
 from .gates import Drive
 from .kernels import compiled
 from .model import Model
-from .norms import scaled_norm
+from .norms import BIG, scaled_norm
 from .parallel import seed_threads, single_blas
-
-_BIG = 2.0 ** 256
 
 
 def steps_mask(T: int, stride: int = 1, at: tuple[int, ...] = ()) -> np.ndarray:
@@ -44,7 +42,7 @@ def steps_mask(T: int, stride: int = 1, at: tuple[int, ...] = ()) -> np.ndarray:
 def _rescale(J: np.ndarray, cols: slice, exps: np.ndarray) -> None:
     """Divide J[..., cols] by a power of two where its size left [2^-256, 2^256]."""
     top = np.max(np.abs(J[..., cols]), axis=(-2, -1))
-    need = np.isfinite(top) & (top > 0) & ((top > _BIG) | (top < 1.0 / _BIG))
+    need = np.isfinite(top) & (top > 0) & ((top > BIG) | (top < 1.0 / BIG))
     if need.any():
         e = np.where(need, np.frexp(np.where(need, top, 1.0))[1], 0)
         J[..., cols] = np.ldexp(J[..., cols], -e[..., None, None])  # exact, even from denormals

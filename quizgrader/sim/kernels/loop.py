@@ -15,9 +15,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ..norms import BIG
 from .cells import cell_step
-
-_BIG = 2.0 ** 256
 
 
 @njit(cache=True, nogil=True)
@@ -29,7 +28,7 @@ def rescale(J, c0, c1):
             v = abs(J[r, c])
             if not v <= top:                 # a NaN wins, as with np.max
                 top = v
-    if not (math.isfinite(top) and top > 0.0 and (top > _BIG or top < 1.0 / _BIG)):
+    if not (math.isfinite(top) and top > 0.0 and (top > BIG or top < 1.0 / BIG)):
         return 0
     e = math.frexp(top)[1]
     for r in range(J.shape[0]):
@@ -43,10 +42,10 @@ def run(cell, opt, Wh, Wx, bh, px, shift, fon, fval, T, t0, t1, u0, u1, slot,
         state, J, cexp, xexp, blown, snap, snap_c, snap_x, snap_blown, nbuf):
     """Advance units u0 .. u1 (u = k·S + s) over steps t0 .. t1 - 1, in place.
 
-    Wh (S, B·n, n), Wx (S, B·n, m), bh (S, n), px (S, T, B·n), shift (K, T, G) (so that a cell's steps are contiguous), fon (G,)
-    bool, fval (G,), slot (T,) int; state (K, S, d), J (K, S, d, k), cexp / xexp (K, S)
-    int, blown (K, S) bool; snap (R, K, S, n, k), snap_c / snap_x (R, K, S), snap_blown
-    (R, K, S).
+    Wh (S, B·n, n), Wx (S, B·n, m), bh (S, n), px (S, T, B·n) and shift (K, T, G) (a cell's
+    steps contiguous), fon (G,) bool, fval (G,), slot (T,) int; state (K, S, d),
+    J (K, S, d, k), cexp / xexp (K, S) int, blown (K, S) bool; snap (R, K, S, n, k),
+    snap_c / snap_x (R, K, S), snap_blown (R, K, S).
     """
     K, S, d = state.shape
     k, n = J.shape[3], Wh.shape[2]
