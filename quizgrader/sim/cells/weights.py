@@ -53,12 +53,17 @@ def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int,
                    b=np.zeros((seeds, rows)), bh=np.zeros((seeds, hidden)))
 
 
-def project(w: Weights, x: np.ndarray) -> np.ndarray:
-    """The input part of every pre-activation, for all steps at once:
-    px<t> = Wx x<t> + b, x : (T, S, m) -> (T, S, B·n)."""
-    px = np.matmul(x.transpose(1, 0, 2), w.Wx.transpose(0, 2, 1))     # (S, T, B·n)
+def project_cells(w: Weights, x: np.ndarray) -> np.ndarray:
+    """The input part of every pre-activation, for all steps at once, cell-major:
+    px<t> = Wx x<t> + b, x : (T, S, m) -> (S, T, B·n), C-contiguous."""
+    px = np.matmul(x.transpose(1, 0, 2), w.Wx.transpose(0, 2, 1))
     px += w.b[:, None, :]
-    return np.ascontiguousarray(px.transpose(1, 0, 2))
+    return px
+
+
+def project(w: Weights, x: np.ndarray) -> np.ndarray:
+    """:func:`project_cells`, step-major: (T, S, B·n)."""
+    return np.ascontiguousarray(project_cells(w, x).transpose(1, 0, 2))
 
 
 def gates(pre: np.ndarray, fixed: tuple, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..cells.weights import Weights, project
+from ..cells.weights import Weights, project_cells
 from ..gates import Drive
 from ..model import Model
 from ..norms import scaled_norm
@@ -85,7 +85,7 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
     shift = _own(drive.shift.reshape(T, K, -1).transpose(1, 0, 2))      # (K, T, G)
     k = n + (m if reach else 0)
     Wh, Wx, bh = (_own(a) for a in (w.Wh, w.Wx, w.bh))
-    px = _own(project(w, x).transpose(1, 0, 2))     # (S, T, B·n): each cell reads its own rows
+    px = np.require(project_cells(w, x), np.float64, ("C", "W"))    # (S, T, B·n)
     fon = np.array([f is not None for f in drive.fixed], dtype=bool)
     fval = np.array([0.0 if f is None else f for f in drive.fixed], dtype=float)
     state = _own(np.broadcast_to(state0, (K, S, d)))
