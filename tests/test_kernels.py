@@ -141,6 +141,15 @@ def test_auto_compiles_a_long_simulation_and_leaves_a_short_one_to_numpy(monkeyp
             assert bool(calls) == runs_compiled
 
 
+def test_kernels_that_cannot_load_are_a_clear_error_not_a_switch(monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("cannot cache function 'run': no locator available")
+    monkeypatch.setattr(driver, "load", broken)
+    with pytest.raises(ConfigError, match=r"could not be loaded \(RuntimeError: cannot cache "
+                                          r".*QUIZGRADER_KERNEL=numpy runs without them"):
+        kernels.propagate_compiled()
+
+
 def test_a_bad_kernel_choice_is_one_line_and_exit_1():
     from click.testing import CliRunner
 

@@ -20,7 +20,7 @@ import numpy as np
 from .budget import scenario_seconds
 from .cells import EQUATIONS, Equations, Weights
 from .gates import Drive
-from .kernels import compiled
+from .kernels import compiled, propagate_compiled
 from .model import Model
 from .norms import BIG, scaled_norm
 from .parallel import seed_threads, single_blas
@@ -61,10 +61,10 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
     T = x.shape[0]
     if model.equations(equations) is EQUATIONS[model.cell] and compiled(
             scenario_seconds(model.cell, T, w.hidden, w.inputs, w.seeds)):
-        from .kernels.driver import propagate_compiled
         gain_at = np.ones(T, dtype=bool) if gain_at is None else gain_at
-        return propagate_compiled(model, w, state0, x, drive, reach, gain_at,
-                                  gain_at if reach_at is None else reach_at)
+        run = propagate_compiled()
+        return run(model, w, state0, x, drive, reach, gain_at,
+                   gain_at if reach_at is None else reach_at)
     S = state0.shape[0]
     threads = seed_threads(w.hidden, S)
     if threads == 1:

@@ -21,6 +21,7 @@ import importlib.metadata
 import importlib.util
 import os
 from functools import cache
+from typing import Callable
 
 from ...errors import ConfigError
 
@@ -72,4 +73,18 @@ def compiled(seconds: float) -> bool:
     return policy.startswith("numba") or (policy.startswith("auto") and seconds >= COMPILE_FROM)
 
 
-__all__ = ["CHOICES", "COMPILE_FROM", "backend", "compiled"]
+def propagate_compiled() -> Callable:
+    """:func:`.driver.propagate_compiled`, imported (with numba) on first use. A numba that
+    cannot load or compile (no writable cache folder, a broken install) is a one-line error
+    that names the way around it, not a traceback, and never a silent switch of backend."""
+    try:
+        from .driver import load, propagate_compiled as run
+        load()                                # compiles, or loads numba's cached code
+    except Exception as e:                    # numba raises various errors here
+        raise ConfigError(f"the compiled kernels could not be loaded ({type(e).__name__}: "
+                          f"{e}); QUIZGRADER_KERNEL=numpy runs without them",
+                          "QUIZGRADER_KERNEL") from e
+    return run
+
+
+__all__ = ["CHOICES", "COMPILE_FROM", "backend", "compiled", "propagate_compiled"]
