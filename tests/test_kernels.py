@@ -147,7 +147,7 @@ def test_kernels_that_cannot_load_are_a_clear_error_not_a_switch(monkeypatch):
     monkeypatch.setattr(driver, "load", broken)
     with pytest.raises(ConfigError, match=r"could not be loaded \(RuntimeError: cannot cache "
                                           r".*QUIZGRADER_KERNEL=numpy runs without them"):
-        kernels.propagate_compiled()
+        kernels.load_propagate()
 
 
 def test_a_bad_kernel_choice_is_one_line_and_exit_1():

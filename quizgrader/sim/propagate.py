@@ -20,7 +20,7 @@ import numpy as np
 from .budget import scenario_seconds
 from .cells import EQUATIONS, Equations, Weights
 from .gates import Drive
-from .kernels import compiled, propagate_compiled
+from .kernels import compiled, load_propagate
 from .model import Model
 from .norms import BIG, scaled_norm
 from .parallel import seed_threads, single_blas
@@ -62,7 +62,7 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
     if model.equations(equations) is EQUATIONS[model.cell] and compiled(
             scenario_seconds(model.cell, T, w.hidden, w.inputs, w.seeds)):
         gain_at = np.ones(T, dtype=bool) if gain_at is None else gain_at
-        run = propagate_compiled()
+        run = load_propagate()
         return run(model, w, state0, x, drive, reach, gain_at,
                    gain_at if reach_at is None else reach_at)
     S = state0.shape[0]

@@ -73,10 +73,11 @@ def compiled(seconds: float) -> bool:
     return policy.startswith("numba") or (policy.startswith("auto") and seconds >= COMPILE_FROM)
 
 
-def propagate_compiled() -> Callable:
-    """:func:`.driver.propagate_compiled`, imported (with numba) on first use. A numba that
-    cannot load or compile (no writable cache folder, a broken install) is a one-line error
-    that names the way around it, not a traceback, and never a silent switch of backend."""
+def load_propagate() -> Callable:
+    """:func:`.driver.propagate_compiled`, imported (with numba) and loaded on first use.
+    A numba that cannot load or compile (no writable cache folder, a broken install) is a
+    one-line error that names the way around it, not a traceback, and never a silent switch
+    of backend."""
     try:
         from .driver import load, propagate_compiled as run
         load()                                # compiles, or loads numba's cached code
@@ -87,4 +88,4 @@ def propagate_compiled() -> Callable:
     return run
 
 
-__all__ = ["CHOICES", "COMPILE_FROM", "backend", "compiled", "propagate_compiled"]
+__all__ = ["CHOICES", "COMPILE_FROM", "backend", "compiled", "load_propagate"]
