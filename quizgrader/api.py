@@ -31,7 +31,7 @@ from .sim.budget import Limits, describe, estimate, over
 from .sim.parallel import single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
-from .text.explain import explain as explain_option
+from .text.explain import DETAILS, Detail, explain as explain_option
 from .verify import verify_question
 
 PathLike = str | Path
@@ -39,9 +39,16 @@ Format = Literal["text", "markdown", "json", "html"]
 ExportFormat = Literal["moodle", "gift", "qti", "markdown", "html"]
 
 
+def _check_detail(detail: str | None) -> None:
+    if detail is not None and detail not in DETAILS:
+        raise ConfigError(f"unknown detail {detail!r} (choose from {', '.join(DETAILS)})",
+                          "detail")
+
+
 def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
             allow_large: bool = False) -> Explained:
-    """The explanation of every option of the question in ``path`` (or of ``option``)."""
+    """The explanation of every option of the question in ``path`` (or of ``option``), at
+    every level (:class:`~quizgrader.text.explain.Explanation`)."""
     qv = verify_file(path, cache=cache, allow_large=allow_large)
     chosen = list(qv.options)
     if option is not None:
@@ -54,11 +61,14 @@ def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
 
 
 def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool = False,
-                 cache: bool = True, allow_large: bool = False) -> AnswerGrade:
-    """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``."""
+                 cache: bool = True, allow_large: bool = False,
+                 detail: Detail = "standard") -> AnswerGrade:
+    """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``, with
+    feedback at ``detail`` (short, standard or full)."""
+    _check_detail(detail)
     qv = verify_file(path, cache=cache, allow_large=allow_large)
     text = answer if isinstance(answer, str) else ";".join(answer)
-    entry = Gradebook([qv], trust_key).entry(qv.question.id)
+    entry = Gradebook([qv], trust_key, detail).entry(qv.question.id)
     graded = entry.grade(text)
     return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
 
@@ -66,12 +76,18 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
 def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = None, *,
            learner: bool = False, trust_key: bool = False, plots: bool = True,
            cache: bool = True, allow_large: bool = False,
-           title: str = "Quiz handout") -> Exported:
+           title: str = "Quiz handout", detail: Detail | None = None,
+           shuffle: bool = True) -> Exported:
     """The bank in ``fmt``, written atomically to ``out`` when given (``-``: stdout). An
-    invalid file stops the export before any simulation; a learner export simulates nothing."""
+    invalid file stops the export before any simulation; a learner export simulates nothing.
+    ``detail``: the explanations' level (default standard for LMS files, full for handouts);
+    ``shuffle``: LMS files let the LMS shuffle the options (their feedback then names no
+    letter); without it the choices keep their letters."""
     from .export import FORMATS, export as export_verdicts, export_learner
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", "fmt")
+    _check_detail(detail)
+    detail = detail or ("full" if fmt in ("markdown", "html") else "standard")
     bank = load(paths, allow_large=allow_large or learner)
     if bank.problems:
         raise ExportError("\n".join(bank.problems + [f"nothing exported: {len(bank.invalid)} "
@@ -79,7 +95,7 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
     if not bank.questions:
         raise ExportError("no questions to export")
     if learner:
-        data = export_learner([q for _, q in bank.questions], fmt, title)
+        data = export_learner([q for _, q in bank.questions], fmt, title, shuffle=shuffle)
     else:
         handout_plots = plots and fmt in ("markdown", "html")
         if handout_plots:
@@ -88,7 +104,8 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
         sim = simulator(cache=cache, full=handout_plots)
         with single_blas():
             verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-            data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title)
+            data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title,
+                                   detail=detail, shuffle=shuffle)
     if out is not None:
         write_output(out, data)
     return Exported(data, [q.id for _, q in bank.questions])

@@ -15,6 +15,7 @@ from .cliargs import (
     CACHE,
     LARGE,
     PATHS,
+    detail_option,
     errors as _errors,
     parse_fixes,
     parse_holds,
@@ -150,15 +151,25 @@ def verify(paths, as_json, robust, strict, use_cache, allow_large):
 @click.option("--option", "option_id", default=None, help="Only this option (e.g. C).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
               default="text", show_default=True)
+@detail_option("full", "")
 @CACHE
 @LARGE
 @_errors
-def explain(path, option_id, fmt, use_cache, allow_large):
-    """Why each option of one question is right or wrong, with the simulated numbers."""
+def explain(path, option_id, fmt, detail, use_cache, allow_large):
+    """Why each option of one question is right or wrong, with the simulated numbers.
+
+    It starts with the question's findings (a key the simulation disputes, an ambiguous or
+    fragile verdict), then its bottom line, how to read the numbers, and each option.
+
+    \b
+    quizgrader explain questions/c5w1-gru-alice-betty.yaml
+    quizgrader explain questions/c5w1-gru-alice-betty.yaml --option C --detail standard
+    """
     from . import api
     from .text.explaindoc import explain_doc
     result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large)
-    click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt), nl=False)
+    click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt, detail),
+               nl=False)
 
 
 @main.command()
@@ -171,11 +182,12 @@ def explain(path, option_id, fmt, use_cache, allow_large):
               help="Where to write the grades CSV (written atomically; - for stdout).")
 @click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
               help="Also write one Markdown feedback file per learner here.")
-@click.option("--feedback", type=click.Choice(["short", "full"]), default="short",
+@click.option("--feedback", type=click.Choice(["short", "standard", "full"]), default="short",
               show_default=True,
               help="The grades CSV's feedback column: one line per chosen option (the verdict "
-                   "and the measured figure that decides it), or the whole explanations. "
-                   "--feedback-dir files always have the whole explanations.")
+                   "and the measured figure that decides it), or the explanations at that "
+                   "detail.")
+@detail_option("standard", " (for --answer and the --feedback-dir files)")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="Output of a single --answer.")
 @click.option("--trust-key", is_flag=True,
@@ -184,8 +196,8 @@ def explain(path, option_id, fmt, use_cache, allow_large):
 @CACHE
 @LARGE
 @_errors
-def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key, use_cache,
-          allow_large):
+def grade(paths, answer, responses, out, feedback_dir, feedback, detail, fmt, trust_key,
+          use_cache, allow_large):
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
@@ -202,7 +214,7 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
         r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache,
-                             allow_large=allow_large)
+                             allow_large=allow_large, detail=detail)
         click.echo(answer_report(r.answered, fmt), nl=False)
         sys.exit(0 if r.graded.ok else 1)
     if out is None:
@@ -214,7 +226,7 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
         progress = bar.update
     result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir, feedback=feedback,
                              trust_key=trust_key, cache=use_cache, allow_large=allow_large,
-                             progress=progress)
+                             progress=progress, detail=detail)
     if bar is not None:
         bar.render_finish()
     _report_problems(result.problems + result.summary.lines())
@@ -236,10 +248,17 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, fmt, trust_key,
                    "author's key (otherwise the export stops).")
 @click.option("--plots/--no-plots", default=True, show_default=True,
               help="Plots of gain(t) in handouts (needs quizgrader[plot], i.e. matplotlib).")
+@detail_option(None, " (default: standard in LMS files, full in handouts)")
+@click.option("--shuffle/--no-shuffle", default=True, show_default=True,
+              help="Let the LMS shuffle the options; their feedback then names options by a "
+                   "short description, never by a letter the learner does not see. "
+                   "--no-shuffle keeps the order and numbers the choices A, B, C…, so the "
+                   "feedback can use the letters.")
 @CACHE
 @LARGE
 @_errors
-def export(paths, fmt, out, learner, trust_key, plots, use_cache, allow_large):
+def export(paths, fmt, out, learner, trust_key, plots, detail, shuffle, use_cache,
+           allow_large):
     """Write the bank for an LMS (Moodle XML, GIFT, QTI 2.1) or as a handout.
 
     \b
@@ -253,7 +272,8 @@ def export(paths, fmt, out, learner, trust_key, plots, use_cache, allow_large):
     """
     from . import api
     result = api.export(paths, fmt, out, learner=learner, trust_key=trust_key, plots=plots,
-                        cache=use_cache, allow_large=allow_large)
+                        cache=use_cache, allow_large=allow_large, detail=detail,
+                        shuffle=shuffle)
     click.echo(f"{len(result.ids)} question(s) written to {out} ({fmt}"
                f"{', learner version' if learner else ''})", err=True)
 

@@ -5,7 +5,14 @@ import sys
 
 import click
 
-from .cliargs import CACHE, LARGE, PATHS, errors as _errors, report_problems as _report_problems
+from .cliargs import (
+    CACHE,
+    LARGE,
+    PATHS,
+    detail_option,
+    errors as _errors,
+    report_problems as _report_problems,
+)
 
 
 @click.command()
@@ -51,7 +58,7 @@ def stats(grades, bank, as_json, plots, use_cache, allow_large):
               help="Where to write the new grades CSV (atomically).")
 @click.option("--feedback-dir", type=click.Path(file_okay=False), default=None,
               help="Also write the learner files; those whose score moved say why.")
-@click.option("--feedback", type=click.Choice(["short", "full"]), default="short",
+@click.option("--feedback", type=click.Choice(["short", "standard", "full"]), default="short",
               show_default=True, help="The grades CSV's feedback column, as for grade.")
 @click.option("--trust-key", is_flag=True, help="As for grade.")
 @click.option("--json", "as_json", is_flag=True, help="Print the impact report as JSON.")
@@ -94,9 +101,10 @@ def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, 
 @click.option("--trust-key", is_flag=True,
               help="Serve questions whose author key the simulation disputes, with the "
                    "author's key (otherwise they are left out).")
+@detail_option("standard", " (a request may ask for another: ?detail=full)")
 @CACHE
 @_errors
-def serve(paths, url, host, port, admin_token, trust_key, use_cache):
+def serve(paths, url, host, port, admin_token, trust_key, detail, use_cache):
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
     \b
@@ -114,4 +122,4 @@ def serve(paths, url, host, port, admin_token, trust_key, use_cache):
         raise click.ClickException(f"the service needs its extra: pip install "
                                    f"'quizgrader[serve]' ({e.name} is missing)") from None
     run(list(paths), url, host, port, admin_token, trust_key, use_cache,
-        announce=lambda line: click.echo(line, err=True))
+        announce=lambda line: click.echo(line, err=True), detail=detail)

@@ -119,3 +119,14 @@ def report_problems(problems: list[str]) -> None:
         click.echo(line, err=True)
     if any(line.endswith("or allow large work") for line in problems):
         click.echo("note: --allow-large runs such questions anyway", err=True)
+
+
+def detail_option(default: str | None, where: str) -> object:
+    """``--detail short|standard|full``: how much each explanation says."""
+    return click.option(
+        "--detail", type=click.Choice(["short", "standard", "full"]), default=default,
+        show_default=default is not None,
+        help="How much each explanation says: short (one sentence with the deciding number), "
+             "standard (for learners: why, the counterfactual, whether the model can learn; "
+             "about 70 words) or full (every check, gate setting and margin, for authors)"
+             + where + ".")

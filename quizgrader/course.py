@@ -3,7 +3,7 @@ statistics of its grades."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable
 
 from .analysis.gradestable import read_scores
 from .analysis.impact import Impact, Snapshot, SnapshotStore, provenances, snapshot
@@ -15,11 +15,12 @@ from .banks import verify
 from .grading import Gradebook, grade_csv, write_learner_files
 from .grading.regrade import impact
 from .sim.diskcache import default_dir
+from .text.explain import Detail
 from .text.regradereport import learner_note
 from .verify import choose_key
 
 PathLike = str | Path
-Feedback = Literal["short", "full"]
+Feedback = Detail
 
 
 def snapshots() -> SnapshotStore | None:
@@ -44,8 +45,8 @@ def _book(report: Verification, trust_key: bool, feedback: Feedback
 
 def _grade(report: Verification, responses: PathLike, out: PathLike,
            feedback_dir: PathLike | None, feedback: Feedback, trust_key: bool,
-           progress: Callable[[int], None] | None = None, previous: PathLike | None = None
-           ) -> tuple[ClassGrade, Impact | None]:
+           progress: Callable[[int], None] | None = None, previous: PathLike | None = None,
+           detail: Detail = "standard") -> tuple[ClassGrade, Impact | None]:
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
     book, now = _book(report, trust_key, feedback)
@@ -54,28 +55,31 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     moved = impact(previous, out, now, snapshots()) if previous is not None else None
     files: dict[str, str] = {}
     if feedback_dir:
-        full = book.with_feedback("full")
+        files_book = book.with_feedback(detail)
         notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
-        files = write_learner_files(str(feedback_dir), learners, full, notes)
+        files = write_learner_files(str(feedback_dir), learners, files_book, notes)
     return ClassGrade(summary, report.problems, files), moved
 
 
 def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *,
                 feedback_dir: PathLike | None = None, feedback: Feedback = "short",
                 trust_key: bool = False, cache: bool = True, allow_large: bool = False,
-                progress: Callable[[int], None] | None = None) -> ClassGrade:
+                progress: Callable[[int], None] | None = None,
+                detail: Detail = "standard") -> ClassGrade:
     """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
-    stdout); with ``feedback_dir``, one Markdown file per learner (always with whole
-    explanations), all written or none. Each graded row carries its question's provenance."""
+    stdout), its feedback column at ``feedback``; with ``feedback_dir``, one Markdown file per
+    learner with explanations at ``detail``, all written or none. Each graded row carries its
+    question's provenance."""
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
-    return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress)[0]
+    return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,
+                  detail=detail)[0]
 
 
 def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
             out: PathLike, *, feedback_dir: PathLike | None = None, feedback: Feedback = "short",
-            trust_key: bool = False, cache: bool = True, allow_large: bool = False
-            ) -> tuple[ClassGrade, Impact]:
+            trust_key: bool = False, cache: bool = True, allow_large: bool = False,
+            detail: Detail = "standard") -> tuple[ClassGrade, Impact]:
     """Grade ``responses`` again with today's bank and code into ``out``, and compare with the
     ``previous`` grades: every learner whose score moved, and why. With ``feedback_dir``, the
     learner files of those learners say why their score changed."""
@@ -86,7 +90,7 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
         check_distinct(str(source), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
-                           previous=previous)
+                           previous=previous, detail=detail)
     return graded, moved
 
 

@@ -9,6 +9,7 @@ from ..question.schema import Question
 from ..sim import Simulator
 from ..verify import QuestionVerdict
 from . import gift, handout, moodle, qti
+from ..text.explain import Detail
 from .items import Item, build_all, learner_item
 
 FORMATS = ("moodle", "gift", "qti", "markdown", "html")
@@ -29,14 +30,19 @@ def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = 
 
 def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,
            trust_key: bool = False, sim: Simulator | None = None, plots: bool = True,
-           title: str = "Quiz handout") -> bytes:
-    """The whole verified bank in format ``fmt`` (see FORMATS). Handout plots run full
-    simulations on ``sim`` (learner handouts have none)."""
-    items = build_all(verdicts, learner, trust_key)
+           title: str = "Quiz handout", detail: Detail = "standard",
+           shuffle: bool = True) -> bytes:
+    """The whole verified bank in format ``fmt`` (see FORMATS), its explanations at
+    ``detail``. Handout plots run full simulations on ``sim`` (learner handouts have none).
+    Handouts show the options' letters whatever ``shuffle`` says (nothing shuffles them)."""
+    if fmt in ("markdown", "html"):
+        shuffle = False
+    items = build_all(verdicts, learner, trust_key, detail, shuffle)
     plot_sim = (sim or Simulator()) if plots and not learner else None
     return write(items, fmt, verdicts, plot_sim, title)
 
 
-def export_learner(questions: list[Question], fmt: str, title: str = "Quiz handout") -> bytes:
+def export_learner(questions: list[Question], fmt: str, title: str = "Quiz handout",
+                   shuffle: bool = True) -> bytes:
     """The learner version of the bank: stems and options only, so nothing is simulated."""
-    return write([learner_item(q) for q in questions], fmt, title=title)
+    return write([learner_item(q, shuffle) for q in questions], fmt, title=title)

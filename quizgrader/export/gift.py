@@ -41,7 +41,8 @@ def question(item: Item) -> str:
         else:
             mark = f"~%{f}%"
         fb = f"#{escape_html(paragraphs_html(o.explanation))}" if o.explanation else ""
-        lines.append(f"\t{mark}{escape_html(text_html(o.text))}{fb}")
+        text = o.text if item.shuffle else f"{o.id}. {o.text}"    # the letters feedback uses
+        lines.append(f"\t{mark}{escape_html(text_html(text))}{fb}")
     if item.general:          # GIFT has no feedback for a wrong answer: the general one says why
         general = paragraphs_html(item.general + item.missed)
         lines.append(f"\t####{escape_html(general)}")

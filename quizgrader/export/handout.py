@@ -14,6 +14,7 @@ from ..sim import Simulator
 from ..text import figures
 from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..verify import OptionVerdict, QuestionVerdict, flipped
+from ..text.notes import guides
 from .items import Item
 from .plots import Series, gain_svg
 
@@ -59,6 +60,8 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
         Para(item.stem, cls="stem"),
         Items(tuple((Strong(f"{o.id}."), f" {o.text}") for o in item.options), cls="options")]
     if not item.learner and qv is not None:
+        blocks += [Para(f"Finding: {f}", cls="finding") for f in item.findings]
+        blocks.append(Para((Strong("Bottom line: "), item.bottom_line), cls="bottom-line"))
         blocks.append(Para(("Answer: ", Strong(", ".join(item.key))), cls="key"))
         for o, v in zip(item.options, qv.options):
             fig = _figure(qv, v, sim)
@@ -68,13 +71,19 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
                                    *((fig,) if fig else ())),
                                   cls="option " + ("correct" if o.correct else "wrong"),
                                   tag="div"))
-        blocks += [Para(p) for p in item.general]
+        if qv.question.source:
+            blocks.append(Para(f"Source: {qv.question.source}"))
     return Section(tuple(blocks), cls="question", anchor=item.id)
 
 
 def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | None, title: str,
             fmt: str) -> str:
-    """The handout in ``fmt`` (markdown or html)."""
+    """The handout in ``fmt`` (markdown or html): the reading guide and notation notes once,
+    then each question with its bottom line first."""
     blocks: list[Block] = [Heading(1, title)]
+    explained = [qv.question for item, qv in pairs if qv is not None and not item.learner]
+    if explained:
+        blocks.append(Section(tuple(Para(n, cls="guide") for n in guides(explained)),
+                              cls="notes", tag="div"))
     blocks += [question_blocks(item, qv, sim) for item, qv in pairs]
     return render(blocks, fmt, title)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from ..errors import ExportError, KeyDisputedError
 from ..question.schema import Question
-from ..text.explain import explain
-from ..text.findings import refusal
+from ..text.bottomline import bottom_line
+from ..text.explain import Detail, explain
+from ..text.findings import message, refusal
 from ..text.lms import general_feedback, why_right
+from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
 
 
@@ -36,6 +38,10 @@ class Item:
     options: tuple[ItemOption, ...]
     general: tuple[str, ...]        # the general feedback's paragraphs; () for learners
     learner: bool
+    shuffle: bool = True            # the LMS shuffles the options (feedback names no letter)
+    bottom_line: str = ""
+    notes: tuple[str, ...] = ()     # reading guide and notation notes (handouts give them once)
+    findings: tuple[str, ...] = ()  # for author handouts
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -47,17 +53,20 @@ class Item:
         return tuple(p for o in self.options if o.correct for p in o.why_right)
 
 
-def learner_item(q: Question) -> Item:
+def learner_item(q: Question, shuffle: bool = True) -> Item:
     """The learner's item of a question: stem and options only (needs no simulation)."""
     options = tuple(ItemOption(o.id, o.text, None, ()) for o in q.options)
-    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options, (), True)
+    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options, (), True, shuffle)
 
 
-def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -> Item:
-    """The item of one verified question (raises :class:`ExportError` for a disputed key)."""
+def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False,
+          detail: Detail = "standard", shuffle: bool = True) -> Item:
+    """The item of one verified question (raises :class:`ExportError` for a disputed key).
+    Explanations are at ``detail``; with ``shuffle`` they name no option by its letter (the
+    LMS shows other letters), otherwise they use the letters the choices are numbered with."""
     q = qv.question
     if learner:
-        return learner_item(q)
+        return learner_item(q, shuffle)
     choice = choose_key(qv, trust_key)
     if choice.key is None:
         raise KeyDisputedError(f"{qv.path or q.id}: {refusal(qv, choice, 'exported')}",
@@ -65,25 +74,29 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False) -
     key = choice.key
     if not key:
         raise ExportError(f"{qv.path or q.id}: question {q.id} has no correct option to export")
+    letters = not shuffle
     options = []
     for v in qv.options:
-        paragraphs = tuple(explain(qv, v).paragraphs)
+        e = explain(qv, v)
+        paragraphs = tuple(e.paragraphs(detail, v.option.id if letters else None))
         right = v.option.id in key
         options.append(ItemOption(v.option.id, v.option.text, right, paragraphs,
-                                  why_right(v.option.id, v.option.text, paragraphs)
+                                  why_right(q, v.option, e.body(detail), letters)
                                   if right else ()))
-    options = tuple(options)
-    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options,
-                general_feedback(qv, key), False)
+    bottom = bottom_line(qv, key)
+    simulated = any(o.claim is not None for o in q.options)
+    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, tuple(options),
+                general_feedback(q, key, bottom, letters, simulated), False, shuffle, bottom,
+                tuple(guides([q])), tuple(message(qv, f) for f in qv.findings))
 
 
-def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False
-              ) -> list[Item]:
+def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False,
+              detail: Detail = "standard", shuffle: bool = True) -> list[Item]:
     """Items of every question; every disputed key is reported at once."""
     items, problems, argument = [], [], None
     for qv in verdicts:
         try:
-            items.append(build(qv, learner, trust_key))
+            items.append(build(qv, learner, trust_key, detail, shuffle))
         except (ExportError, KeyDisputedError) as e:
             problems.append(str(e))
             argument = argument or e.argument

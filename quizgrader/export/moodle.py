@@ -66,8 +66,8 @@ def question(item: Item) -> ET.Element:
     _plain(q, "hidden", "0")
     _plain(q, "idnumber", item.id)
     _plain(q, "single", "true" if item.select == "one" else "false")
-    _plain(q, "shuffleanswers", "true")
-    _plain(q, "answernumbering", "abc")
+    _plain(q, "shuffleanswers", "true" if item.shuffle else "false")
+    _plain(q, "answernumbering", "abc" if item.shuffle else "ABCD")
     _plain(q, "showstandardinstruction", "0")
     _text(q, "correctfeedback", "")
     for tag in ("partiallycorrectfeedback", "incorrectfeedback"):   # why the key is right

@@ -2,23 +2,24 @@
 
 A :class:`Gradebook` is built once from verified questions: every option's explanation is
 written once, and grading an answer is then parsing plus a lookup (memoised per distinct
-answer). Feedback is ``full`` (each chosen option's whole explanation, and the right options'
-for a wrong answer) or ``short`` (one line per option: the verdict and the measured sentence
-that decides it).
+answer). Feedback is at one of the explanation levels (:data:`~quizgrader.text.explain.Detail`):
+``short`` (one line per option: the verdict and the measured sentence that decides it),
+``standard`` or ``full`` (each chosen option's explanation, and the right options' for a
+wrong answer).
 """
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Literal
-
-from ..text.explain import Explanation, explain
+from ..text.bottomline import bottom_line
+from ..text.explain import Detail, Explanation, explain
 from ..text.findings import refusal
+from ..text.notes import guides
 from ..text.gradereport import Answered, answer_feedback
 from ..verify import QuestionVerdict, choose_key
 from .scoring import parse_answer, score
 
-FeedbackLength = Literal["short", "full"]
+FeedbackLength = Detail
 #: Distinct answers remembered per question (they are few; bound it anyway).
 MEMO_SIZE = 10_000
 
@@ -54,12 +55,14 @@ class Entry:
         self.provenance = provenance
         self.verdict = qv
         self.id, self.select, self.scheme = q.id, q.select, q.scheme
-        self.full = feedback == "full"
+        self.detail: Detail = feedback
         self.options = [o.id for o in q.options]
         self.explanations: dict[str, Explanation] = {v.option.id: explain(qv, v)
                                                      for v in qv.options}
         choice = self.choice = choose_key(qv, trust_key)
         self.key = set(choice.key or ())
+        self.bottom_line = bottom_line(qv, choice.key) if choice.key else ""
+        self.notes = tuple(guides([q]))
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
         self._memo: dict[str, Graded] = {}
 
@@ -67,7 +70,7 @@ class Entry:
         """This entry with feedback of another length (its explanations are not written
         again)."""
         other = copy.copy(self)
-        other.full, other._memo = feedback == "full", {}
+        other.detail, other._memo = feedback, {}
         return other
 
     def grade(self, answer: str) -> Graded:
@@ -90,13 +93,14 @@ class Entry:
             if s < 1.0 else ()
         correct = tuple(o for o in self.options if o in self.key)
         return Graded(s, 1.0, "graded", chosen,
-                      answer_feedback(self.explanations, chosen, missed, self.full), correct,
+                      answer_feedback(self.explanations, chosen, missed, self.detail), correct,
                       missed, self.provenance)
 
     def answered(self, answer: str, g: Graded) -> Answered:
         """``g`` with what a report of it shows (the question and the explanations)."""
         return Answered(self.verdict.question, answer, g.chosen, g.missed, g.score,
-                        g.max_score, g.status, self.explanations)
+                        g.max_score, g.status, self.explanations, self.bottom_line, self.notes,
+                        self.detail)
 
 
 class Gradebook:

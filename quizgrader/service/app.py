@@ -23,11 +23,12 @@ from ..analysis.itemstats import test_stats
 from ..analysis.misconceptions import misconceptions
 from ..grading.classcsv import OUT_HEADER
 from ..grading.csvcells import row_text, safe_cell
+from ..text.explain import DETAILS
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
 from . import db
 from .pages import Pages
-from .served import Served
+from .served import Result, Served
 
 MAX_BODY = 64 * 1024
 MAX_LEARNER = 200
@@ -92,8 +93,9 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
             raise Refused(400, "answer: a list of option ids is needed, e.g. [\"C\"]")
         return learner, qid, answer
 
-    def record(learner: str, qid: str, answer: list[str]) -> tuple[int, object]:
-        result = served.grade(qid, answer)
+    def record(learner: str, qid: str, answer: list[str], detail: str | None = None
+               ) -> tuple[int, Result]:
+        result = served.grade(qid, answer, detail)  # type: ignore[arg-type]  # checked above
         if not result.graded.ok:
             raise Refused(400, result.graded.status.removeprefix("error: "))
         g = result.graded
@@ -125,7 +127,8 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         return served.public(question(qid))
 
     @app.post("/api/attempts")
-    async def attempt(request: Request, plots: bool = False) -> JSONResponse:
+    async def attempt(request: Request, plots: bool = False,
+                      detail: str | None = None) -> JSONResponse:
         raw = await body(request)
         try:
             data = json.loads(raw)
@@ -133,16 +136,19 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
             raise Refused(400, "the body is not JSON") from None
         if not isinstance(data, dict):
             raise Refused(400, "the body must be a JSON object with learner, question, answer")
+        if detail is not None and detail not in DETAILS:
+            raise Refused(400, f"detail must be one of {', '.join(DETAILS)}")
         learner, qid, answer = accept(data.get("learner"), data.get("question"),
                                       data.get("answer"))
-        attempt_id, result = await run_in_threadpool(record, learner, qid, answer)
-        g = result.graded
+        attempt_id, result = await run_in_threadpool(record, learner, qid, answer, detail)
+        g, a = result.graded, result.answered
         feedback = [{"option": o, "verdict": "correct" if o in g.correct else "wrong",
-                     "explanation": result.answered.explanations[o].long} for o in g.chosen]
+                     "explanation": a.explanations[o].text(a.detail, o)} for o in g.chosen]
         feedback += [{"option": o, "verdict": "missed",
-                      "explanation": result.answered.explanations[o].long} for o in g.missed]
+                      "explanation": a.explanations[o].text(a.detail, o)} for o in g.missed]
         out = {"attempt": attempt_id, "score": g.score, "max_score": g.max_score,
-               "correct": list(g.correct), "feedback": feedback, "text": result.text}
+               "correct": list(g.correct), "bottom_line": a.bottom_line, "detail": a.detail,
+               "feedback": feedback, "text": result.text}
         if plots:
             out["plots"] = {o: await run_in_threadpool(served.plot, qid, o)
                             for o in (*g.chosen, *g.missed)}

@@ -41,12 +41,15 @@ class Pages:
                                    *((o, "right", MISSED) for o in g.missed)]:
             e = a.explanations[oid]
             text = r.question.option(oid).text
+            detail = a.detail if heading == CHOSEN or a.detail == "full" else "short"
+            body = e.body(detail)
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
-                          "verdict": e.verdict, "body": e.body, "plot": plots.get(oid)})
+                          "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation
         verdict = verdict_word(g.score, g.max_score)
         return self.env.get_template("result.html").render(
             title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
-            parts=parts, attempt=attempt, learner=learner,
+            parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
+            notes=a.notes,
             caption=caption(s.seeds, r.question.horizon))

@@ -18,6 +18,7 @@ from typing import Awaitable, Callable
 from ..errors import QuizgraderError
 from . import db
 from .app import create_app
+from ..text.explain import Detail
 from .served import Served
 
 log = logging.getLogger("quizgrader.access")
@@ -76,12 +77,14 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
-          trust_key: bool = False, cache: bool = True, announce=print) -> None:
-    """Serve the bank under ``paths`` until stopped."""
+          trust_key: bool = False, cache: bool = True, announce=print,
+          detail: Detail = "standard") -> None:
+    """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
+    asks for another."""
     import uvicorn
     sock = listen(host, port)
     engine = db.connect(url)
-    served = Served(paths, trust_key, cache)
+    served = Served(paths, trust_key, cache, detail)
     for line in served.problems:
         announce(line)
     for qid, why in served.refused.items():

@@ -19,6 +19,7 @@ from ..grading import Entry, Gradebook, Graded
 from ..question import Question
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
+from ..text.explain import DETAILS, Detail
 from ..text.gradereport import Answered, answer_feedback
 
 
@@ -36,14 +37,16 @@ class Served:
     """The verified bank and its gradebook (whole explanations)."""
 
     def __init__(self, paths: Iterable[str | Path], trust_key: bool = False,
-                 cache: bool = True):
+                 cache: bool = True, detail: Detail = "standard"):
         report = verify(paths, cache=cache)
         self.problems = list(report.problems)
-        book = Gradebook(report.verdicts, trust_key, "full", provenances(report.verdicts))
+        self.detail = detail
+        book = Gradebook(report.verdicts, trust_key, detail, provenances(report.verdicts))
         self.short = book.with_feedback("short")                  # for grades.csv
         self.refused = {qid: e.error for qid, e in book.entries.items() if e.error}
         self.entries: dict[str, Entry] = {qid: e for qid, e in book.entries.items()
                                           if not e.error}
+        self.books = {d: book.with_feedback(d) for d in DETAILS}   # one per level, shared text
         self.verdicts = {qv.question.id: qv for qv in report.verdicts}
         self._sim = Simulator(open_cache(cache), always_full=True)
         self._plots: dict[tuple[str, str], str | None] = {}
@@ -55,13 +58,14 @@ class Served:
         return {"id": q.id, "title": q.title, "select": q.select, "stem": q.stem,
                 "options": [{"id": o.id, "text": o.text} for o in q.options]}
 
-    def grade(self, qid: str, answer: Iterable[str]) -> Result:
-        entry = self.entries[qid]
+    def grade(self, qid: str, answer: Iterable[str], detail: Detail | None = None) -> Result:
+        """Grade ``answer``, with feedback at ``detail`` (default: the service's)."""
+        entry = self.books[detail or self.detail].entries[qid]
         text = ";".join(answer)
         graded = entry.grade(text)
         answered = entry.answered(text, graded)
-        feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed, True) \
-            if graded.ok else ""
+        feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,
+                                   entry.detail) if graded.ok else ""
         return Result(entry.verdict.question, graded, answered, feedback)
 
     def plot(self, qid: str, option: str) -> str | None:

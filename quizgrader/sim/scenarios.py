@@ -19,24 +19,32 @@ def free_gates(model: Model) -> tuple[str, ...]:
     return tuple(g for g in GATES[model.cell] if g not in fixed)
 
 
+#: Write at step 1, then keep: each gate's value at t = 1 and for t ≥ 2.
+WRITE_THEN_HOLD: dict[str, dict[str, tuple[int, int]]] = {
+    "gru": {"update": (1, 0)},
+    "lstm": {"update": (1, 0), "forget": (0, 1)},
+}
+
+
 def write_then_hold(model: Model) -> Scenario | None:
-    """Write at step 1, then keep: GRU Γu≈1 then ≈0; LSTM (Γu≈1, Γf≈0) then (Γu≈0, Γf≈1).
-    None if a gate it needs is fixed (or the cell has no gates)."""
-    need = {"gru": {"update": (1, 0)}, "lstm": {"update": (1, 0), "forget": (0, 1)}}.get(
-        model.cell)
-    if not need or any(g not in free_gates(model) for g in need):
+    """Write at step 1, then keep: GRU Γu≈1 then ≈0; LSTM (Γu≈1, Γf≈0) then (Γu≈0, Γf≈1),
+    with whichever of those gates the model leaves free (semantics v3). None if it fixes
+    them all (or the cell has none)."""
+    free = free_gates(model)
+    need = {g: v for g, v in WRITE_THEN_HOLD.get(model.cell, {}).items() if g in free}
+    if not need:
         return None
     return tuple(h for g, (first, after) in need.items()
                  for h in (Hold(g, first, 1, 1), Hold(g, after, 2)))
 
 
 def all_scenarios(model: Model) -> list[Scenario]:
-    """Each free gate held ≈0, ≈1 or left free (in that order), then write-then-hold."""
+    """Write-then-hold first (where the model has it: it usually carries an input furthest),
+    then each free gate held ≈0, ≈1 or left free (in that order)."""
     gates = free_gates(model)
-    out: list[Scenario] = []
-    for values in itertools.product((0, 1, None), repeat=len(gates)):
-        out.append(tuple(Hold(g, v) for g, v in zip(gates, values) if v is not None))
     wth = write_then_hold(model)
-    if wth is not None:
-        out.append(wth)
+    out: list[Scenario] = [wth] if wth is not None else []
+    for values in itertools.product((0, 1, None), repeat=len(gates)):
+        out.append(tuple(Hold(g, v) for g, v in zip(gates, values, strict=True)
+                         if v is not None))
     return out

@@ -164,7 +164,9 @@ ol.options{list-style:none;padding-left:0}ol.options li{margin:.3rem 0}
 .option{border-left:3px solid #bbb;padding-left:1rem;margin:1.5rem 0}
 .option.correct{border-color:#2e7d32}.option.wrong{border-color:#c62828}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
-figcaption{font-size:.85rem;color:#555}"""
+figcaption{font-size:.85rem;color:#555}
+.bottom-line{background:#eef3fb;border-left:4px solid #0b57a8;padding:.6rem .9rem;border-radius:4px}
+.guide{font-size:.9rem;color:#444}.finding{color:#7a3e00;background:#fff4e5;padding:.3rem .6rem}"""
 
 
 def to_html(blocks: list[Block]) -> str:

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..question.schema import Question
-from .document import Block, Heading, Para, Section, render, strong
-from .explain import Explanation
+from .document import Block, Heading, Para, Section, Strong, render, strong
+from .explain import Detail, Explanation
+from .lms import quote
+from .notes import compact_guide, guides, notation
 from .numbers import score as fmt_score
 
 
 @dataclass(frozen=True)
 class Answered:
     """One graded answer with what its report shows: the question, the chosen options, the
-    right options the answer missed, and every option's explanation."""
+    right options the answer missed, every option's explanation, the question's bottom line
+    and its notes (reading guide, notation), and the detail to show them at."""
 
     question: Question
     answer: str
@@ -25,20 +28,30 @@ class Answered:
     max_score: float
     status: str
     explanations: Mapping[str, Explanation]
+    bottom_line: str = ""
+    notes: tuple[str, ...] = ()
+    detail: Detail = "standard"
 
 
 def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[str],
-                    missed: Sequence[str], full: bool) -> str:
-    """Each chosen option's explanation (whole, or its one-line short form), then the right
-    options the answer missed."""
-    if full:
-        parts = [explanations[o].long for o in chosen]
-        parts += [f"The right answer includes {o}:\n\n{explanations[o].long}" for o in missed]
-        return "\n\n".join(parts)
-    parts = [explanations[o].short for o in chosen]
-    if missed:
-        parts.append(f"The right answer includes {', '.join(missed)}.")
-    return " ".join(parts)
+                    missed: Sequence[str], detail: Detail) -> str:
+    """Each chosen option's explanation at ``detail``, then the right options the answer
+    missed (at ``short``: one line each, and the missed options named)."""
+    if detail == "short":
+        parts = [explanations[o].line(o) for o in chosen]
+        if missed:
+            parts.append(f"The right answer includes {', '.join(missed)}.")
+        return " ".join(parts)
+    parts = [explanations[o].text(detail, o) for o in chosen]
+    parts += [f"The right answer includes {o}:\n\n{explanations[o].text(_missed(detail), o)}"
+              for o in missed]
+    return "\n\n".join(parts)
+
+
+def _missed(detail: Detail) -> Detail:
+    """A right option the learner missed is shown shorter than the chosen ones: the bottom
+    line already says why it is right."""
+    return "full" if detail == "full" else "short"
 
 
 #: Headings of the options of a graded answer: chosen, and right but not chosen.
@@ -55,43 +68,75 @@ def headline(a: Answered) -> str:
             f"{a.max_score:g} ({verdict_word(a.score, a.max_score)})")
 
 
-def _option(a: Answered, oid: str, level: int) -> Section:
+def _option(a: Answered, oid: str, level: int, detail: Detail | None) -> Section:
+    """An option with its explanation at ``detail`` (None: the verdict alone, under a quote
+    of its text: a missed right option, which the bottom line explains)."""
     e = a.explanations[oid]
     text = a.question.option(oid).text
-    return Section((Heading(level, f"{oid}. {text}"), strong(e.verdict),
-                    *(Para(p) for p in e.body)), cls="option")
+    if detail is None:
+        return Section((Heading(level, f"{oid}. {quote(text)}"), Para(e.verdict(oid))),
+                       cls="option")
+    if detail == "short":
+        return Section((Heading(level, f"{oid}. {text}"), Para(e.line(oid))), cls="option")
+    return Section((Heading(level, f"{oid}. {text}"), strong(e.verdict(oid)),
+                    *(Para(p) for p in e.body(detail))), cls="option")
 
 
-def answer_blocks(a: Answered, level: int = 2) -> list[Block]:
-    """The question, the options chosen with their explanations, and the right options the
-    answer missed with why they are right."""
-    blocks: list[Block] = [Para(a.question.stem.strip(), cls="stem"),
-                           Heading(level, "Your answer" if len(a.chosen) == 1 else
-                                   "Your answers")]
-    blocks += [_option(a, o, level + 1) for o in a.chosen]
+def answer_blocks(a: Answered, level: int = 2, stem: bool = True) -> list[Block]:
+    """The bottom line, the options chosen with their explanations, and the right options
+    the answer missed (shorter: the bottom line says why they are right)."""
+    blocks: list[Block] = [Para(a.question.stem.strip(), cls="stem")] if stem else []
+    if a.bottom_line:
+        blocks.append(Para((Strong("Bottom line: "), a.bottom_line), cls="bottom-line"))
+    if wrong_gate(a):
+        blocks += [Para(n, cls="guide") for n in notation(m.cell for m in a.question.models.values())]
+    blocks.append(Heading(level, "Your answer" if len(a.chosen) == 1 else "Your answers"))
+    blocks += [_option(a, o, level + 1, a.detail) for o in a.chosen]
     if a.missed:
-        blocks.append(Heading(level, "Why the right answer you did not choose is right"
-                                     if len(a.missed) == 1 else
-                                     "Why the right answers you did not choose are right"))
-        blocks += [_option(a, o, level + 1) for o in a.missed]
+        blocks.append(Heading(level, "The right answer" if len(a.missed) == 1 else
+                                     "The right answers"))
+        shown = "full" if a.detail == "full" else None if a.bottom_line else "short"
+        blocks += [_option(a, o, level + 1, shown) for o in a.missed]
     return blocks
+
+
+def wrong_gate(a: Answered) -> bool:
+    """The answer chose a wrong option that cites the same gates of the same model as a right
+    one, at other values: the notation mix-up the notation note is for."""
+    q = a.question
+
+    def sig(oid: str) -> tuple[str, tuple[str, ...]] | None:
+        c = q.option(oid).claim
+        return None if c is None or not c.gates else (c.model, tuple(sorted(c.gates)))
+
+    right = {sig(o.id) for o in q.options if a.explanations[o.id].correct} - {None}
+    return any(not a.explanations[o].correct and sig(o) in right for o in a.chosen)
+
+
+def notes_blocks(notes: Sequence[str]) -> list[Block]:
+    """The reading guide and notation notes, once, as small print."""
+    return [Para(n, cls="guide") for n in dict.fromkeys(notes)]
 
 
 def answer_report(a: Answered, fmt: str) -> str:
     """The report of one graded answer (``grade --answer``) as text, markdown or json."""
     q = a.question
     if fmt == "json":
-        feedback = answer_feedback(a.explanations, a.chosen, a.missed, True) if a.score \
-            is not None else ""
+        feedback = answer_feedback(a.explanations, a.chosen, a.missed, a.detail) \
+            if a.score is not None else ""
         return json.dumps({"question": q.id, "answer": list(a.chosen), "score": a.score,
                            "max_score": a.max_score, "status": a.status,
-                           "missed": list(a.missed), "feedback": feedback},
+                           "missed": list(a.missed), "bottom_line": a.bottom_line,
+                           "detail": a.detail, "feedback": feedback},
                           indent=2, ensure_ascii=False) + "\n"
     if a.score is None:
         return f"{q.id}: {a.status}\n"
+    notes = notes_blocks(a.notes) if a.detail == "full" else \
+        [] if a.detail == "short" else [Para(compact_guide(q), cls="guide")]
     if fmt == "markdown":
-        return render([Heading(1, q.title), strong(headline(a)), *answer_blocks(a)], "markdown")
-    return render([Heading(1, headline(a)), Heading(2, q.title), *answer_blocks(a, 3)], "text")
+        return render([Heading(1, q.title), strong(headline(a)),
+                       *answer_blocks(a, stem=False), *notes], "markdown")
+    return render([Heading(1, headline(a)), *answer_blocks(a, 3, False), *notes], "text")
 
 
 def class_summary(rows: int, graded: int, errors: int, headerless: bool,
@@ -121,5 +166,8 @@ def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None =
         blocks += [Heading(2, f"{a.question.title} ({a.question.id})"),
                    Para(f"Your answer: {a.answer} (score {fmt_score(a.score)} / "
                         f"{fmt_score(a.max_score)})")]
-        blocks += answer_blocks(a, 3) if a.score is not None else [Para(a.status)]
+        blocks += answer_blocks(a, 3, stem=False) if a.score is not None else [Para(a.status)]
+    graded = [a.question for a in answers if a.score is not None]
+    if graded:
+        blocks += [Heading(2, "How to read these explanations"), *notes_blocks(guides(graded))]
     return blocks

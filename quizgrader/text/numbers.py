@@ -23,3 +23,46 @@ def score(x: float | None) -> str:
 def json_number(v: float | None) -> float | None:
     """JSON has no inf or NaN: those (and None) become null."""
     return None if v is None or not math.isfinite(v) else float(v)
+
+
+#: Below this a number is "essentially zero" in learner text.
+TINY = 1e-12
+#: A gain that underflowed to 0 is below this (the simulation keeps nothing smaller).
+FLOOR = 1e-300
+
+
+def plain(v: float) -> str:
+    """A number for learners: two significant digits ('0.66', '1.0', '77', '9e-19',
+    '7.7e-301', '8.7e22'); not finite: 'inf'."""
+    if v != v or v in (float("inf"), float("-inf")):
+        return "inf" if v != v or v > 0 else "-inf"
+    if v == 0:
+        return "0"
+    r = float(f"{v:.2g}")
+    a = abs(r)
+    if 100 <= a < 1e4:
+        return f"{r:.0f}"
+    if 1e-3 <= a < 100:
+        return f"{r:#.2g}".rstrip(".")
+    mantissa, exp = f"{v:.1e}".split("e")
+    return f"{mantissa.removesuffix('.0')}e{int(exp)}"
+
+
+def amount(v: float) -> str:
+    """A gain for learners: plain, or 'essentially zero (7.7e-301)' below 1e-12, or
+    'essentially zero (below 1e-300)' where it underflowed."""
+    if v == 0:
+        return f"essentially zero (below {FLOOR:g})"
+    if 0 < abs(v) < TINY:
+        return f"essentially zero ({plain(v)})"
+    return plain(v)
+
+
+def per_step(gain: float, steps: int) -> str:
+    """The per-step factor gain^(1/T) for learners: '0.66 per step', or for an underflowed
+    gain the bound it implies: 'under 0.5 per step'."""
+    if gain == 0:
+        return f"under {FLOOR ** (1.0 / steps):.1g} per step"
+    if not math.isfinite(gain):
+        return "without bound"
+    return f"{plain(gain ** (1.0 / steps))} per step"

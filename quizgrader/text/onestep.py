@@ -2,9 +2,13 @@
 
 It says why a setting keeps or loses the gradient, one step at a time; the simulation's
 numbers say how much over the horizon. Purely descriptive: verdicts never read it.
+
+Wcc is the block of Wc that multiplies c<t−1> (GRU, RNN), Wca the block that multiplies
+a<t−1> (LSTM): only that block of Wc acts on the memory.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 from ..question.schema import ModelSpec
@@ -13,61 +17,109 @@ DC = "∂c<t>/∂c<t−1>"
 SLOPES = "(terms through the gates' slopes)"
 
 
+@dataclass(frozen=True)
+class OneStep:
+    """formula : '∂c<t>/∂c<t−1> ≈ (1 − Γu) I ≈ I'
+    why       : what that does to the gradient, for ``full`` ('with Γu ≈ 0 a step copies…')
+    plain     : the mechanism in plain words, for ``short`` and ``standard``
+                ('a step copies the memory')
+    """
+
+    formula: str
+    why: str
+    plain: str
+
+    @property
+    def brief(self) -> str:
+        """The formula's last form ('∂c<t>/∂c<t−1> ≈ I'), the slopes' terms as '…'."""
+        if " ≈ " in self.formula:
+            return f"{DC} ≈ {self.formula.rsplit(' ≈ ', 1)[1]}"
+        return self.formula.replace(SLOPES, "…")
+
+    @property
+    def sentence(self) -> str:
+        """'∂c<t>/∂c<t−1> ≈ I: with Γu ≈ 0 a step copies the memory, so …'."""
+        return f"{self.formula}: {self.why}"
+
+
 def _is(v: float | None, target: int) -> bool:
     return v is not None and abs(v - target) < 0.25
 
 
-def _gru(u: float | None, r: float | None) -> str:
+def _gru(u: float | None, r: float | None) -> OneStep:
     if _is(u, 0):
-        return (f"{DC} ≈ (1 − Γu) I ≈ I: with Γu ≈ 0 a step copies the memory, so it passes "
-                f"the gradient on whole")
+        return OneStep(f"{DC} ≈ (1 − Γu) I ≈ I",
+                       "with Γu ≈ 0 a step copies the memory, so it passes the gradient on whole",
+                       "a step copies the memory")
     if _is(u, 1):
-        base = f"{DC} ≈ Γu (1 − c̃<t>²) Wc Γr"
+        base = f"{DC} ≈ Γu diag(1 − c̃<t>²) Wcc Γr"
         if _is(r, 0):
-            return (f"{base} ≈ 0: with Γr ≈ 0 the candidate c̃<t> no longer reads c<t−1>, so "
-                    f"nothing of the old memory gets through")
+            return OneStep(f"{base} ≈ 0",
+                           "with Γr ≈ 0 the candidate c̃<t> no longer reads c<t−1>, so nothing "
+                           "of the old memory gets through",
+                           "the candidate no longer reads the memory")
         if _is(r, 1):
-            return (f"{base} ≈ (1 − c̃<t>²) Wc: a plain tanh-RNN step, whose factor is below 1 "
-                    f"where tanh saturates, so the gradient shrinks step after step")
-        return (f"{base} + {SLOPES}: an overwriting step that passes the gradient on only "
-                f"through Wc, so it shrinks step after step")
+            return OneStep(f"{base} ≈ diag(1 − c̃<t>²) Wcc",
+                           "a plain tanh-RNN step: each step multiplies the gradient by Wcc and "
+                           "by tanh's slope, at most 1",
+                           "every step overwrites the memory")
+        return OneStep(f"{base} + {SLOPES}",
+                       "an overwriting step that passes the gradient on only through Wcc",
+                       "every step overwrites the memory")
     if u is not None:
-        return (f"{DC} = {1 - u:g} I + {u:g} (1 − c̃<t>²) Wc Γr + {SLOPES}: the copied part "
-                f"alone keeps only {1 - u:g} of the gradient per step")
-    return (f"{DC} = (1 − Γu) I + Γu (1 − c̃<t>²) Wc Γr + {SLOPES}: Γu chooses between copying "
-            f"the memory (Γu ≈ 0) and overwriting it (Γu ≈ 1)")
+        return OneStep(f"{DC} = {1 - u:g} I + {u:g} diag(1 − c̃<t>²) Wcc Γr + {SLOPES}",
+                       f"the copied part alone keeps only {1 - u:g} of the gradient per step",
+                       f"a step copies only {1 - u:g} of the memory")
+    return OneStep(f"{DC} = (1 − Γu) I + Γu diag(1 − c̃<t>²) Wcc Γr + {SLOPES}",
+                   "Γu chooses between copying the memory (Γu ≈ 0) and overwriting it (Γu ≈ 1)",
+                   "Γu chooses between copying and overwriting the memory")
 
 
-def _lstm(f: float | None, u: float | None, o: float | None) -> str:
+def _lstm(f: float | None, u: float | None, o: float | None) -> OneStep:
     through_a = "≈ 0 (with Γo ≈ 0, a<t−1> ≈ 0 carries nothing)" if _is(o, 0) else \
-        "Γu (1 − c̃<t>²) Wc ∂a<t−1>/∂c<t−1>"
+        "Γu diag(1 − c̃<t>²) Wca ∂a<t−1>/∂c<t−1>"
     if _is(f, 1):
         if _is(u, 0) or _is(o, 0):
-            return (f"{DC} ≈ Γf I ≈ I: the memory is copied (Γf ≈ 1) and what is written "
-                    f"through a<t−1> adds nearly nothing, so the gradient passes on whole")
+            return OneStep(f"{DC} ≈ Γf I ≈ I",
+                           "the memory is copied (Γf ≈ 1) and what is written through a<t−1> "
+                           "adds nearly nothing, so the gradient passes on whole",
+                           "a step copies the memory and adds nearly nothing")
         if _is(u, 1):
-            return (f"{DC} ≈ I + (1 − c̃<t>²) Wc ∂a<t−1>/∂c<t−1>: the copy plus what is written "
-                    f"through a<t−1>, which adds up from step to step")
-        return f"{DC} ≈ I + {through_a} + {SLOPES}: the copy, plus what Γu lets be written"
+            return OneStep(f"{DC} ≈ I + diag(1 − c̃<t>²) Wca ∂a<t−1>/∂c<t−1>",
+                           "the copy plus what is written through a<t−1>, which adds up from "
+                           "step to step",
+                           "a step copies the memory and adds what it writes, so it grows")
+        return OneStep(f"{DC} ≈ I + {through_a} + {SLOPES}",
+                       "the copy, plus what Γu lets be written",
+                       "a step copies the memory, plus what Γu lets be written")
     if _is(f, 0):
-        return (f"{DC} ≈ {through_a}: with Γf ≈ 0 the memory is not copied, only rewritten "
-                f"through a<t−1>, which shrinks the gradient step after step")
+        return OneStep(f"{DC} ≈ {through_a}",
+                       "with Γf ≈ 0 the memory is not copied, only rewritten through a<t−1>, "
+                       "which shrinks the gradient step after step",
+                       "the memory is not copied, only rewritten")
     if f is not None:
-        return (f"{DC} = {f:g} I + {through_a} + {SLOPES}: the copied part keeps only {f:g} of "
-                f"the gradient per step")
-    return (f"{DC} = Γf I + Γu (1 − c̃<t>²) Wc ∂a<t−1>/∂c<t−1> + {SLOPES}: Γf decides how much "
-            f"of the memory is copied")
+        return OneStep(f"{DC} = {f:g} I + {through_a} + {SLOPES}",
+                       f"the copied part keeps only {f:g} of the gradient per step",
+                       f"a step copies only {f:g} of the memory")
+    return OneStep(f"{DC} = Γf I + Γu diag(1 − c̃<t>²) Wca ∂a<t−1>/∂c<t−1> + {SLOPES}",
+                   "Γf decides how much of the memory is copied",
+                   "Γf decides how much of the memory is copied")
 
 
-def _rnn(activation: str) -> str:
-    return {"tanh": f"{DC} = diag(1 − c<t>²) Wc: every step multiplies the gradient by Wc and "
-                    f"by tanh's slope, which is at most 1",
-            "relu": f"{DC} = diag(1[pre > 0]) Wc: every step multiplies the gradient by Wc "
-                    f"wherever a unit is active",
-            "linear": f"{DC} = Wc: every step multiplies the gradient by Wc"}[activation]
+def _rnn(activation: str) -> OneStep:
+    return {"tanh": OneStep(f"{DC} = diag(1 − c<t>²) Wcc",
+                            "every step multiplies the gradient by Wcc and by tanh's slope, "
+                            "which is at most 1",
+                            "every step multiplies the gradient by Wcc and tanh's slope"),
+            "relu": OneStep(f"{DC} = diag(1[pre > 0]) Wcc",
+                            "every step multiplies the gradient by Wcc wherever a unit is "
+                            "active",
+                            "every step multiplies the gradient by Wcc where a unit is active"),
+            "linear": OneStep(f"{DC} = Wcc", "every step multiplies the gradient by Wcc",
+                              "every step multiplies the gradient by Wcc")}[activation]
 
 
-def one_step(spec: ModelSpec, values: Mapping[str, float]) -> str:
+def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
     """∂c<t>/∂c<t−1> of ``spec`` with the gates in ``values`` (fixed constants and held 0/1;
     the others free), and what it does to the gradient."""
     v = {**spec.fixed, **values}

@@ -5,28 +5,30 @@ import json
 
 from ..analysis.impact import Flip, Impact, Moved, QuestionChange
 from .findings import ids
-from .numbers import fmt, json_number, score
+from .numbers import fmt, json_number, plain, score
 
 
 def _verdict(o) -> str:
     return "right" if o.correct else "wrong"
 
 
-def _numbers(o) -> str:
+def _numbers(o, learner: bool) -> str:
+    if learner:                       # no check names in learner text: the measured number
+        return f"its gain {plain(o.gain)}" if o.gain is not None else "the author's judgement"
     gain = f" with gain {fmt(o.gain)}" if o.gain is not None else ""
     return f"decided by {o.decided_by}{gain}"
 
 
-def flip_words(f: Flip) -> str:
+def flip_words(f: Flip, learner: bool = False) -> str:
     if f.before is None:
         return f"option {f.option} is new ({_verdict(f.after)})"
     if f.after is None:
         return f"option {f.option} was removed (it was {_verdict(f.before)})"
-    return (f"option {f.option} became {_verdict(f.after)} ({_numbers(f.before)} before; "
-            f"{_numbers(f.after)} now)")
+    return (f"option {f.option} became {_verdict(f.after)} ({_numbers(f.before, learner)} "
+            f"before; {_numbers(f.after, learner)} now)")
 
 
-def reasons(c: QuestionChange) -> list[str]:
+def reasons(c: QuestionChange, learner: bool = False) -> list[str]:
     """Why a question grades differently now, as short clauses."""
     changed = " and ".join(w for w, yes in (("the question file", c.question_file_changed),
                                             ("the code", c.code_changed)) if yes)
@@ -38,7 +40,7 @@ def reasons(c: QuestionChange) -> list[str]:
         was = "not graded" if c.key_before is None else f"key {ids(c.key_before)}"
         now = "not graded" if c.key_after is None else f"key {ids(c.key_after)}"
         what.append(f"{was} before, {now} now")
-    what += [flip_words(f) for f in c.flips]
+    what += [flip_words(f, learner) for f in c.flips]
     if c.scheme_before and c.scheme_after and c.scheme_before != c.scheme_after:
         what.append(f"scoring {c.scheme_before} before, {c.scheme_after} now")
     if not what:
@@ -47,10 +49,10 @@ def reasons(c: QuestionChange) -> list[str]:
     return ([f"{changed} changed"] if changed else []) + what
 
 
-def _moved(m: Moved) -> str:
+def _moved(m: Moved, learner: bool = False) -> str:
     b = score(m.before.score) if m.before and m.before.score is not None else "not graded"
     a = score(m.after.score) if m.after and m.after.score is not None else "not graded"
-    return f"{m.question}: {b} → {a}: {'; '.join(reasons(m.why))}"
+    return f"{m.question}: {b} → {a}: {'; '.join(reasons(m.why, learner))}"
 
 
 def impact_text(i: Impact) -> str:
@@ -66,7 +68,7 @@ def impact_text(i: Impact) -> str:
 def learner_note(moved: tuple[Moved, ...]) -> str:
     """The paragraph a learner's feedback file gains: why their score changed."""
     return "Your score changed because the questions were checked again: " + "; ".join(
-        _moved(m) for m in moved) + "."
+        _moved(m, learner=True) for m in moved) + "."
 
 
 def impact_json(i: Impact) -> str:

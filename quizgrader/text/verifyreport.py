@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 
-from ..verify import FindingKind, QuestionVerdict, Status
+from ..verify import FindingKind, OptionVerdict, QuestionVerdict, Status
 from . import gates
+from .bottomline import bottom_line
+from .evidence import evidence
 from .explain import explain
 from .findings import CHECK_WORDS, finding, ids, message
 from .numbers import fmt, json_number
@@ -44,6 +46,13 @@ def verify_summary(verdicts: list[QuestionVerdict], invalid: int) -> str:
             + (f"; {fragile} with fragile verdicts" if fragile else ""))
 
 
+def _explanations(qv: QuestionVerdict, v: OptionVerdict) -> dict[str, str]:
+    e = explain(qv, v)
+    label = v.option.id
+    return {"explanation": e.text("standard", label), "explanation_short": e.line(label),
+            "explanation_full": e.text("full", label)}
+
+
 def _question(qv: QuestionVerdict) -> dict:
     out = {"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
            "author_key": qv.author_key, "status": qv.status, "finding": finding(qv),
@@ -54,7 +63,9 @@ def _question(qv: QuestionVerdict) -> dict:
                         "margin": json_number(v.margin.decades) if v.margin else None,
                         "fragile": v.fragile,
                         "checks": {c.check: c.passed for c in v.checks},
-                        "explanation": explain(qv, v).long} for v in qv.options]}
+                        **_explanations(qv, v), "evidence": evidence(v)}
+                       for v in qv.options],
+           "bottom_line": bottom_line(qv)}
     if qv.robust is not None:
         out["robust"] = {"stable": qv.robust.stable,
                          "variations": [{"seed": r.seed, "hidden": r.hidden,

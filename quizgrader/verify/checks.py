@@ -1,4 +1,4 @@
-"""Deciding each option by simulation: the checks of the verification semantics (v2).
+"""Deciding each option by simulation: the checks of the verification semantics (v3).
 
 An option's claim names a model M, gate values G (its ``when`` or its ``if``) and a behaviour
 g over the horizon T. A because-claim (``when``) runs all four checks, a conditional claim
@@ -8,8 +8,10 @@ g over the horizon T. A because-claim (``when``) runs all four checks, a conditi
 2. as-claimed     with G held, the behaviour over T is g;
 3. reason-matters flipping all of G together changes the behaviour, and flipping each gate
                   alone changes it or moves gain(T) by ≥ 1 decade (clipped to the thresholds);
-4. model-delivers preserved: some scenario of M keeps gain(T) and reach(T) > vanish_below ×
-                  reach(1); vanishes: every scenario loses it; explodes: all gates free explodes.
+4. model-delivers preserved (v3): some scenario of M carries the first input to T:
+                  carry(T) = reach(T) / reach₀(1) is within [vanish_below, explode_above],
+                  reach₀(1) the reach after one step with every free gate free; vanishes:
+                  every scenario loses the gain; explodes: all gates free explodes.
 
 Every verdict comes from simulated numbers; nothing here knows what a gate "does". Each check
 also has a margin (:mod:`.margins`). Check 4 scans the scenarios in order, a few at a time,
@@ -25,7 +27,7 @@ from dataclasses import replace
 
 from ..question.schema import Claim, ClaimKind, Option, Question
 from ..sim import Curves, Hold, Model, Scenario, Settings, Simulator, all_scenarios
-from .margins import INFINITE, Part, all_of, any_of, decade_margin, gain_margin, reach_margin
+from .margins import INFINITE, Part, all_of, any_of, carry_margin, decade_margin, gain_margin
 from .results import (
     Check,
     CheckResult,
@@ -75,20 +77,23 @@ def _flip(c: Curves, gates: dict[str, int], flip: tuple[str, ...], s: Settings, 
     return Flip(flip, tuple(1 - gates[g] for g in flip), c, changed, moved, relevant, margin)
 
 
-def _tried(c: Curves, scenario: Scenario, s: Settings) -> Tried:
-    r1, rT = float(c.reach[0]), float(c.reach[-1])
-    share = rT / r1 if r1 > 0 else (0.0 if rT == 0 else math.inf)
-    return Tried(scenario, c, share, share > s.vanish_below)
+def _tried(c: Curves, scenario: Scenario, reach0: float, s: Settings) -> Tried:
+    rT = float(c.reach[-1])
+    carry = rT / reach0 if reach0 > 0 else 0.0          # a cell that never writes an input
+    if math.isnan(carry):
+        carry = math.inf
+    return Tried(scenario, c, carry, s.vanish_below <= carry <= s.explode_above)
 
 
-def _scan(sim: Simulator, model: Model, T: int, s: Settings, decided) -> list[Tried]:
+def _scan(sim: Simulator, model: Model, T: int, s: Settings, reach0: float, decided
+          ) -> list[Tried]:
     """Simulate the model's scenarios in order, 2, then 4, 8, ... at a time, until
     ``decided(tried)`` or none is left."""
     scenarios, tried, size = all_scenarios(model), [], 2
     while len(tried) < len(scenarios):
         batch = scenarios[len(tried):len(tried) + size]
-        tried += [_tried(c, sc, s) for c, sc in
-                  zip(sim.run_many([(model, sc) for sc in batch], T, s, full=False), batch)]
+        runs = sim.run_many([(model, sc) for sc in batch], T, s, full=False)
+        tried += [_tried(c, sc, reach0, s) for c, sc in zip(runs, batch, strict=True)]
         if decided(tried):
             break
         size *= 2
@@ -98,37 +103,35 @@ def _scan(sim: Simulator, model: Model, T: int, s: Settings, decided) -> list[Tr
 def deliver(sim: Simulator, model: Model, claim: Claim, T: int, s: Settings,
             fragile_below: float) -> tuple[Part, Delivery]:
     """Check 4: can the model do what the option says, in some (or every) scenario?"""
+    free = sim.run(model, (), T, s, full=False)
+    reach0 = float(free.reach[0])
     if claim.gradient == "explodes":
-        t = _tried(sim.run(model, (), T, s, full=False), (), s)
+        t = _tried(free, (), reach0, s)
         ok = t.curves.behaviour == "explodes"
-        return (ok, gain_margin(t.curves.final, "explodes", s)), Delivery((t,), t, None)
+        return (ok, gain_margin(t.curves.final, "explodes", s)), Delivery((t,), t, reach0)
     if claim.gradient == "vanishes":
         def parts(tried: list[Tried]) -> Part:
             return all_of([(t.curves.behaviour == "vanishes",
                             gain_margin(t.curves.final, "vanishes", s)) for t in tried])
     else:
         def parts(tried: list[Tried]) -> Part:
-            return any_of([all_of([(t.curves.behaviour == "preserved",
-                                    gain_margin(t.curves.final, "preserved", s)),
-                                   (t.reads_inputs, reach_margin(t.share, s))])
-                           for t in tried])
+            return any_of([(t.carries, carry_margin(t.carry, s)) for t in tried])
 
     def decided(tried: list[Tried]) -> bool:       # an outcome only a robust number gives
         ok, margin = parts(tried)
         return ok == (claim.gradient == "preserved") and margin.decades >= fragile_below
 
-    tried = tuple(_scan(sim, model, T, s, decided))
+    tried = tuple(_scan(sim, model, T, s, reach0, decided))
     part = parts(list(tried))
     if claim.gradient == "vanishes":
         counter = next((t for t in tried if t.curves.behaviour != "vanishes"), None)
-        return part, Delivery(tried, counter, None)
-    keeping = [t for t in tried if t.curves.behaviour == "preserved"]
-    delivering = next((t for t in keeping if t.reads_inputs), None)
-    if delivering is not None:
-        return part, Delivery(tried, delivering, True)
-    if keeping:                 # keeps the gradient only by never reading its inputs
-        return part, Delivery(tried, keeping[0], False)
-    return part, Delivery(tried, None, None)
+        return part, Delivery(tried, counter, reach0)
+    carrying = [t for t in tried if t.carries]
+    if carrying:
+        return part, Delivery(tried, max(carrying, key=lambda t: t.carry), reach0)
+    nearest = min(tried, key=lambda t: carry_margin(t.carry, s).decades) if reach0 > 0 \
+        else None
+    return part, Delivery(tried, nearest, reach0)
 
 
 def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
@@ -157,7 +160,7 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
             checks.append(CheckResult(Check.AS_CLAIMED, curves.behaviour == claim.gradient,
                                       gain_margin(curves.final, claim.gradient, s)))
             if because:
-                evidence = [_flip(c, gates, f, s, curves) for c, f in zip(runs[1:], flips_of)]
+                evidence = [_flip(c, gates, f, s, curves) for c, f in zip(runs[1:], flips_of, strict=True)]
                 flips = tuple(evidence[:len(gates)])
                 joint = evidence[len(gates)] if len(evidence) > len(gates) else None
                 ok, margin = all_of(([(joint.changed, joint.margin)] if joint else [])

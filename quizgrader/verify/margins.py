@@ -25,7 +25,7 @@ class Quantity(StrEnum):
     """What a margin's value measures."""
 
     GAIN = "gain"                  # gain(T) against a vanishing or exploding threshold
-    REACH = "reach"                # reach(T) / reach(1) against vanish_below
+    CARRY = "carry"                # carry(T) = reach(T) / reach₀(1) against either threshold
     DECADES = "decades"            # a flip's clipped move in decades against 1
 
 
@@ -66,9 +66,12 @@ def gain_margin(gain: float, behaviour: Behaviour, s: Settings) -> Margin:
                key=lambda m: m.decades)
 
 
-def reach_margin(share: float, s: Settings) -> Margin:
-    """Decades between the reach share reach(T)/reach(1) and vanish_below."""
-    return Margin(_decades(share, s.vanish_below), share, s.vanish_below, Quantity.REACH)
+def carry_margin(carry: float, s: Settings) -> Margin:
+    """Decades between carry(T) and the edge of the band [vanish_below, explode_above]
+    that it is nearest (inside it or out)."""
+    c = math.inf if math.isnan(carry) else carry
+    return min((Margin(_decades(c, e), c, e, Quantity.CARRY)
+                for e in (s.vanish_below, s.explode_above)), key=lambda m: m.decades)
 
 
 def decade_margin(moved: float) -> Margin:

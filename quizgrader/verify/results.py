@@ -85,23 +85,32 @@ class Flip:
 
 @dataclass(frozen=True)
 class Tried:
-    """One scenario of check 4: its curves, and whether it keeps reading its inputs
-    (reach(T) > vanish_below × reach(1)); ``share`` = reach(T) / reach(1)."""
+    """One scenario of check 4: its curves, and how far it carries the first input.
+
+    carry   : carry(T) = reach(T) / reach₀(1), reach₀(1) being the reach after one step of
+              the model with every free gate free (how strongly the cell writes an input in
+              one normal step); 0 for a model that never writes one
+    carries : carry(T) is between vanish_below and explode_above (semantics v3)
+    """
 
     scenario: Scenario
     curves: Curves
-    share: float
-    reads_inputs: bool
+    carry: float
+    carries: bool
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """Check 4's evidence: every scenario tried and the one that decided, if any (the first
-    that delivers, or the counter-example, or the preserving one that reads nothing)."""
+    """Check 4's evidence: every scenario tried, reach₀(1), and the one that decided, if any.
+
+    deciding : preserved: the scenario with the largest carry that carries (or, when none
+               does, the one that comes nearest); vanishes: the counter-example that does not
+               vanish; explodes: all gates free
+    """
 
     tried: tuple[Tried, ...]
     deciding: Tried | None
-    reads_inputs: bool | None      # for preserved: did some preserving scenario read inputs?
+    reach0: float = float("nan")
 
     @property
     def scenario(self) -> Scenario | None:
