@@ -82,7 +82,8 @@ def test_moodle_xml_parses_with_the_right_keys_and_feedback(verdicts, items):
         assert q.general_feedback == paras(item.general)
         # a wrong or partly right answer is told why each right option is right
         assert q.incorrect_feedback == q.partially_correct_feedback == paras(item.missed)
-        assert all(f"The right answer includes {k}: " in q.incorrect_feedback for k in item.key)
+        assert q.incorrect_feedback.count("The right answer includes the option ") == \
+            len(item.key)
     assert "Γu" in parsed[0].name and "c<100>" in parsed[0].general_feedback
 
 

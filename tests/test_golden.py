@@ -1,4 +1,5 @@
-"""Golden files: the whole explanation of every bank question, as text and as Markdown.
+"""Golden files: the explanations of every bank question at every level (short, standard,
+full) as text, the full one also as Markdown, and each question's bottom line.
 
 A wording change shows up here as a diff to review. After reviewing it, rewrite the files with
 
@@ -20,7 +21,9 @@ from quizgrader.verify import verify_question
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 BANK = sorted((ROOT / "questions").glob("*.yaml"))
-SUFFIX = {"text": "txt", "markdown": "md"}
+#: (format, detail) -> the golden file's suffix
+SUFFIX = {("text", "short"): "short.txt", ("text", "standard"): "standard.txt",
+          ("text", "full"): "txt", ("markdown", "full"): "md"}
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +34,12 @@ def sims():
 
 
 @pytest.mark.parametrize("kern", KERNELS)
-@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+@pytest.mark.parametrize("fmt", sorted(SUFFIX), ids=["-".join(k) for k in sorted(SUFFIX)])
 @pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
 def test_explanations_match_the_golden_files(sims, path, fmt, kern):
     with kernel(kern):
         qv = verify_question(load_question(path), sim=sims[kern])
-    got = explain_doc(qv, list(qv.options), fmt)
+    got = explain_doc(qv, list(qv.options), fmt[0], fmt[1])
     golden = GOLDEN / f"{path.stem}.{SUFFIX[fmt]}"
     if os.environ.get("QUIZGRADER_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
@@ -47,4 +50,4 @@ def test_explanations_match_the_golden_files(sims, path, fmt, kern):
 
 def test_every_golden_file_belongs_to_a_bank_question():
     stems = {p.stem for p in BANK}
-    assert {p.stem for p in GOLDEN.iterdir()} <= stems
+    assert {p.name.split(".")[0] for p in GOLDEN.iterdir()} <= stems

@@ -52,14 +52,18 @@ def test_one_answer_right_and_wrong():
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", " c "])
     assert r.exit_code == 0
     assert r.stdout.startswith("c5w1-gru-alice-betty: answer C: score 1 / 1 (correct)\n\n"
-                               "Simplifying the GRU (Alice sets Γu = 1)\nAlice proposes")
+                               "Bottom line: In Betty's model with Γu ≈ 0")
     assert "Your answer\nC. Betty's model (removing Γr)" in r.stdout
-    assert "   C is correct.\n" in r.stdout and "did not choose" not in r.stdout
+    assert "   C is correct.\n" in r.stdout and "The right answer\n" not in r.stdout
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", "A"])
     assert r.exit_code == 0 and "score 0 / 1 (wrong)" in r.stdout
-    mine, missed = r.stdout.split("Why the right answer you did not choose is right\n")
+    mine, missed = r.stdout.split("The right answer\n")
     assert "A. Alice's model (removing Γu)" in mine and "   A is wrong.\n" in mine
-    assert missed.startswith("C. Betty's model (removing Γr)") and "   C is correct.\n" in missed
+    assert missed.startswith("C. “Betty's model (removing Γr)") and "   C is correct.\n" in missed
+    # the reason for the wrong answer comes within the first 40 words of its explanation
+    reason = mine.split("A is wrong.\n", 1)[1]
+    assert "vanishes" in " ".join(reason.split()[:40])
+    assert len(r.stdout.split()) <= 200
 
 
 def test_partial_credit_for_many():
@@ -152,9 +156,10 @@ def test_class_cli_exit_0_and_feedback_dir_counts_last_submission(tmp_path):
     assert r.exit_code == 0, r.output
     assert len(list(csv.reader(out.open(encoding="utf-8", newline="")))) == 4
     text = (fb / "ann.md").read_text(encoding="utf-8")
-    assert "Total: 2 / 2" in text and "Your answer: C (score 1 / 1)" in text
-    assert "Alice proposes to simplify the GRU" in text          # the stem
-    assert "### C. Betty's model (removing Γr)" in text           # the chosen option's text
+    assert "Total: 2 / 2" in text and "### Your answer: C (score 1 / 1)" in text
+    assert text.index("**Bottom line: **") < text.index("### Your answer")  # the bottom line first
+    assert "#### C. “Betty's model (removing Γr)" in text         # the chosen option, quoted
+    assert text.count("How to read the numbers") == 1
 
 
 def test_a_learner_file_says_why_the_missed_right_option_is_right(tmp_path):
@@ -165,9 +170,10 @@ def test_a_learner_file_says_why_the_missed_right_option_is_right(tmp_path):
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "bo.md").read_text(encoding="utf-8")
-    mine, missed = text.split("## Why the right answer you did not choose is right")
-    assert "### A. Alice's model (removing Γu)" in mine and "**A is wrong.**" in mine
-    assert "### C. Betty's model (removing Γr)" in missed and "**C is correct.**" in missed
+    mine, missed = text.split("### The right answer")
+    assert "#### A. “Alice's model (removing Γu)" in mine and "**A is wrong.**" in mine
+    assert "C “Betty's model (removing Γr)" in missed
+    assert "Betty's model with Γu ≈ 0" in text.split("### Your answer")[0]   # why, first
 
 
 def test_key_mismatch_rows_are_errors_unless_trust_key(tmp_path):

@@ -14,6 +14,7 @@ from quizgrader.cli import main
 from quizgrader.question import load_question
 from quizgrader.sim import Model, Settings, simulate
 from quizgrader.text.explain import explain
+from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import Check, verify_question, verify_robust
 from quizgrader.verify.margins import INFINITE, Margin, all_of, any_of, gain_margin
 
@@ -46,7 +47,7 @@ def test_the_textbook_lstm_reason_is_right_at_100_steps():
     u = flips[("update",)]
     assert not u.changed and u.relevant and u.moved >= 1.0
     assert v.joint is not None and v.joint.changed
-    text = explain(qv, v).long
+    text = explain(qv, v).text("full")
     assert "decades apart, so Γu carries part of the effect." in text
     assert "With Γf ≈ 0 instead (Γu ≈ 0 kept)" in text
 
@@ -62,8 +63,11 @@ def test_a_gru_reason_citing_a_reset_gate_that_does_nothing_is_wrong_and_names_i
     from quizgrader.text.numbers import fmt
     assert e.deciding.startswith(f"With Γr ≈ 1 instead (Γu ≈ 0 kept), the gain is "
                                  f"{fmt(flip_gain)} against {fmt(claim_gain)}")
-    assert "Γr is not part of the reason" in e.deciding and e.deciding in e.long
-    assert e.short == f"C is wrong. {e.deciding}"
+    assert "Γr is not part of the reason" in e.deciding and e.deciding in e.text("full")
+    # the learner's levels judge the conclusion and the reason apart
+    assert e.brief.startswith("In the GRU with Γr ≈ 0, Γu ≈ 0 the gradient is kept (0.96), yes, "
+                              "but not because of Γr: with Γr ≈ 1 it is 1.0")
+    assert e.line("C") == f"C is wrong. {e.brief}" and e.standard[0] == e.brief
 
 
 def test_one_right_reason_beside_another_makes_a_single_answer_question_ambiguous(tmp_path):
@@ -114,7 +118,7 @@ def test_conditional_claims_check_only_reachability_and_the_claimed_behaviour():
     a = qv.verdict("A")           # "if Γf ≈ 0, the gradient vanishes": true of an LSTM
     assert [c.check for c in a.checks] == [Check.REACHABLE, Check.AS_CLAIMED]
     assert a.delivery is None and a.flips == ()
-    text = explain(qv, a).long
+    text = explain(qv, a).text("full")
     assert "the model cannot do it" not in text and "With Γf ≈ 0 at every step" in text
 
 
@@ -216,29 +220,63 @@ def gru():
     return verify_question(load_question(QS / "c5w1-gru-alice-betty.yaml"))
 
 
-def test_explanations_say_what_the_numbers_mean_once(gru):
-    text = explain(gru, gru.verdict("C")).long
-    assert text.count("How to read the numbers") == 1
-    assert "below 0.01 less than 1 % of it is left" in text and "more than 100-fold" in text
-    assert "The per-step factor, gain^(1/100), is what one step multiplies it by" in text
+def test_explanations_say_what_the_numbers_mean_once_per_document(gru):
+    doc = explain_doc(gru, list(gru.options), "text")
+    assert doc.count("How to read the numbers") == 1 and doc.count("z = 1 − Γu") == 1
+    assert "below 0.01 it vanishes, above 100 it explodes, in between it is kept" in doc
+    assert "The per-step factor gain^(1/100) is what one step multiplies it by" in doc
+    assert "A gate ≈ 0 is held at 0.001" in doc and "removing a gate fixes it" in doc
+    for v in gru.options:               # no option repeats the guide or the notation note
+        for detail in ("short", "standard", "full"):
+            text = explain(gru, v).text(detail, v.option.id)
+            assert "How to read" not in text and "z = 1 − Γu" not in text
 
 
-def test_the_one_step_reason_reach_as_a_share_and_the_timestep_are_explained(gru):
-    text = explain(gru, gru.verdict("C")).long
+def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
+    e = explain(gru, gru.verdict("C"))
+    text = e.text("full")
     assert "Why, in one step: ∂c<t>/∂c<t−1> ≈ (1 − Γu) I ≈ I" in text
-    assert "% of the effect x<1> had after one step is left at step 100" in text
+    assert "written at step 1 (Γu ≈ 1, then ≈ 0), the first input's effect on the memory at " \
+        "step 100 is 1.59 times that of a normal write" in text
     assert "The option speaks of one timestep; the simulation keeps Γu ≈ 0 at all 100 steps" \
         in text
+    assert "It can also learn: an input written at step 1 (Γu ≈ 1, then ≈ 0) is still 1.6× a " \
+        "normal write at step 100." in e.standard
+    b = explain(gru, gru.verdict("B")).text("standard")
+    assert "The option speaks of one timestep, but the gradient crosses all 100: each keeps " \
+        "0.66 of it." in b
+
+
+def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):
+    doc = yaml.safe_load((QS / "c5w1-gru-alice-betty.yaml").read_text(encoding="utf-8"))
+    for o in doc["options"]:
+        o["text"] = o["text"].replace("timestep", "time-step")
+    qv = verify_question(load_question(write(tmp_path, doc)))
+    assert "The option speaks of one timestep" in explain(qv, qv.verdict("B")).text("standard")
 
 
 def test_the_scenarios_tried_are_named(gru):
-    text = explain(gru, gru.verdict("A")).long
+    text = explain(gru, gru.verdict("A")).text("full")
     assert "3 gate settings were tried (Γr ≈ 0; Γr ≈ 1; Γr free)" in text
 
 
-def test_every_option_of_a_gru_question_has_the_notation_note(gru):
+def test_both_settings_failing_the_same_way_is_said_so(gru):
+    for oid, other in (("A", "Γr ≈ 1"), ("B", "Γr ≈ 0")):
+        e = explain(gru, gru.verdict(oid))
+        assert f"Neither setting of Γr rescues it: with {other} it vanishes too" in \
+            e.text("standard")
+        assert "explains nothing" not in e.text("full") and "rescues it" in e.text("full")
+
+
+def test_learner_levels_use_plain_numbers_and_no_check_names(gru):
+    names = ("as-claimed", "model-delivers", "all-pass", "reason-matters", "reachable")
     for v in gru.options:
-        assert "z = 1 − Γu" in explain(gru, v).long
+        e = explain(gru, v)
+        for detail in ("short", "standard"):
+            text = e.text(detail, v.option.id)
+            assert not any(n in text for n in names), text
+            assert "e-301" not in text or "essentially zero (7.7e-301)" in text
+        assert "decided by" in e.text("full")
 
 
 def test_an_unlabelled_model_starts_its_sentence_with_a_capital(tmp_path):
@@ -248,13 +286,14 @@ def test_an_unlabelled_model_starts_its_sentence_with_a_capital(tmp_path):
                                                                "gradient": "vanishes"}},
                             {"id": "B", "text": "b", "correct": False, "feedback": "f"}])
     qv = verify_question(load_question(write(tmp_path, doc)))
-    assert explain(qv, qv.verdict("A")).body[0].startswith("The model “lstm” is a full LSTM")
+    assert explain(qv, qv.verdict("A")).full[0].startswith("The model “lstm” is a full LSTM")
 
 
 def test_a_plain_rnn_has_no_gates_and_a_bare_claim_does_not_repeat_itself():
     qv = verify_question(load_question(QS / "rnn-vanish-explode.yaml"))
-    text = explain(qv, qv.verdict("A")).long
+    text = explain(qv, qv.verdict("A")).text("full")
     assert "gates free" not in text and "with no gates" in text
+    assert "gates free" not in explain(qv, qv.verdict("A")).text("standard")
     assert text.count("the gain is 8.69e+22") == 1
 
 

@@ -35,6 +35,13 @@ def _reason_failed(v: OptionVerdict) -> Flip | None:
     return next((f for f in v.flips if not f.relevant), None)
 
 
+def _fate_amount(c: Curves, s) -> str:
+    """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
+    if c.behaviour in ("vanishes", "explodes"):
+        return f"{fate(c, s)}, to {amount(c.final)}"
+    return f"{fate(c, s)} ({amount(c.final)})"
+
+
 def _gain(c: Curves, T: int) -> str:
     return f"the gain over {T} steps is {amount(c.final)}"
 
@@ -95,8 +102,7 @@ def _why(q: Question, v: OptionVerdict, mechanism: bool) -> str:
     option that speaks of one timestep, what all the steps make of it."""
     claim, T = v.option.claim, q.horizon
     spec = q.models[claim.model]
-    head = f"{cap(model_name(q, claim.model))} fixes {gates.equals_all(spec.fixed)}; " \
-        if spec.fixed else ""
+    head = ""
     step = one_step(spec, claim.gates)
     plain_words = f": {step.plain}" if mechanism else ""
     out = f"Why: {head}with {setting(claim)}, {step.brief}{plain_words}"
@@ -113,7 +119,8 @@ def _flip(f: Flip, as_claimed: bool, q: Question) -> str:
     s, T = q.simulation, q.horizon
     sym = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "the cited gates"
     if f.changed:
-        return f"With {_flip_words(f)} instead it {fate_over(f.curves, s)}: {sym} makes the difference."
+        return (f"With {_flip_words(f)} instead it {_fate_amount(f.curves, s)}: {sym} makes "
+                f"the difference.")
     if not as_claimed:
         return (f"Neither setting of {sym} rescues it: with {_flip_words(f)} it "
                 f"{fate(f.curves, s)} too, to {amount(f.curves.final)}.")

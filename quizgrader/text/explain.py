@@ -71,7 +71,12 @@ class Explanation:
 
     def line(self, label: str | None = None) -> str:
         """One line: the verdict and the short sentence."""
-        return f"{self.verdict(label)} {self.brief}".rstrip()
+        if self.static:
+            who = label if label is not None else "This option"
+            head = f"{who} is {'correct' if self.correct else 'wrong'} (author's judgement)."
+        else:
+            head = self.verdict(label)
+        return f"{head} {self.brief}".rstrip()
 
 
 def explain(qv: QuestionVerdict, v: OptionVerdict) -> Explanation:

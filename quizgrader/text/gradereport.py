@@ -68,35 +68,48 @@ def headline(a: Answered) -> str:
             f"{a.max_score:g} ({verdict_word(a.score, a.max_score)})")
 
 
-def _option(a: Answered, oid: str, level: int, detail: Detail | None) -> Section:
+def _option(a: Answered, oid: str, level: int, detail: Detail | None,
+            quoted: bool = False) -> Section:
     """An option with its explanation at ``detail`` (None: the verdict alone, under a quote
     of its text: a missed right option, which the bottom line explains)."""
     e = a.explanations[oid]
     text = a.question.option(oid).text
+    if quoted:
+        text = quote(text)
     if detail is None:
         return Section((Heading(level, f"{oid}. {quote(text)}"), Para(e.verdict(oid))),
                        cls="option")
     if detail == "short":
         return Section((Heading(level, f"{oid}. {text}"), Para(e.line(oid))), cls="option")
+    body = [p for p in e.body(detail) if p not in a.bottom_line]   # said once, in the bottom line
     return Section((Heading(level, f"{oid}. {text}"), strong(e.verdict(oid)),
-                    *(Para(p) for p in e.body(detail))), cls="option")
+                    *(Para(p) for p in body)), cls="option")
 
 
-def answer_blocks(a: Answered, level: int = 2, stem: bool = True) -> list[Block]:
+def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool = False
+                  ) -> list[Block]:
     """The bottom line, the options chosen with their explanations, and the right options
-    the answer missed (shorter: the bottom line says why they are right)."""
+    the answer missed (shorter: the bottom line says why they are right). ``compact`` (learner
+    files): the score in the heading and the options' texts quoted."""
     blocks: list[Block] = [Para(a.question.stem.strip(), cls="stem")] if stem else []
     if a.bottom_line:
         blocks.append(Para((Strong("Bottom line: "), a.bottom_line), cls="bottom-line"))
     if wrong_gate(a):
         blocks += [Para(n, cls="guide") for n in notation(m.cell for m in a.question.models.values())]
-    blocks.append(Heading(level, "Your answer" if len(a.chosen) == 1 else "Your answers"))
-    blocks += [_option(a, o, level + 1, a.detail) for o in a.chosen]
+    mine = "Your answer" if len(a.chosen) == 1 else "Your answers"
+    if compact:                                   # a learner file: the score goes here
+        mine += f": {a.answer} (score {fmt_score(a.score)} / {fmt_score(a.max_score)})"
+    blocks.append(Heading(level, mine))
+    blocks += [_option(a, o, level + 1, a.detail, compact) for o in a.chosen]
     if a.missed:
         blocks.append(Heading(level, "The right answer" if len(a.missed) == 1 else
                                      "The right answers"))
         shown = "full" if a.detail == "full" else None if a.bottom_line else "short"
-        blocks += [_option(a, o, level + 1, shown) for o in a.missed]
+        if shown is None and compact:               # one line: the bottom line says why
+            blocks.append(Para("; ".join(f"{o} {quote(a.question.option(o).text)}"
+                                         for o in a.missed) + "."))
+        else:
+            blocks += [_option(a, o, level + 1, shown) for o in a.missed]
     return blocks
 
 
@@ -163,11 +176,13 @@ def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None =
     if note:
         blocks.append(Para(note))
     for a in sorted(answers, key=lambda a: a.question.id):
-        blocks += [Heading(2, f"{a.question.title} ({a.question.id})"),
-                   Para(f"Your answer: {a.answer} (score {fmt_score(a.score)} / "
-                        f"{fmt_score(a.max_score)})")]
-        blocks += answer_blocks(a, 3, stem=False) if a.score is not None else [Para(a.status)]
+        blocks.append(Heading(2, a.question.title))
+        blocks += answer_blocks(a, 3, stem=False, compact=True) if a.score is not None else \
+            [Para(f"Your answer: {a.answer}"), Para(a.status)]
     graded = [a.question for a in answers if a.score is not None]
+    inline = {n for a in answers if a.score is not None and wrong_gate(a)
+              for n in notation(m.cell for m in a.question.models.values())}
     if graded:
-        blocks += [Heading(2, "How to read these explanations"), *notes_blocks(guides(graded))]
+        blocks += [Heading(2, "How to read these explanations"),
+                   *notes_blocks([n for n in guides(graded) if n not in inline])]
     return blocks

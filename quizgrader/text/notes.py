@@ -29,15 +29,14 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
            cell_types: list[str]) -> str:
     gated = any(c != "rnn" for c in cell_types)
     blocks = sorted({BLOCK[c] for c in cell_types if c in BLOCK})
-    out = (f"How to read the numbers: the gain ‖∂c<{T}>/∂c<0>‖ is how much a change of the "
-           f"memory at step 0 still moves it at step {T}, the size of the gradient that flows "
-           f"back over {T} steps (median over {seeds} random cells). Below {vanish:g} it "
-           f"vanishes, above {explode:g} it explodes; in between it is kept (near 1 whole, "
-           f"below 1 shrinking, above 1 growing). The per-step factor gain^(1/{T}) is what one "
-           f"step multiplies it by on average.")
+    out = (f"How to read the numbers: the gain ‖∂c<{T}>/∂c<0>‖ is the size of the gradient "
+           f"that flows back over {T} steps (median over {seeds} random cells): below "
+           f"{vanish:g} it vanishes, above {explode:g} it explodes, in between it is kept "
+           f"(below 1 shrinking, above 1 growing). The per-step factor gain^(1/{T}) is what one "
+           f"step multiplies it by.")
     if gated:
-        out += (f" A gate ≈ 0 is held at {epsilon:g} (≈ 1 at {1 - epsilon:g}) at every step; "
-                f"removing a gate means fixing it at a constant.")
+        out += (f" A gate ≈ 0 is held at {epsilon:g} (≈ 1 at {1 - epsilon:g}); removing a gate "
+                f"fixes it at a constant.")
     return out + (" " + "; ".join(blocks) + "." if blocks else "")
 
 
