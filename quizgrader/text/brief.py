@@ -64,11 +64,11 @@ def core(q: Question, v: OptionVerdict) -> str:
         lead = f"In {name} with {setting(claim)}"
         if c.behaviour != claim.gradient:
             return (f"{lead} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
-                    f"the option says.")
+                    f"claimed.")
         if v.decided_by == Decision.REASON_MATTERS:
             f = _reason_failed(v)
             cited = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
-            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), yes, but not "
+            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but not "
                     f"because of {cited}: with {_flip_words(f)} it is {amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
             return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
@@ -82,8 +82,8 @@ def core(q: Question, v: OptionVerdict) -> str:
     if claim.gradient == "vanishes":
         if d.deciding is not None:
             t = d.deciding
-            return (f"{where} the gradient {fate_over(t.curves, s)}: it does not always "
-                    f"vanish.")
+            return (f"{where} the gain over {T} steps is {amount(t.curves.final)}: the "
+                    f"gradient does not always vanish.")
         top = max(d.tried, key=lambda t: t.curves.final)
         every = "in every gate setting" if gated and len(d.tried) > 1 else ""
         return (f"In {name} the gradient vanishes over {T} steps{' ' + every if every else ''}"

@@ -15,6 +15,7 @@ def _curve(c: Curves) -> dict[str, Any]:
     out: dict[str, Any] = {"gain": json_number(g), "behaviour": c.behaviour,
                            "factor": json_number(c.factor)}
     if g == 0:                                 # underflow: the bound the text gives
+        out["gain_below"] = FLOOR
         out["factor_below"] = FLOOR ** (1.0 / c.steps)
     return out
 

@@ -62,7 +62,7 @@ def per_step(gain: float, steps: int) -> str:
     """The per-step factor gain^(1/T) for learners: '0.66 per step', or for an underflowed
     gain the bound it implies: 'under 0.5 per step'."""
     if gain == 0:
-        return f"under {FLOOR ** (1.0 / steps):.1g} per step"
+        return f"under {plain(FLOOR ** (1.0 / steps))} per step"
     if not math.isfinite(gain):
         return "without bound"
     return f"{plain(gain ** (1.0 / steps))} per step"

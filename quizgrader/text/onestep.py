@@ -83,7 +83,7 @@ def _lstm(f: float | None, u: float | None, o: float | None) -> OneStep:
             return OneStep(f"{DC} ≈ Γf I ≈ I",
                            "the memory is copied (Γf ≈ 1) and what is written through a<t−1> "
                            "adds nearly nothing, so the gradient passes on whole",
-                           "a step copies the memory and adds nearly nothing")
+                           "a step just copies the memory")
         if _is(u, 1):
             return OneStep(f"{DC} ≈ I + diag(1 − c̃<t>²) Wca ∂a<t−1>/∂c<t−1>",
                            "the copy plus what is written through a<t−1>, which adds up from "

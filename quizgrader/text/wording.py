@@ -100,6 +100,10 @@ def written(sc: Scenario | None, gated: bool = True) -> str:
         first, after = _phase(sc, True), _phase(sc, False)
         if len(sc) == 2:                                  # one gate: 'Γu ≈ 1, then ≈ 0'
             after = after.split(" ", 1)[1]
+        elif all(h.value == 1 - g.value for h in sc if h.always is False and h.stop is None
+                 for g in sc if g.gate == h.gate and g.stop == 1):
+            after = "the reverse"                         # 'Γu ≈ 1, Γf ≈ 0, then the reverse'
+
         return f"written at step 1 ({first}, then {after})"
     if not sc:
         return "with all gates free" if gated else ""

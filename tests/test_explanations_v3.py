@@ -1,0 +1,193 @@
+"""The explanations contract (v3): word budgets on the shipped bank, numbers that come from
+the evidence, no letters in shuffled LMS feedback, the levels on every command."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import statistics
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgrader.cli import main
+from quizgrader.export import export
+from quizgrader.question import load_question
+from quizgrader.text.bottomline import bottom_line
+from quizgrader.text.explain import explain
+from quizgrader.text.numbers import plain
+from quizgrader.text.wording import model_name
+from quizgrader.verify import verify_question
+
+ROOT = Path(__file__).parent.parent
+QS = ROOT / "questions"
+BANK = sorted(QS.glob("*.yaml"))
+GRU = str(QS / "c5w1-gru-alice-betty.yaml")
+CHECK_NAMES = ("as-claimed", "model-delivers", "all-pass", "reason-matters")
+#: An option named by its letter: "C is correct", "The right answer is C", "includes C:".
+LETTER = re.compile(r"(?<![\w<(])[A-H] is (correct|wrong)|answers? (is|are|includes) [A-H]\b"
+                    r"|\boption [A-H]\b")
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return [verify_question(load_question(p), str(p)) for p in BANK]
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
+    standard, short = [], []
+    for qv in verdicts:
+        assert words(bottom_line(qv)) <= 60, bottom_line(qv)
+        for v in qv.options:
+            e = explain(qv, v)
+            standard.append(words(e.text("standard", v.option.id)))
+            short.append(words(e.line(v.option.id)))
+    assert max(standard) <= 90 and statistics.median(standard) <= 70, standard
+    assert max(short) <= 30, short
+
+
+def test_learner_text_names_no_check(verdicts):
+    for qv in verdicts:
+        assert not any(n in bottom_line(qv) for n in CHECK_NAMES)
+        for v in qv.options:
+            e = explain(qv, v)
+            for detail in ("short", "standard"):
+                assert not any(n in e.text(detail) for n in CHECK_NAMES)
+
+
+NUMBER = re.compile(r"(?<![\w<])-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _json_numbers(obj) -> list[float]:
+    if isinstance(obj, bool) or obj is None:
+        return []
+    if isinstance(obj, (int, float)):
+        return [float(obj)]
+    if isinstance(obj, dict):
+        return [x for v in obj.values() for x in _json_numbers(v)]
+    if isinstance(obj, list):
+        return [x for v in obj for x in _json_numbers(v)]
+    return []
+
+
+def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
+    r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
+    report = json.loads(r.stdout)
+    for q in report["questions"]:
+        question = load_question(q["path"])
+        s = question.simulation
+        constants = {question.horizon, s.vanish_below, s.explode_above, s.epsilon, 0, 1, 2}
+        for o in q["options"]:
+            allowed = {plain(x) for x in _json_numbers(o["evidence"])} | \
+                {plain(float(c)) for c in constants} | {f"{c:g}" for c in constants}
+            allowed |= {plain(x) for x in _json_numbers(
+                {"f": [1 - x for x in _json_numbers(o["evidence"])]})}
+            body = o["explanation"].split("\n\n", 1)[1]         # after the verdict line
+            body = re.sub(r"<[^>]*>", "", body)                  # c<t−1>, c<100>
+            for name in sorted(question.models, key=lambda n: -len(model_name(question, n))):
+                body = body.replace(model_name(question, name), "")
+            for tok in NUMBER.findall(body.replace("1 − ", "")):
+                assert tok in allowed, (q["id"], o["id"], tok, body)
+
+
+def test_verify_json_carries_all_three_levels_and_the_bottom_line():
+    r = CliRunner().invoke(main, ["verify", GRU, "--json"])
+    q = json.loads(r.stdout)["questions"][0]
+    assert q["bottom_line"].startswith("In Betty's model with Γu ≈ 0")
+    c = next(o for o in q["options"] if o["id"] == "C")
+    assert c["explanation"].startswith("C is correct.\n\nIn Betty's model")
+    assert c["explanation_short"].startswith("C is correct. In Betty's model")
+    assert "Checks: reachable passed" in c["explanation_full"]
+    assert c["evidence"]["delivery"]["tried"][0]["carry"] == pytest.approx(1.59, abs=0.01)
+
+
+@pytest.mark.parametrize("detail,marker", [("short", "C is correct. In Betty's model"),
+                                           ("standard", "It can also learn"),
+                                           ("full", "Checks: reachable passed")])
+def test_explain_and_grade_take_a_detail(detail, marker):
+    r = CliRunner().invoke(main, ["explain", GRU, "--option", "C", "--detail", detail])
+    assert r.exit_code == 0 and marker in r.stdout
+    g = CliRunner().invoke(main, ["grade", GRU, "--answer", "C", "--detail", detail,
+                                  "--format", "json"])
+    data = json.loads(g.stdout)
+    assert data["detail"] == detail and marker in data["feedback"]
+    assert data["bottom_line"].startswith("In Betty's model")
+
+
+def test_explain_starts_with_the_findings(tmp_path):
+    text = Path(GRU).read_text(encoding="utf-8").replace("key: [C]", "key: [A]")
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["explain", str(path)])
+    assert r.exit_code == 0
+    head = r.stdout.split("\n\nA. ")[0]
+    assert "Finding: key mismatch: the author's key is A, the simulation's is C" in head
+    assert head.index("Finding:") < head.index("Bottom line:")
+
+
+def _moodle_texts(data: bytes) -> list[str]:
+    parser = pytest.importorskip("moodle_xml_parser.parser")
+    out = []
+    for q in parser.parse_bytes(data)["multichoice"]:
+        out += [q.general_feedback, q.incorrect_feedback, q.partially_correct_feedback]
+        out += [o.feedback for o in q.options]
+    return out
+
+
+def _gift_texts(data: bytes) -> list[str]:
+    from test_export import _giftparser
+    gift = _giftparser()
+    out = []
+    for q in gift.parseFile(io.StringIO(data.decode("utf-8"))):
+        out.append(q.generalFeedback or "")
+        out += [a.feedback or "" for a in getattr(q.answers, "answers", [])]
+    return out
+
+
+def _qti_texts(data: bytes) -> list[str]:
+    import xml.etree.ElementTree as ET
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("items/"):
+                root = ET.fromstring(z.read(name))
+                out += ["".join(fb.itertext()) for fb in root.iter()
+                        if fb.tag.endswith("modalFeedback")]
+    return out
+
+
+def test_shuffled_lms_feedback_names_no_option_by_its_letter(verdicts):
+    texts = (_moodle_texts(export(verdicts, "moodle")) + _gift_texts(export(verdicts, "gift"))
+             + _qti_texts(export(verdicts, "qti")))
+    assert len(texts) > 50
+    assert any("Bottom line:" in t for t in texts)
+    assert any("the option with Betty's model and Γu ≈ 0" in t for t in texts)
+    for t in texts:
+        assert not LETTER.search(t), t
+
+
+def test_no_shuffle_keeps_the_letters_and_numbers_the_choices(verdicts):
+    import xml.etree.ElementTree as ET
+    xml = ET.fromstring(export(verdicts, "moodle", shuffle=False))
+    q = xml.find("question")
+    assert q.findtext("shuffleanswers") == "false" and q.findtext("answernumbering") == "ABCD"
+    assert any(LETTER.search(t) for t in _moodle_texts(export(verdicts, "moodle", shuffle=False)))
+    with zipfile.ZipFile(io.BytesIO(export(verdicts, "qti", shuffle=False))) as z:
+        item = z.read(f"items/{verdicts[0].question.id}.xml").decode("utf-8")
+    assert 'shuffle="false"' in item
+    gift = export(verdicts, "gift", shuffle=False).decode("utf-8")
+    assert "A. Alice" in gift
+    r = CliRunner().invoke(main, ["export", GRU, "--to", "moodle", "--no-shuffle", "--out", "-"])
+    assert r.exit_code == 0 and "<answernumbering>ABCD</answernumbering>" in r.stdout
+
+
+def test_the_same_input_gives_the_same_bytes(verdicts):
+    again = [verify_question(load_question(p), str(p)) for p in BANK]
+    for fmt in ("moodle", "gift", "qti"):
+        assert export(verdicts, fmt) == export(again, fmt)
