@@ -65,7 +65,7 @@ def test_a_gru_reason_citing_a_reset_gate_that_does_nothing_is_wrong_and_names_i
                                  f"{fmt(flip_gain)} against {fmt(claim_gain)}")
     assert "Γr is not part of the reason" in e.deciding and e.deciding in e.text("full")
     # the learner's levels judge the conclusion and the reason apart
-    assert e.brief.startswith("In the GRU with Γr ≈ 0, Γu ≈ 0 the gradient is kept (0.96), yes, "
+    assert e.brief.startswith("In the GRU with Γr ≈ 0, Γu ≈ 0 the gradient is kept (0.96), "
                               "but not because of Γr: with Γr ≈ 1 it is 1.0")
     assert e.line("C") == f"C is wrong. {e.brief}" and e.standard[0] == e.brief
 
