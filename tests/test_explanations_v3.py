@@ -191,3 +191,24 @@ def test_the_same_input_gives_the_same_bytes(verdicts):
     again = [verify_question(load_question(p), str(p)) for p in BANK]
     for fmt in ("moodle", "gift", "qti"):
         assert export(verdicts, fmt) == export(again, fmt)
+
+
+@pytest.mark.parametrize("answers", [
+    {"c5w1-gru-alice-betty": "D", "c5w1-gru-alice-betty-update0": "A",
+     "lstm-gru-textbook-reasons": "D", "lstm-long-memory": "C", "rnn-vanish-explode": "D"},
+    {"c5w1-gru-alice-betty": "C", "c5w1-gru-alice-betty-update0": "C",
+     "lstm-gru-textbook-reasons": "A;B", "lstm-long-memory": "A;D",
+     "rnn-vanish-explode": "A;B"}], ids=["all-wrong", "all-right"])
+def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
+    src = tmp_path / "r.csv"
+    src.write_text("learner,question,answer\n" + "".join(
+        f"kim,{q},{a}\n" for q, a in answers.items()), encoding="utf-8")
+    fb = tmp_path / "fb"
+    r = CliRunner().invoke(main, ["grade", str(QS), "--responses", str(src), "--out",
+                                  str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
+    assert r.exit_code == 0, r.output
+    text = (fb / "kim.md").read_text(encoding="utf-8")
+    assert words(text) <= 900, words(text)
+    assert text.count("How to read the numbers") == 1
+    for block in text.split("\n## ")[1:-1]:          # each question leads with its bottom line
+        assert block.split("\n\n")[1].startswith("**Bottom line:** ")

@@ -157,7 +157,7 @@ def test_class_cli_exit_0_and_feedback_dir_counts_last_submission(tmp_path):
     assert len(list(csv.reader(out.open(encoding="utf-8", newline="")))) == 4
     text = (fb / "ann.md").read_text(encoding="utf-8")
     assert "Total: 2 / 2" in text and "### Your answer: C (score 1 / 1)" in text
-    assert text.index("**Bottom line: **") < text.index("### Your answer")  # the bottom line first
+    assert text.index("**Bottom line:** ") < text.index("### Your answer")  # the bottom line first
     assert "#### C. “Betty's model (removing Γr)" in text         # the chosen option, quoted
     assert text.count("How to read the numbers") == 1
 
@@ -170,9 +170,9 @@ def test_a_learner_file_says_why_the_missed_right_option_is_right(tmp_path):
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "bo.md").read_text(encoding="utf-8")
-    mine, missed = text.split("### The right answer")
-    assert "#### A. “Alice's model (removing Γu)" in mine and "**A is wrong.**" in mine
-    assert "C “Betty's model (removing Γr)" in missed
+    mine, missed = text.split("The right answer: ")
+    assert "#### A. “Alice's model (removing Γu)" in mine and "score 0 / 1" in mine
+    assert "vanishes" in mine and missed.startswith("C “Betty's model (removing")
     assert "Betty's model with Γu ≈ 0" in text.split("### Your answer")[0]   # why, first
 
 

@@ -61,7 +61,7 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
         Items(tuple((Strong(f"{o.id}."), f" {o.text}") for o in item.options), cls="options")]
     if not item.learner and qv is not None:
         blocks += [Para(f"Finding: {f}", cls="finding") for f in item.findings]
-        blocks.append(Para((Strong("Bottom line: "), item.bottom_line), cls="bottom-line"))
+        blocks.append(Para((Strong("Bottom line:"), " " + item.bottom_line), cls="bottom-line"))
         blocks.append(Para(("Answer: ", Strong(", ".join(item.key))), cls="key"))
         for o, v in zip(item.options, qv.options):
             fig = _figure(qv, v, sim)

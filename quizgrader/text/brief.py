@@ -89,7 +89,9 @@ def core(q: Question, v: OptionVerdict) -> str:
         return (f"In {name} the gradient vanishes over {T} steps{' ' + every if every else ''}"
                 f": the largest gain is {amount(top.curves.final)}.")
     if claim.gradient == "explodes":
-        return f"{where} the gradient {fate_over(d.deciding.curves, s)}."
+        c = d.deciding.curves
+        contrast = "" if c.behaviour == "explodes" else ", not exploding as claimed"
+        return f"{where} the gradient {fate_over(c, s)}{contrast}."
     if d.deciding is None or not v.passed(Check.MODEL_DELIVERS):
         return f"{cap(name)} cannot learn over {T} steps: {cannot_learn(d, T)}."
     t = d.deciding

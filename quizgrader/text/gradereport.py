@@ -10,7 +10,7 @@ from ..question.schema import Question
 from .document import Block, Heading, Para, Section, Strong, render, strong
 from .explain import Detail, Explanation
 from .lms import quote
-from .notes import compact_guide, guides, notation
+from .notes import cells, compact_guide, guides, notation
 from .numbers import score as fmt_score
 
 
@@ -81,9 +81,12 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
                        cls="option")
     if detail == "short":
         return Section((Heading(level, f"{oid}. {text}"), Para(e.line(oid))), cls="option")
-    body = [p for p in e.body(detail) if p not in a.bottom_line]   # said once, in the bottom line
-    return Section((Heading(level, f"{oid}. {text}"), strong(e.verdict(oid)),
-                    *(Para(p) for p in body)), cls="option")
+    said = a.bottom_line.lower()                   # said once, in the bottom line
+    body = [p for p in e.body(detail) if p.lower() not in said]
+    # a learner file's one answer to a select-one question: its score already says the verdict
+    verdict = () if quoted and a.question.select == "one" else (strong(e.verdict(oid)),)
+    return Section((Heading(level, f"{oid}. {text}"), *verdict, *(Para(p) for p in body)),
+                   cls="option")
 
 
 def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool = False
@@ -93,7 +96,7 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     files): the score in the heading and the options' texts quoted."""
     blocks: list[Block] = [Para(a.question.stem.strip(), cls="stem")] if stem else []
     if a.bottom_line:
-        blocks.append(Para((Strong("Bottom line: "), a.bottom_line), cls="bottom-line"))
+        blocks.append(Para((Strong("Bottom line:"), " " + a.bottom_line), cls="bottom-line"))
     if wrong_gate(a):
         blocks += [Para(n, cls="guide") for n in notation(m.cell for m in a.question.models.values())]
     mine = "Your answer" if len(a.chosen) == 1 else "Your answers"
@@ -102,13 +105,13 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     blocks.append(Heading(level, mine))
     blocks += [_option(a, o, level + 1, a.detail, compact) for o in a.chosen]
     if a.missed:
-        blocks.append(Heading(level, "The right answer" if len(a.missed) == 1 else
-                                     "The right answers"))
+        head = "The right answer" if len(a.missed) == 1 else "The right answers"
         shown = "full" if a.detail == "full" else None if a.bottom_line else "short"
         if shown is None and compact:               # one line: the bottom line says why
-            blocks.append(Para("; ".join(f"{o} {quote(a.question.option(o).text)}"
-                                         for o in a.missed) + "."))
+            blocks.append(Para(f"{head}: " + "; ".join(
+                f"{o} {quote(a.question.option(o).text)}" for o in a.missed) + "."))
         else:
+            blocks.append(Heading(level, head))
             blocks += [_option(a, o, level + 1, shown) for o in a.missed]
     return blocks
 
@@ -180,9 +183,8 @@ def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None =
         blocks += answer_blocks(a, 3, stem=False, compact=True) if a.score is not None else \
             [Para(f"Your answer: {a.answer}"), Para(a.status)]
     graded = [a.question for a in answers if a.score is not None]
-    inline = {n for a in answers if a.score is not None and wrong_gate(a)
-              for n in notation(m.cell for m in a.question.models.values())}
-    if graded:
+    if graded:        # the reading guide once; a notation note went with the answer it helps
+        notes = set(notation(c for q in graded for c in cells(q)))
         blocks += [Heading(2, "How to read these explanations"),
-                   *notes_blocks([n for n in guides(graded) if n not in inline])]
+                   *notes_blocks([n for n in guides(graded) if n not in notes])]
     return blocks

@@ -9,7 +9,7 @@ from .notes import notation
 from .wording import setting
 
 #: Words of an option's text quoted to name it.
-QUOTE_WORDS = 8
+QUOTE_WORDS = 6
 
 
 def quote(text: str) -> str:

@@ -8,8 +8,8 @@ from ..question.schema import Question
 
 NOTATION = {
     "gru": "Notation: in the course's GRU, Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 "
-           "overwrites it with c̃<t>. Cho et al. (2014) and PyTorch write z = 1 − Γu, so there "
-           "it is z ≈ 1 that keeps it.",
+           "overwrites it; Cho et al. (2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 "
+           "keeps it.",
     "lstm": "Notation: in the LSTM, Γf ≈ 1 keeps the memory (c<t> = Γu*c̃<t> + Γf*c<t−1>); "
             "PyTorch calls Γf f and Γu i.",
 }
