@@ -340,8 +340,14 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(verdicts, 
     image = pytest.importorskip("PIL.Image")
     gru = [v for v in verdicts if v.question.id == "c5w1-gru-alice-betty"]
     page = tmp_path / "handout.html"
-    page.write_bytes(export(gru, "html", sim=sim))
-    shot = tmp_path / "shot.png"
+    html_text = export(gru, "html", sim=sim).decode("utf-8")
+    page.write_text(html_text, encoding="utf-8")
+    # the bottom line comes before the options, and the reading guide is there once
+    assert html_text.count("How to read the numbers") == 1
+    assert html_text.index('class="bottom-line"') < html_text.index('class="option ')
+    shots = Path(__file__).parent.parent / "test-artifacts"
+    shots.mkdir(exist_ok=True)
+    shot = shots / "handout.png"
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                     "--window-size=1000,2600", f"--screenshot={shot}", page.as_uri()],

@@ -312,6 +312,12 @@ def test_a_learner_answers_in_a_real_browser(server):
             assert page.inner_text("#score") == "Score: 0 / 1 (wrong)"
             assert page.evaluate("document.activeElement.id") == "score"
             assert "B is wrong." in page.content() and "C is correct." in page.content()
+            # the bottom line first, above every option's feedback; the reading guide once
+            line = page.locator(".bottom-line")
+            assert line.inner_text().startswith("Bottom line: In Betty's model")
+            first = page.locator("section.feedback").first
+            assert line.bounding_box()["y"] < first.bounding_box()["y"]
+            assert page.content().count("How to read the numbers") == 1
             img = page.locator("figure img").first
             img.scroll_into_view_if_needed()
             size = img.evaluate("e => [e.naturalWidth, e.getBoundingClientRect().height]")

@@ -42,7 +42,8 @@ class Pages:
             e = a.explanations[oid]
             text = r.question.option(oid).text
             detail = a.detail if heading == CHOSEN or a.detail == "full" else "short"
-            body = e.body(detail)
+            said = a.bottom_line.lower()           # said once, in the bottom line
+            body = [p for p in e.body(detail) if p.lower() not in said]
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
                           "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation
