@@ -11,7 +11,7 @@ from ..sim import Curves, Scenario, free_gates
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from . import gates
 from .equations import reduced
-from .numbers import fmt, per_step
+from .numbers import FLOOR, fmt, per_step
 from .onestep import one_step
 from .wording import ONE_STEP, cap, model_name, removing, written
 
@@ -22,8 +22,10 @@ def does(behaviour: str) -> str:
 
 def measured(c: Curves) -> str:
     """'the gain is 1.00 (1.00 per step)'; an underflowed gain gives its bound."""
-    factor = per_step(c.final, c.steps) if c.final == 0 else f"{fmt(c.factor)} per step"
-    return f"the gain is {fmt(c.final)} ({factor})"
+    if c.final == 0:
+        return (f"the gain is below {FLOOR:g}, where it underflows "
+                f"({per_step(c.final, c.steps)})")
+    return f"the gain is {fmt(c.final)} ({fmt(c.factor)} per step)"
 
 
 def agreement(behaviour: str, claimed: str) -> str:
