@@ -161,6 +161,8 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
         numbers = (f"With {setting} at every step, over {q.horizon} steps {measured(v.curves)}: "
                    f"the gradient {does(v.curves.behaviour)}, "
                    f"{agreement(v.curves.behaviour, claim.gradient)}.")
+        if v.curves.behaviour == claim.gradient and not v.correct:
+            numbers += " The conclusion holds; the option is wrong for another reason (below)."
         body += [numbers, f"Why, in one step: {one_step(spec, claim.gates).sentence}."]
         if ONE_STEP.search(opt.text):
             body.append(_timestep(setting, v.curves))
