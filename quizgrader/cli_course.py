@@ -1,6 +1,7 @@
 """The commands about a whole class's results: ``stats`` and ``regrade``."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -95,16 +96,18 @@ def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, 
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--admin-token", envvar="QUIZGRADER_ADMIN_TOKEN", default=None,
-              help="The bearer token of the instructor endpoints (attempts, stats, grades); "
-                   "also $QUIZGRADER_ADMIN_TOKEN. Without one they answer 403.")
+@click.option("--admin-token-file", type=click.Path(dir_okay=False), default=None,
+              help="A file holding the bearer token of the instructor endpoints (attempts, "
+                   "stats, grades); or set $QUIZGRADER_ADMIN_TOKEN. Without one they answer "
+                   "403. (Not a flag's value: that would show in the process list.)")
+@click.option("--admin-token", "argv_token", default=None, hidden=True)
 @click.option("--trust-key", is_flag=True,
               help="Serve questions whose author key the simulation disputes, with the "
                    "author's key (otherwise they are left out).")
 @detail_option("standard", " (a request may ask for another: ?detail=full)")
 @CACHE
 @_errors
-def serve(paths, url, host, port, admin_token, trust_key, detail, use_cache):
+def serve(paths, url, host, port, admin_token_file, argv_token, trust_key, detail, use_cache):
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
     \b
@@ -116,6 +119,18 @@ def serve(paths, url, host, port, admin_token, trust_key, detail, use_cache):
     The bank is verified once at start (from the simulation cache when it can). Stop it with
     Ctrl-C or SIGTERM.
     """
+    if argv_token is not None:
+        raise click.UsageError("--admin-token would show the token to every user of this "
+                               "machine (ps): set QUIZGRADER_ADMIN_TOKEN or use "
+                               "--admin-token-file FILE")
+    admin_token = os.environ.get("QUIZGRADER_ADMIN_TOKEN") or None
+    if admin_token_file is not None:
+        try:
+            with open(admin_token_file, encoding="utf-8") as f:
+                admin_token = f.read(4096).strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.ClickException(f"{admin_token_file}: cannot read the admin token: "
+                                       f"{getattr(e, 'strerror', None) or e}") from None
     try:
         from .service.run import serve as run
     except ImportError as e:

@@ -37,7 +37,9 @@ def start(db: Path, cache: Path, token: str | None = TOKEN, bank: str = QS,
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(cache)}
     env.pop("QUIZGRADER_ADMIN_TOKEN", None)
     cmd = [sys.executable, "-m", "quizgrader.cli", "serve", bank, "--db", f"sqlite:///{db}",
-           "--port", "0", *extra] + (["--admin-token", token] if token else [])
+           "--port", "0", *extra]
+    if token:
+        env["QUIZGRADER_ADMIN_TOKEN"] = token
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
     ready = threading.Event()

@@ -20,6 +20,7 @@ from typing import Callable, Iterator, TextIO
 
 from ..atomic import atomic_writer
 from ..errors import ResponsesError
+from ..idtext import id_problem
 from ..text.gradereport import class_summary
 from ..text.numbers import score as fmt_score
 from .csvcells import FORMULA, quote, row_text, safe_cell, undecodable
@@ -81,6 +82,13 @@ class _Result:
         self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
 
 
+def first_field(line: str) -> str:
+    """The first field of a line that is not a whole record (an unterminated quote, say):
+    up to the first comma, its quotes removed."""
+    head = line.rstrip("\r\n").split(",", 1)[0]
+    return head.strip('"') if len(head) < 1000 else head[:1000]
+
+
 class _Grader:
     """The per-row work of :func:`grade_stream`, with its memo of (question, answer) results."""
 
@@ -93,6 +101,9 @@ class _Grader:
         r = self.memo.get((question, answer))
         if r is None:
             r = _Result(question, answer, self.book.grade(question, answer))
+            entry = self.book.entry(question)
+            if entry is not None:             # ids match ignoring case: count under the real id
+                r.qid = entry.id
             if len(self.memo) < 10_000:    # distinct answers are few; bound it anyway
                 self.memo[(question, answer)] = r
             else:
@@ -126,7 +137,8 @@ class _Grader:
         reason = (problem if problem else
                   "NUL byte in the row (a binary file?)" if any("\0" in v for v in row) else
                   f"row has {len(row)} fields, expected {width}" if len(row) != width else
-                  "not UTF-8 text" if any(undecodable(v) for v in vals) else None)
+                  "not UTF-8 text" if any(undecodable(v) for v in vals) else
+                  id_problem(vals[0], "learner id"))
         if reason is not None:
             self.errors += 1
             return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "", "")) \
@@ -192,7 +204,8 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
         if fast and '"' not in line and "\0" not in line:
             s = line.rstrip("\r\n")
             parts = s.split(",")
-            if len(parts) == 3 and (s.isascii() or not undecodable(s)):
+            if len(parts) == 3 and (s.isascii() or not undecodable(s)) and \
+                    parts[0].isprintable() and parts[0].strip():
                 learner_id, q, a = parts
                 r = memo.get((q, a))
                 if r is None:
@@ -207,6 +220,8 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
                     _flush(out, buf, progress)
                 continue
         row, bad = records.record(line)
+        if bad and not row and line.strip("\r\n"):     # keep the learner id of a broken row
+            row = [first_field(line)]
         buf.append(grader.row(row, cols, bad or problem, width))
         if len(buf) >= chunk:
             _flush(out, buf, progress)

@@ -114,18 +114,22 @@ class Gradebook:
         self.entries = {qv.question.id: Entry(qv, trust_key, feedback,
                                               (provenance or {}).get(qv.question.id, ""))
                         for qv in verdicts}
+        self._folded = {qid.casefold(): e for qid, e in self.entries.items()}
 
     def with_feedback(self, feedback: FeedbackLength) -> Gradebook:
         """The same book with feedback of another length, sharing its explanations."""
         other = copy.copy(self)
         other.entries = {qid: e.with_feedback(feedback) for qid, e in self.entries.items()}
+        other._folded = {qid.casefold(): e for qid, e in other.entries.items()}
         return other
 
     def entry(self, question_id: str) -> Entry | None:
-        return self.entries.get(question_id.strip())
+        """The entry of a question id, matched exactly, else ignoring case and spaces."""
+        qid = question_id.strip()
+        return self.entries.get(qid) or self._folded.get(qid.casefold())
 
     def grade(self, question_id: str, answer: str) -> Graded:
-        entry = self.entries.get(question_id.strip())
+        entry = self.entry(question_id)
         if entry is None:
             shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."
             return error(f"unknown question {shown!r}")

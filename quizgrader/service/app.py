@@ -7,31 +7,43 @@ accepted attempt is committed before the response is sent.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
 import json
+import logging
+import time
+import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from ..analysis.gradestable import scores_from
 from ..analysis.itemstats import test_stats
 from ..analysis.misconceptions import misconceptions
 from ..grading.classcsv import OUT_HEADER
+from ..idtext import MAX_ID, id_problem
+from ..jsonguard import JSONRefused, loads as guarded_loads
 from ..grading.csvcells import row_text, safe_cell
 from ..text.explain import DETAILS
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
 from . import db
+from .guard import BODY_TIMEOUT
 from .pages import Pages
 from .served import Result, Served
 
 MAX_BODY = 64 * 1024
-MAX_LEARNER = 200
+#: Seconds /healthz waits for the database before calling it unavailable.
+HEALTH_TIMEOUT = 1.5
+log = logging.getLogger("quizgrader.errors")
+MAX_LEARNER = MAX_ID
 
 
 class Refused(Exception):
@@ -59,6 +71,15 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         return _error(e.status_code, {404: "not found", 405: "method not allowed"}.get(
             e.status_code, str(e.detail)))
 
+    @app.exception_handler(SQLAlchemyError)
+    @app.exception_handler(db.DatabaseUnavailable)
+    async def unavailable(request: Request, e: Exception) -> JSONResponse:
+        log.error(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              "event": "database unavailable", "path": request.url.path,
+                              "error": str(e).splitlines()[0] if str(e) else type(e).__name__,
+                              "traceback": traceback.format_exception(e)}))
+        return _error(503, "the database is unavailable", **{"Retry-After": "2"})
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
         first = e.errors()[0]
@@ -67,9 +88,11 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
     def instructor(request: Request) -> None:
         if not token:
             raise Refused(403, "instructor endpoints are off: start the service with an admin "
-                               "token (--admin-token or QUIZGRADER_ADMIN_TOKEN)")
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                               "token (QUIZGRADER_ADMIN_TOKEN or --admin-token-file)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        ok = scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode("utf-8", "surrogateescape"), token.encode())
+        if not ok:                                   # the scheme is case-insensitive (RFC 9110)
             raise Refused(401, "a valid 'Authorization: Bearer <token>' header is needed")
 
     def question(qid: str) -> str:
@@ -81,11 +104,9 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         """Check an attempt's fields (every bad input is a 4xx and nothing is stored)."""
         if not isinstance(learner, str) or not learner.strip():
             raise Refused(400, "learner: a non-empty string is needed")
-        if len(learner) > MAX_LEARNER:
-            raise Refused(400, f"learner: at most {MAX_LEARNER} characters, got "
-                               f"{len(learner)}")
-        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in learner):
-            raise Refused(400, "learner: control characters are not allowed")
+        problem = id_problem(learner, "learner", MAX_LEARNER)
+        if problem:
+            raise Refused(400, problem)
         if not isinstance(qid, str):
             raise Refused(400, "question: a question id (string) is needed")
         question(qid)
@@ -103,20 +124,36 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         return attempt, result
 
     async def body(request: Request) -> bytes:
+        """The request's body: at most MAX_BODY bytes, all of it within BODY_TIMEOUT s."""
         size = request.headers.get("content-length")
         if size is not None and size.isdigit() and int(size) > MAX_BODY:
             raise Refused(413, f"the body is over {MAX_BODY // 1024} kB")
         chunks, total = [], 0
-        async for chunk in request.stream():
+        deadline = asyncio.get_running_loop().time() + BODY_TIMEOUT
+        stream = request.stream().__aiter__()
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                chunk = await asyncio.wait_for(stream.__anext__(), max(left, 0.001))
+            except StopAsyncIteration:
+                break
+            except asyncio.TimeoutError:
+                raise Refused(408, f"the body did not arrive within {BODY_TIMEOUT:g} s") \
+                    from None
             total += len(chunk)
             if total > MAX_BODY:
                 raise Refused(413, f"the body is over {MAX_BODY // 1024} kB")
             chunks.append(chunk)
         return b"".join(chunks)
 
+    health = HealthCheck(engine)
+
     @app.get("/healthz")
-    def healthz() -> dict:
-        return {"ok": True, "questions": len(served.entries)}
+    async def healthz() -> JSONResponse:
+        up = await health.check()
+        out = {"ok": up, "questions": len(served.entries),
+               "database": "ok" if up else "unavailable"}
+        return JSONResponse(out, status_code=200 if up else 503)
 
     @app.get("/api/questions")
     def questions() -> list[dict]:
@@ -131,9 +168,10 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
                       detail: str | None = None) -> JSONResponse:
         raw = await body(request)
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise Refused(400, "the body is not JSON") from None
+            data = guarded_loads(raw, MAX_BODY)
+        except JSONRefused as e:
+            raise Refused(400, "the body is not JSON" if "not JSON" in str(e)
+                          else f"the body cannot be read: {e}") from None
         if not isinstance(data, dict):
             raise Refused(400, "the body must be a JSON object with learner, question, answer")
         if detail is not None and detail not in DETAILS:
@@ -198,21 +236,53 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
     async def submit(qid: str, request: Request) -> HTMLResponse:
         if qid not in served.entries:
             return HTMLResponse(pages.missing(qid), status_code=404)
+        learner = ""
         try:
-            form = parse_qs((await body(request)).decode("utf-8"), keep_blank_values=True)
+            raw = (await body(request)).decode("utf-8")
+            # strict: a %-escape that is not UTF-8 is refused, not turned into U+FFFD (which
+            # would make distinct learner ids one)
+            form = parse_qs(raw, keep_blank_values=True, errors="strict")
             learner = (form.get("learner") or [""])[0]
             answer = form.get("answer", [])
             accept(learner, qid, answer)
             attempt_id, result = await run_in_threadpool(record, learner, qid, answer)
+            nth = await run_in_threadpool(db.nth, engine, attempt_id, learner, qid)
         except (Refused, UnicodeDecodeError) as e:
             status = e.status if isinstance(e, Refused) else 400
             message = e.message if isinstance(e, Refused) else "the form is not UTF-8"
-            return HTMLResponse(pages.question(qid, error=message), status_code=status)
+            shown = learner if id_problem(learner) is None else ""
+            return HTMLResponse(pages.question(qid, error=message, learner=shown),
+                                status_code=status)
         plots = {o: await run_in_threadpool(served.plot, qid, o)
                  for o in (*result.graded.chosen, *result.graded.missed)}
-        return HTMLResponse(pages.result(qid, learner, attempt_id, result, plots))
+        return HTMLResponse(pages.result(qid, learner, nth, result, plots))
 
     return app
+
+
+class HealthCheck:
+    """The database's health, answered within :data:`HEALTH_TIMEOUT` s whatever the database
+    does: one ping at a time runs in its own thread; a ping still hanging counts as down."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="healthz")
+        self.pending: Future | None = None
+
+    def _ping(self) -> bool:
+        try:
+            db.ping(self.engine)
+            return True
+        except (SQLAlchemyError, db.DatabaseError, OSError):
+            return False
+
+    async def check(self) -> bool:
+        if self.pending is None or self.pending.done():
+            self.pending = self.pool.submit(self._ping)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(self.pending), HEALTH_TIMEOUT)
+        except asyncio.TimeoutError:
+            return False
 
 
 def _rows(engine):

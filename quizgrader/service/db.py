@@ -7,6 +7,7 @@ applied in order, each in its own transaction, when the service starts. A migrat
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -35,6 +37,14 @@ from ..errors import QuizgraderError
 
 class DatabaseError(QuizgraderError):
     """The database cannot be opened, migrated or written."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database stopped answering while serving (locked, full, gone): a 503."""
+
+
+#: Seconds a statement waits for a lock before the database counts as unavailable.
+BUSY_SECONDS = 2.0
 
 
 metadata = MetaData()
@@ -82,7 +92,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")        # a commit is on disk before we answer
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
     cur.close()
 
 
@@ -113,17 +123,63 @@ def migrate(engine: Engine, upto: int = VERSION) -> int:
 def connect(url: str) -> Engine:
     """An engine for ``url``, migrated to the current schema; a clear error if impossible."""
     try:
-        engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite")
-                               else {})
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS}
+                               if url.startswith("sqlite") else {}, pool_pre_ping=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         migrate(engine)
+        _remember_file(engine)
         return engine
     except DatabaseError:
         raise
     except (SQLAlchemyError, ValueError) as e:
         reason = str(getattr(e, "orig", None) or e).splitlines()[0]
         raise DatabaseError(f"cannot open the database {url}: {reason}") from None
+
+
+def _file(engine: Engine) -> str | None:
+    """The SQLite file behind ``engine`` (None for other databases or memory)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    path = engine.url.database
+    return path if path and path != ":memory:" and not path.startswith("file:") else None
+
+
+_IDENTITY: dict[int, tuple[str, int, int]] = {}
+
+
+def _remember_file(engine: Engine) -> None:
+    path = _file(engine)
+    if path is not None:
+        st = os.stat(path)
+        _IDENTITY[id(engine)] = (path, st.st_dev, st.st_ino)
+
+
+def check_file(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` if the SQLite file was deleted or replaced since
+    the service opened it (an attempt written there would be lost)."""
+    known = _IDENTITY.get(id(engine))
+    if known is None:
+        return
+    path, dev, ino = known
+    try:
+        st = os.stat(path)
+    except OSError:
+        raise DatabaseUnavailable(f"the database file {path} is gone") from None
+    if (st.st_dev, st.st_ino) != (dev, ino):
+        raise DatabaseUnavailable(f"the database file {path} was replaced")
+
+
+def ping(engine: Engine) -> None:
+    """A round trip to the database that could store an attempt (raises when it cannot): on
+    SQLite it takes and releases the write lock, so a lock held elsewhere counts."""
+    check_file(engine)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+        else:
+            conn.execute(text("SELECT 1"))
 
 
 @dataclass(frozen=True)
@@ -141,6 +197,7 @@ class Attempt:
 def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], score: float,
           max_score: float, provenance: str) -> int:
     """Insert one attempt and commit it; its id."""
+    check_file(engine)
     with engine.begin() as conn:
         row = conn.execute(insert(attempts).values(
             learner=learner, question=question, answer=";".join(answer), score=score,
@@ -161,6 +218,14 @@ def stored(engine: Engine, learner: str | None = None, question: str | None = No
             created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
             yield Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
                           r.score, r.max_score, r.provenance, created)
+
+
+def nth(engine: Engine, attempt: int, learner: str, question: str) -> int:
+    """Which attempt of ``learner`` at ``question`` the stored attempt ``attempt`` is (1, 2…)."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(attempts).where(
+            attempts.c.learner == learner, attempts.c.question == question,
+            attempts.c.id <= attempt)).scalar_one()
 
 
 def count(engine: Engine) -> int:

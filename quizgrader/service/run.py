@@ -19,6 +19,7 @@ from ..errors import QuizgraderError
 from . import db
 from .app import create_app
 from ..text.explain import Detail
+from .guard import GuardedH11Protocol
 from .served import Served
 
 log = logging.getLogger("quizgrader.access")
@@ -57,6 +58,16 @@ class AccessLog:
                                  "client": client[0]}))
 
 
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be an admin token (None: it can): a client must be able to send
+    it in a header, so printable ASCII without spaces, and long enough not to be guessed."""
+    if not token or not all(33 <= ord(c) <= 126 for c in token):
+        return "must be printable ASCII without spaces"
+    if len(token) < 8:
+        return "must be at least 8 characters"
+    return None
+
+
 def listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -82,6 +93,10 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
     asks for another."""
     import uvicorn
+    if token is not None:
+        problem = token_problem(token)
+        if problem:
+            raise ServeError(f"the admin token {problem}")
     sock = listen(host, port)
     engine = db.connect(url)
     served = Served(paths, trust_key, cache, detail)
@@ -92,13 +107,20 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = AccessLog(create_app(served, engine, token))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=10)
+                            timeout_graceful_shutdown=10, http=GuardedH11Protocol,
+                            timeout_keep_alive=5)
+    server = uvicorn.Server(config)
     announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
              f" (attempts in {url}; instructor endpoints "
              f"{'need the admin token' if token else 'are off: no admin token'})")
-    # uvicorn catches SIGTERM/SIGINT, finishes the requests in flight, then raises the signal
-    # again for the handler it found: let that one be a no-op, so a stop is a clean exit 0
+    # uvicorn catches SIGTERM/SIGINT while it serves, finishes the requests in flight, then
+    # raises the signal again for the handler it found. Ours asks the server to stop: a signal
+    # before uvicorn's handlers are in place stops it too (no window where it is ignored), and
+    # the raise after a stop is harmless, so a stop is a clean exit 0
+    def stop(*_: object) -> None:
+        server.should_exit = True
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: None)
-    uvicorn.Server(config).run(sockets=[sock])
+        signal.signal(sig, stop)
+    server.run(sockets=[sock])
     announce("stopped")

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..jsonguard import loads as guarded_loads
 from .kernels import backend
 
 FORMAT = "quizgrader-simcache-2"
@@ -125,7 +126,7 @@ def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray] | None:
         if not data.startswith(MAGIC):
             return None
         end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
-        header = json.loads(data[len(MAGIC):end])
+        header = guarded_loads(data[len(MAGIC):end], MAX_HEADER)
         payload = data[end + 1:]
         steps = header["steps"]
         if (header["key"] != ident or not isinstance(steps, int) or steps < 1
@@ -135,7 +136,7 @@ def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray] | None:
         numbers = np.frombuffer(payload, dtype="<f8").astype(np.float64)
         return numbers[:steps], numbers[steps:]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        return None                    # JSONRefused is a ValueError: a spoiled entry
 
 
 def open_cache(enabled: bool = True) -> DiskCache | None:
