@@ -110,9 +110,6 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
                             timeout_graceful_shutdown=10, http=GuardedH11Protocol,
                             timeout_keep_alive=5)
     server = uvicorn.Server(config)
-    announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
-             f" (attempts in {url}; instructor endpoints "
-             f"{'need the admin token' if token else 'are off: no admin token'})")
     # uvicorn catches SIGTERM/SIGINT while it serves, finishes the requests in flight, then
     # raises the signal again for the handler it found. Ours asks the server to stop: a signal
     # before uvicorn's handlers are in place stops it too (no window where it is ignored), and
@@ -122,5 +119,8 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, stop)
+    announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
+             f" (attempts in {url}; instructor endpoints "
+             f"{'need the admin token' if token else 'are off: no admin token'})")
     server.run(sockets=[sock])
     announce("stopped")
