@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .apitypes import Verification
 from .errors import QuestionError
@@ -44,7 +44,8 @@ def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
 
 def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
            workers: int | None = None, allow_large: bool = False,
-           sim: Simulator | None = None) -> Verification:
+           sim: Simulator | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Verification:
     """Load every question under ``paths`` and verify each. With ``robust``, verify each
     again under 5 seed sets and the hidden size doubled: a question whose key changes is
     ``unstable``. The work is spread over ``workers`` processes (default: the cores this
@@ -59,7 +60,7 @@ def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = Fals
         return Verification(verdicts, bank)
     store = open_cache(cache)
     verdicts = verify_bank(bank.questions, store.root if store else None,
-                           default_workers() if workers is None else workers, robust)
+                           default_workers() if workers is None else workers, robust, progress)
     return Verification(verdicts, bank)
 
 

@@ -15,6 +15,7 @@ from .cliargs import (
     CACHE,
     LARGE,
     PATHS,
+    Progress,
     detail_option,
     errors as _errors,
     parse_fixes,
@@ -136,7 +137,13 @@ def verify(paths, as_json, robust, strict, use_cache, allow_large):
     """
     from . import api
     from .text import verifyreport
-    report = api.verify(paths, cache=use_cache, robust=robust, allow_large=allow_large)
+    bar = Progress("verifying", sys.stderr) if not as_json else None
+    try:
+        report = api.verify(paths, cache=use_cache, robust=robust, allow_large=allow_large,
+                            progress=bar.update if bar is not None and bar.on else None)
+    finally:
+        if bar is not None:
+            bar.close()
     _report_problems(report.problems)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid), nl=False)
@@ -219,16 +226,14 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, detail, fmt, tr
         sys.exit(0 if r.graded.ok else 1)
     if out is None:
         raise click.UsageError("--responses needs --out FILE.csv")
-    progress = None
-    bar = None
-    if sys.stderr.isatty():
-        bar = click.progressbar(length=None, label="grading", file=sys.stderr)
-        progress = bar.update
-    result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir, feedback=feedback,
-                             trust_key=trust_key, cache=use_cache, allow_large=allow_large,
-                             progress=progress, detail=detail)
-    if bar is not None:
-        bar.render_finish()
+    bar = Progress("rows graded")
+    try:
+        result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir,
+                                 feedback=feedback, trust_key=trust_key, cache=use_cache,
+                                 allow_large=allow_large,
+                                 progress=bar.add if bar.on else None, detail=detail)
+    finally:
+        bar.close()
     _report_problems(result.problems + result.summary.lines())
     sys.exit(1 if result.summary.errors else 0)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import time
 from functools import wraps
 
 import click
@@ -130,3 +131,34 @@ def detail_option(default: str | None, where: str) -> object:
              "standard (for learners: why, the counterfactual, whether the model can learn; "
              "about 70 words) or full (every check, gate setting and margin, for authors)"
              + where + ".")
+
+
+class Progress:
+    """A one-line count on stderr while a long job runs, only when stderr is a terminal
+    (pipes, files and --json output stay silent); cleared when the job ends."""
+
+    def __init__(self, label: str, stream=None):
+        self.stream = stream or sys.stderr
+        self.label, self.done, self.total = label, 0, None
+        self.on = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.shown, self.last = 0, 0.0
+
+    def add(self, n: int) -> None:
+        """Count ``n`` more units (rows graded)."""
+        self.update(self.done + n)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self.done, self.total = done, total if total is not None else self.total
+        now = time.monotonic()
+        if not self.on or (now - self.last < 0.1 and done != self.total):
+            return
+        self.last = now
+        text = f"{self.label}: {self.done}" + (f" of {self.total}" if self.total else "")
+        self.stream.write("\r" + text.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(text)
+
+    def close(self) -> None:
+        if self.on and self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing.sharedctypes import Synchronized
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -97,17 +97,25 @@ def _counted(fn: Callable[[T], R], job: T) -> R:
 
 
 def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
-             cost: Sequence[float] | None = None) -> list[R]:
+             cost: Sequence[float] | None = None,
+             progress: Callable[[int], None] | None = None) -> list[R]:
     """``[fn(j) for j in jobs]``, in ``workers`` processes when there is more than one job
     (the costliest submitted first); results in the jobs' order. ``fn`` must be a module-level
-    function. BLAS runs on one thread everywhere."""
+    function. BLAS runs on one thread everywhere. ``progress(1)`` is called as each job ends."""
+    tick = progress or (lambda n: None)
     if workers <= 1 or len(jobs) <= 1:
+        out = []
         with single_blas():
-            return [fn(j) for j in jobs]
+            for j in jobs:
+                out.append(fn(j))
+                tick(1)
+        return out
     order = sorted(range(len(jobs)), key=lambda i: -cost[i]) if cost else range(len(jobs))
     fork = multiprocessing.get_context("fork")
     pool = min(workers, len(jobs))
     unfinished = fork.Value("i", len(jobs))
     with single_blas(), ProcessPoolExecutor(pool, fork, _pinned, (unfinished, pool)) as ex:
         futures = {i: ex.submit(_counted, fn, jobs[i]) for i in order}
+        for _ in as_completed(futures.values()):
+            tick(1)
         return [futures[i].result() for i in range(len(jobs))]

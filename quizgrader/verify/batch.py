@@ -3,6 +3,7 @@ per variation; each worker keeps one simulator (and its caches) for all its jobs
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..question.schema import Question
 from ..sim import Simulator
@@ -35,7 +36,8 @@ def cost(q: Question) -> float:
     return q.horizon * s.seeds * s.hidden ** 2 * max(1, len(q.options))
 
 
-def _cached_first(jobs: list[Job], store: Path, workers: int) -> list[QuestionVerdict]:
+def _cached_first(jobs: list[Job], store: Path, workers: int,
+                  progress: Callable[[int], None] | None = None) -> list[QuestionVerdict]:
     """Verify here what the disk cache holds whole, and only the rest in worker processes
     (a warm run then starts no process at all)."""
     sim = Simulator(DiskCache(store), offline=True)
@@ -44,27 +46,38 @@ def _cached_first(jobs: list[Job], store: Path, workers: int) -> list[QuestionVe
         for i, (path, q, _) in enumerate(jobs):
             try:
                 done[i] = verify_question(q, path, sim)
+                if progress is not None:
+                    progress(1)
             except CacheMiss:
                 pass
     rest = [i for i in range(len(jobs)) if i not in done]
     for i, v in zip(rest, run_jobs(_verify, [jobs[i] for i in rest], workers,
-                                   [cost(jobs[i][1]) for i in rest])):
+                                   [cost(jobs[i][1]) for i in rest], progress), strict=True):
         done[i] = v
     return [done[i] for i in range(len(jobs))]
 
 
 def verify_bank(questions: list[tuple[str, Question]], store: Path | None, workers: int,
-                robust: bool = False) -> list[QuestionVerdict]:
+                robust: bool = False, progress: Callable[[int, int], None] | None = None
+                ) -> list[QuestionVerdict]:
     """Every question verified (and with ``robust`` every variation), on ``workers``
-    processes; the verdicts do not depend on the number of workers."""
+    processes; the verdicts do not depend on the number of workers. ``progress(done,
+    total)`` is called as jobs end."""
     jobs: list[Job] = []
     for path, q in questions:
         qs = [q] + ([varied(q, seed, hidden) for seed, hidden in variations(q)[1:]]
                     if robust else [])
         jobs += [(path, v, store) for v in qs]
     _SIMULATORS.clear()        # a fresh run sees the disk cache, not an earlier run's memory
-    verdicts = run_jobs(_verify, jobs, workers, [cost(j[1]) for j in jobs]) \
-        if store is None or workers <= 1 else _cached_first(jobs, store, workers)
+    count = [0]
+
+    def tick(n: int) -> None:
+        count[0] += n
+        if progress is not None:
+            progress(count[0], len(jobs))
+
+    verdicts = run_jobs(_verify, jobs, workers, [cost(j[1]) for j in jobs], tick) \
+        if store is None or workers <= 1 else _cached_first(jobs, store, workers, tick)
     if not robust:
         return verdicts
     n = len(variations(questions[0][1])) if questions else 0
