@@ -16,6 +16,7 @@ unless ``allow_large`` (or ``$QUIZGRADER_ALLOW_LARGE=1``).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
@@ -27,6 +28,7 @@ from .errors import ConfigError, ExportError, QuizgraderError
 from .grading import Gradebook
 from .question import load_bank, load_question
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
+from .sim.gates import check_holds
 from .sim.budget import Limits, describe, estimate, over
 from .sim.parallel import single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
@@ -35,6 +37,8 @@ from .text.explain import DETAILS, Detail, explain as explain_option
 from .verify import verify_question
 
 PathLike = str | Path
+#: The largest weight or input scale a simulation accepts (as a question's init does).
+MAX_SCALE = 100.0
 Format = Literal["text", "markdown", "json", "html"]
 ExportFormat = Literal["moodle", "gift", "qti", "markdown", "html"]
 
@@ -90,8 +94,11 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
     detail = detail or ("full" if fmt in ("markdown", "html") else "standard")
     bank = load(paths, allow_large=allow_large or learner)
     if bank.problems:
-        raise ExportError("\n".join(bank.problems + [f"nothing exported: {len(bank.invalid)} "
-                                                       f"invalid file(s)"]))
+        counts = [f"{len(bank.invalid)} invalid file(s)"] + \
+            ([f"{len(bank.refused)} too large to simulate"] if bank.refused else [])
+        raise ExportError("\n".join(bank.problems + [f"nothing exported: "
+                                                       f"{', '.join(counts)}"]),
+                          "allow_large" if bank.refused and not bank.invalid else None)
     if not bank.questions:
         raise ExportError("no questions to export")
     if learner:
@@ -121,6 +128,11 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     layer in ``weights`` (then ``reset`` defaults to ``after``, PyTorch's GRU). Every step
     is recorded, or with ``at`` only t = 1, T and those steps (the others are NaN: a norm per
     seed and step is most of a short simulation's time)."""
+    for name, v in (("scale", scale), ("input_scale", input_scale)):
+        if not (math.isfinite(v) and 0.0 <= v <= MAX_SCALE):
+            raise ConfigError(f"{name} must be between 0 and {MAX_SCALE:g}, got {v:g} (larger "
+                              f"values overflow the cell's arithmetic, which says nothing about "
+                              f"its gradient)", name)
     if weights is None:
         T = check_steps(DEFAULT_STEPS if steps is None else steps)
         cost = estimate(cell, T, Settings(hidden=hidden, inputs=inputs, seeds=seeds))
@@ -143,6 +155,7 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     else:
         w, state0, x = random_setup(model, settings, T)
         source = simreport.random_source(seeds, hidden, inputs, seed)
+    check_holds(tuple(holds), x.shape[0])
     with single_blas():
         result = curves(model, w, state0, x, tuple(holds), settings,
                         stride=1 if at is None else 0, at=tuple(at or ()))
@@ -151,10 +164,10 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
 
 def schema() -> dict:
     """The JSON Schema of the question format, for editors (YAML language server)."""
-    from .question.schema import Question as Q
+    from .text.schemadoc import author_schema
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://quizgrader.invalid/question-v1.schema.json",
-            "title": "quizgrader question (format v1)", **Q.model_json_schema()}
+            "title": "quizgrader question (format v1.1)", **author_schema()}
 
 
 def schema_json() -> str:

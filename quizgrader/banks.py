@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .apitypes import Verification
-from .errors import QuestionError
+from .errors import QuestionError, QuizgraderError
 from .question import Bank, load_bank
 from .sim import Simulator
 from .sim.diskcache import open_cache
@@ -70,6 +70,11 @@ def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
     bank = load([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)
+    if len(bank.questions) != 1:
+        n = len(bank.questions)
+        example = bank.questions[0][0] if n else str(Path(path) / "q.yaml")
+        raise QuizgraderError(f"{path}: {'no question' if n == 0 else f'{n} questions'}; this "
+                              f"takes one question file (e.g. {example})", "path")
     [(name, q)] = bank.questions
     with single_blas():
         return verify_question(q, name, simulator(cache=cache))

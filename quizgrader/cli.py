@@ -146,10 +146,12 @@ def verify(paths, as_json, robust, strict, use_cache, allow_large):
             bar.close()
     _report_problems(report.problems)
     if as_json:
-        click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid), nl=False)
+        click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid,
+                                            report.bank.refused), nl=False)
     else:
         click.echo("\n".join(verifyreport.verify_text(v) for v in report.verdicts), nl=False)
-        click.echo("\n" + verifyreport.verify_summary(report.verdicts, len(report.bank.invalid)))
+        click.echo("\n" + verifyreport.verify_summary(report.verdicts, len(report.bank.invalid),
+                                                       len(report.bank.refused)))
     sys.exit(0 if report.ok and not (strict and report.fragile) else 1)
 
 

@@ -23,7 +23,7 @@ FLAGS = {"allow_large": "--allow-large", "steps": "--steps", "trust_key": "--tru
 def _message(e: QuizgraderError) -> list[str]:
     lines = str(e).splitlines() or [type(e).__name__]
     flag = FLAGS.get(e.argument or "")
-    if flag and e.argument is not None:
+    if flag and e.argument is not None and flag not in str(e):
         if lines[0].startswith(e.argument + " "):
             lines[0] = flag + lines[0][len(e.argument):]
         else:

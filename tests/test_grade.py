@@ -105,7 +105,9 @@ CASES = [
     ("extra column", "ann,c5w1-gru-alice-betty,C,x", "", "error: row has 4 fields, expected 3"),
     ("blank line", "", "", "error: blank line"),
     ("quoted", '"ann, the first","c5w1-gru-alice-betty","C"', "1", "graded"),
-    ("quoted newline", '"ann\nline2",c5w1-gru-alice-betty,c', "1", "graded"),
+    ("quoted newline", '"ann\nline2",c5w1-gru-alice-betty,c', "",
+     "error: learner id: control characters are not allowed (U+000A): an id must be visible "
+     "text"),
 ]
 
 
@@ -257,4 +259,5 @@ def test_streaming_path_matches_the_row_reference(book, rows, newline, header):
 
 def test_a_lone_cr_inside_a_cell_is_quoted_in_the_output(book):
     rows = grade_text(book, 'learner,question,answer\n"a\rb",c5w1-gru-alice-betty,C\n')
-    assert len(rows) == 2 and rows[1][0] == "a\rb" and rows[1][5] == "graded"
+    assert len(rows) == 2 and rows[1][0] == "a\rb"          # kept, quoted, and flagged
+    assert rows[1][5].startswith("error: learner id: control characters")

@@ -51,7 +51,9 @@ def test_a_field_over_the_csv_limit_is_one_error_row(tmp_path):
      ["error: unterminated quote", "graded", "graded"]),
     (f'ann,{Q},C"x\nbob,{Q},"C"\n', ["error: unknown option 'C\"x' (options: A, B, C, D)",
                                       "graded"]),
-    (f'"ann\nsecond line",{Q},C\nbob,{Q},C\n', ["graded", "graded"]),
+    (f'"ann\nsecond line",{Q},C\nbob,{Q},C\n',
+     ["error: learner id: control characters are not allowed (U+000A): an id must be visible "
+      "text", "graded"]),
 ])
 def test_stray_and_unterminated_quotes_lose_no_row(tmp_path, body, statuses):
     r, rows = grade(tmp_path, ("learner,question,answer\n" + body).encode())
@@ -105,12 +107,15 @@ def test_learners_whose_names_look_alike_never_share_a_file(tmp_path):
 
 def test_a_learner_id_cannot_inject_markdown(tmp_path):
     fb = tmp_path / "fb"
-    body = f'learner,question,answer\n"eve\n## Total: 100 / 1",{Q},C\n'
-    r, _ = grade(tmp_path, body.encode(), "--feedback-dir", str(fb))
+    body = f'learner,question,answer\n"eve\n## Total: 100 / 1",{Q},C\nbob ## x,{Q},C\n'
+    r, rows = grade(tmp_path, body.encode(), "--feedback-dir", str(fb))
+    # a line break is not part of an id (one text policy with the service): that row is an
+    # error, kept in place, and no file is written for it
+    assert rows[1][5].startswith("error: learner id: control characters are not allowed")
     [f] = fb.glob("*.md")
     lines = f.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "# Feedback for eve ## Total: 100 / 1"      # one heading, one line
-    assert not any(line.startswith("## Total") for line in lines)
+    assert lines[0] == "# Feedback for bob ## x"
+    assert not any(line.startswith("## x") for line in lines)
 
 
 def test_a_feedback_folder_that_cannot_be_written_is_one_error(tmp_path):

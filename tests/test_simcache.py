@@ -117,7 +117,7 @@ def test_a_warm_bank_is_verified_without_worker_processes(tmp_path, monkeypatch)
     sent: list[int] = []
     real = batch.run_jobs
     monkeypatch.setattr(batch, "run_jobs",
-                        lambda fn, jobs, workers, cost=None: sent.append(len(jobs))
+                        lambda fn, jobs, workers, cost=None, progress=None: sent.append(len(jobs))
                         or real(fn, jobs, workers, cost))
     warm = api.verify([GRU], workers=2)
     assert sent == [0]

@@ -20,6 +20,10 @@ from .itemstats import Scores
 NEEDED = ("learner", "question", "answer", "score", "max_score", "status")
 
 
+#: Options a question may have in a grades file (each is a bit of an int64 mask).
+MAX_OPTIONS = 63
+
+
 class GradesError(QuizgraderError):
     """A grades CSV that cannot be read."""
 
@@ -92,6 +96,10 @@ def scores_from(graded: Iterable[dict[str, str]], questions: dict[str, Question]
             if name is None:
                 if q is not None:
                     continue
+                if len(item.options) >= MAX_OPTIONS:
+                    raise GradesError(f"question {qid[:60]!r} has more than {MAX_OPTIONS} "
+                                      f"distinct option ids in the grades (a question has at "
+                                      f"most 26): not grades written by quizgrader grade")
                 item.options.append(oid)
                 name = upper[oid] = oid
             chosen.append(name)

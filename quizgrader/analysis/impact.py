@@ -161,6 +161,8 @@ class LearnerChange:
 class Impact:
     learners: tuple[LearnerChange, ...]          # only those whose total moved
     compared: int                                # learners in either grades file
+    only_new: int = 0        # (learner, question) graded now but absent from the previous file
+    only_previous: int = 0   # ... in the previous file but not graded now
 
 
 class SnapshotStore:

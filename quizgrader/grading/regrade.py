@@ -53,20 +53,26 @@ def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
     learners = sorted(set(old) | set(cur))
     why: dict[tuple[str, str], QuestionChange] = {}
     out = []
+    only_new = only_previous = 0
     for learner in learners:
         was, now_ = old.get(learner, {}), cur.get(learner, {})
         qids = sorted(set(was) | set(now_))
         moved = []
         for q in qids:
             b, a = was.get(q), now_.get(q)
-            if _score(b) == _score(a) and (b is None) == (a is None):
+            if b is None or a is None:       # a row on one side only: nothing to compare it
+                only_new += b is None        # with (a truncated or another --previous)
+                only_previous += a is None
+                continue
+            if _score(b) == _score(a):
                 continue
             pb, pa = (b.provenance if b else ""), (a.provenance if a else "")
             if (q, pb) not in why:
                 before = store.get(q, pb) if store is not None and pb else None
                 why[(q, pb)] = compare(q, pb, before, now.get(q), pa)
             moved.append(Moved(q, b, a, why[(q, pb)]))
-        if moved:
-            out.append(LearnerChange(learner, sum(_score(was.get(q)) for q in qids),
-                                     sum(_score(now_.get(q)) for q in qids), tuple(moved)))
-    return Impact(tuple(out), len(learners))
+        total_before = sum(_score(was.get(q)) for q in qids)
+        total_after = sum(_score(now_.get(q)) for q in qids)
+        if moved and total_before != total_after:
+            out.append(LearnerChange(learner, total_before, total_after, tuple(moved)))
+    return Impact(tuple(out), len(learners), only_new, only_previous)

@@ -16,6 +16,10 @@ from .schema import Question
 from .yamlnodes import Located, YamlProblem, kind, load, read_limited, read_text
 
 
+#: Settings an author may put under a model that belong under ``simulation:``.
+SIZES = ("hidden", "inputs", "seeds", "seed", "epsilon")
+
+
 def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path)
 
@@ -57,6 +61,9 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:
         elif kind == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+            if len(loc) == 3 and loc[0] == "models" and loc[-1] in SIZES:
+                hint += (f"; the cells' size is set for the whole question: simulation: "
+                         f"{{{loc[-1]}: N}}")
             out.append((loc, f"unknown key {loc[-1]!r}{hint}"))
         else:
             value = e.get("input")
@@ -76,7 +83,10 @@ def parse(located: Located) -> tuple[Question | None, list[tuple[tuple, str]]]:
     try:
         q = Question.model_validate(located.data)
     except ValidationError as e:
-        return None, _pydantic_problems(e)
+        found = _pydantic_problems(e)
+        seen = {loc for loc, _ in found}
+        return None, found + [p for p in semantics.raw_gate_problems(located.data)
+                              if p[0] not in seen]
     return q, semantics.check(q)
 
 
@@ -92,8 +102,9 @@ def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question,
         raise QuestionError([f"{name}: cannot read: {e.strerror or e}"]) from None
     q, problems = parse(located)
     if problems:
+        ordered = sorted(problems, key=lambda pm: located.line(pm[0]) or 0)
         raise QuestionError([f"{name}:{located.line(p)}: {_dotted(p) or '(document)'}: {m}"
-                             for p, m in problems])
+                             for p, m in ordered])
     return q, located
 
 
@@ -116,6 +127,7 @@ class Bank:
     questions: list[tuple[str, Question]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)   # paths of files that failed
+    refused: list[str] = field(default_factory=list)   # valid, but too large to simulate
     lines: dict[str, Located] = field(default_factory=dict, repr=False)   # path -> node tree
 
     def refuse(self, path: str, key: tuple, message: str) -> None:
@@ -123,7 +135,7 @@ class Bank:
         located = self.lines.get(path)
         line = located.line(key) if located is not None else 1
         self.problems.append(f"{path}:{line}: {'.'.join(map(str, key))}: {message}")
-        self.invalid.append(path)
+        self.refused.append(path)
         self.questions = [(p, q) for p, q in self.questions if p != path]
 
     def find(self, question_id: str) -> Question | None:

@@ -74,8 +74,8 @@ class Simulation(Strict):
     seeds: Annotated[int, Field(ge=1, le=1024)] = 32
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
     epsilon: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.001
-    vanish_below: Annotated[float, Field(gt=0.0)] = 0.01
-    explode_above: Annotated[float, Field(gt=0.0)] = 100.0
+    vanish_below: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)] = 0.01
+    explode_above: Annotated[float, Field(gt=1.0, le=1e300, allow_inf_nan=False)] = 100.0
     fragile_below: Annotated[float, Field(ge=0.0, le=10.0)] = 0.5
 
     def settings(self) -> Settings:

@@ -69,3 +69,32 @@ def check(q: Question) -> list[Problem]:
         if q.select == "one" and len(q.key) != 1:
             out.append((("key",), f"select: one takes exactly one key option, got {len(q.key)}"))
     return out
+
+
+def raw_gate_problems(data: dict) -> list[Problem]:
+    """The gate-name problems of a document that did not validate, read from the raw mapping
+    (so that ``validate`` reports them with the other errors in one pass)."""
+    out: list[Problem] = []
+    models = data.get("models") if isinstance(data.get("models"), dict) else {}
+    cells = {n: m.get("cell") for n, m in models.items()
+             if isinstance(m, dict) and m.get("cell") in GATES}
+    for name, cell in cells.items():
+        fixed = models[name].get("fixed")
+        for gate in fixed if isinstance(fixed, dict) else ():
+            if gate not in GATES[cell]:
+                out.append((("models", name, "fixed", gate), f"the {cell} cell has no gate "
+                                                              f"{gate!r} (its gates: {_gates(cell)})"))
+    options = data.get("options") if isinstance(data.get("options"), list) else []
+    for i, opt in enumerate(options):
+        claim = opt.get("claim") if isinstance(opt, dict) else None
+        if not isinstance(claim, dict) or claim.get("model") not in cells:
+            continue
+        cell = cells[claim["model"]]
+        for field in ("when", "if"):
+            gates = claim.get(field)
+            for gate in gates if isinstance(gates, dict) else ():
+                if gate not in GATES[cell]:
+                    out.append((("options", i, "claim", field, gate),
+                                f"the {cell} cell has no gate {gate!r} (its gates: "
+                                f"{_gates(cell)})"))
+    return out

@@ -62,8 +62,24 @@ def default_dir() -> Path | None:
     env = os.environ.get("QUIZGRADER_CACHE_DIR")
     if env is not None:
         return None if env.strip().lower() in ("", "off", "0", "none") else Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "quizgrader" if xdg else Path.home() / ".cache" / "quizgrader"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):                       # the XDG spec: a relative path is ignored
+        return Path(xdg) / "quizgrader"
+    home = _home()
+    return home / ".cache" / "quizgrader" if home is not None else None
+
+
+def _home() -> Path | None:
+    """The user's home: $HOME when it is an absolute path other than /, else the password
+    database's; None when there is none (no cache then, rather than one at /.cache)."""
+    home = os.environ.get("HOME", "")
+    if not (os.path.isabs(home) and home.rstrip("/")):
+        try:
+            import pwd
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError, OSError):
+            return None
+    return Path(home) if os.path.isabs(home) and home.rstrip("/") else None
 
 
 class DiskCache:

@@ -126,3 +126,24 @@ def stack(drives: "list[Drive]") -> Drive:
     if len(fixed) != 1:
         raise ValueError("only drives with the same fixed gates can run together")
     return Drive(drives[0].fixed, np.stack([d.shift for d in drives], axis=1))
+
+
+def check_holds(holds: tuple[Hold, ...], steps: int) -> None:
+    """Holds that can all happen within ``steps`` steps and never ask one gate for both
+    values at one step, else :class:`ConfigError`."""
+    for h in holds:
+        if h.start < 1 or (h.stop is not None and h.stop < h.start):
+            raise ConfigError(f"hold {h.gate}={h.value}@{h.start}:{h.stop or ''}: the steps run "
+                              f"from 1 and stop after they start")
+        if h.start > steps:
+            raise ConfigError(f"hold {h.gate}={h.value}@{h.start}: the simulation has only "
+                              f"{steps} steps", "steps")
+    for i, a in enumerate(holds):
+        for b in holds[i + 1:]:
+            if a.gate != b.gate or a.value == b.value:
+                continue
+            end_a, end_b = a.stop or steps, b.stop or steps
+            if a.start <= end_b and b.start <= end_a:
+                at = max(a.start, b.start)
+                raise ConfigError(f"holds {a.gate}={a.value} and {b.gate}={b.value} both "
+                                  f"cover step {at}: a gate cannot be held at 0 and at 1 at once")

@@ -39,14 +39,41 @@ class Loaded:
     c0: np.ndarray | None
 
 
+#: What a weights file may unpack to, checked from the zip's directory before anything is
+#: decompressed (a small file can inflate to gigabytes).
+MAX_UNPACKED = 256 << 20
+MAX_MEMBERS = 16
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except FileNotFoundError:
+        raise WeightsError(f"{path}: no such file") from None
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        raise WeightsError(f"{path}: not a readable .npz file ({e})") from None
+    if len(members) > MAX_MEMBERS:
+        raise WeightsError(f"{path}: {len(members)} arrays; a layer's file has at most "
+                           f"{MAX_MEMBERS}")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        raise WeightsError(f"{path}: its arrays would unpack to {total / 2**20:.0f} MiB, over "
+                           f"{MAX_UNPACKED >> 20} MiB")
+
+
 def _read(path: Path) -> dict[str, np.ndarray]:
+    _check_zip(path)
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: np.asarray(f[k]) for k in f.files}
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise WeightsError(f"{path}: not a readable .npz file ({e})") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, SyntaxError,
+            TypeError, MemoryError) as e:                 # a malformed array header, say
+        raise WeightsError(f"{path}: not a readable .npz file "
+                           f"({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})"
+                           ) from None
 
 
 def _vector(path: Path, name: str, a: np.ndarray, size: int) -> np.ndarray:
@@ -80,9 +107,13 @@ def load(path: str | Path, cell: str) -> Loaded:
         raise WeightsError(f"{path}: weight_hh_l0 has shape {W_hh.shape}, expected "
                            f"({G}·H, H) for a {cell.upper()}")
     H = W_hh.shape[1]
+    if H == 0:
+        raise WeightsError(f"{path}: weight_hh_l0 has shape {W_hh.shape}: a hidden size of 0")
     if W_ih.ndim != 2 or W_ih.shape[0] != G * H:
         raise WeightsError(f"{path}: weight_ih_l0 has shape {W_ih.shape}, expected ({G * H}, I)")
     I = W_ih.shape[1]
+    if I == 0:
+        raise WeightsError(f"{path}: weight_ih_l0 has shape {W_ih.shape}: an input size of 0")
     b_ih = _vector(path, "bias_ih_l0", arrays["bias_ih_l0"].astype(np.float64), G * H)
     b_hh = _vector(path, "bias_hh_l0", arrays["bias_hh_l0"].astype(np.float64), G * H)
     blk = lambda a, i: a[i * H:(i + 1) * H]  # noqa: E731  (gate block i of a stacked array)

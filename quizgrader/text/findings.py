@@ -69,5 +69,5 @@ def finding(qv: QuestionVerdict) -> str | None:
 
 def refusal(qv: QuestionVerdict, choice: KeyChoice, use: str) -> str:
     """Why a question with no usable key cannot be ``use``d ('graded', 'exported')."""
-    hint = "; trust the author's key to use it" if choice.can_trust else ""
+    hint = "; --trust-key (trust_key=True) uses the author's key" if choice.can_trust else ""
     return f"question {qv.question.id} cannot be {use}: {finding(qv)}{hint}"

@@ -55,14 +55,26 @@ def _moved(m: Moved, learner: bool = False) -> str:
     return f"{m.question}: {b} → {a}: {'; '.join(reasons(m.why, learner))}"
 
 
+def _unmatched(i: Impact) -> list[str]:
+    out = []
+    if i.only_new:
+        out.append(f"{i.only_new} answer(s) graded now have no earlier grade in --previous "
+                   f"(a truncated file, or one of another bank?): not compared")
+    if i.only_previous:
+        out.append(f"{i.only_previous} earlier grade(s) have no answer in the responses now: "
+                   f"not compared")
+    return out
+
+
 def impact_text(i: Impact) -> str:
     if not i.learners:
-        return f"No score moved ({i.compared} learners compared).\n"
+        return "\n".join([f"No score moved ({i.compared} learners compared)."]
+                         + _unmatched(i)) + "\n"
     lines = [f"{len(i.learners)} of {i.compared} learners' scores moved:"]
     for c in i.learners:
         lines.append(f"{c.learner}: {score(c.before)} → {score(c.after)}")
         lines += [f"  {_moved(m)}" for m in c.moved]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _unmatched(i)) + "\n"
 
 
 def learner_note(moved: tuple[Moved, ...]) -> str:
@@ -72,7 +84,8 @@ def learner_note(moved: tuple[Moved, ...]) -> str:
 
 
 def impact_json(i: Impact) -> str:
-    return json.dumps({"compared": i.compared, "moved": [
+    return json.dumps({"compared": i.compared, "only_new": i.only_new,
+                       "only_previous": i.only_previous, "moved": [
         {"learner": c.learner, "before": round(c.before, 6), "after": round(c.after, 6),
          "questions": [{"question": m.question,
                         "before": json_number(m.before.score) if m.before else None,

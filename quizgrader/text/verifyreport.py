@@ -38,11 +38,12 @@ def verify_text(qv: QuestionVerdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def verify_summary(verdicts: list[QuestionVerdict], invalid: int) -> str:
+def verify_summary(verdicts: list[QuestionVerdict], invalid: int, refused: int = 0) -> str:
     bad = sum(v.status != Status.OK for v in verdicts)
     fragile = sum(v.fragile for v in verdicts)
     return (f"{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} with "
             f"findings, {invalid} invalid file(s)"
+            + (f", {refused} too large to simulate (see --allow-large)" if refused else "")
             + (f"; {fragile} with fragile verdicts" if fragile else ""))
 
 
@@ -75,9 +76,13 @@ def _question(qv: QuestionVerdict) -> dict:
     return out
 
 
-def verify_json(verdicts: list[QuestionVerdict], invalid: list[str]) -> str:
-    """The ``verify --json`` contract; invalid files appear with status "invalid"."""
+def verify_json(verdicts: list[QuestionVerdict], invalid: list[str],
+                refused: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The ``verify --json`` contract; invalid files appear with status "invalid", valid ones
+    too large to simulate with status "too-large"."""
     qs = [_question(qv) for qv in verdicts]
     qs += [{"id": None, "path": path, "computed_key": [], "author_key": None,
             "status": Status.INVALID, "findings": [], "options": []} for path in invalid]
+    qs += [{"id": None, "path": path, "computed_key": [], "author_key": None,
+            "status": "too-large", "findings": [], "options": []} for path in refused]
     return json.dumps({"questions": qs}, indent=2, ensure_ascii=False) + "\n"

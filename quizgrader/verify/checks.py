@@ -173,6 +173,8 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
         checks.append(CheckResult(Check.MODEL_DELIVERS, ok, margin))
     failed = next((c for c in ORDER for r in checks if r.check == c and not r.passed), None)
     correct, margin = all_of([(r.passed, r.margin or INFINITE) for r in checks])
+    if not correct:              # the deciding check's own margin: its number is the reason
+        margin = next(r.margin or INFINITE for r in checks if r.check == failed)
     numeric = margin if margin.finite else None
     fragile = numeric is not None and numeric.decades < q.simulation.fragile_below
     return OptionVerdict(opt, correct, Decision(failed or Decision.ALL_PASS), tuple(checks),

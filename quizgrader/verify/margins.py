@@ -52,7 +52,7 @@ Part = tuple[bool, Margin]
 def _decades(value: float, threshold: float) -> float:
     if math.isnan(value) or value == math.inf or value <= 0.0:
         return math.inf
-    return abs(math.log10(value / threshold))
+    return abs(math.log10(value) - math.log10(threshold))   # value/threshold may underflow
 
 
 def gain_margin(gain: float, behaviour: Behaviour, s: Settings) -> Margin:
