@@ -9,7 +9,10 @@ never half of a new one, and no temporary file). Where the target is not a regul
 - a character device or FIFO (``/dev/null``, a pipe) is written through, never replaced;
 - a folder is an error.
 
-A replaced file keeps its permissions (a 0600 grades file stays 0600).
+A replaced file keeps its permissions (a 0600 grades file stays 0600). The new file and its
+folder are flushed to disk (fsync) before and after the rename, so a power cut leaves the old
+file or the new one. Temporary names carry the writer's process id: one left behind by a
+process that was killed (SIGKILL cannot be caught) is removed by the next writer there.
 """
 from __future__ import annotations
 
@@ -60,17 +63,96 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
               open(target, "w", encoding="utf-8", newline="")) as f:
             yield f
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent or ".")
+    folder = target.parent if str(target.parent) else Path(".")
+    sweep(folder, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         with (os.fdopen(fd, "wb") if binary else
               os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             yield f
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, target)
+        fsync_dir(folder)
     except BaseException:
-        os.unlink(tmp)
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
         raise
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of this process's temporary entries for ``name``."""
+    return f".{name}.quizgrader-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(folder: Path, name: str) -> None:
+    """Remove the temporary entries for ``name`` in ``folder`` left by processes that no
+    longer run (files or staging folders)."""
+    import shutil
+    start = f".{name}.quizgrader-"
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in entries:
+        if not e.name.startswith(start):
+            continue
+        pid = e.name[len(start):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path, ignore_errors=True)
+            else:
+                os.unlink(e.path)
+        except OSError:
+            pass
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries to disk (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the two paths ``a`` and ``b`` in one atomic step (Linux renameat2 with
+    RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b),
+                     RENAME_EXCHANGE) == 0
 
 
 def write_output(path: str | Path, data: bytes) -> None:
