@@ -28,8 +28,8 @@ from .errors import ConfigError, ExportError, QuizgraderError
 from .grading import Gradebook
 from .question import load_bank, load_question
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
-from .sim.gates import check_holds
 from .sim.budget import Limits, describe, estimate, over
+from .sim.gates import check_holds
 from .sim.parallel import single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport

@@ -23,7 +23,7 @@ from servicekit import QS, TOKEN, start  # noqa: E402
 
 from quizgrader import api  # noqa: E402
 from quizgrader.cli import main  # noqa: E402
-from quizgrader.text.bottomline import bottom_line
+from quizgrader.text.bottomline import bottom_line  # noqa: E402
 from quizgrader.text.explain import explain  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ..question.schema import Question
 from ..sim import Simulator
+from ..text.explain import Detail
 from ..verify import QuestionVerdict
 from . import gift, handout, moodle, qti
-from ..text.explain import Detail
 from .items import Item, build_all, learner_item
 
 FORMATS = ("moodle", "gift", "qti", "markdown", "html")

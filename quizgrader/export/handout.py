@@ -13,8 +13,8 @@ import base64
 from ..sim import Simulator
 from ..text import figures
 from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
-from ..verify import OptionVerdict, QuestionVerdict, flipped
 from ..text.notes import guides
+from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
 from .plots import Series, gain_svg
 

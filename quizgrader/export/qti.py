@@ -132,7 +132,8 @@ def item_xml(item: Item) -> bytes:
     body = ET.SubElement(root, "itemBody")
     _html(body, text_html(item.stem))
     interaction = ET.SubElement(body, "choiceInteraction", responseIdentifier="RESPONSE",
-                                shuffle="true" if item.shuffle else "false", maxChoices="1" if item.select == "one" else "0")
+                                shuffle="true" if item.shuffle else "false",
+                                maxChoices="1" if item.select == "one" else "0")
     for o in item.options:
         choice = ET.SubElement(interaction, "simpleChoice", identifier=ident(o.id, "o"))
         choice.text = o.text

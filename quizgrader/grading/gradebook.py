@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, Explanation, explain
 from ..text.findings import refusal
-from ..text.notes import guides
 from ..text.gradereport import Answered, answer_feedback
+from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
 from .scoring import parse_answer, score
 

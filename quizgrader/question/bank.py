@@ -15,7 +15,6 @@ from . import semantics
 from .schema import Question
 from .yamlnodes import Located, YamlProblem, kind, load, read_limited, read_text
 
-
 #: Settings an author may put under a model that belong under ``simulation:``.
 SIZES = ("hidden", "inputs", "seeds", "seed", "epsilon")
 

@@ -82,8 +82,8 @@ def raw_gate_problems(data: dict) -> list[Problem]:
         fixed = models[name].get("fixed")
         for gate in fixed if isinstance(fixed, dict) else ():
             if gate not in GATES[cell]:
-                out.append((("models", name, "fixed", gate), f"the {cell} cell has no gate "
-                                                              f"{gate!r} (its gates: {_gates(cell)})"))
+                out.append((("models", name, "fixed", gate),
+                            f"the {cell} cell has no gate {gate!r} (its gates: {_gates(cell)})"))
     options = data.get("options") if isinstance(data.get("options"), list) else []
     for i, opt in enumerate(options):
         claim = opt.get("claim") if isinstance(opt, dict) else None

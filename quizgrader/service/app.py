@@ -20,17 +20,17 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..analysis.gradestable import scores_from
 from ..analysis.itemstats import test_stats
 from ..analysis.misconceptions import misconceptions
 from ..grading.classcsv import OUT_HEADER
+from ..grading.csvcells import row_text, safe_cell
 from ..idtext import MAX_ID, id_problem
 from ..jsonguard import JSONRefused, loads as guarded_loads
-from ..grading.csvcells import row_text, safe_cell
 from ..text.explain import DETAILS
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json

@@ -16,9 +16,9 @@ import time
 from typing import Awaitable, Callable
 
 from ..errors import QuizgraderError
+from ..text.explain import Detail
 from . import db
 from .app import create_app
-from ..text.explain import Detail
 from .guard import GuardedH11Protocol
 from .served import Served
 

@@ -30,7 +30,8 @@ def ids(options: list[str] | tuple[str, ...], empty: str = "none") -> str:
 
 def deciding_number(m: Margin, horizon: int) -> str:
     """'gain(100) = 0.0123 against 0.01' and the like."""
-    what = {Quantity.GAIN: f"gain({horizon})", Quantity.CARRY: f"carry({horizon}) = reach({horizon})/reach₀(1)",
+    what = {Quantity.GAIN: f"gain({horizon})",
+            Quantity.CARRY: f"carry({horizon}) = reach({horizon})/reach₀(1)",
             Quantity.DECADES: "a flipped gate's move in decades"}[m.quantity]
     return f"{what} = {fmt(m.value)} against {fmt(m.threshold)}"
 

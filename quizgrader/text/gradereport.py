@@ -98,7 +98,8 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     if a.bottom_line:
         blocks.append(Para((Strong("Bottom line:"), " " + a.bottom_line), cls="bottom-line"))
     if wrong_gate(a):
-        blocks += [Para(n, cls="guide") for n in notation(m.cell for m in a.question.models.values())]
+        blocks += [Para(n, cls="guide")
+                   for n in notation(m.cell for m in a.question.models.values())]
     mine = "Your answer" if len(a.chosen) == 1 else "Your answers"
     if compact:                                   # a learner file: the score goes here
         mine += f": {a.answer} (score {fmt_score(a.score)} / {fmt_score(a.max_score)})"

@@ -160,7 +160,8 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
             checks.append(CheckResult(Check.AS_CLAIMED, curves.behaviour == claim.gradient,
                                       gain_margin(curves.final, claim.gradient, s)))
             if because:
-                evidence = [_flip(c, gates, f, s, curves) for c, f in zip(runs[1:], flips_of, strict=True)]
+                evidence = [_flip(c, gates, f, s, curves)
+                            for c, f in zip(runs[1:], flips_of, strict=True)]
                 flips = tuple(evidence[:len(gates)])
                 joint = evidence[len(gates)] if len(evidence) > len(gates) else None
                 ok, margin = all_of(([(joint.changed, joint.margin)] if joint else [])
