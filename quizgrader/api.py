@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from .apitypes import AnswerGrade, ClassGrade, Explained, Exported, Simulation, Verification
 from .atomic import write_output
@@ -30,6 +30,7 @@ from .question import load_bank, load_question
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
 from .sim.budget import Limits, describe, estimate, over
 from .sim.gates import check_holds
+from .sim.model import pairs
 from .sim.parallel import single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
@@ -72,7 +73,7 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
     _check_detail(detail)
     qv = verify_file(path, cache=cache, allow_large=allow_large)
     text = answer if isinstance(answer, str) else ";".join(answer)
-    entry = Gradebook([qv], trust_key, detail).entry(qv.question.id)
+    entry = Gradebook([qv], trust_key, detail).entries[qv.question.id]
     graded = entry.grade(text)
     return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
 
@@ -144,7 +145,7 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     if weights is not None and cell == "gru" and reset == "before":
         raise ConfigError("a PyTorch GRU applies its reset gate after the recurrent product: "
                           "reset must be 'after'", "reset")
-    model = Model(cell, dict(fixed or {}), activation or "tanh",
+    model = Model(cell, pairs(fixed or {}), activation or "tanh",
                   reset or ("after" if weights is not None and cell == "gru" else "before"),
                   scale, input_scale)
     settings = Settings(hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, epsilon=epsilon)
@@ -162,7 +163,7 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     return Simulation(model, tuple(holds), result, simreport.title(model, tuple(holds), source))
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The JSON Schema of the question format, for editors (YAML language server)."""
     from .text.schemadoc import author_schema
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from .errors import QuizgraderError
 
@@ -47,7 +47,7 @@ def _target(path: Path) -> tuple[Path, int | None]:
 
 
 @contextmanager
-def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
+def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
     """A writable file for ``path`` (see the module docstring). Text is UTF-8 with the line
     ends written as given."""
     if str(path) == "-":

@@ -7,10 +7,12 @@ names one of the library's arguments is shown with the flag that sets it.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli_course import regrade, serve, stats
+from .cli_simulate import simulate
 from .cliargs import (
     CACHE,
     LARGE,
@@ -18,11 +20,12 @@ from .cliargs import (
     Progress,
     detail_option,
     errors as _errors,
-    parse_fixes,
-    parse_holds,
     report_problems as _report_problems,
 )
-from .sim import CELLS
+from .text.explain import Detail
+
+if TYPE_CHECKING:
+    from .api import ExportFormat
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,62 +49,9 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--cell", type=click.Choice(CELLS), required=True,
-              help="The cell to simulate.")
-@click.option("--fix", "fixes", multiple=True, metavar="G=V",
-              help="Remove gate G and replace it by the constant V in [0, 1] (repeatable), "
-                   "e.g. --fix reset=1.")
-@click.option("--hold", "holds", multiple=True, metavar="G=0|1[@A[:B]]",
-              help="Keep gate G computed but pushed to ≈0 or ≈1 (repeatable); @A:B limits it to "
-                   "steps A..B, e.g. --hold update=1@1 --hold update=0@2: (write, then keep).")
-@click.option("--steps", type=int, default=None, help="Timesteps T (default 100, or the length "
-              "of x in --weights).")
-@click.option("--hidden", type=click.IntRange(1), default=16, show_default=True)
-@click.option("--inputs", type=click.IntRange(1), default=8, show_default=True)
-@click.option("--seeds", type=click.IntRange(1), default=32, show_default=True,
-              help="Random cells; gain and reach are medians over them.")
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
-@click.option("--scale", type=float, default=1.0, show_default=True,
-              help="Weights are N(0, scale²/(hidden+inputs)).")
-@click.option("--input-scale", type=float, default=1.0, show_default=True,
-              help="Inputs are N(0, input_scale²).")
-@click.option("--epsilon", type=float, default=0.001, show_default=True,
-              help="A held gate sits near ε or 1-ε.")
-@click.option("--activation", type=click.Choice(["tanh", "relu", "linear"]), default=None,
-              help="rnn only (default tanh).")
-@click.option("--reset", type=click.Choice(["before", "after"]), default=None,
-              help="gru only: where Γr acts (before: the course; after: PyTorch). Default before.")
-@click.option("--weights", type=click.Path(dir_okay=False), default=None,
-              help="Simulate one PyTorch nn.GRU/nn.LSTM layer saved with numpy.savez "
-                   "(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0; optional x, h0, c0).")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
-@LARGE
-@_errors
-def simulate(cell, fixes, holds, steps, hidden, inputs, seeds, seed, scale, input_scale,
-             epsilon, activation, reset, weights, as_json, allow_large):
-    """Gain ‖∂c<t>/∂c<0>‖ and reach ‖∂c<t>/∂x<1>‖ of one cell configuration.
-
-    \b
-    Betty's GRU (Γr removed) keeping its memory, then overwriting it:
-      quizgrader simulate --cell gru --fix reset=1 --hold update=0
-      quizgrader simulate --cell gru --fix reset=1 --hold update=1
-    """
-    from . import api
-    from .text import simreport
-    # the text table shows t = 1, 2, 5, 10, ... and T: compute norms at those steps only
-    at = None if as_json else simreport.checkpoints(steps or 10 ** 9)
-    result = api.simulate(cell, fixed=parse_fixes(fixes), holds=parse_holds(holds), steps=steps,
-                          hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, scale=scale,
-                          input_scale=input_scale, epsilon=epsilon, activation=activation,
-                          reset=reset, weights=weights, at=at, allow_large=allow_large)
-    click.echo(simreport.to_json(cell, result.curves) if as_json
-               else simreport.text(result.title, result.curves), nl=False)
-
-
-@main.command()
 @PATHS
 @_errors
-def validate(paths):
+def validate(paths: tuple[str, ...]) -> None:
     """Schema-check question files (or folders of *.yaml files; - reads stdin).
 
     Prints every problem as FILE:LINE: PATH: MESSAGE and exits 1 if there is any.
@@ -127,7 +77,8 @@ def validate(paths):
 @CACHE
 @LARGE
 @_errors
-def verify(paths, as_json, robust, strict, use_cache, allow_large):
+def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, use_cache: bool,
+           allow_large: bool) -> None:
     """Simulate every option, compute the key and compare it with the author's.
 
     Each option's verdict comes with its margin: how many decades the number that decided
@@ -164,7 +115,8 @@ def verify(paths, as_json, robust, strict, use_cache, allow_large):
 @CACHE
 @LARGE
 @_errors
-def explain(path, option_id, fmt, detail, use_cache, allow_large):
+def explain(path: str, option_id: str | None, fmt: str, detail: Detail, use_cache: bool,
+            allow_large: bool) -> None:
     """Why each option of one question is right or wrong, with the simulated numbers.
 
     It starts with the question's findings (a key the simulation disputes, an ambiguous or
@@ -205,8 +157,9 @@ def explain(path, option_id, fmt, detail, use_cache, allow_large):
 @CACHE
 @LARGE
 @_errors
-def grade(paths, answer, responses, out, feedback_dir, feedback, detail, fmt, trust_key,
-          use_cache, allow_large):
+def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out: str | None,
+          feedback_dir: str | None, feedback: Detail, detail: Detail, fmt: str,
+          trust_key: bool, use_cache: bool, allow_large: bool) -> None:
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
@@ -226,7 +179,7 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, detail, fmt, tr
                              allow_large=allow_large, detail=detail)
         click.echo(answer_report(r.answered, fmt), nl=False)
         sys.exit(0 if r.graded.ok else 1)
-    if out is None:
+    if out is None or responses is None:
         raise click.UsageError("--responses needs --out FILE.csv")
     bar = Progress("rows graded")
     try:
@@ -264,8 +217,9 @@ def grade(paths, answer, responses, out, feedback_dir, feedback, detail, fmt, tr
 @CACHE
 @LARGE
 @_errors
-def export(paths, fmt, out, learner, trust_key, plots, detail, shuffle, use_cache,
-           allow_large):
+def export(paths: tuple[str, ...], fmt: ExportFormat, out: str | None, learner: bool,
+           trust_key: bool, plots: bool, detail: Detail | None, shuffle: bool, use_cache: bool,
+           allow_large: bool) -> None:
     """Write the bank for an LMS (Moodle XML, GIFT, QTI 2.1) or as a handout.
 
     \b
@@ -286,12 +240,13 @@ def export(paths, fmt, out, learner, trust_key, plots, detail, shuffle, use_cach
 
 
 @main.command()
-def schema():
+def schema() -> None:
     """Print the JSON Schema of the question format, for editors (YAML language server)."""
     from .api import schema_json
     click.echo(schema_json(), nl=False)
 
 
+main.add_command(simulate)
 main.add_command(stats)
 main.add_command(regrade)
 main.add_command(serve)

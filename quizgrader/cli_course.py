@@ -14,6 +14,7 @@ from .cliargs import (
     errors as _errors,
     report_problems as _report_problems,
 )
+from .text.explain import Detail
 
 
 @click.command()
@@ -27,7 +28,8 @@ from .cliargs import (
 @CACHE
 @LARGE
 @_errors
-def stats(grades, bank, as_json, plots, use_cache, allow_large):
+def stats(grades: str, bank: tuple[str, ...], as_json: bool, plots: str | None,
+          use_cache: bool, allow_large: bool) -> None:
     """Item statistics of a graded class: facility, discrimination, distractors.
 
     Each learner's last graded attempt per question counts. For every question: facility,
@@ -66,8 +68,9 @@ def stats(grades, bank, as_json, plots, use_cache, allow_large):
 @CACHE
 @LARGE
 @_errors
-def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, as_json,
-            use_cache, allow_large):
+def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
+            feedback_dir: str | None, feedback: Detail, trust_key: bool, as_json: bool,
+            use_cache: bool, allow_large: bool) -> None:
     """Grade a class again after a change, and say whose score moved and why.
 
     Every learner whose score moved is listed with the old and the new score and, per
@@ -107,7 +110,8 @@ def regrade(paths, responses, previous, out, feedback_dir, feedback, trust_key, 
 @detail_option("standard", " (a request may ask for another: ?detail=full)")
 @CACHE
 @_errors
-def serve(paths, url, host, port, admin_token_file, argv_token, trust_key, detail, use_cache):
+def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_file: str | None,
+          argv_token: str | None, trust_key: bool, detail: Detail, use_cache: bool) -> None:
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
     \b

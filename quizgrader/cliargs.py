@@ -7,11 +7,16 @@ import signal
 import sys
 import time
 from functools import wraps
+from typing import Any, Callable, ParamSpec, TextIO, TypeVar
 
 import click
 
 from .errors import ConfigError, QuizgraderError
 from .sim import Hold
+
+P = ParamSpec("P")
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The flag of each library argument an error may name.
 FLAGS = {"allow_large": "--allow-large", "steps": "--steps", "trust_key": "--trust-key",
@@ -31,15 +36,15 @@ def _message(e: QuizgraderError) -> list[str]:
     return lines
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: object) -> None:
     """SIGTERM unwinds like Ctrl-C, so no temporary file is left behind."""
     raise SystemExit(128 + signum)
 
 
-def errors(fn):
+def errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn library errors into one-line messages and exit 1 (never a traceback)."""
     @wraps(fn)
-    def run(*args, **kwargs):
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         signal.signal(signal.SIGTERM, _terminate)
         try:
             return fn(*args, **kwargs)
@@ -122,7 +127,7 @@ def report_problems(problems: list[str]) -> None:
         click.echo("note: --allow-large runs such questions anyway", err=True)
 
 
-def detail_option(default: str | None, where: str) -> object:
+def detail_option(default: str | None, where: str) -> Callable[[F], F]:
     """``--detail short|standard|full``: how much each explanation says."""
     return click.option(
         "--detail", type=click.Choice(["short", "standard", "full"]), default=default,
@@ -137,9 +142,10 @@ class Progress:
     """A one-line count on stderr while a long job runs, only when stderr is a terminal
     (pipes, files and --json output stay silent); cleared when the job ends."""
 
-    def __init__(self, label: str, stream=None):
+    def __init__(self, label: str, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
-        self.label, self.done, self.total = label, 0, None
+        self.label, self.done = label, 0
+        self.total: int | None = None
         self.on = bool(getattr(self.stream, "isatty", lambda: False)())
         self.shown, self.last = 0, 0.0
 

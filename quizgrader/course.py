@@ -91,6 +91,8 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
     report = verify(paths, cache=cache, allow_large=allow_large)
     graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
                            previous=previous, detail=detail)
+    if moved is None:                       # _grade compares whenever previous is given
+        raise OutputError("regrade could not compare the grades")
     return graded, moved
 
 

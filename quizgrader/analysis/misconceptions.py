@@ -27,7 +27,8 @@ class Misconception:
 
 def misconceptions(s: Scores, questions: dict[str, Question]) -> list[Misconception]:
     """Every claim setting two or more options share, or that a wrong option makes."""
-    groups: dict[tuple, list[tuple[int, int, bool | None]]] = {}
+    groups: dict[tuple[str, tuple[tuple[str, int], ...], str],
+                 list[tuple[int, int, bool | None]]] = {}
     for j, qid in enumerate(s.items):
         q = questions.get(qid)
         if q is None:

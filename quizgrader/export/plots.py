@@ -10,11 +10,15 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
 from ..errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -50,7 +54,7 @@ def require() -> None:
     _matplotlib()
 
 
-def _matplotlib():
+def _matplotlib() -> ModuleType:
     try:
         import matplotlib
     except ImportError:
@@ -59,7 +63,7 @@ def _matplotlib():
     return matplotlib
 
 
-def _pyplot():
+def _pyplot() -> tuple[ModuleType, ModuleType]:
     matplotlib = _matplotlib()
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -69,7 +73,7 @@ def _pyplot():
 
 @contextmanager
 def svg_plot(size: tuple[float, float], rect: tuple[float, float, float, float]
-             ) -> Iterator[tuple[object, list[str]]]:
+             ) -> Iterator[tuple[Axes, list[str]]]:
     """An axes to draw on, then (in the list yielded with it) the figure as SVG text: fixed
     margins (no layout pass), fixed ids and no date, so the same drawing gives the same
     bytes."""

@@ -16,7 +16,7 @@ import itertools
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, TextIO
+from typing import BinaryIO, Callable, Iterator, TextIO, cast
 
 from ..atomic import atomic_writer
 from ..errors import ResponsesError
@@ -27,6 +27,8 @@ from .csvcells import FORMULA, quote, row_text, safe_cell, undecodable
 from .gradebook import Gradebook, Graded
 from .records import MAX_LINE, Records
 
+#: learner -> question -> the last graded answer (for the learner files)
+Learners = dict[str, dict[str, str]]
 HEADER = ("learner", "question", "answer")
 OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback", "provenance")
 @dataclass
@@ -92,7 +94,7 @@ def first_field(line: str) -> str:
 class _Grader:
     """The per-row work of :func:`grade_stream`, with its memo of (question, answer) results."""
 
-    def __init__(self, book: Gradebook, summary: Summary, learners: dict | None):
+    def __init__(self, book: Gradebook, summary: Summary, learners: Learners | None):
         self.book, self.summary, self.learners = book, summary, learners
         self.memo: dict[tuple[str, str], _Result] = {}
         self.errors = 0                     # row-level errors (not from a question's answer)
@@ -156,7 +158,7 @@ class _Grader:
 
 
 def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
-                 learners: dict | None = None, progress: Callable[[int], None] | None = None,
+                 learners: Learners | None = None, progress: Callable[[int], None] | None = None,
                  chunk: int = 4096) -> None:
     """Grade the responses CSV read from ``lines`` into the grades CSV written to ``out``.
 
@@ -238,7 +240,7 @@ def _flush(out: TextIO, buf: list[str], progress: Callable[[int], None] | None) 
 
 
 def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
-               learners: dict | None = None) -> Iterator[list[str]]:
+               learners: Learners | None = None) -> Iterator[list[str]]:
     """The reference for :func:`grade_stream`, one parsed row at a time (used in tests).
     Yields the output rows, header first."""
     yield list(OUT_HEADER)
@@ -255,11 +257,11 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
     grader.finish()
 
 
-def _encoding(raw: io.BufferedReader, name: str) -> str:
+def _encoding(raw: BinaryIO, name: str) -> str:
     """UTF-8 (with or without BOM), or UTF-16 when the file starts with its byte-order mark;
     UTF-16 without one is refused rather than graded as garbage."""
     try:
-        head = raw.peek(4)[:4]
+        head = raw.peek(4)[:4]  # type: ignore[attr-defined]  # files and stdin are buffered
     except (AttributeError, OSError):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -287,7 +289,7 @@ def grade_csv(book: Gradebook, responses: str, out: str,
                                    newline="") as text:
             try:
                 with atomic_writer(out) as f:
-                    grade_stream(book, text, f, summary, learners, progress)
+                    grade_stream(book, text, cast(TextIO, f), summary, learners, progress)
             except csv.Error as e:
                 raise ResponsesError(f"{responses}: not valid CSV: {e}") from None
     except OSError as e:

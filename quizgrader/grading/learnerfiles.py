@@ -78,8 +78,9 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
     try:
         try:
             for learner, name in names.items():
-                answers = [book.entry(qid).answered(answer, book.grade(qid, answer))
-                           for qid, answer in learners[learner].items()]
+                answers = [entry.answered(answer, entry.grade(answer))
+                           for qid, answer in learners[learner].items()
+                           if (entry := book.entry(qid)) is not None]
                 blocks = learner_blocks(learner, answers, (notes or {}).get(learner))
                 (staging / name).write_text(render(blocks, "markdown"), encoding="utf-8",
                                             newline="")
@@ -88,8 +89,8 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
                 w.writerow(["learner", "file"])
                 w.writerows((safe_cell(learner), name) for learner, name in sorted(names.items()))
             _carry_over(out, staging, {*names.values(), INDEX})
-            for entry in staging.iterdir():
-                _fsync(entry)
+            for written in staging.iterdir():
+                _fsync(written)
         except OSError as e:
             raise FeedbackError(f"{folder}: cannot write feedback files: {e.strerror or e}; "
                                 f"none was changed") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
-from typing import TextIO
+from typing import Iterator, TextIO
 
 MAX_LINE = 1 << 20                 # characters in one physical line
 MAX_SKIP = 64 << 20                # characters skipped in an overlong line before giving up
@@ -62,7 +62,7 @@ class Records:
                         f"further")
         lines, short = [line], []
 
-        def feed():
+        def feed() -> Iterator[str]:
             yield line
             size = len(line)
             while True:
@@ -75,6 +75,7 @@ class Records:
                 size += len(nxt)
                 yield nxt
 
+        problem: str | None
         try:
             row = next(csv.reader(feed()), [])
         except csv.Error as e:

@@ -13,17 +13,17 @@ from pydantic import BaseModel, ValidationError
 from ..errors import QuestionError
 from . import semantics
 from .schema import Question
-from .yamlnodes import Located, YamlProblem, kind, load, read_limited, read_text
+from .yamlnodes import KeyPath, Located, YamlProblem, kind, load, read_limited, read_text
 
 #: Settings an author may put under a model that belong under ``simulation:``.
 SIZES = ("hidden", "inputs", "seeds", "seed", "epsilon")
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: KeyPath) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _allowed_keys(path: tuple) -> list[str]:
+def _allowed_keys(path: KeyPath) -> list[str]:
     """The keys the format allows in the mapping at ``path`` (walking the pydantic models)."""
     tp: object = Question
     for part in path:
@@ -51,7 +51,7 @@ def _allowed_keys(path: tuple) -> list[str]:
     return [f.alias or name for name, f in tp.model_fields.items()]
 
 
-def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:
+def _pydantic_problems(err: ValidationError) -> list[tuple[KeyPath, str]]:
     out = []
     for e in err.errors(include_url=False):
         loc, kind = tuple(e["loc"]), e["type"]
@@ -74,7 +74,7 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[tuple, str]]:
     return out
 
 
-def parse(located: Located) -> tuple[Question | None, list[tuple[tuple, str]]]:
+def parse(located: Located) -> tuple[Question | None, list[tuple[KeyPath, str]]]:
     """Validate a constructed document: (question, problems)."""
     if not isinstance(located.data, dict):
         return None, [((), f"expected a question (a mapping with id, title, ...), got "
@@ -100,7 +100,7 @@ def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question,
     except OSError as e:
         raise QuestionError([f"{name}: cannot read: {e.strerror or e}"]) from None
     q, problems = parse(located)
-    if problems:
+    if problems or q is None:
         ordered = sorted(problems, key=lambda pm: located.line(pm[0]) or 0)
         raise QuestionError([f"{name}:{located.line(p)}: {_dotted(p) or '(document)'}: {m}"
                              for p, m in ordered])
@@ -129,7 +129,7 @@ class Bank:
     refused: list[str] = field(default_factory=list)   # valid, but too large to simulate
     lines: dict[str, Located] = field(default_factory=dict, repr=False)   # path -> node tree
 
-    def refuse(self, path: str, key: tuple, message: str) -> None:
+    def refuse(self, path: str, key: KeyPath, message: str) -> None:
         """Take the question in ``path`` out of the bank, with a problem at ``key``'s line."""
         located = self.lines.get(path)
         line = located.line(key) if located is not None else 1

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from ..sim import BEHAVIOURS, CELLS, DEFAULT_STEPS, Model, Settings
-from ..sim.model import ACTIVATIONS, RESETS
+from ..sim.model import ACTIVATIONS, RESETS, pairs
 
 #: Characters no text may hold: C0 controls but tab and line ends, DEL, C1 controls, lone
 #: surrogates and the non-characters U+FFFE/U+FFFF (XML, and so every LMS format, refuses them).
@@ -99,7 +99,8 @@ class ModelSpec(Strict):
     reset: Literal[RESETS] | None = None  # type: ignore[valid-type]
 
     def model(self) -> Model:
-        return Model(self.cell, self.fixed, self.activation or "tanh", self.reset or "before",
+        return Model(self.cell, pairs(self.fixed), self.activation or "tanh",
+                     self.reset or "before",
                      self.init.scale, self.init.input_scale)
 
 
@@ -167,6 +168,13 @@ class Question(Strict):
         """The option with this id, matched case-insensitively."""
         want = option_id.strip().upper()
         return next((o for o in self.options if o.id.upper() == want), None)
+
+    def get(self, option_id: str) -> Option:
+        """The option with this id (as :meth:`option`); KeyError if there is none."""
+        found = self.option(option_id)
+        if found is None:
+            raise KeyError(option_id)
+        return found
 
     def label(self, model_name: str) -> str:
         spec = self.models[model_name]

@@ -1,10 +1,13 @@
 """Rules that relate fields of a question; each problem is (path, message)."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..sim import GATES
 from .schema import Question
+from .yamlnodes import KeyPath
 
-Problem = tuple[tuple, str]
+Problem = tuple[KeyPath, str]
 
 
 def _gates(cell: str) -> str:
@@ -42,12 +45,13 @@ def check(q: Question) -> list[Problem]:
         if opt.correct is not None and opt.feedback is None:
             out.append((where, "a static option (correct:) needs feedback: say why"))
         if opt.claim is not None:
-            spec = q.models.get(opt.claim.model)
-            if spec is None:
+            found = q.models.get(opt.claim.model)
+            if found is None:
                 have = ", ".join(q.models) or "none defined"
                 out.append(((*where, "claim", "model"),
                             f"unknown model {opt.claim.model!r} (models: {have})"))
                 continue
+            spec = found
             if opt.claim.when and opt.claim.if_:
                 out.append(((*where, "claim"), "a claim gives its gates under when: (the "
                                                "reason) or if: (a condition), not both"))
@@ -71,20 +75,22 @@ def check(q: Question) -> list[Problem]:
     return out
 
 
-def raw_gate_problems(data: dict) -> list[Problem]:
+def raw_gate_problems(data: dict[str, Any]) -> list[Problem]:
     """The gate-name problems of a document that did not validate, read from the raw mapping
     (so that ``validate`` reports them with the other errors in one pass)."""
     out: list[Problem] = []
-    models = data.get("models") if isinstance(data.get("models"), dict) else {}
-    cells = {n: m.get("cell") for n, m in models.items()
-             if isinstance(m, dict) and m.get("cell") in GATES}
+    raw_models = data.get("models")
+    models: dict[str, Any] = raw_models if isinstance(raw_models, dict) else {}
+    cells: dict[str, str] = {n: m["cell"] for n, m in models.items()
+                             if isinstance(m, dict) and m.get("cell") in GATES}
     for name, cell in cells.items():
         fixed = models[name].get("fixed")
         for gate in fixed if isinstance(fixed, dict) else ():
             if gate not in GATES[cell]:
                 out.append((("models", name, "fixed", gate),
                             f"the {cell} cell has no gate {gate!r} (its gates: {_gates(cell)})"))
-    options = data.get("options") if isinstance(data.get("options"), list) else []
+    raw_options = data.get("options")
+    options: list[Any] = raw_options if isinstance(raw_options, list) else []
     for i, opt in enumerate(options):
         claim = opt.get("claim") if isinstance(opt, dict) else None
         if not isinstance(claim, dict) or claim.get("model") not in cells:

@@ -22,6 +22,10 @@ MAX_BYTES = 1_000_000      # one question is a few kB; refuse anything this larg
 MAX_NODES = 100_000        # nodes after expanding aliases (billion-laughs guard)
 
 
+#: Where a value is in a document: the keys and list indexes leading to it.
+KeyPath = tuple[str | int, ...]
+
+
 class CoreLoader(yaml.SafeLoader):
     """The safe loader with YAML 1.2 core-schema resolution of plain scalars."""
 
@@ -60,7 +64,7 @@ _UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
 
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str, path: tuple = ()):
+    def __init__(self, line: int, message: str, path: KeyPath = ()):
         super().__init__(message)
         self.line, self.message, self.path = line, message, path
 
@@ -72,7 +76,7 @@ class Located:
     data: Any
     root: yaml.Node
 
-    def line(self, path: tuple) -> int:
+    def line(self, path: KeyPath) -> int:
         """1-based line of the node at ``path`` (a key's line for mapping entries), or of the
         deepest node along it that exists."""
         node, line = self.root, self.root.start_mark.line + 1

@@ -15,11 +15,13 @@ import logging
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Iterator
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -58,7 +60,7 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers or None)
 
 
-def create_app(served: Served, engine, token: str | None) -> FastAPI:
+def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
     app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
     pages = Pages(served)
 
@@ -120,7 +122,8 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         if not result.graded.ok:
             raise Refused(400, result.graded.status.removeprefix("error: "))
         g = result.graded
-        attempt = db.store(engine, learner, qid, g.chosen, g.score, g.max_score, g.provenance)
+        attempt = db.store(engine, learner, qid, g.chosen, g.score or 0.0, g.max_score,
+                           g.provenance)
         return attempt, result
 
     async def body(request: Request) -> bytes:
@@ -156,11 +159,11 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
         return JSONResponse(out, status_code=200 if up else 503)
 
     @app.get("/api/questions")
-    def questions() -> list[dict]:
+    def questions() -> list[dict[str, Any]]:
         return [served.public(qid) for qid in served.entries]
 
     @app.get("/api/questions/{qid}")
-    def one(qid: str) -> dict:
+    def one(qid: str) -> dict[str, Any]:
         return served.public(question(qid))
 
     @app.post("/api/attempts")
@@ -184,7 +187,7 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
                      "explanation": a.explanations[o].text(a.detail, o)} for o in g.chosen]
         feedback += [{"option": o, "verdict": "missed",
                       "explanation": a.explanations[o].text(a.detail, o)} for o in g.missed]
-        out = {"attempt": attempt_id, "score": g.score, "max_score": g.max_score,
+        out: dict[str, Any] = {"attempt": attempt_id, "score": g.score, "max_score": g.max_score,
                "correct": list(g.correct), "bottom_line": a.bottom_line, "detail": a.detail,
                "feedback": feedback, "text": result.text}
         if plots:
@@ -194,7 +197,7 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
 
     @app.get("/api/attempts")
     def listed(request: Request, learner: str | None = None,
-               question: str | None = None) -> list[dict]:
+               question: str | None = None) -> list[dict[str, Any]]:
         instructor(request)
         return [{"attempt": a.id, "learner": a.learner, "question": a.question,
                  "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
@@ -205,7 +208,7 @@ def create_app(served: Served, engine, token: str | None) -> FastAPI:
     def stats(request: Request) -> Response:
         instructor(request)
         qs = {qid: e.verdict.question for qid, e in served.entries.items()}
-        keys = {qid: set(e.choice.key) for qid, e in served.entries.items()}
+        keys = {qid: set(e.choice.key or ()) for qid, e in served.entries.items()}
         scores = scores_from(_rows(engine), qs, keys)
         return Response(stats_json(test_stats(scores), misconceptions(scores, qs)),
                         media_type="application/json")
@@ -264,10 +267,10 @@ class HealthCheck:
     """The database's health, answered within :data:`HEALTH_TIMEOUT` s whatever the database
     does: one ping at a time runs in its own thread; a ping still hanging counts as down."""
 
-    def __init__(self, engine):
+    def __init__(self, engine: Engine):
         self.engine = engine
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="healthz")
-        self.pending: Future | None = None
+        self.pending: Future[bool] | None = None
 
     def _ping(self) -> bool:
         try:
@@ -285,7 +288,7 @@ class HealthCheck:
             return False
 
 
-def _rows(engine):
+def _rows(engine: Engine) -> Iterator[dict[str, str]]:
     """The stored attempts as grades rows (for the statistics)."""
     for a in db.stored(engine):
         yield {"learner": a.learner, "question": a.question, "answer": ";".join(a.answer),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import (
     Column,
@@ -88,7 +88,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
 VERSION = MIGRATIONS[-1][0]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")        # a commit is on disk before we answer
@@ -202,7 +202,10 @@ def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], 
         row = conn.execute(insert(attempts).values(
             learner=learner, question=question, answer=";".join(answer), score=score,
             max_score=max_score, provenance=provenance, created=datetime.now(timezone.utc)))
-        return int(row.inserted_primary_key[0])
+        key = row.inserted_primary_key
+        if key is None:
+            raise DatabaseUnavailable("the database did not return the new attempt's id")
+        return int(key[0])
 
 
 def stored(engine: Engine, learner: str | None = None, question: str | None = None

@@ -40,14 +40,14 @@ class Pages:
                                      for o in g.chosen),
                                    *((o, "right", MISSED) for o in g.missed)]:
             e = a.explanations[oid]
-            text = r.question.option(oid).text
+            text = r.question.get(oid).text
             detail = a.detail if heading == CHOSEN or a.detail == "full" else "short"
             said = a.bottom_line.lower()           # said once, in the bottom line
             body = [p for p in e.body(detail) if p.lower() not in said]
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
                           "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation
-        verdict = verdict_word(g.score, g.max_score)
+        verdict = verdict_word(g.score or 0.0, g.max_score)
         return self.env.get_template("result.html").render(
             title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),

@@ -13,7 +13,9 @@ import signal
 import socket
 import sys
 import time
-from typing import Awaitable, Callable
+from typing import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import QuizgraderError
 from ..text.explain import Detail
@@ -33,16 +35,16 @@ class AccessLog:
     """ASGI middleware: one JSON line per request on stderr (time, method, path, status,
     milliseconds, client)."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]]):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start, status = time.perf_counter(), [0]
 
-        async def sending(message) -> None:
+        async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
             await send(message)
@@ -88,7 +90,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
-          trust_key: bool = False, cache: bool = True, announce=print,
+          trust_key: bool = False, cache: bool = True,
+          announce: Callable[[str], object] = print,
           detail: Detail = "standard") -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
     asks for another."""

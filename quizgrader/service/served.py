@@ -10,7 +10,7 @@ import base64
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..analysis.impact import provenances
 from ..banks import verify
@@ -52,7 +52,7 @@ class Served:
         self._plots: dict[tuple[str, str], str | None] = {}
         self._lock = threading.Lock()
 
-    def public(self, qid: str) -> dict:
+    def public(self, qid: str) -> dict[str, Any]:
         """What a learner may see before answering."""
         q = self.entries[qid].verdict.question
         return {"id": q.id, "title": q.title, "select": q.select, "stem": q.stem,

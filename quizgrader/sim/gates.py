@@ -93,7 +93,8 @@ def check_gates(cell: str, gates: Mapping[str, object] | list[str], what: str) -
             raise ConfigError(f"{what}: the {cell} cell has no gate {gate!r} (its gates: {have})")
 
 
-def make_drive(cell: str, fixed: Mapping[str, float] | tuple, holds: tuple[Hold, ...],
+def make_drive(cell: str, fixed: Mapping[str, float] | tuple[tuple[str, float], ...],
+               holds: tuple[Hold, ...],
                steps: int, epsilon: float) -> Drive:
     """Build the Drive of ``cell`` for ``steps`` steps from fixed gates and holds.
 

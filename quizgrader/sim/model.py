@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 import numpy as np
 
@@ -20,6 +20,15 @@ RESETS = ("before", "after")
 DEFAULT_STEPS = 100
 
 
+FixedGates = tuple[tuple[str, float], ...]
+
+
+def pairs(fixed: Mapping[str, float] | FixedGates) -> FixedGates:
+    """Fixed gates as sorted (gate, constant) pairs, the form a :class:`Model` keeps."""
+    items = fixed.items() if isinstance(fixed, Mapping) else fixed
+    return tuple(sorted((str(g), float(v)) for g, v in items))
+
+
 @dataclass(frozen=True)
 class Model:
     """One cell configuration: kind, fixed gates, options and initial scales.
@@ -29,14 +38,14 @@ class Model:
     """
 
     cell: str
-    fixed: tuple[tuple[str, float], ...] = ()
+    fixed: FixedGates = ()
     activation: str = "tanh"
     reset: str = "before"
     scale: float = 1.0
     input_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fixed", tuple(sorted(dict(self.fixed).items())))
+        object.__setattr__(self, "fixed", pairs(self.fixed))
         if self.cell not in CELLS:
             raise ConfigError(f"unknown cell {self.cell!r} (choose from {', '.join(CELLS)})")
         if self.activation not in ACTIVATIONS:
@@ -61,7 +70,8 @@ class Model:
         """This cell's implementation from ``equations`` (default: the course's cells)."""
         return (equations or EQUATIONS)[self.cell]
 
-    def stepper(self, equations: Mapping[str, Equations] | None = None) -> Callable:
+    def stepper(self, equations: Mapping[str, Equations] | None = None
+                ) -> Callable[..., tuple[np.ndarray, Any]]:
         """The cell's ``step`` with this model's options (activation, reset) bound."""
         step = self.equations(equations).step
         if self.cell == "rnn":

@@ -64,7 +64,7 @@ KERNEL_SPLIT_FROM = 20_000_000
 #: unfinished jobs than workers means idle workers for good (none is left to start), whose
 #: cores a compiled simulation (which runs outside the GIL) then takes: typically while the
 #: last, costliest question finishes alone.
-_UNFINISHED: Synchronized | None = None
+_UNFINISHED: Synchronized[int] | None = None
 _POOL = 1
 
 
@@ -80,7 +80,7 @@ def kernel_threads(units: int, work: int) -> int:
     return min(1 + max(idle, 0), units)
 
 
-def _pinned(unfinished: Synchronized | None = None, pool: int = 1) -> None:
+def _pinned(unfinished: Synchronized[int] | None = None, pool: int = 1) -> None:
     global _IN_WORKER, _UNFINISHED, _POOL
     _IN_WORKER, _UNFINISHED, _POOL = True, unfinished, pool
     threadpool_limits(limits=1)

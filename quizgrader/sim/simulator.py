@@ -113,7 +113,8 @@ class Simulator:
                 if self.store is not None:
                     self.store.put((key, full), result.gain, result.reach)
                 (self._curves if full else self._endpoints)[key] = result
-        return [self._cached(key, full) for key in keys]
+        out = [self._cached(key, full) for key in keys]
+        return [c for c in out if c is not None]      # every key was just run or found
 
     def _cached(self, key: SimKey, full: bool) -> Curves | None:
         found = self._curves.get(key)

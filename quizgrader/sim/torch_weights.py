@@ -116,7 +116,10 @@ def load(path: str | Path, cell: str) -> Loaded:
         raise WeightsError(f"{path}: weight_ih_l0 has shape {W_ih.shape}: an input size of 0")
     b_ih = _vector(path, "bias_ih_l0", arrays["bias_ih_l0"].astype(np.float64), G * H)
     b_hh = _vector(path, "bias_hh_l0", arrays["bias_hh_l0"].astype(np.float64), G * H)
-    blk = lambda a, i: a[i * H:(i + 1) * H]  # noqa: E731  (gate block i of a stacked array)
+    def blk(a: np.ndarray, i: int) -> np.ndarray:
+        """Gate block i of a stacked array."""
+        return a[i * H:(i + 1) * H]
+
     if cell == "gru":                                 # PyTorch r, z, n -> ours Γu, Γr, c̃
         Wx = np.concatenate([-blk(W_ih, 1), blk(W_ih, 0), blk(W_ih, 2)])
         Wh = np.concatenate([-blk(W_hh, 1), blk(W_hh, 0), blk(W_hh, 2)])

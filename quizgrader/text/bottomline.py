@@ -25,8 +25,8 @@ def _measured(q: Question, v: OptionVerdict) -> str:
     """An option's cited setting and what the gradient does under it, whatever the option
     claims: 'in Alice's model with Γr ≈ 1, every step overwrites …: the gradient vanishes …'."""
     claim = v.option.claim
-    if v.passed(Check.MODEL_DELIVERS) is False and v.passed(Check.AS_CLAIMED) and \
-            v.delivery is not None:
+    if claim is not None and v.passed(Check.MODEL_DELIVERS) is False and \
+            v.passed(Check.AS_CLAIMED) and v.delivery is not None:
         return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "
                 f"learn: {cannot_learn(v.delivery, q.horizon)}.")
     if claim is None or not claim.gates or v.curves is None or v.unreachable or \

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from ..question.schema import ClaimKind, Question
 from ..sim import Curves
-from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
+from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
 from . import gates
 from .numbers import amount, per_step, plain
 from .onestep import one_step
-from .wording import ONE_STEP, cap, claimed, fate, fate_over, held, model_name, setting, written
+from .wording import (
+    ONE_STEP,
+    Thresholds,
+    cap,
+    claimed,
+    fate,
+    fate_over,
+    held,
+    model_name,
+    setting,
+    written,
+)
 
 
 def _flip_words(f: Flip) -> str:
@@ -35,7 +46,7 @@ def _reason_failed(v: OptionVerdict) -> Flip | None:
     return next((f for f in v.flips if not f.relevant), None)
 
 
-def _fate_amount(c: Curves, s) -> str:
+def _fate_amount(c: Curves, s: Thresholds) -> str:
     """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
     if c.behaviour in ("vanishes", "explodes"):
         return f"{fate(c, s)}, to {amount(c.final)}"
@@ -65,8 +76,8 @@ def core(q: Question, v: OptionVerdict) -> str:
         if c.behaviour != claim.gradient:
             return (f"{lead} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
                     f"claimed.")
-        if v.decided_by == Decision.REASON_MATTERS:
-            f = _reason_failed(v)
+        f = _reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
+        if f is not None:
             cited = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
             return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but not "
                     f"because of {cited}: with {_flip_words(f)} it is {amount(f.curves.final)}.")
@@ -81,14 +92,14 @@ def core(q: Question, v: OptionVerdict) -> str:
                             written(d.scenario, gated) else "")
     if claim.gradient == "vanishes":
         if d.deciding is not None:
-            t = d.deciding
+            t: Tried = d.deciding
             return (f"{where} the gain over {T} steps is {amount(t.curves.final)}: the "
                     f"gradient does not always vanish.")
         top = max(d.tried, key=lambda t: t.curves.final)
         every = "in every gate setting" if gated and len(d.tried) > 1 else ""
         return (f"In {name} the gradient vanishes over {T} steps{' ' + every if every else ''}"
                 f": the largest gain is {amount(top.curves.final)}.")
-    if claim.gradient == "explodes":
+    if claim.gradient == "explodes" and d.deciding is not None:
         c = d.deciding.curves
         contrast = "" if c.behaviour == "explodes" else ", not exploding as claimed"
         return f"{where} the gradient {fate_over(c, s)}{contrast}."
@@ -102,13 +113,14 @@ def core(q: Question, v: OptionVerdict) -> str:
 def _why(q: Question, v: OptionVerdict, mechanism: bool) -> str:
     """Why, in one step: the model's fixed gates and the one-step derivative, and for an
     option that speaks of one timestep, what all the steps make of it."""
-    claim, T = v.option.claim, q.horizon
+    claim, T, c = v.option.claim, q.horizon, v.curves
+    if claim is None or c is None:
+        return ""
     spec = q.models[claim.model]
     head = ""
     step = one_step(spec, claim.gates)
     plain_words = f": {step.plain}" if mechanism else ""
     out = f"Why: {head}with {setting(claim)}, {step.brief}{plain_words}"
-    c = v.curves
     if not ONE_STEP.search(v.option.text):
         return out + f", {per_step(c.final, T)}."
     if c.behaviour == "preserved":
@@ -134,7 +146,7 @@ def _flip(f: Flip, as_claimed: bool, q: Question) -> str:
 
 def _delivery(q: Question, v: OptionVerdict) -> str:
     d, claim, T = v.delivery, v.option.claim, q.horizon
-    if d is None or claim.gradient != "preserved":
+    if d is None or claim is None or claim.gradient != "preserved":
         return ""
     if v.passed(Check.MODEL_DELIVERS) and d.deciding is not None:
         t = d.deciding

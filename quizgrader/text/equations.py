@@ -28,7 +28,9 @@ def reduced(spec: ModelSpec) -> list[str]:
     """The model's update equations with its fixed gates put in, e.g. Alice's GRU with Γu = 1:
     ['c<t> = c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)']."""
     f = spec.fixed
-    sym = lambda gate, name: _num(f[gate]) if gate in f else name  # noqa: E731
+    def sym(gate: str, name: str) -> str:
+        return _num(f[gate]) if gate in f else name
+
     if spec.cell == "rnn":
         act = spec.activation or "tanh"
         inner = "Wc[c<t−1>, x<t>] + bc"
@@ -39,8 +41,7 @@ def reduced(spec: ModelSpec) -> list[str]:
             rc = _times(gr, "c<t−1>") or "0"
             cand = f"tanh(Wc[{rc}, x<t>] + bc)"
         else:
-            rc = _times(gr, "(Uc c<t−1> + b')")
-            cand = f"tanh({_sum('Wc x<t> + bc', rc)})"
+            cand = f"tanh({_sum('Wc x<t> + bc', _times(gr, '(Uc c<t−1> + b′)'))})"
         keep = "1" if gu == "0" else "0" if gu == "1" else \
             (_num(1 - f["update"]) if "update" in f else "(1 − Γu)")
         c = _sum(_times(gu, "c̃<t>"), _times(keep, "c<t−1>"))

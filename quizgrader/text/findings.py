@@ -32,7 +32,8 @@ def deciding_number(m: Margin, horizon: int) -> str:
     """'gain(100) = 0.0123 against 0.01' and the like."""
     what = {Quantity.GAIN: f"gain({horizon})",
             Quantity.CARRY: f"carry({horizon}) = reach({horizon})/reach₀(1)",
-            Quantity.DECADES: "a flipped gate's move in decades"}[m.quantity]
+            Quantity.DECADES: "a flipped gate's move in decades"}.get(
+                m.quantity or Quantity.GAIN, "the deciding number")
     return f"{what} = {fmt(m.value)} against {fmt(m.threshold)}"
 
 
@@ -52,11 +53,15 @@ def message(qv: QuestionVerdict, f: Finding) -> str:
                 f"simulation's: {only_c})")
     if f.kind == FindingKind.FRAGILE:
         v = qv.verdict(f.options[0])
-        m = v.margin
+        m = v.margin if v is not None else None
+        if v is None or m is None:
+            return f"fragile: {ids(f.options)}"
         return (f"fragile: {v.option.id} is {'correct' if v.correct else 'wrong'} by "
                 f"{m.decades:.2f} decade ({deciding_number(m, qv.question.horizon)}), less than "
                 f"{qv.question.simulation.fragile_below:g}: another seed could flip it")
     var = f.variation
+    if var is None:
+        return f"unstable: {ids(f.options)} flipped"
     return (f"unstable: with seed {var.seed} and hidden {var.hidden} the key is "
             f"{ids(var.computed_key)} instead of {computed} ({ids(f.options)} flipped)")
 

@@ -110,9 +110,11 @@ def _delivery(claim: Claim, ok: bool, d: Delivery, q: Question, spec: ModelSpec)
             top = max(d.tried, key=lambda t: t.curves.final)
             return (f"{where}, and in every one the gradient vanishes: the largest gain is "
                     f"{fmt(top.curves.final)}, with {name(top.scenario)}.")
-        return (f"But with {name(d.scenario)} the gradient does not vanish: "
-                f"{measured(d.curves)}.")
-    if ok:
+        if d.deciding is None:
+            return ""
+        return (f"But with {name(d.deciding.scenario)} the gradient does not vanish: "
+                f"{measured(d.deciding.curves)}.")
+    if ok and d.deciding is not None:
         t = d.deciding
         return (f"The model can also learn: {written(t.scenario)}, the first input's effect "
                 f"on the memory at step {T} is {fmt(t.carry)} times that of a normal write "
@@ -166,12 +168,12 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
         body += [numbers, f"Why, in one step: {one_step(spec, claim.gates).sentence}."]
         if ONE_STEP.search(opt.text):
             body.append(_timestep(setting, v.curves))
-    flips = [_flip(f, v.curves, _kept(claim, f)) for f in v.flips]
-    joint = _flip(v.joint, v.curves, "") if v.joint is not None else ""
+    flips = [_flip(f, v.curves, _kept(claim, f)) for f in v.flips] if v.curves else []
+    joint = _flip(v.joint, v.curves, "") if v.joint is not None and v.curves else ""
     body += flips + ([joint] if joint else [])
     d, delivers = v.delivery, bool(v.passed(Check.MODEL_DELIVERS))
     delivery = _delivery(claim, delivers, d, q, spec) if d is not None else ""
-    if delivery:
+    if delivery and d is not None:
         body.append(delivery)
         if claim.kind == ClaimKind.BARE and (d.deciding is not None or spec.cell == "rnn"):
             hold = {h.gate: h.value for h in (d.scenario or ()) if h.always}

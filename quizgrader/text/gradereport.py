@@ -65,7 +65,7 @@ def verdict_word(score: float, max_score: float) -> str:
 def headline(a: Answered) -> str:
     """'q: answer C: score 1 / 1 (correct)'."""
     return (f"{a.question.id}: answer {';'.join(a.chosen)}: score {fmt_score(a.score)} / "
-            f"{a.max_score:g} ({verdict_word(a.score, a.max_score)})")
+            f"{a.max_score:g} ({verdict_word(a.score or 0.0, a.max_score)})")
 
 
 def _option(a: Answered, oid: str, level: int, detail: Detail | None,
@@ -73,7 +73,7 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
     """An option with its explanation at ``detail`` (None: the verdict alone, under a quote
     of its text: a missed right option, which the bottom line explains)."""
     e = a.explanations[oid]
-    text = a.question.option(oid).text
+    text = a.question.get(oid).text
     if quoted:
         text = quote(text)
     if detail is None:
@@ -107,10 +107,11 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     blocks += [_option(a, o, level + 1, a.detail, compact) for o in a.chosen]
     if a.missed:
         head = "The right answer" if len(a.missed) == 1 else "The right answers"
-        shown = "full" if a.detail == "full" else None if a.bottom_line else "short"
+        shown: Detail | None = "full" if a.detail == "full" else \
+            None if a.bottom_line else "short"
         if shown is None and compact:               # one line: the bottom line says why
             blocks.append(Para(f"{head}: " + "; ".join(
-                f"{o} {quote(a.question.option(o).text)}" for o in a.missed) + "."))
+                f"{o} {quote(a.question.get(o).text)}" for o in a.missed) + "."))
         else:
             blocks.append(Heading(level, head))
             blocks += [_option(a, o, level + 1, shown) for o in a.missed]
@@ -123,7 +124,7 @@ def wrong_gate(a: Answered) -> bool:
     q = a.question
 
     def sig(oid: str) -> tuple[str, tuple[str, ...]] | None:
-        c = q.option(oid).claim
+        c = q.get(oid).claim
         return None if c is None or not c.gates else (c.model, tuple(sorted(c.gates)))
 
     right = {sig(o.id) for o in q.options if a.explanations[o.id].correct} - {None}

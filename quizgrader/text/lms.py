@@ -27,7 +27,8 @@ def describe(q: Question, opt: Option) -> str:
         return None if c is None or not c.gates else (c.model, tuple(sorted(c.gates.items())))
 
     mine = sig(opt)
-    if mine is not None and sum(sig(o) == mine for o in q.options) == 1:
+    if mine is not None and opt.claim is not None and \
+            sum(sig(o) == mine for o in q.options) == 1:
         label = q.models[mine[0]].label or f"the model “{mine[0]}”"
         return f"the option with {label} and {setting(opt.claim)}"
     return f"the option {quote(opt.text)}"

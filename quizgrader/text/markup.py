@@ -18,7 +18,7 @@ def md(text: str) -> str:
     would make a line a heading, a list item or a rule (``#``, ``-``, ``+``, ``=``, ``1.``)."""
     escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
-    def mark(m: re.Match) -> str:
+    def mark(m: re.Match[str]) -> str:
         lead, what = m.groups()
         return lead + (what + "\\" if what[0].isdigit() else "\\" + what)
 

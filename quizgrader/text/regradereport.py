@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import json
 
-from ..analysis.impact import Flip, Impact, Moved, QuestionChange
+from ..analysis.impact import Flip, Impact, Moved, OptionSnapshot, QuestionChange
 from .findings import ids
 from .numbers import fmt, json_number, plain, score
 
 
-def _verdict(o) -> str:
+def _verdict(o: OptionSnapshot) -> str:
     return "right" if o.correct else "wrong"
 
 
-def _numbers(o, learner: bool) -> str:
+def _numbers(o: OptionSnapshot, learner: bool) -> str:
     if learner:                       # no check names in learner text: the measured number
         return f"its gain {plain(o.gain)}" if o.gain is not None else "the author's judgement"
     gain = f" with gain {fmt(o.gain)}" if o.gain is not None else ""
@@ -21,7 +21,7 @@ def _numbers(o, learner: bool) -> str:
 
 def flip_words(f: Flip, learner: bool = False) -> str:
     if f.before is None:
-        return f"option {f.option} is new ({_verdict(f.after)})"
+        return f"option {f.option} is new" + (f" ({_verdict(f.after)})" if f.after else "")
     if f.after is None:
         return f"option {f.option} was removed (it was {_verdict(f.before)})"
     return (f"option {f.option} became {_verdict(f.after)} ({_numbers(f.before, learner)} "

@@ -10,7 +10,8 @@ from .numbers import fmt, json_number
 
 def checkpoints(T: int) -> list[int]:
     """A few timesteps to show: 1, 2, 5, 10, 20, 50, ... below T, and T itself."""
-    ts, base = [], 1
+    ts: list[int] = []
+    base = 1
     while base < T:
         ts.extend(t for t in (base, 2 * base, 5 * base) if t < T)
         base *= 10

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..verify import FindingKind, OptionVerdict, QuestionVerdict, Status
 from . import gates
@@ -54,8 +55,8 @@ def _explanations(qv: QuestionVerdict, v: OptionVerdict) -> dict[str, str]:
             "explanation_full": e.text("full", label)}
 
 
-def _question(qv: QuestionVerdict) -> dict:
-    out = {"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
+def _question(qv: QuestionVerdict) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
            "author_key": qv.author_key, "status": qv.status, "finding": finding(qv),
            "findings": [{"kind": f.kind, "options": list(f.options), "message": message(qv, f)}
                         for f in qv.findings],

@@ -4,9 +4,10 @@ does in words, and how a scenario reads. Pure text from the evidence; verdicts n
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from ..question.schema import Claim, ModelSpec, Question
-from ..sim import Curves, Hold, Scenario, Settings
+from ..sim import Curves, Hold, Scenario
 from . import gates
 from .numbers import amount, per_step
 
@@ -35,7 +36,17 @@ def claimed(behaviour: str) -> str:
     return {"preserved": "kept", "vanishes": "vanishing", "explodes": "exploding"}[behaviour]
 
 
-def fate(c: Curves, s: Settings) -> str:
+class Thresholds(Protocol):
+    """Anything with the two thresholds: a question's ``simulation`` or the sim's Settings."""
+
+    @property
+    def vanish_below(self) -> float: ...
+
+    @property
+    def explode_above(self) -> float: ...
+
+
+def fate(c: Curves, s: Thresholds) -> str:
     """What the gradient does over the horizon, in words that name the band: 'vanishes',
     'explodes', 'is kept', 'shrinks but stays above 0.01', 'grows but stays below 100'."""
     g = c.final
@@ -50,7 +61,7 @@ def fate(c: Curves, s: Settings) -> str:
     return f"grows but stays below {s.explode_above:g}"
 
 
-def fate_over(c: Curves, s: Settings) -> str:
+def fate_over(c: Curves, s: Thresholds) -> str:
     """What the gradient does over the horizon with its number: 'vanishes over 100 steps, to
     essentially zero (9e-19)', 'is kept over 100 steps (gain 1.0)', 'grows over 100 steps to
     77, but stays below 100'."""

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Callable
 
 from ..question.schema import Claim, ClaimKind, Option, Question
 from ..sim import Curves, Hold, Model, Scenario, Settings, Simulator, all_scenarios
+from ..sim.model import pairs
 from .margins import INFINITE, Part, all_of, any_of, carry_margin, decade_margin, gain_margin
 from .results import (
     Check,
@@ -55,7 +57,7 @@ def flipped(model: Model, gates: dict[str, int], *flip: str) -> tuple[Model, Sce
     other = {**gates, **{g: 1 - gates[g] for g in flip}}
     if any(g in fixed for g in flip):
         fixed.update({g: float(other[g]) for g in flip if g in fixed})
-        model = replace(model, fixed=fixed)
+        model = replace(model, fixed=pairs(fixed))
     return model, claim_holds(other, fixed)
 
 
@@ -85,11 +87,12 @@ def _tried(c: Curves, scenario: Scenario, reach0: float, s: Settings) -> Tried:
     return Tried(scenario, c, carry, s.vanish_below <= carry <= s.explode_above)
 
 
-def _scan(sim: Simulator, model: Model, T: int, s: Settings, reach0: float, decided
-          ) -> list[Tried]:
+def _scan(sim: Simulator, model: Model, T: int, s: Settings, reach0: float,
+          decided: Callable[[list[Tried]], bool]) -> list[Tried]:
     """Simulate the model's scenarios in order, 2, then 4, 8, ... at a time, until
     ``decided(tried)`` or none is left."""
-    scenarios, tried, size = all_scenarios(model), [], 2
+    scenarios, size = all_scenarios(model), 2
+    tried: list[Tried] = []
     while len(tried) < len(scenarios):
         batch = scenarios[len(tried):len(tried) + size]
         runs = sim.run_many([(model, sc) for sc in batch], T, s, full=False)
@@ -145,13 +148,16 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     unreachable = tuple(Unreachable(g, w, fixed[g]) for g, w in sorted(gates.items())
                         if g in fixed and abs(fixed[g] - w) >= 0.5)
     scenario: Scenario = ()
-    curves, flips, joint, delivery = None, (), None, None
+    curves: Curves | None = None
+    flips: tuple[Flip, ...] = ()
+    joint: Flip | None = None
+    delivery: Delivery | None = None
     if gates:
         checks.append(CheckResult(Check.REACHABLE, not unreachable, None))
         if not unreachable:
             scenario = claim_holds(gates, fixed)
             because = claim.kind == ClaimKind.BECAUSE
-            flips_of = [(g,) for g in sorted(gates)] if because else []
+            flips_of: list[tuple[str, ...]] = [(g,) for g in sorted(gates)] if because else []
             if because and len(gates) > 1:
                 flips_of.append(tuple(sorted(gates)))
             runs = sim.run_many([(model, scenario)] + [flipped(model, gates, *f)

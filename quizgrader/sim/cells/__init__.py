@@ -19,12 +19,12 @@ Another implementation of the same protocol (a mutated cell in a test, say) can 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
 from . import gru, lstm, rnn
-from .weights import Weights
+from .weights import Fixed, Weights
 
 
 class Equations(Protocol):
@@ -32,13 +32,14 @@ class Equations(Protocol):
 
     def inputs(self, w: Weights, x: np.ndarray) -> np.ndarray: ...
 
-    def step(self, w: Weights, state: np.ndarray, px: np.ndarray, fixed: tuple,
-             shift: np.ndarray, **options: Any) -> tuple[np.ndarray, Any]: ...
+    #: step(w, state, px, fixed, shift, **cell_options) -> (state, cache); each cell has its
+    #: own options (the RNN's activation, the GRU's reset), so only the result is typed
+    step: Callable[..., tuple[np.ndarray, Any]]
 
-    def jacobians(self, w: Weights, cache: Any, fixed: tuple, inputs: bool
+    def jacobians(self, w: Weights, cache: Any, fixed: Fixed, inputs: bool
                   ) -> tuple[np.ndarray, np.ndarray | None]: ...
 
-    def tangent(self, w: Weights, cache: Any, fixed: tuple, J: np.ndarray) -> np.ndarray: ...
+    def tangent(self, w: Weights, cache: Any, fixed: Fixed, J: np.ndarray) -> np.ndarray: ...
 
     def output(self, state: np.ndarray) -> np.ndarray: ...
 

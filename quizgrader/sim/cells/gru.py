@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, gates, project
+from .weights import Fixed, Weights, gates, project
 
 
 class Cache(NamedTuple):
@@ -38,7 +38,7 @@ class Cache(NamedTuple):
 inputs = project
 
 
-def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndarray,
+def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: Fixed, shift: np.ndarray,
          reset: str = "before") -> tuple[np.ndarray, Cache]:
     """c : (..., S, n), px = Wx x<t> + b : (S, 3n), shift : (..., 2) -> c<t> : (..., S, n)."""
     n = c.shape[-1]
@@ -58,7 +58,7 @@ def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndar
     return c_new, Cache(c, gu, dgu, gr, dgr, ct, hn, after)
 
 
-def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
+def jacobians(w: Weights, cache: Cache, fixed: Fixed, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
     """A = ∂c<t>/∂c<t-1> : (..., S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (..., S, n, m)."""
     c, gu, dgu, gr, dgr, ct, hn, after = cache
@@ -96,7 +96,7 @@ def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
     return A, (block(w.Wx, False) if inputs else None)
 
 
-def tangent(w: Weights, cache: Cache, fixed: tuple, J: np.ndarray) -> np.ndarray:
+def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray:
     """∂c<t>/∂c<t-1> · J for J = ∂c<t-1>/∂(c<0>, x<1>) : (..., S, n, k) (the dense product:
     fewer flops than a structured one for the GRU)."""
     return jacobians(w, cache, fixed, False)[0] @ J

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, gates, project
+from .weights import Fixed, Weights, gates, project
 
 
 class Cache(NamedTuple):
@@ -41,7 +41,7 @@ class Cache(NamedTuple):
 inputs = project
 
 
-def step(w: Weights, s: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndarray
+def step(w: Weights, s: np.ndarray, px: np.ndarray, fixed: Fixed, shift: np.ndarray
          ) -> tuple[np.ndarray, Cache]:
     """s = [c | a] : (..., S, 2n), px = Wx x<t> + b : (S, 4n), shift : (..., 3)
     -> s<t> : (..., S, 2n)."""
@@ -58,7 +58,7 @@ def step(w: Weights, s: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndar
             Cache(c, gu, dgu, gf, dgf, go, dgo, ct, tc))
 
 
-def _K(cache: Cache, fixed: tuple, W: np.ndarray) -> np.ndarray:
+def _K(cache: Cache, fixed: Fixed, W: np.ndarray) -> np.ndarray:
     """K = diag(c̃ Γu') Wu + diag(c Γf') Wf + diag(Γu (1 - c̃²)) Wc for the blocks of W."""
     c, gu, dgu, gf, dgf, go, dgo, ct, tc = cache
     n = c.shape[-1]
@@ -70,7 +70,7 @@ def _K(cache: Cache, fixed: tuple, W: np.ndarray) -> np.ndarray:
     return K
 
 
-def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
+def jacobians(w: Weights, cache: Cache, fixed: Fixed, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
     """A = ∂s<t>/∂s<t-1> : (..., S, 2n, 2n) and, if ``inputs``,
     B = ∂s<t>/∂x<t> : (..., S, 2n, m)."""
@@ -93,7 +93,7 @@ def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
     return A, (block(w.Wx) if inputs else None)
 
 
-def tangent(w: Weights, cache: Cache, fixed: tuple, J: np.ndarray) -> np.ndarray:
+def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray:
     """∂s<t>/∂s<t-1> · J for J : (..., S, 2n, k), the structured way (module docstring)."""
     n = cache.c_prev.shape[-1]
     K = _K(cache, fixed, w.Wh)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .weights import Weights, project
+from .weights import Fixed, Weights, project
 
 
 class Cache(NamedTuple):
@@ -29,7 +29,7 @@ def activate(pre: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
     return pre.copy(), np.ones_like(pre)
 
 
-def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndarray,
+def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: Fixed, shift: np.ndarray,
          activation: str = "tanh") -> tuple[np.ndarray, Cache]:
     """c : (..., S, n), px = Wx x<t> + b : (S, n) -> c<t> : (..., S, n). No gates."""
     pre = (w.Wh @ c[..., None])[..., 0] + px
@@ -37,14 +37,14 @@ def step(w: Weights, c: np.ndarray, px: np.ndarray, fixed: tuple, shift: np.ndar
     return c_new, Cache(slope)
 
 
-def jacobians(w: Weights, cache: Cache, fixed: tuple, inputs: bool
+def jacobians(w: Weights, cache: Cache, fixed: Fixed, inputs: bool
               ) -> tuple[np.ndarray, np.ndarray | None]:
     """A = ∂c<t>/∂c<t-1> : (..., S, n, n) and, if ``inputs``, B = ∂c<t>/∂x<t> : (..., S, n, m)."""
     s = cache.slope[..., None]
     return s * w.Wh, (s * w.Wx if inputs else None)
 
 
-def tangent(w: Weights, cache: Cache, fixed: tuple, J: np.ndarray) -> np.ndarray:
+def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray:
     """∂c<t>/∂c<t-1> · J = diag(φ') (Wh J), without forming the Jacobian."""
     out = w.Wh @ J
     out *= cache.slope[..., None]

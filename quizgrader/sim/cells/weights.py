@@ -14,6 +14,10 @@ def blocks(cell: str) -> int:
     return len(GATES[cell]) + 1
 
 
+#: The fixed value of each gate of a cell, in weight-block order (None: the gate is computed).
+Fixed = tuple[float | None, ...]
+
+
 @dataclass(frozen=True)
 class Weights:
     """The weights of S cells of one kind, gate blocks stacked along the rows.
@@ -66,7 +70,7 @@ def project(w: Weights, x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(project_cells(w, x).transpose(1, 0, 2))
 
 
-def gates(pre: np.ndarray, fixed: tuple, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gates(pre: np.ndarray, fixed: Fixed, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All G gates at once: ``pre`` (..., S, G·n) holds their pre-activations side by side,
     ``shift`` (..., G) their shifts; returns the gates and their slopes, (..., S, G·n) each
     (a fixed gate is its constant, with slope 0). One call instead of G: what dominates a

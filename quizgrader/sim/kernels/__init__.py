@@ -23,6 +23,8 @@ import os
 from functools import cache
 from typing import Callable
 
+import numpy as np
+
 from ...errors import ConfigError
 
 CHOICES = ("auto", "numpy", "numba")
@@ -73,7 +75,7 @@ def compiled(seconds: float) -> bool:
     return policy.startswith("numba") or (policy.startswith("auto") and seconds >= COMPILE_FROM)
 
 
-def load_propagate() -> Callable:
+def load_propagate() -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`.driver.propagate_compiled`, imported (with numba) and loaded on first use.
     A numba that cannot load or compile (no writable cache folder, a broken install) is a
     one-line error that names the way around it, not a traceback, and never a silent switch
