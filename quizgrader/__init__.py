@@ -11,3 +11,9 @@ Layers, each importing only the ones below it:
     question/    the YAML question format
     sim/         numbers only: cells, Jacobians over time, scenarios, simulator, caches
 """
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__: str = _version("quizgrader")
+except PackageNotFoundError:          # running from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -172,6 +172,7 @@ def schema() -> dict[str, Any]:
 
 
 def schema_json() -> str:
+    """The JSON Schema of :func:`schema` as text (what ``quizgrader schema`` prints)."""
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -20,6 +20,7 @@ class Verification:
 
     @property
     def problems(self) -> list[str]:
+        """One line per file that could not be verified (``file:line: path: message``)."""
         return self.bank.problems
 
     @property

@@ -121,6 +121,7 @@ CACHE = click.option(
 
 
 def report_problems(problems: list[str]) -> None:
+    """Print each problem line on stderr."""
     for line in problems:
         click.echo(line, err=True)
     if any(line.endswith("or allow large work") for line in problems):
@@ -154,6 +155,7 @@ class Progress:
         self.update(self.done + n)
 
     def update(self, done: int, total: int | None = None) -> None:
+        """Show ``done`` (of ``total``) at most ten times a second."""
         self.done, self.total = done, total if total is not None else self.total
         now = time.monotonic()
         if not self.on or (now - self.last < 0.1 and done != self.total):
@@ -165,6 +167,7 @@ class Progress:
         self.shown = len(text)
 
     def close(self) -> None:
+        """Clear the line (a finished job leaves no progress text)."""
         if self.on and self.shown:
             self.stream.write("\r" + " " * self.shown + "\r")
             self.stream.flush()

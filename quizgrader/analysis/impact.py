@@ -20,6 +20,7 @@ from ..verify import KeyChoice, QuestionVerdict
 
 @dataclass(frozen=True)
 class OptionSnapshot:
+    """What grading used of one option: its verdict, the check that decided it, its gain."""
     id: str
     correct: bool
     decided_by: str
@@ -29,6 +30,7 @@ class OptionSnapshot:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """What grading used of one question under one provenance: key, scheme, options."""
     question: str
     provenance: str
     key: tuple[str, ...] | None          # None: the question was not graded (disputed key)
@@ -36,10 +38,12 @@ class Snapshot:
     options: tuple[OptionSnapshot, ...]
 
     def to_json(self) -> str:
+        """The snapshot as JSON text (what the store writes)."""
         return json.dumps(asdict(self), sort_keys=True)
 
     @staticmethod
     def from_json(text: str) -> Snapshot:
+        """A snapshot from :meth:`to_json`'s text."""
         d = json.loads(text)
         return Snapshot(d["question"], d["provenance"],
                         tuple(d["key"]) if d["key"] is not None else None, d["scheme"],
@@ -133,6 +137,7 @@ def compare(question: str, prov_before: str, before: Snapshot | None,
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
+    """One learner's last graded row for a question in a grades CSV."""
     answer: str
     score: float | None
     status: str
@@ -151,6 +156,7 @@ class Moved:
 
 @dataclass(frozen=True)
 class LearnerChange:
+    """A learner whose total moved: before, after, and the questions that moved it."""
     learner: str
     before: float
     after: float
@@ -159,6 +165,7 @@ class LearnerChange:
 
 @dataclass(frozen=True)
 class Impact:
+    """Who moved between two grades files, and the rows that could not be compared."""
     learners: tuple[LearnerChange, ...]          # only those whose total moved
     compared: int                                # learners in either grades file
     only_new: int = 0        # (learner, question) graded now but absent from the previous file
@@ -172,6 +179,7 @@ class SnapshotStore:
         self.root = Path(root)
 
     def put(self, s: Snapshot) -> None:
+        """Keep ``s`` (silently skipped when the folder cannot be written)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             (self.root / f"{s.question}.{s.provenance}.json").write_text(s.to_json(),
@@ -180,6 +188,7 @@ class SnapshotStore:
             pass                                  # a regrade will say it does not know
 
     def get(self, question: str, provenance: str) -> Snapshot | None:
+        """The snapshot of ``question`` under ``provenance``, or None."""
         try:
             return Snapshot.from_json((self.root / f"{question}.{provenance}.json").read_text(
                 encoding="utf-8"))

@@ -45,6 +45,7 @@ class Scores:
 
 @dataclass(frozen=True)
 class OptionStats:
+    """One option's share of the class overall and in the top and bottom 27 %."""
     id: str
     share: float
     share_top: float
@@ -55,6 +56,7 @@ class OptionStats:
 
 @dataclass(frozen=True)
 class ItemStats:
+    """One question's facility, discrimination and options."""
     id: str
     n: int
     facility: float | None
@@ -65,6 +67,7 @@ class ItemStats:
 
 @dataclass(frozen=True)
 class TestStats:
+    """The whole test: learners, mean, SD, Cronbach's alpha and each item."""
     learners: int
     mean: float | None
     sd: float | None

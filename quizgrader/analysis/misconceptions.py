@@ -17,6 +17,7 @@ from .itemstats import Scores
 
 @dataclass(frozen=True)
 class Misconception:
+    """A claim (cell, gates, behaviour) that options of several questions share."""
     cell: str
     gates: tuple[tuple[str, int], ...]
     gradient: str

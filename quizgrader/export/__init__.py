@@ -24,7 +24,8 @@ def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = 
         return gift.write(items)
     if fmt == "qti":
         return qti.write(items)
-    pairs = list(zip(items, verdicts if verdicts is not None else [None] * len(items)))
+    pairs = list(zip(items, verdicts if verdicts is not None else [None] * len(items),
+                     strict=True))
     return handout.handout(pairs, sim, title, fmt).encode("utf-8")
 
 

@@ -29,6 +29,7 @@ def escape_html(fragment: str) -> str:
 
 
 def question(item: Item) -> str:
+    """One question as a GIFT block."""
     frac = fractions(item)
     lines = [f"// question: {item.id}",
              f"::{escape(item.title)}::[html]{escape_html(text_html(item.stem))}{{"]
@@ -51,4 +52,5 @@ def question(item: Item) -> str:
 
 
 def write(items: list[Item]) -> bytes:
+    """The whole bank as one GIFT file (UTF-8)."""
     return ("\n\n".join(question(i) for i in items) + "\n").encode("utf-8")

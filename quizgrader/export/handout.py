@@ -54,6 +54,7 @@ def _figure(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator | None) -> Fig
 
 
 def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | None) -> Section:
+    """One question of a handout: stem, options, findings, bottom line, answer, explanations."""
     scheme = "" if item.select == "one" else f" (scored {item.scheme})"
     blocks: list[Block] = [
         Heading(2, item.title), Para((Em(item.id), f", select {item.select}{scheme}")),
@@ -63,7 +64,7 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
         blocks += [Para(f"Finding: {f}", cls="finding") for f in item.findings]
         blocks.append(Para((Strong("Bottom line:"), " " + item.bottom_line), cls="bottom-line"))
         blocks.append(Para(("Answer: ", Strong(", ".join(item.key))), cls="key"))
-        for o, v in zip(item.options, qv.options):
+        for o, v in zip(item.options, qv.options, strict=True):
             fig = _figure(qv, v, sim)
             blocks.append(Section((Heading(3, f"{o.id}. {o.text}"),
                                    Para((Strong(o.explanation[0]),)),

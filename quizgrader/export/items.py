@@ -21,6 +21,7 @@ from ..verify import QuestionVerdict, choose_key
 
 @dataclass(frozen=True)
 class ItemOption:
+    """One option as every export shows it: text, verdict and feedback."""
     id: str
     text: str
     correct: bool | None            # None in a learner export
@@ -30,6 +31,7 @@ class ItemOption:
 
 @dataclass(frozen=True)
 class Item:
+    """One question as every export shows it (see the module docstring)."""
     id: str
     title: str
     stem: str
@@ -45,6 +47,7 @@ class Item:
 
     @property
     def key(self) -> tuple[str, ...]:
+        """The ids of the right options, in option order."""
         return tuple(o.id for o in self.options if o.correct)
 
     @property

@@ -56,6 +56,7 @@ def _plain(parent: ET.Element, tag: str, value: str) -> None:
 
 
 def question(item: Item) -> ET.Element:
+    """One ``multichoice`` question element."""
     q = ET.Element("question", {"type": "multichoice"})
     name = ET.SubElement(q, "name")
     ET.SubElement(name, "text").text = item.title

@@ -39,6 +39,7 @@ FLOOR, CEILING = 1e-20, 1e20      # the y range shown at most
 
 @dataclass(frozen=True)
 class Series:
+    """One curve of a gain plot: its label, gain(t) and line style."""
     label: str
     gain: np.ndarray        # (T,) gain(t) for t = 1..T (NaN where not computed)
     style: str = "-"

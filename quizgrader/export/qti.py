@@ -115,6 +115,7 @@ def _scoring(item: Item, root: ET.Element, decl: ET.Element) -> None:
 
 
 def item_xml(item: Item) -> bytes:
+    """One ``assessmentItem`` document (see the module docstring)."""
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{NS}}}assessmentItem", {
@@ -160,6 +161,7 @@ def item_xml(item: Item) -> bytes:
 
 
 def manifest(items: list[Item]) -> bytes:
+    """The content package's ``imsmanifest.xml``."""
     ET.register_namespace("", CP)
     root = ET.Element(f"{{{CP}}}manifest", {"identifier": "quizgrader-bank",
                                              f"{{{XSI}}}schemaLocation": CP_XSD})

@@ -39,12 +39,14 @@ class Mean:
     count: int = 0
 
     def add(self, score: float, times: int = 1) -> None:
+        """Count ``rows`` rows that scored ``score``."""
         self.total += score * times
         self.count += times
 
 
 @dataclass
 class Summary:
+    """What a class run counted: rows, graded, errors, each question's mean."""
     rows: int = 0
     graded: int = 0
     errors: int = 0

@@ -38,4 +38,5 @@ def quote(cell: str) -> str:
 
 
 def row_text(cells: Iterable[str]) -> str:
+    """One CSV row as text (no line end), quoted as the csv module quotes."""
     return ",".join(quote(c) for c in cells)

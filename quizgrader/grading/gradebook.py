@@ -40,10 +40,12 @@ class Graded:
 
     @property
     def ok(self) -> bool:
+        """True when the answer was graded (not an error row)."""
         return self.score is not None
 
 
 def error(reason: str) -> Graded:
+    """A :class:`Graded` that is an error with ``reason``."""
     return Graded(None, 1.0, f"error: {reason}", (), "")
 
 
@@ -75,6 +77,7 @@ class Entry:
         return other
 
     def grade(self, answer: str) -> Graded:
+        """Grade ``answer`` (memoised per distinct answer)."""
         memo = self._memo.get(answer)
         if memo is not None:
             return memo
@@ -130,6 +133,7 @@ class Gradebook:
         return self.entries.get(qid) or self._folded.get(qid.casefold())
 
     def grade(self, question_id: str, answer: str) -> Graded:
+        """Grade ``answer`` to ``question_id`` (an unknown question is an error row)."""
         entry = self.entry(question_id)
         if entry is None:
             shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."

@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..errors import QuestionError
-from . import semantics
 from .schema import Question
+from .semantics import check as semantic_check, raw_gate_problems
 from .yamlnodes import KeyPath, Located, YamlProblem, kind, load, read_limited, read_text
 
 #: Settings an author may put under a model that belong under ``simulation:``.
@@ -84,9 +84,9 @@ def parse(located: Located) -> tuple[Question | None, list[tuple[KeyPath, str]]]
     except ValidationError as e:
         found = _pydantic_problems(e)
         seen = {loc for loc, _ in found}
-        return None, found + [p for p in semantics.raw_gate_problems(located.data)
+        return None, found + [p for p in raw_gate_problems(located.data)
                               if p[0] not in seen]
-    return q, semantics.check(q)
+    return q, semantic_check(q)
 
 
 def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question, Located]:
@@ -138,6 +138,7 @@ class Bank:
         self.questions = [(p, q) for p, q in self.questions if p != path]
 
     def find(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
         return next((q for _, q in self.questions if q.id == question_id), None)
 
 

@@ -63,6 +63,7 @@ GateValue = Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
 
 
 class Strict(BaseModel):
+    """A model that forbids unknown keys, coerces no types and is immutable."""
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -84,6 +85,7 @@ class Simulation(Strict):
 
 
 class Init(Strict):
+    """The scale of a model's random weights and inputs."""
     scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
     input_scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
 
@@ -99,6 +101,7 @@ class ModelSpec(Strict):
     reset: Literal[RESETS] | None = None  # type: ignore[valid-type]
 
     def model(self) -> Model:
+        """The simulator's :class:`~quizgrader.sim.Model` of this spec."""
         return Model(self.cell, pairs(self.fixed), self.activation or "tanh",
                      self.reset or "before",
                      self.init.scale, self.init.input_scale)
@@ -126,6 +129,7 @@ class Claim(Strict):
 
     @property
     def kind(self) -> ClaimKind:
+        """because (``when``), if (``if``) or bare (no gates)."""
         return ClaimKind.BECAUSE if self.when else ClaimKind.IF if self.if_ else ClaimKind.BARE
 
     @property
@@ -135,6 +139,7 @@ class Claim(Strict):
 
 
 class Option(Strict):
+    """One answer option: a claim to simulate, or ``correct`` with ``feedback``."""
     id: OptionId
     text: Text
     claim: Claim | None = None
@@ -143,6 +148,7 @@ class Option(Strict):
 
 
 class Question(Strict):
+    """One question file (format v1.1): stem, models, options, key, settings."""
     id: QuestionId
     title: Text
     stem: Text
@@ -177,5 +183,6 @@ class Question(Strict):
         return found
 
     def label(self, model_name: str) -> str:
+        """How the model ``model_name`` is named in text: its label or its key."""
         spec = self.models[model_name]
         return spec.label or model_name

@@ -64,6 +64,7 @@ _UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
 
 
 class YamlProblem(Exception):
+    """A document that cannot be read as YAML (at ``line``)."""
     def __init__(self, line: int, message: str, path: KeyPath = ()):
         super().__init__(message)
         self.line, self.message, self.path = line, message, path

@@ -61,6 +61,7 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
 
 
 def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
+    """The service's ASGI app over ``served`` questions and the ``engine`` database."""
     app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
     pages = Pages(served)
 

@@ -97,6 +97,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def version(conn: Connection) -> int:
+    """The schema version of the database (0 for a new one)."""
     if not inspect(conn).has_table("schema_version"):
         return 0
     return conn.execute(text("SELECT version FROM schema_version")).scalar_one()
@@ -184,6 +185,7 @@ def ping(engine: Engine) -> None:
 
 @dataclass(frozen=True)
 class Attempt:
+    """One stored attempt."""
     id: int
     learner: str
     question: str
@@ -232,5 +234,6 @@ def nth(engine: Engine, attempt: int, learner: str, question: str) -> int:
 
 
 def count(engine: Engine) -> int:
+    """How many attempts are stored."""
     with engine.connect() as conn:
         return conn.execute(text("SELECT COUNT(*) FROM attempts")).scalar_one()

@@ -13,6 +13,7 @@ from .served import Result, Served
 
 
 class Pages:
+    """The learner's HTML pages, rendered from the templates."""
     def __init__(self, served: Served):
         self.served = served
         self.env = Environment(loader=PackageLoader("quizgrader.service", "templates"),
@@ -20,20 +21,24 @@ class Pages:
                                keep_trailing_newline=True)
 
     def index(self) -> str:
+        """The list of questions."""
         qs = [self.served.public(qid) for qid in self.served.entries]
         return self.env.get_template("index.html").render(title="Questions", questions=qs)
 
     def question(self, qid: str, error: str | None = None, learner: str = "") -> str:
+        """A question's form (stem and options only), with an error and the typed name."""
         q = self.served.public(qid)
         return self.env.get_template("question.html").render(title=q["title"], q=q,
                                                              error=error, learner=learner)
 
     def missing(self, qid: str) -> str:
+        """The list of questions, for an unknown question's address."""
         return self.env.get_template("index.html").render(
             title="Not found", questions=[self.served.public(q) for q in self.served.entries])
 
     def result(self, qid: str, learner: str, attempt: int, r: Result,
                plots: dict[str, str | None]) -> str:
+        """The result of an attempt: score, bottom line, explanations, plots, guide."""
         q, g, a = self.served.public(qid), r.graded, r.answered
         parts = []
         for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)

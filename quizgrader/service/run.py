@@ -71,6 +71,7 @@ def token_problem(token: str) -> str | None:
 
 
 def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (one clear error if impossible)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -20,6 +20,7 @@ STEP = 1.5e-4
 
 @dataclass(frozen=True)
 class Estimate:
+    """The work a simulation asks for: seconds and bytes."""
     seconds: float
     bytes: float
 
@@ -76,4 +77,5 @@ def describe(e: Estimate) -> str:
 
 
 def over(e: Estimate, limits: Limits) -> bool:
+    """True if ``cost`` exceeds ``limits``."""
     return e.seconds > limits.seconds or e.bytes > limits.bytes

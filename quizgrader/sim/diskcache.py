@@ -107,6 +107,7 @@ class DiskCache:
         return found
 
     def put(self, key: object, gain: np.ndarray, reach: np.ndarray) -> None:
+        """Store the curves of ``key`` (skipped when the folder cannot be written)."""
         ident = self._ident(key)
         path = self._path(ident)
         payload = (np.ascontiguousarray(gain, dtype="<f8").tobytes()

@@ -80,6 +80,7 @@ class Drive:
 
     @property
     def steps(self) -> int:
+        """T, the number of steps the drive covers."""
         return self.shift.shape[0]
 
 

@@ -119,6 +119,7 @@ class Curves:
 
     @property
     def steps(self) -> int:
+        """T, the number of steps."""
         return len(self.gain)
 
     @property

@@ -109,7 +109,7 @@ class Simulator:
                                   [k.holds for k in group], settings,
                                   stride=plot_stride(steps) if full else 0, reach_stride=0,
                                   equations=self.equations)
-            for key, result in zip(group, results):
+            for key, result in zip(group, results, strict=True):
                 if self.store is not None:
                     self.store.put((key, full), result.gain, result.reach)
                 (self._curves if full else self._endpoints)[key] = result

@@ -32,6 +32,7 @@ def _flip_words(f: Flip) -> str:
 
 
 def cannot_learn(d: Delivery, T: int) -> str:
+    """Why a model cannot deliver a preserved gradient: no write, or no carry."""
     if not d.reach0 > 0:
         return "it never writes an input (its reach after one step is 0)"
     best = d.deciding

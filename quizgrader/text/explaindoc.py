@@ -41,6 +41,7 @@ def head_blocks(qv: QuestionVerdict, guide: bool = True) -> list[Block]:
 
 def explain_blocks(qv: QuestionVerdict, options: list[OptionVerdict],
                    detail: Detail = "full") -> list[Block]:
+    """The whole document of ``explain``: title, stem, head, options."""
     q = qv.question
     return [Heading(1, q.title), Para(q.stem.strip(), cls="stem"), *head_blocks(qv),
             *(option_blocks(qv, v, detail) for v in options)]

@@ -25,6 +25,7 @@ CHECK_WORDS = {
 
 
 def ids(options: list[str] | tuple[str, ...], empty: str = "none") -> str:
+    """Option ids as 'A, C' (``empty`` when there are none)."""
     return ", ".join(options) or empty
 
 

@@ -17,6 +17,7 @@ from .wording import ONE_STEP, cap, model_name, removing, written
 
 
 def does(behaviour: str) -> str:
+    """'is preserved', 'vanishes', 'explodes'."""
     return {"preserved": "is preserved", "vanishes": "vanishes", "explodes": "explodes"}[behaviour]
 
 
@@ -29,6 +30,7 @@ def measured(c: Curves) -> str:
 
 
 def agreement(behaviour: str, claimed: str) -> str:
+    """'as the option says' or 'whereas the option says it …'."""
     return "as the option says" if behaviour == claimed else \
         f"whereas the option says it {does(claimed)}"
 

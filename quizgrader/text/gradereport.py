@@ -59,6 +59,7 @@ CHOSEN, MISSED = "Your answer", "A right answer you did not choose"
 
 
 def verdict_word(score: float, max_score: float) -> str:
+    """'correct', 'partly correct' or 'wrong'."""
     return "correct" if score == max_score else "partly correct" if score > 0 else "wrong"
 
 

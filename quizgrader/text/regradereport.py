@@ -20,6 +20,7 @@ def _numbers(o: OptionSnapshot, learner: bool) -> str:
 
 
 def flip_words(f: Flip, learner: bool = False) -> str:
+    """An option whose verdict changed, in words (no check names for learners)."""
     if f.before is None:
         return f"option {f.option} is new" + (f" ({_verdict(f.after)})" if f.after else "")
     if f.after is None:
@@ -67,6 +68,7 @@ def _unmatched(i: Impact) -> list[str]:
 
 
 def impact_text(i: Impact) -> str:
+    """The impact report as text."""
     if not i.learners:
         return "\n".join([f"No score moved ({i.compared} learners compared)."]
                          + _unmatched(i)) + "\n"
@@ -84,6 +86,7 @@ def learner_note(moved: tuple[Moved, ...]) -> str:
 
 
 def impact_json(i: Impact) -> str:
+    """The impact report as JSON."""
     return json.dumps({"compared": i.compared, "only_new": i.only_new,
                        "only_previous": i.only_previous, "moved": [
         {"learner": c.learner, "before": round(c.before, 6), "after": round(c.after, 6),

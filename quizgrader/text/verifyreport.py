@@ -40,6 +40,7 @@ def verify_text(qv: QuestionVerdict) -> str:
 
 
 def verify_summary(verdicts: list[QuestionVerdict], invalid: int, refused: int = 0) -> str:
+    """The last line of ``verify``: counts of ok, findings, invalid, too large."""
     bad = sum(v.status != Status.OK for v in verdicts)
     fragile = sum(v.fragile for v in verdicts)
     return (f"{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} with "

@@ -13,6 +13,7 @@ from .results import QuestionVerdict, Status
 
 
 class KeySource(StrEnum):
+    """Where a key comes from: the simulation, or the author."""
     COMPUTED = "computed"
     AUTHOR = "author"
 

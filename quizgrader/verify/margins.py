@@ -41,6 +41,7 @@ class Margin:
 
     @property
     def finite(self) -> bool:
+        """True when a finite move of a number can flip the verdict."""
         return math.isfinite(self.decades)
 
 

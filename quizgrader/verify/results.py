@@ -45,6 +45,7 @@ class Status(StrEnum):
 
 
 class FindingKind(StrEnum):
+    """What a finding is about."""
     KEY_MISMATCH = "key-mismatch"
     AMBIGUOUS = "ambiguous"
     FRAGILE = "fragile"
@@ -80,7 +81,8 @@ class Flip:
 
     @property
     def pairs(self) -> tuple[tuple[str, int], ...]:
-        return tuple(zip(self.gates, self.values))
+        """The flipped gates with their new values."""
+        return tuple(zip(self.gates, self.values, strict=True))
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,12 @@ class Delivery:
 
     @property
     def scenario(self) -> Scenario | None:
+        """The deciding scenario, if any."""
         return self.deciding.scenario if self.deciding is not None else None
 
     @property
     def curves(self) -> Curves | None:
+        """The deciding scenario's curves, if any."""
         return self.deciding.curves if self.deciding is not None else None
 
 
@@ -174,10 +178,12 @@ class Variation:
 
 @dataclass(frozen=True)
 class Robustness:
+    """The question verified again under each variation."""
     variations: tuple[Variation, ...]
 
     @property
     def stable(self) -> bool:
+        """True when no variation changed the key."""
         return not any(v.flipped for v in self.variations)
 
 
@@ -202,6 +208,7 @@ class QuestionVerdict:
 
     @property
     def computed_key(self) -> list[str]:
+        """The ids of the options that pass, in option order."""
         return [v.option.id for v in self.options if v.correct]
 
     @property
@@ -215,6 +222,7 @@ class QuestionVerdict:
 
     @property
     def findings(self) -> list[Finding]:
+        """Everything an author should look at (see :class:`Finding`)."""
         out = []
         computed, author = self.computed_key, self.author_key
         if self.question.select == "one" and len(computed) != 1:
@@ -230,6 +238,7 @@ class QuestionVerdict:
 
     @property
     def status(self) -> Status:
+        """ok, or the most serious finding's status."""
         kinds = {f.kind for f in self.findings}
         for kind, status in ((FindingKind.AMBIGUOUS, Status.AMBIGUOUS),
                              (FindingKind.KEY_MISMATCH, Status.KEY_MISMATCH),
@@ -240,6 +249,7 @@ class QuestionVerdict:
 
     @property
     def fragile(self) -> bool:
+        """True when some option's verdict is fragile."""
         return any(v.fragile for v in self.options)
 
     def verdict(self, option_id: str) -> OptionVerdict | None:

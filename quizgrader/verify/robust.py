@@ -31,8 +31,9 @@ def with_robustness(qv: QuestionVerdict, others: list[QuestionVerdict]) -> Quest
     order of :func:`variations`; the first is ``qv`` itself)."""
     base = [v.correct for v in qv.options]
     out = []
-    for (seed, hidden), other in zip(variations(qv.question), others):
-        flipped = tuple(v.option.id for v, b in zip(other.options, base) if v.correct != b)
+    for (seed, hidden), other in zip(variations(qv.question), others, strict=True):
+        flipped = tuple(v.option.id for v, b in zip(other.options, base, strict=True)
+                        if v.correct != b)
         out.append(Variation(seed, hidden, tuple(other.computed_key), flipped))
     return replace(qv, robust=Robustness(tuple(out)))
 

@@ -25,6 +25,7 @@ from .weights import Fixed, Weights, gates, project
 
 
 class Cache(NamedTuple):
+    """What the GRU's step keeps for its Jacobians (gates, candidate, slopes)."""
     c_prev: np.ndarray   # c<t-1>, (..., S, n)
     gu: np.ndarray       # Γu, (..., S, n)
     dgu: np.ndarray      # dΓu/dpre (0 when fixed)
@@ -103,4 +104,5 @@ def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray
 
 
 def output(c: np.ndarray) -> np.ndarray:
+    """The memory c<t> of a state (the GRU's state is c)."""
     return c

@@ -27,6 +27,7 @@ from .weights import Fixed, Weights, gates, project
 
 
 class Cache(NamedTuple):
+    """What the LSTM's step keeps for its Jacobians (gates, candidate, tanh(c), slopes)."""
     c_prev: np.ndarray   # c<t-1>, (..., S, n)
     gu: np.ndarray       # Γu and its slope
     dgu: np.ndarray
@@ -114,4 +115,5 @@ def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray
 
 
 def output(s: np.ndarray) -> np.ndarray:
+    """The memory c<t> of a state [c | a]."""
     return s[..., : s.shape[-1] // 2]

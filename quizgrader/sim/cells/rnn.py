@@ -13,6 +13,7 @@ from .weights import Fixed, Weights, project
 
 
 class Cache(NamedTuple):
+    """What the RNN's step keeps for its Jacobians (the activation's slope)."""
     slope: np.ndarray  # φ'(pre), shape (..., S, n)
 
 
@@ -52,4 +53,5 @@ def tangent(w: Weights, cache: Cache, fixed: Fixed, J: np.ndarray) -> np.ndarray
 
 
 def output(c: np.ndarray) -> np.ndarray:
+    """The memory c<t> of a state (the RNN's state is c)."""
     return c

@@ -36,14 +36,17 @@ class Weights:
 
     @property
     def seeds(self) -> int:
+        """S, the number of cells."""
         return self.Wh.shape[0]
 
     @property
     def hidden(self) -> int:
+        """n, the hidden size."""
         return self.Wh.shape[2]
 
     @property
     def inputs(self) -> int:
+        """m, the input size."""
         return self.Wx.shape[2]
 
 
