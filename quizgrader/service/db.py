@@ -1,16 +1,15 @@
 """Attempts in a real database: SQLite by default (one file, WAL, fsync on commit), or any
 SQLAlchemy URL.
 
-The schema is versioned: ``schema_version`` holds the version, and :data:`MIGRATIONS` are
-applied in order, each in its own transaction, when the service starts. A migration only adds
-(tables, columns, indexes), so an upgrade never loses an attempt.
+The schema is versioned and migrated at start (:mod:`.migrations`: one transaction and one
+lock per migration); URLs, drivers and timeouts are :mod:`.dburl`'s.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import (
     Column,
@@ -21,31 +20,18 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     event,
     func,
     insert,
-    inspect,
     select,
     text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import QuizgraderError
-
-
-class DatabaseError(QuizgraderError):
-    """The database cannot be opened, migrated or written."""
-
-
-class DatabaseUnavailable(DatabaseError):
-    """The database stopped answering while serving (locked, full, gone): a 503."""
-
-
-#: Seconds a statement waits for a lock before the database counts as unavailable.
-BUSY_SECONDS = 2.0
-
+from .dberrors import BUSY_SECONDS, DatabaseError, DatabaseUnavailable
+from .dburl import engine_for, shown
+from .migrations import VERSION, migrate, version
 
 metadata = MetaData()
 attempts = Table(
@@ -61,33 +47,6 @@ attempts = Table(
 )
 
 
-def _v1(conn: Connection) -> None:
-    conn.execute(text("CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT "
-                      "NOT NULL, learner VARCHAR(200) NOT NULL, question VARCHAR(100) "
-                      "NOT NULL, answer VARCHAR(600) NOT NULL, score FLOAT NOT NULL, "
-                      "max_score FLOAT NOT NULL, created TIMESTAMP NOT NULL)"
-                      if conn.dialect.name == "sqlite" else
-                      "CREATE TABLE attempts (id SERIAL PRIMARY KEY, learner VARCHAR(200) NOT "
-                      "NULL, question VARCHAR(100) NOT NULL, answer VARCHAR(600) NOT NULL, "
-                      "score FLOAT NOT NULL, max_score FLOAT NOT NULL, created TIMESTAMP WITH "
-                      "TIME ZONE NOT NULL)"))
-
-
-def _v2(conn: Connection) -> None:
-    conn.execute(text("ALTER TABLE attempts ADD COLUMN provenance VARCHAR(40) NOT NULL "
-                      "DEFAULT ''"))
-    conn.execute(text("CREATE INDEX ix_attempts_learner_question ON attempts "
-                      "(learner, question)"))
-
-
-#: (version, what it does, the step); version n is reached by applying 1..n in order.
-MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "attempts", _v1),
-    (2, "attempts.provenance and an index on (learner, question)", _v2),
-]
-VERSION = MIGRATIONS[-1][0]
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -96,38 +55,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cur.close()
 
 
-def version(conn: Connection) -> int:
-    """The schema version of the database (0 for a new one)."""
-    if not inspect(conn).has_table("schema_version"):
-        return 0
-    return conn.execute(text("SELECT version FROM schema_version")).scalar_one()
-
-
-def migrate(engine: Engine, upto: int = VERSION) -> int:
-    """Bring the schema to version ``upto``; returns the version found before."""
-    with engine.begin() as conn:
-        if not inspect(conn).has_table("schema_version"):
-            conn.execute(text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
-            conn.execute(text("INSERT INTO schema_version (version) VALUES (0)"))
-        found = version(conn)
-    if found > VERSION:
-        raise DatabaseError(f"the database is at schema version {found}, newer than this "
-                            f"quizgrader's ({VERSION}): upgrade quizgrader")
-    for v, _, step in MIGRATIONS:
-        if found < v <= upto:
-            with engine.begin() as conn:
-                step(conn)
-                conn.execute(text("UPDATE schema_version SET version = :v"), {"v": v})
-    return found
-
-
 def connect(url: str) -> Engine:
-    """An engine for ``url``, migrated to the current schema; a clear error if impossible."""
+    """An engine for ``url`` (see :func:`.dburl.engine_for`), migrated to the current schema
+    under a lock (:func:`.migrations.migrate`); a clear error if impossible."""
     try:
-        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS}
-                               if url.startswith("sqlite") else {}, pool_pre_ping=True)
+        engine = engine_for(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            sqlite_transactions(engine)
         migrate(engine)
         _remember_file(engine)
         return engine
@@ -135,7 +70,21 @@ def connect(url: str) -> Engine:
         raise
     except (SQLAlchemyError, ValueError) as e:
         reason = str(getattr(e, "orig", None) or e).splitlines()[0]
-        raise DatabaseError(f"cannot open the database {url}: {reason}") from None
+        raise DatabaseError(f"cannot open the database {shown(url)}: {reason}") from None
+
+
+def sqlite_transactions(engine: Engine) -> None:
+    """SQLite transactions that cover DDL too (pysqlite's own BEGIN skips it, so a migration
+    could stop between its statements): SQLAlchemy emits every BEGIN itself, IMMEDIATE (the
+    write lock at once) when the connection asks for ``immediate``."""
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _file(engine: Engine) -> str | None:
@@ -175,12 +124,13 @@ def ping(engine: Engine) -> None:
     """A round trip to the database that could store an attempt (raises when it cannot): on
     SQLite it takes and releases the write lock, so a lock held elsewhere counts."""
     check_file(engine)
+    if engine.dialect.name == "sqlite":               # BEGIN IMMEDIATE, then roll back
+        with engine.connect().execution_options(immediate=True) as conn:
+            tx = conn.begin()
+            tx.rollback()
+        return
     with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            conn.exec_driver_sql("ROLLBACK")
-        else:
-            conn.execute(text("SELECT 1"))
+        conn.execute(text("SELECT 1"))
 
 
 @dataclass(frozen=True)
@@ -237,3 +187,8 @@ def count(engine: Engine) -> int:
     """How many attempts are stored."""
     with engine.connect() as conn:
         return conn.execute(text("SELECT COUNT(*) FROM attempts")).scalar_one()
+
+
+__all__ = ["BUSY_SECONDS", "VERSION", "Attempt", "DatabaseError", "DatabaseUnavailable",
+           "attempts", "check_file", "connect", "count", "migrate", "nth", "ping", "shown",
+           "store", "stored", "version"]

@@ -124,7 +124,7 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, stop)
     announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
-             f" (attempts in {url}; instructor endpoints "
+             f" (attempts in {db.shown(url)}; instructor endpoints "
              f"{'need the admin token' if token else 'are off: no admin token'})")
     server.run(sockets=[sock])
     announce("stopped")
