@@ -32,11 +32,13 @@ class Server:
 
 
 def start(db: Path, cache: Path, token: str | None = TOKEN, bank: str = QS,
-          extra: tuple[str, ...] = (), timeout: float = 180) -> Server:
-    """``quizgrader serve`` on a free port of 127.0.0.1, ready to answer."""
+          extra: tuple[str, ...] = (), timeout: float = 180, url: str | None = None) -> Server:
+    """``quizgrader serve`` on a free port of 127.0.0.1, ready to answer; attempts in the
+    SQLite file ``db``, or in the database at ``url``."""
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(cache)}
     env.pop("QUIZGRADER_ADMIN_TOKEN", None)
-    cmd = [sys.executable, "-m", "quizgrader.cli", "serve", bank, "--db", f"sqlite:///{db}",
+    cmd = [sys.executable, "-m", "quizgrader.cli", "serve", bank, "--db",
+           url or f"sqlite:///{db}",
            "--port", "0", *extra]
     if token:
         env["QUIZGRADER_ADMIN_TOKEN"] = token

@@ -117,15 +117,37 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             raise Refused(400, "answer: a list of option ids is needed, e.g. [\"C\"]")
         return learner, qid, answer
 
-    def record(learner: str, qid: str, answer: list[str], detail: str | None = None
-               ) -> tuple[int, Result]:
+    def record(learner: str, qid: str, answer: list[str], detail: str | None = None,
+               key: str | None = None) -> tuple[int, Result]:
         result = served.grade(qid, answer, detail)  # type: ignore[arg-type]  # checked above
         if not result.graded.ok:
             raise Refused(400, result.graded.status.removeprefix("error: "))
         g = result.graded
+        if key is not None:                  # a retried POST: the attempt already stored
+            before = db.by_key(engine, key)
+            if before is not None:
+                same(before, learner, qid, g.chosen)
+                return before.id, result
         attempt = db.store(engine, learner, qid, g.chosen, g.score or 0.0, g.max_score,
-                           g.provenance)
+                           g.provenance, key)
+        if key is not None:
+            found = db.by_key(engine, key)
+            if found is not None:
+                same(found, learner, qid, g.chosen)
         return attempt, result
+
+    def same(a: db.Attempt, learner: str, qid: str, chosen: tuple[str, ...]) -> None:
+        if (a.learner, a.question, a.answer) != (learner, qid, chosen):
+            raise Refused(422, "this Idempotency-Key was used for another attempt")
+
+    def idempotency_key(request: Request) -> str | None:
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return None
+        key = key.strip()
+        if not key or len(key) > 200 or not all(33 <= ord(c) <= 126 for c in key):
+            raise Refused(400, "Idempotency-Key: 1 to 200 printable ASCII characters, no spaces")
+        return key
 
     async def body(request: Request) -> bytes:
         """The request's body: at most MAX_BODY bytes, all of it within BODY_TIMEOUT s."""
@@ -182,7 +204,8 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             raise Refused(400, f"detail must be one of {', '.join(DETAILS)}")
         learner, qid, answer = accept(data.get("learner"), data.get("question"),
                                       data.get("answer"))
-        attempt_id, result = await run_in_threadpool(record, learner, qid, answer, detail)
+        key = idempotency_key(request)
+        attempt_id, result = await run_in_threadpool(record, learner, qid, answer, detail, key)
         g, a = result.graded, result.answered
         feedback = [{"option": o, "verdict": "correct" if o in g.correct else "wrong",
                      "explanation": a.explanations[o].text(a.detail, o)} for o in g.chosen]

@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .dberrors import BUSY_SECONDS, DatabaseError, DatabaseUnavailable
 from .dburl import engine_for, shown
@@ -44,6 +44,7 @@ attempts = Table(
     Column("max_score", Float, nullable=False),
     Column("provenance", String(40), nullable=False, server_default=""),
     Column("created", DateTime(timezone=True), nullable=False),
+    Column("idempotency_key", String(200), nullable=True, unique=True),
 )
 
 
@@ -147,17 +148,37 @@ class Attempt:
 
 
 def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], score: float,
-          max_score: float, provenance: str) -> int:
-    """Insert one attempt and commit it; its id."""
+          max_score: float, provenance: str, idempotency_key: str | None = None) -> int:
+    """Insert one attempt and commit it; its id. With an ``idempotency_key`` already stored,
+    nothing is inserted and that attempt's id is returned (see :func:`by_key`)."""
     check_file(engine)
-    with engine.begin() as conn:
-        row = conn.execute(insert(attempts).values(
-            learner=learner, question=question, answer=";".join(answer), score=score,
-            max_score=max_score, provenance=provenance, created=datetime.now(timezone.utc)))
-        key = row.inserted_primary_key
-        if key is None:
-            raise DatabaseUnavailable("the database did not return the new attempt's id")
-        return int(key[0])
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(insert(attempts).values(
+                learner=learner, question=question, answer=";".join(answer), score=score,
+                max_score=max_score, provenance=provenance, created=datetime.now(timezone.utc),
+                idempotency_key=idempotency_key))
+            key = row.inserted_primary_key
+            if key is None:
+                raise DatabaseUnavailable("the database did not return the new attempt's id")
+            return int(key[0])
+    except IntegrityError:
+        found = by_key(engine, idempotency_key) if idempotency_key is not None else None
+        if found is None:
+            raise
+        return found.id
+
+
+def by_key(engine: Engine, idempotency_key: str) -> Attempt | None:
+    """The attempt stored with ``idempotency_key``, if any."""
+    q = select(attempts).where(attempts.c.idempotency_key == idempotency_key)
+    with engine.connect() as conn:
+        r = conn.execute(q).first()
+    if r is None:
+        return None
+    created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
+    return Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
+                   r.score, r.max_score, r.provenance, created)
 
 
 def stored(engine: Engine, learner: str | None = None, question: str | None = None
@@ -190,5 +211,5 @@ def count(engine: Engine) -> int:
 
 
 __all__ = ["BUSY_SECONDS", "VERSION", "Attempt", "DatabaseError", "DatabaseUnavailable",
-           "attempts", "check_file", "connect", "count", "migrate", "nth", "ping", "shown",
-           "store", "stored", "version"]
+           "attempts", "by_key", "check_file", "connect", "count", "migrate", "nth", "ping",
+           "shown", "store", "stored", "version"]
