@@ -95,7 +95,8 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
 @PATHS
 @click.option("--db", "url", default="sqlite:///attempts.db", show_default=True,
               help="Where attempts are stored: a SQLAlchemy URL (sqlite:///FILE, or "
-                   "postgresql://... for a shared database).")
+                   "postgresql://USER@HOST/DB for a shared database, which needs "
+                   "pip install 'quizgrader[postgres]' (psycopg 3)).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
