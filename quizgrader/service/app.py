@@ -14,7 +14,6 @@ import json
 import logging
 import time
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Iterator
 from urllib.parse import parse_qs
 
@@ -38,12 +37,11 @@ from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
 from . import db
 from .guard import BODY_TIMEOUT
+from .health import HealthCheck
 from .pages import Pages
 from .served import Result, Served
 
 MAX_BODY = 64 * 1024
-#: Seconds /healthz waits for the database before calling it unavailable.
-HEALTH_TIMEOUT = 1.5
 log = logging.getLogger("quizgrader.errors")
 MAX_LEARNER = MAX_ID
 
@@ -285,31 +283,6 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
         return HTMLResponse(pages.result(qid, learner, nth, result, plots))
 
     return app
-
-
-class HealthCheck:
-    """The database's health, answered within :data:`HEALTH_TIMEOUT` s whatever the database
-    does: one ping at a time runs in its own thread; a ping still hanging counts as down."""
-
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="healthz")
-        self.pending: Future[bool] | None = None
-
-    def _ping(self) -> bool:
-        try:
-            db.ping(self.engine)
-            return True
-        except (SQLAlchemyError, db.DatabaseError, OSError):
-            return False
-
-    async def check(self) -> bool:
-        if self.pending is None or self.pending.done():
-            self.pending = self.pool.submit(self._ping)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(self.pending), HEALTH_TIMEOUT)
-        except asyncio.TimeoutError:
-            return False
 
 
 def _rows(engine: Engine) -> Iterator[dict[str, str]]:
