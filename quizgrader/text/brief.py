@@ -169,8 +169,12 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
         out.append(_why(q, v, mechanism=not passed))
         if v.decided_by != Decision.REASON_MATTERS:
             out += [p for p in (_flip(f, as_claimed, q) for f in v.flips) if p][:1]
-        if claim.kind == ClaimKind.BECAUSE and v.decided_by in (Decision.ALL_PASS,
-                                                                 Decision.REASON_MATTERS):
+        # "can it learn" where it is part of the answer: a right option's, or a model that
+        # cannot (a wrong option's working model would only distract from its reason)
+        if claim.kind == ClaimKind.BECAUSE and (
+                v.decided_by == Decision.ALL_PASS or
+                (v.decided_by == Decision.REASON_MATTERS and
+                 v.passed(Check.MODEL_DELIVERS) is False)):
             out.append(_delivery(q, v))
     elif not claim.gates and v.delivery is not None:
         t = v.delivery.deciding
