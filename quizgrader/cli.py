@@ -22,10 +22,10 @@ from .cliargs import (
     errors as _errors,
     report_problems as _report_problems,
 )
-from .text.explain import Detail
 
 if TYPE_CHECKING:
     from .api import ExportFormat
+    from .text.explain import Detail
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

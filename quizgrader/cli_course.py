@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,7 +15,9 @@ from .cliargs import (
     errors as _errors,
     report_problems as _report_problems,
 )
-from .text.explain import Detail
+
+if TYPE_CHECKING:
+    from .text.explain import Detail
 
 
 @click.command()

@@ -209,7 +209,7 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
             s = line.rstrip("\r\n")
             parts = s.split(",")
             if len(parts) == 3 and (s.isascii() or not undecodable(s)) and \
-                    parts[0].isprintable() and parts[0].strip():
+                    parts[0].isprintable() and parts[0] and not parts[0].isspace():
                 learner_id, q, a = parts
                 r = memo.get((q, a))
                 if r is None:
