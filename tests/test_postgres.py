@@ -223,3 +223,21 @@ def test_passwords_never_appear_in_messages():
     assert "s3cret-pw" not in str(e.value) and "cannot open the database" in str(e.value)
     with pytest.raises(db.DatabaseError, match=r"no database driver .*pip install"):
         engine_for("postgresql+pg8000://qg:pw@127.0.0.1:1/x")
+
+
+def test_after_an_idle_restart_the_next_attempt_is_stored(pg, tmp_path, cache):
+    u = pg.createdb(f"idle_{os.getpid()}")
+    s = start(tmp_path / "unused.db", cache, url=u)
+    try:
+        body = {"learner": "ann", "question": GRU, "answer": ["C"]}
+        assert httpx.post(s.url + "/api/attempts", json=body, timeout=60).status_code == 200
+        pg.stop("fast")                       # the pool's connections are now dead
+        pg.start()
+        for learner in ("bo", "cy"):          # pre-ping replaces them: nothing is lost
+            r = httpx.post(s.url + "/api/attempts", json={**body, "learner": learner},
+                           timeout=60)
+            assert r.status_code == 200, r.text
+        listed = httpx.get(s.url + "/api/attempts", headers=AUTH, timeout=30).json()
+        assert [a["learner"] for a in listed] == ["ann", "bo", "cy"]
+    finally:
+        s.stop()
