@@ -5,7 +5,6 @@ Purely descriptive text: verdicts never read it.
 from __future__ import annotations
 
 from ..question.schema import ModelSpec
-from .gates import equals_all
 
 
 def _num(v: float) -> str:
@@ -54,8 +53,3 @@ def reduced(spec: ModelSpec) -> list[str]:
     return ["c̃<t> = tanh(Wc[a<t−1>, x<t>] + bc)",
             f"c<t> = {_sum(_times(gu, 'c̃<t>'), _times(gf, 'c<t−1>'))}",
             f"a<t> = {_times(go, 'tanh(c<t>)') or '0'}"]
-
-
-def fixed_phrase(spec: ModelSpec) -> str:
-    """'fixes Γu = 1' / 'fixes Γr = 1 and Γu = 0' / '' (names in the course's symbols)."""
-    return ("fixes " + equals_all(spec.fixed)) if spec.fixed else ""

@@ -9,7 +9,7 @@ from typing import Protocol
 from ..question.schema import Claim, ModelSpec, Question
 from ..sim import Curves, Hold, Scenario
 from . import gates
-from .numbers import amount, per_step
+from .numbers import amount
 
 #: An option that speaks of one timestep ("for a timestep", "through that time-step").
 ONE_STEP = re.compile(r"\b(a|one|that|each|single)\s+(time[\s-]?step|step)\b", re.IGNORECASE)
@@ -80,11 +80,6 @@ def words(text: str) -> int:
     return sum(any(ch.isalnum() for ch in tok) for tok in text.split())
 
 
-def measured(c: Curves) -> str:
-    """'the gain over 100 steps is 9e-19 (0.66 per step)'."""
-    return f"the gain over {c.steps} steps is {amount(c.final)} ({per_step(c.final, c.steps)})"
-
-
 def setting(claim: Claim) -> str:
     """'Γf ≈ 1, Γu ≈ 0': the gates an option cites."""
     return gates.approx_all(sorted(claim.gates.items()))
@@ -119,11 +114,6 @@ def written(sc: Scenario | None, gated: bool = True) -> str:
     if not sc:
         return "with all gates free" if gated else ""
     return f"with {gates.scenario(sc)}"
-
-
-def scenario_name(sc: Scenario, free: tuple[str, ...]) -> str:
-    """A scenario in a list of those tried: 'Γu ≈ 1 at t = 1, Γu ≈ 0 for t ≥ 2'."""
-    return gates.scenario(sc, free)
 
 
 def held(sc: Scenario | None) -> dict[str, int]:
