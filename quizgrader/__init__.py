@@ -11,9 +11,15 @@ Layers, each importing only the ones below it:
     question/    the YAML question format
     sim/         numbers only: cells, Jacobians over time, scenarios, simulator, caches
 """
-from importlib.metadata import PackageNotFoundError, version as _version
 
-try:
-    __version__: str = _version("quizgrader")
-except PackageNotFoundError:          # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata when first asked for
+    (importing importlib.metadata costs every command ~30 ms otherwise)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("quizgrader")
+        except PackageNotFoundError:      # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'quizgrader' has no attribute {name!r}")
