@@ -126,9 +126,9 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             if before is not None:
                 same(before, learner, qid, g.chosen)
                 return before.id, result
-        attempt = db.store(engine, learner, qid, g.chosen, g.score or 0.0, g.max_score,
-                           g.provenance, key)
-        if key is not None:
+        attempt, inserted = db.store(engine, learner, qid, g.chosen, g.score or 0.0,
+                                     g.max_score, g.provenance, key)
+        if not inserted and key is not None:     # a concurrent retry stored it first
             found = db.by_key(engine, key)
             if found is not None:
                 same(found, learner, qid, g.chosen)

@@ -148,9 +148,10 @@ class Attempt:
 
 
 def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], score: float,
-          max_score: float, provenance: str, idempotency_key: str | None = None) -> int:
-    """Insert one attempt and commit it; its id. With an ``idempotency_key`` already stored,
-    nothing is inserted and that attempt's id is returned (see :func:`by_key`)."""
+          max_score: float, provenance: str, idempotency_key: str | None = None
+          ) -> tuple[int, bool]:
+    """Insert one attempt and commit it: (its id, True). With an ``idempotency_key`` already
+    stored, nothing is inserted: (that attempt's id, False) (see :func:`by_key`)."""
     check_file(engine)
     try:
         with engine.begin() as conn:
@@ -161,12 +162,12 @@ def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], 
             key = row.inserted_primary_key
             if key is None:
                 raise DatabaseUnavailable("the database did not return the new attempt's id")
-            return int(key[0])
+            return int(key[0]), True
     except IntegrityError:
         found = by_key(engine, idempotency_key) if idempotency_key is not None else None
         if found is None:
             raise
-        return found.id
+        return found.id, False
 
 
 def by_key(engine: Engine, idempotency_key: str) -> Attempt | None:
