@@ -15,7 +15,6 @@ from ..text.bottomline import bottom_line
 from ..text.explain import Detail, explain
 from ..text.findings import message, refusal
 from ..text.lms import general_feedback, why_right
-from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
 
 
@@ -42,7 +41,6 @@ class Item:
     learner: bool
     shuffle: bool = True            # the LMS shuffles the options (feedback names no letter)
     bottom_line: str = ""
-    notes: tuple[str, ...] = ()     # reading guide and notation notes (handouts give them once)
     findings: tuple[str, ...] = ()  # for author handouts
 
     @property
@@ -90,7 +88,7 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False,
     simulated = any(o.claim is not None for o in q.options)
     return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, tuple(options),
                 general_feedback(q, key, bottom, letters, simulated), False, shuffle, bottom,
-                tuple(guides([q])), tuple(message(qv, f) for f in qv.findings))
+                tuple(message(qv, f) for f in qv.findings))
 
 
 def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False,

@@ -175,8 +175,11 @@ def by_key(engine: Engine, idempotency_key: str) -> Attempt | None:
     q = select(attempts).where(attempts.c.idempotency_key == idempotency_key)
     with engine.connect() as conn:
         r = conn.execute(q).first()
-    if r is None:
-        return None
+    return None if r is None else _attempt(r)
+
+
+def _attempt(r: Any) -> Attempt:
+    """A stored row as an :class:`Attempt` (times read as UTC where the driver drops it)."""
     created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
     return Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
                    r.score, r.max_score, r.provenance, created)
@@ -192,9 +195,7 @@ def stored(engine: Engine, learner: str | None = None, question: str | None = No
         q = q.where(attempts.c.question == question)
     with engine.connect() as conn:
         for r in conn.execute(q):
-            created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
-            yield Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
-                          r.score, r.max_score, r.provenance, created)
+            yield _attempt(r)
 
 
 def nth(engine: Engine, attempt: int, learner: str, question: str) -> int:

@@ -75,10 +75,10 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
     of its text: a missed right option, which the bottom line explains)."""
     e = a.explanations[oid]
     text = a.question.get(oid).text
-    if quoted:
+    if quoted or detail is None:
         text = quote(text)
     if detail is None:
-        return Section((Heading(level, f"{oid}. {quote(text)}"), Para(e.verdict(oid))),
+        return Section((Heading(level, f"{oid}. {text}"), Para(e.verdict(oid))),
                        cls="option")
     if detail == "short":
         return Section((Heading(level, f"{oid}. {text}"), Para(e.line(oid))), cls="option")
