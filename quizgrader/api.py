@@ -18,30 +18,42 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Sequence
 
 from .apitypes import AnswerGrade, ClassGrade, Explained, Exported, Simulation, Verification
 from .atomic import write_output
-from .banks import allowed, load, simulator, verify, verify_file
+from .banks import allowed, first_variants, load, simulator, verify, verify_file
 from .course import grade_class, regrade, stats
 from .errors import ConfigError, ExportError, QuizgraderError
 from .grading import Gradebook
-from .question import load_bank, load_question
+from .question import Bank, load_question
+from .question import load_bank as _load_bank
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
 from .sim.budget import Limits, describe, estimate, over
+from .sim.diskcache import open_cache
 from .sim.gates import check_holds
 from .sim.model import pairs
-from .sim.parallel import single_blas
+from .sim.parallel import default_workers, single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
 from .text.explain import DETAILS, Detail, explain as explain_option
 from .verify import verify_question
+
+if TYPE_CHECKING:
+    from .variants.deploy import Deployment
 
 PathLike = str | Path
 #: The largest weight or input scale a simulation accepts (as a question's init does).
 MAX_SCALE = 100.0
 Format = Literal["text", "markdown", "json", "html"]
 ExportFormat = Literal["moodle", "gift", "qti", "markdown", "html"]
+
+
+def load_bank(paths: Iterable[PathLike]) -> Bank:
+    """Read every question file under ``paths`` (templates with their locks, each deployed
+    variant a question), without verifying anything."""
+    from .variants import reader
+    return _load_bank([str(p) for p in paths], reader())
 
 
 def _check_detail(detail: str | None) -> None:
@@ -82,12 +94,14 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
            learner: bool = False, trust_key: bool = False, plots: bool = True,
            cache: bool = True, allow_large: bool = False,
            title: str = "Quiz handout", detail: Detail | None = None,
-           shuffle: bool = True) -> Exported:
+           shuffle: bool = True, all_variants: bool = False) -> Exported:
     """The bank in ``fmt``, written atomically to ``out`` when given (``-``: stdout). An
     invalid file stops the export before any simulation; a learner export simulates nothing.
     ``detail``: the explanations' level (default standard for LMS files, full for handouts);
     ``shuffle``: LMS files let the LMS shuffle the options (their feedback then names no
-    letter); without it the choices keep their letters."""
+    letter); without it the choices keep their letters. LMS files carry every deployed
+    variant of a template (Moodle and GIFT in a category of its own); handouts show its
+    first variant unless ``all_variants``."""
     from .export import FORMATS, export as export_verdicts, export_learner
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", "fmt")
@@ -102,6 +116,8 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
                           "allow_large" if bank.refused and not bank.invalid else None)
     if not bank.questions:
         raise ExportError("no questions to export")
+    if fmt in ("markdown", "html") and not all_variants:
+        bank.questions = first_variants(bank.questions)
     if learner:
         data = export_learner([q for _, q in bank.questions], fmt, title, shuffle=shuffle)
     else:
@@ -116,7 +132,7 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
                                    detail=detail, shuffle=shuffle)
     if out is not None:
         write_output(out, data)
-    return Exported(data, [q.id for _, q in bank.questions])
+    return Exported(data, [q.name for _, q in bank.questions])
 
 
 def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
@@ -163,6 +179,25 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     return Simulation(model, tuple(holds), result, simreport.title(model, tuple(holds), source))
 
 
+def variants(paths: Iterable[PathLike], *, count: int = 20, cache: bool = True,
+             workers: int | None = None, allow_large: bool = False, write: bool = True,
+             progress: Callable[[int, int], None] | None = None
+             ) -> tuple[list[tuple[Deployment, str | None]], list[str]]:
+    """Deploy the variants of every template under ``paths`` (files with ``params``):
+    ``count`` candidates each, verified robustly on ``workers`` processes; the lock
+    ``<id>.variants.yaml`` written beside each template that deployed a variant (unless
+    ``write`` is False). Returns each deployment with the lock's path, and the problems."""
+    from .variants.run import deploy_all, templates_under
+    if not 1 <= count <= 1000:
+        raise ConfigError(f"count must be between 1 and 1000, got {count}", "count")
+    templates, problems = templates_under([str(p) for p in paths])
+    store = open_cache(cache)
+    found = deploy_all(templates, count, store.root if store else None,
+                       default_workers() if workers is None else workers,
+                       allowed(allow_large), write, progress)
+    return found, problems
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of the question format, for editors (YAML language server)."""
     from .text.schemadoc import author_schema
@@ -178,5 +213,5 @@ def schema_json() -> str:
 
 __all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification",
            "explain", "export", "grade_answer", "grade_class", "load", "load_bank",
-           "load_question", "regrade", "schema", "simulate", "simulator", "stats", "verify",
-           "verify_file"]
+           "load_question", "regrade", "schema", "simulate", "simulator", "stats", "variants",
+           "verify", "verify_file"]

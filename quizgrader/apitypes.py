@@ -25,8 +25,9 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        """No invalid file, and every question's status is ok."""
-        return not self.bank.problems and all(v.status == Status.OK for v in self.verdicts)
+        """No invalid file or stale lock, and every question's status is ok."""
+        return not self.bank.problems and not self.bank.warnings and \
+            all(v.status == Status.OK for v in self.verdicts)
 
     @property
     def fragile(self) -> bool:

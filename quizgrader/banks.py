@@ -7,10 +7,11 @@ from typing import Callable, Iterable
 
 from .apitypes import Verification
 from .errors import QuestionError, QuizgraderError
-from .question import Bank, load_bank
+from .question import Bank, Question, load_bank
 from .sim import Simulator
 from .sim.diskcache import open_cache
 from .sim.parallel import default_workers, single_blas
+from .variants import reader
 from .verify import QuestionVerdict, verify_question, verify_robust
 from .verify.batch import verify_bank
 from .verify.budget import too_large
@@ -33,13 +34,24 @@ def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
     """The bank under ``paths`` (``-`` reads stdin), with every question whose verification
     would exceed the work limits (:class:`~quizgrader.sim.budget.Limits`) taken out as a
     problem, unless ``allow_large``."""
-    bank = load_bank([str(p) for p in paths])
+    bank = load_bank([str(p) for p in paths], reader())
     if not allowed(allow_large):
         for path, q in list(bank.questions):
             why = too_large(q)
             if why:
                 bank.refuse(path, ("horizon",), why)
     return bank
+
+
+def first_variants(questions: list[tuple[str, Question]]) -> list[tuple[str, Question]]:
+    """The questions with only the first deployed variant of each template."""
+    seen: set[str] = set()
+    out = []
+    for path, q in questions:
+        if q.variant is None or q.id not in seen:
+            out.append((path, q))
+            seen.add(q.id)
+    return out
 
 
 def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = False,
@@ -64,17 +76,37 @@ def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = Fals
     return Verification(verdicts, bank)
 
 
-def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
-                ) -> QuestionVerdict:
-    """Load and verify the one question in ``path`` (``-`` reads stdin)."""
+def pick_variant(questions: list[tuple[str, Question]], variant: int | None,
+                 where: str) -> tuple[str, Question]:
+    """The one question of ``questions`` (the variants of one template, or one plain
+    question): variant ``variant``, or the first deployed one when it is None."""
+    (name, q) = questions[0]
+    if variant is None:
+        return name, q
+    if q.variant is None:
+        raise QuizgraderError(f"{where}: question {q.id} has no variants (it is not a "
+                              f"template)", "variant")
+    found = next(((p, v) for p, v in questions if v.variant == variant), None)
+    if found is None:
+        deployed = ", ".join(str(v.variant) for _, v in questions)
+        raise QuizgraderError(f"{where}: question {q.id} has no deployed variant {variant} "
+                              f"(deployed: {deployed})", "variant")
+    return found
+
+
+def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False,
+                variant: int | None = None) -> QuestionVerdict:
+    """Load and verify the one question in ``path`` (``-`` reads stdin); of a template,
+    variant ``variant`` (default: its first deployed variant)."""
     bank = load([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)
-    if len(bank.questions) != 1:
-        n = len(bank.questions)
+    ids = list(dict.fromkeys(q.id for _, q in bank.questions))
+    if len(ids) != 1:
+        n = len(ids)
         example = bank.questions[0][0] if n else str(Path(path) / "q.yaml")
         raise QuizgraderError(f"{path}: {'no question' if n == 0 else f'{n} questions'}; this "
                               f"takes one question file (e.g. {example})", "path")
-    [(name, q)] = bank.questions
+    name, q = pick_variant(bank.questions, variant, str(path))
     with single_blas():
         return verify_question(q, name, simulator(cache=cache))

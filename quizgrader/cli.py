@@ -13,6 +13,7 @@ import click
 
 from .cli_course import regrade, serve, stats
 from .cli_simulate import simulate
+from .cli_variants import variants
 from .cliargs import (
     CACHE,
     LARGE,
@@ -35,6 +36,7 @@ def main() -> None:
 
     \b
     Authors:  quizgrader validate questions/     schema-check question files
+              quizgrader variants questions/     deploy the variants of templates
               quizgrader verify questions/       simulate every option, check the key
               quizgrader explain FILE            why each option is right or wrong
     Mentors:  quizgrader simulate --cell gru --fix reset=1 --hold update=0
@@ -57,7 +59,9 @@ def validate(paths: tuple[str, ...]) -> None:
     Prints every problem as FILE:LINE: PATH: MESSAGE and exits 1 if there is any.
     """
     from .question import load_bank
-    bank = load_bank(paths)
+    from .variants import reader
+    bank = load_bank(paths, reader(need_lock=False))
+    _report_problems(bank.warnings)
     _report_problems(bank.problems)
     n = len(bank.questions)
     click.echo(f"{n} question{'s' if n != 1 else ''} valid, {len(bank.invalid)} invalid "
@@ -95,7 +99,7 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
     finally:
         if bar is not None:
             bar.close()
-    _report_problems(report.problems)
+    _report_problems(report.problems + report.bank.warnings)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid,
                                             report.bank.refused), nl=False)
@@ -214,12 +218,15 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
                    "short description, never by a letter the learner does not see. "
                    "--no-shuffle keeps the order and numbers the choices A, B, C…, so the "
                    "feedback can use the letters.")
+@click.option("--all-variants", is_flag=True,
+              help="Handouts: every deployed variant of a template, not only its first (LMS "
+                   "files always carry them all).")
 @CACHE
 @LARGE
 @_errors
 def export(paths: tuple[str, ...], fmt: ExportFormat, out: str | None, learner: bool,
-           trust_key: bool, plots: bool, detail: Detail | None, shuffle: bool, use_cache: bool,
-           allow_large: bool) -> None:
+           trust_key: bool, plots: bool, detail: Detail | None, shuffle: bool,
+           all_variants: bool, use_cache: bool, allow_large: bool) -> None:
     """Write the bank for an LMS (Moodle XML, GIFT, QTI 2.1) or as a handout.
 
     \b
@@ -229,12 +236,14 @@ def export(paths: tuple[str, ...], fmt: ExportFormat, out: str | None, learner: 
     quizgrader export questions/ --to html --learner --out practice.html
 
     The key is the one the simulation computes; options get their explanations as feedback.
-    A question whose author key disagrees stops the export (see --trust-key).
+    A question whose author key disagrees stops the export (see --trust-key). A template's
+    deployed variants are one question each (in Moodle and GIFT, in a category of their own,
+    so that a quiz's random question from it gives each learner one variant).
     """
     from . import api
     result = api.export(paths, fmt, out, learner=learner, trust_key=trust_key, plots=plots,
                         cache=use_cache, allow_large=allow_large, detail=detail,
-                        shuffle=shuffle)
+                        shuffle=shuffle, all_variants=all_variants)
     click.echo(f"{len(result.ids)} question(s) written to {out} ({fmt}"
                f"{', learner version' if learner else ''})", err=True)
 
@@ -250,6 +259,7 @@ main.add_command(simulate)
 main.add_command(stats)
 main.add_command(regrade)
 main.add_command(serve)
+main.add_command(variants)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bankfiles import PLAIN
 from click.testing import CliRunner
 
+from quizgrader.banks import load as load_bank_with_variants
 from quizgrader.cli import main
 from quizgrader.export import export
 from quizgrader.question import load_question
@@ -23,7 +25,7 @@ from quizgrader.verify import verify_question
 
 ROOT = Path(__file__).parent.parent
 QS = ROOT / "questions"
-BANK = sorted(QS.glob("*.yaml"))
+BANK = PLAIN
 GRU = str(QS / "c5w1-gru-alice-betty.yaml")
 CHECK_NAMES = ("as-claimed", "model-delivers", "all-pass", "reason-matters")
 #: An option named by its letter: "C is correct", "The right answer is C", "includes C:".
@@ -79,8 +81,9 @@ def _json_numbers(obj) -> list[float]:
 def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
     r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
     report = json.loads(r.stdout)
+    bank = {(q.id, q.variant): q for _, q in load_bank_with_variants([str(QS)]).questions}
     for q in report["questions"]:
-        question = load_question(q["path"])
+        question = bank[(q["id"], q["variant"])]
         s = question.simulation
         constants = {question.horizon, s.vanish_below, s.explode_above, s.epsilon, 0, 1, 2}
         for o in q["options"]:

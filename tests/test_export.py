@@ -38,7 +38,7 @@ def sim():
 
 @pytest.fixture(scope="module")
 def verdicts(sim):
-    from quizgrader.question import load_bank
+    from quizgrader.banks import load as load_bank
     from quizgrader.verify import verify_question
     bank = load_bank([QS])
     assert not bank.problems
@@ -70,7 +70,7 @@ def unescape_gift(text: str) -> str:
 def test_moodle_xml_parses_with_the_right_keys_and_feedback(verdicts, items):
     parser = pytest.importorskip("moodle_xml_parser.parser")
     parsed = parser.parse_bytes(export(verdicts, "moodle"))["multichoice"]
-    assert [q.name for q in parsed] == [i.title for i in items]
+    assert [q.name for q in parsed] == [i.name for i in items]
     for q, item in zip(parsed, items):
         assert q.single == (item.select == "one") and q.shuffle_answers
         assert [o.answer for o in q.options] == [f"<p>{o.text}</p>" for o in item.options]
@@ -119,7 +119,7 @@ def test_gift_parses_with_the_right_keys_and_feedback(verdicts, items):
     parsed = parser.parseFile(io.StringIO(text))
     assert len(parsed) == len(items)
     for q, item in zip(parsed, items):
-        assert q.valid and unescape_gift_plain(q.title) == item.title
+        assert q.valid and unescape_gift_plain(q.title) == item.name
         kind = type(q.answers).__name__
         assert kind == ("SelectSet" if item.select == "one" else "MultipleChoicesSet")
         answers = q.answers.answers
@@ -196,11 +196,11 @@ def test_qti_package_lists_every_item_and_scores_like_the_grader(verdicts, items
         assert z.testzip() is None
         manifest = ET.fromstring(z.read("imsmanifest.xml"))
         hrefs = [r.get("href") for r in manifest.iter(f"{CP}resource")]
-        assert hrefs == [f"items/{i.id}.xml" for i in items]
+        assert hrefs == [f"items/{i.ident}.xml" for i in items]
         assert sorted(z.namelist()) == sorted(["imsmanifest.xml", *hrefs])
         for item, href in zip(items, hrefs):
             root = ET.fromstring(z.read(href))
-            assert root.get("identifier") == item.id and root.get("title") == item.title
+            assert root.get("identifier") == item.ident and root.get("title") == item.name
             decl = root.find(f"{QTI}responseDeclaration")
             assert decl.get("cardinality") == ("single" if item.select == "one" else "multiple")
             assert [v.text for v in decl.find(f"{QTI}correctResponse")] == list(item.key)
@@ -460,4 +460,8 @@ def test_learner_export_from_the_cli_simulates_nothing(verdicts, tmp_path, monke
     out = tmp_path / f"learner.{fmt}"
     r = CliRunner().invoke(main, ["export", QS, "--to", fmt, "--learner", "--out", str(out)])
     assert r.exit_code == 0, r.output
+    if fmt in ("markdown", "html"):                 # a handout shows a template's first variant
+        firsts = {}
+        verdicts = [firsts.setdefault(qv.question.id, qv) for qv in verdicts
+                    if qv.question.id not in firsts]
     assert out.read_bytes() == export(verdicts, fmt, learner=True)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from bankfiles import PLAIN
 from cellcases import KERNELS, kernel
 
 from quizgrader.question import load_question
@@ -20,7 +21,7 @@ from quizgrader.verify import verify_question
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-BANK = sorted((ROOT / "questions").glob("*.yaml"))
+BANK = PLAIN
 #: (format, detail) -> the golden file's suffix
 SUFFIX = {("text", "short"): "short.txt", ("text", "standard"): "standard.txt",
           ("text", "full"): "txt", ("markdown", "full"): "md"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bankfiles import PLAIN
 from click.testing import CliRunner
 
 from quizgrader.cli import main
@@ -11,7 +12,7 @@ from quizgrader.question import load_bank
 
 HERE = Path(__file__).parent
 BAD = HERE / "bad"
-BANK = sorted((HERE.parent / "questions").glob("*.yaml"))
+BANK = PLAIN
 
 EXPECTED = {
     "activation-on-gru": "5: models.m.activation: activation applies to rnn cells only",

@@ -189,7 +189,7 @@ def test_a_folder_where_one_question_is_needed_is_one_line():
     for args in (["grade", str(QS), "--answer", "C"], ["explain", str(QS)]):
         r = run(*args)
         clean(r)
-        assert "7 questions; this takes one question file" in r.stderr
+        assert "9 questions; this takes one question file" in r.stderr
     with pytest.raises(QuizgraderError, match="takes one question file"):
         api.grade_answer(QS, "C")
 

@@ -56,7 +56,7 @@ def post(server, body, **kw) -> httpx.Response:
 # --- learner endpoints ------------------------------------------------------------------------
 
 def test_healthz_counts_the_served_questions(server):
-    assert httpx.get(server.url + "/healthz").json() == {"ok": True, "questions": 7,
+    assert httpx.get(server.url + "/healthz").json() == {"ok": True, "questions": 9,
                                                          "database": "ok"}
 
 

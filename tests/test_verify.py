@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bankfiles import PLAIN
 from click.testing import CliRunner
 
 from quizgrader.cli import main
@@ -19,7 +20,7 @@ from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import Check, Unreachable, verify_question
 
 ROOT = Path(__file__).parent.parent
-BANK = sorted((ROOT / "questions").glob("*.yaml"))
+BANK = PLAIN
 GRU_Q = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
 
 

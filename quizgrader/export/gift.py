@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..text.markup import paragraphs_html, text_html
 from .items import Item
-from .moodle import fractions
+from .moodle import TOP, fractions
 
 SPECIAL = "\\~=#{}:"
 
@@ -31,8 +31,8 @@ def escape_html(fragment: str) -> str:
 def question(item: Item) -> str:
     """One question as a GIFT block."""
     frac = fractions(item)
-    lines = [f"// question: {item.id}",
-             f"::{escape(item.title)}::[html]{escape_html(text_html(item.stem))}{{"]
+    lines = [f"// question: {item.ident}",
+             f"::{escape(item.name)}::[html]{escape_html(text_html(item.stem))}{{"]
     for o in item.options:
         f = frac[o.id]
         if item.learner:
@@ -52,5 +52,13 @@ def question(item: Item) -> str:
 
 
 def write(items: list[Item]) -> bytes:
-    """The whole bank as one GIFT file (UTF-8)."""
-    return ("\n\n".join(question(i) for i in items) + "\n").encode("utf-8")
+    """The whole bank as one GIFT file (UTF-8); one question per variant of a template, the
+    variants in a category of their own (``$CATEGORY:``), as the Moodle XML export."""
+    blocks, current = [], None
+    for item in items:
+        wanted = TOP if item.variant is None else f"{TOP}/{item.id}"
+        if wanted != current and (current is not None or item.variant is not None):
+            blocks.append(f"$CATEGORY: {wanted}")
+        current = wanted
+        blocks.append(question(item))
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")

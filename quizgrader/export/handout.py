@@ -57,7 +57,7 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
     """One question of a handout: stem, options, findings, bottom line, answer, explanations."""
     scheme = "" if item.select == "one" else f" (scored {item.scheme})"
     blocks: list[Block] = [
-        Heading(2, item.title), Para((Em(item.id), f", select {item.select}{scheme}")),
+        Heading(2, item.name), Para((Em(item.ident), f", select {item.select}{scheme}")),
         Para(item.stem, cls="stem"),
         Items(tuple((Strong(f"{o.id}."), f" {o.text}") for o in item.options), cls="options")]
     if not item.learner and qv is not None:
@@ -74,7 +74,7 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
                                   tag="div"))
         if qv.question.source:
             blocks.append(Para(f"Source: {qv.question.source}"))
-    return Section(tuple(blocks), cls="question", anchor=item.id)
+    return Section(tuple(blocks), cls="question", anchor=item.ident)
 
 
 def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | None, title: str,

@@ -42,6 +42,17 @@ class Item:
     shuffle: bool = True            # the LMS shuffles the options (feedback names no letter)
     bottom_line: str = ""
     findings: tuple[str, ...] = ()  # for author handouts
+    variant: int | None = None      # the variant number of a template's variant
+
+    @property
+    def ident(self) -> str:
+        """The id an LMS knows this item by: the question id, ``-v3`` for variant 3."""
+        return self.id if self.variant is None else f"{self.id}-v{self.variant}"
+
+    @property
+    def name(self) -> str:
+        """The title an LMS lists it under (a variant says which)."""
+        return self.title if self.variant is None else f"{self.title} (variant {self.variant})"
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -57,7 +68,8 @@ class Item:
 def learner_item(q: Question, shuffle: bool = True) -> Item:
     """The learner's item of a question: stem and options only (needs no simulation)."""
     options = tuple(ItemOption(o.id, o.text, None, ()) for o in q.options)
-    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options, (), True, shuffle)
+    return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, options, (), True, shuffle,
+                variant=q.variant)
 
 
 def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False,
@@ -70,7 +82,7 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False,
         return learner_item(q, shuffle)
     choice = choose_key(qv, trust_key)
     if choice.key is None:
-        raise KeyDisputedError(f"{qv.path or q.id}: {refusal(qv, choice, 'exported')}",
+        raise KeyDisputedError(f"{qv.path or q.name}: {refusal(qv, choice, 'exported')}",
                                "trust_key" if choice.can_trust else None)
     key = choice.key
     if not key:
@@ -88,7 +100,7 @@ def build(qv: QuestionVerdict, learner: bool = False, trust_key: bool = False,
     simulated = any(o.claim is not None for o in q.options)
     return Item(q.id, q.title, q.stem.strip(), q.select, q.scheme, tuple(options),
                 general_feedback(q, key, bottom, letters, simulated), False, shuffle, bottom,
-                tuple(message(qv, f) for f in qv.findings))
+                tuple(message(qv, f) for f in qv.findings), q.variant)
 
 
 def build_all(verdicts: list[QuestionVerdict], learner: bool = False, trust_key: bool = False,

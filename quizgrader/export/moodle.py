@@ -59,13 +59,13 @@ def question(item: Item) -> ET.Element:
     """One ``multichoice`` question element."""
     q = ET.Element("question", {"type": "multichoice"})
     name = ET.SubElement(q, "name")
-    ET.SubElement(name, "text").text = item.title
+    ET.SubElement(name, "text").text = item.name
     _text(q, "questiontext", text_html(item.stem))
     _text(q, "generalfeedback", paragraphs_html(item.general))
     _plain(q, "defaultgrade", "1")
     _plain(q, "penalty", "0")
     _plain(q, "hidden", "0")
-    _plain(q, "idnumber", item.id)
+    _plain(q, "idnumber", item.ident)
     _plain(q, "single", "true" if item.select == "one" else "false")
     _plain(q, "shuffleanswers", "true" if item.shuffle else "false")
     _plain(q, "answernumbering", "abc" if item.shuffle else "ABCD")
@@ -80,11 +80,29 @@ def question(item: Item) -> ET.Element:
     return q
 
 
+#: The category the bank's questions are imported into; a template's variants go into a
+#: category of their own below it, so that a quiz's "random question" from it picks one.
+TOP = "$course$/top/quizgrader"
+
+
+def category(path: str) -> ET.Element:
+    """A category entry: the questions after it are imported into ``path``."""
+    q = ET.Element("question", {"type": "category"})
+    ET.SubElement(ET.SubElement(q, "category"), "text").text = path
+    return q
+
+
 def write(items: list[Item]) -> bytes:
-    """The whole bank as one Moodle XML file (UTF-8)."""
+    """The whole bank as one Moodle XML file (UTF-8); the variants of a template in their own
+    category (``$course$/top/quizgrader/<id>``), the other questions in the bank's."""
     quiz = ET.Element("quiz")
+    current = None
     for item in items:
-        quiz.append(ET.Comment(f" question: {item.id} "))
+        wanted = TOP if item.variant is None else f"{TOP}/{item.id}"
+        if wanted != current and (current is not None or item.variant is not None):
+            quiz.append(category(wanted))
+        current = wanted
+        quiz.append(ET.Comment(f" question: {item.ident} "))
         quiz.append(question(item))
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"

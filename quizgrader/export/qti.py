@@ -119,8 +119,8 @@ def item_xml(item: Item) -> bytes:
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{NS}}}assessmentItem", {
-        f"{{{XSI}}}schemaLocation": f"{NS} {ITEM_XSD}", "identifier": ident(item.id, "q"),
-        "title": item.title, "adaptive": "false", "timeDependent": "false"})
+        f"{{{XSI}}}schemaLocation": f"{NS} {ITEM_XSD}", "identifier": ident(item.ident, "q"),
+        "title": item.name, "adaptive": "false", "timeDependent": "false"})
     cardinality = "single" if item.select == "one" else "multiple"
     decl = ET.SubElement(root, "responseDeclaration", identifier="RESPONSE",
                          cardinality=cardinality, baseType="identifier")
@@ -171,8 +171,8 @@ def manifest(items: list[Item]) -> bytes:
     ET.SubElement(root, f"{{{CP}}}organizations")
     resources = ET.SubElement(root, f"{{{CP}}}resources")
     for item in items:
-        href = f"items/{item.id}.xml"
-        res = ET.SubElement(resources, f"{{{CP}}}resource", identifier=ident(item.id, "q") + "-res",
+        href = f"items/{item.ident}.xml"
+        res = ET.SubElement(resources, f"{{{CP}}}resource", identifier=ident(item.ident, "q") + "-res",
                             type="imsqti_item_xmlv2p1", href=href)
         ET.SubElement(res, f"{{{CP}}}file", href=href)
     ET.indent(root)
@@ -192,5 +192,5 @@ def write(items: list[Item]) -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         _add(z, "imsmanifest.xml", manifest(items))
         for item in items:
-            _add(z, f"items/{item.id}.xml", item_xml(item))
+            _add(z, f"items/{item.ident}.xml", item_xml(item))
     return buf.getvalue()

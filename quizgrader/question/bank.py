@@ -13,7 +13,13 @@ from pydantic import BaseModel, ValidationError
 from ..errors import QuestionError
 from .schema import Question
 from .semantics import check as semantic_check, raw_gate_problems
-from .yamlnodes import KeyPath, Located, YamlProblem, kind, load, read_limited, read_text
+from .yamlnodes import KeyPath, Located, YamlProblem, kind, load, read_file, read_limited, read_text
+
+#: Reads a template (path, its bytes, its document) into its variants, each a Question with
+#: its variant number; raises QuestionError. The second item: warnings (a stale lock, say).
+TemplateReader = typing.Callable[[str, bytes, Located], tuple[list[Question], list[str]]]
+#: Files in a bank folder that are not questions: the lock files of templates.
+LOCK_SUFFIX = ".variants.yaml"
 
 #: Settings an author may put under a model that belong under ``simulation:``.
 SIZES = ("hidden", "inputs", "seeds", "seed", "epsilon")
@@ -89,22 +95,48 @@ def parse(located: Located) -> tuple[Question | None, list[tuple[KeyPath, str]]]
     return q, semantic_check(q)
 
 
-def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question, Located]:
-    """:func:`load_question`, with the document's node tree (for the lines of its keys)."""
-    path = Path(path)
+def read_located(path: str | Path, data: bytes | None = None) -> tuple[bytes, Located]:
+    """The file's bytes and its YAML document with its node tree (QuestionError with the
+    line when it cannot be read as YAML)."""
     name = str(path)
     try:
-        located = load(read_text(path, data))
+        raw = read_file(Path(path)) if data is None else data
+        return raw, load(read_text(Path(path), raw))
     except YamlProblem as e:
         raise QuestionError([f"{name}:{e.line}: {e.message}"]) from None
     except OSError as e:
         raise QuestionError([f"{name}: cannot read: {e.strerror or e}"]) from None
+
+
+def lines(name: str, located: Located, problems: list[tuple[KeyPath, str]],
+          suffix: str = "") -> list[str]:
+    """Problems as ``file:line: path: message`` lines, in file order."""
+    ordered = sorted(problems, key=lambda pm: located.line(pm[0]) or 0)
+    return [f"{name}:{located.line(p)}: {_dotted(p) or '(document)'}: {m}{suffix}"
+            for p, m in ordered]
+
+
+def validated(name: str, located: Located, suffix: str = "") -> Question:
+    """The question of a document, or QuestionError listing every problem (each line
+    ending with ``suffix``)."""
     q, problems = parse(located)
     if problems or q is None:
-        ordered = sorted(problems, key=lambda pm: located.line(pm[0]) or 0)
-        raise QuestionError([f"{name}:{located.line(p)}: {_dotted(p) or '(document)'}: {m}"
-                             for p, m in ordered])
-    return q, located
+        raise QuestionError(lines(name, located, problems, suffix))
+    return q
+
+
+def is_template(located: Located) -> bool:
+    """True for a template (a document with ``params``, format v1.2)."""
+    return isinstance(located.data, dict) and "params" in located.data
+
+
+def load_located(path: str | Path, data: bytes | None = None) -> tuple[Question, Located]:
+    """:func:`load_question`, with the document's node tree (for the lines of its keys)."""
+    _, located = read_located(path, data)
+    if is_template(located):
+        raise QuestionError([f"{path}:{located.line(('params',))}: params: a template of "
+                             f"variants; it is read with its lock file (quizgrader variants)"])
+    return validated(str(path), located), located
 
 
 def load_question(path: str | Path, data: bytes | None = None) -> Question:
@@ -128,6 +160,7 @@ class Bank:
     invalid: list[str] = field(default_factory=list)   # paths of files that failed
     refused: list[str] = field(default_factory=list)   # valid, but too large to simulate
     lines: dict[str, Located] = field(default_factory=dict, repr=False)   # path -> node tree
+    warnings: list[str] = field(default_factory=list)   # e.g. a template changed since its lock
 
     def refuse(self, path: str, key: KeyPath, message: str) -> None:
         """Take the question in ``path`` out of the bank, with a problem at ``key``'s line."""
@@ -154,7 +187,7 @@ def _below(folder: Path, problems: list[str]) -> list[str]:
     for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=False):
         dirs.sort()
         for name in sorted(files):
-            if Path(name).suffix not in (".yaml", ".yml"):
+            if Path(name).suffix not in (".yaml", ".yml") or name.endswith(LOCK_SUFFIX):
                 continue
             path = Path(root) / name
             try:
@@ -187,6 +220,9 @@ def expand(paths: typing.Iterable[str]) -> tuple[list[str], list[str]]:
             if not found and len(problems) == before:
                 problems.append(f"{p}: no question files (*.yaml) in this folder")
             files.extend(found)
+        elif p.endswith(LOCK_SUFFIX):
+            problems.append(f"{p}: a lock file of variants, not a question: give its template "
+                            f"({p.removesuffix(LOCK_SUFFIX)}.yaml)")
         elif path.exists() or path.is_symlink():
             files.append(p)
         else:
@@ -194,8 +230,22 @@ def expand(paths: typing.Iterable[str]) -> tuple[list[str], list[str]]:
     return files, problems
 
 
-def load_bank(paths: typing.Iterable[str]) -> Bank:
+def _read(f: str, templates: TemplateReader | None
+          ) -> tuple[list[Question], Located, list[str]]:
+    name = "<stdin>" if f == "-" else f
+    raw, located = read_located(name, read_limited(sys.stdin.buffer) if f == "-" else None)
+    if templates is not None and is_template(located):
+        qs, warnings = templates(name, raw, located)
+        return qs, located, warnings
+    if is_template(located):
+        load_located(name, raw)                   # raises: a template needs its reader
+    return [validated(name, located)], located, []
+
+
+def load_bank(paths: typing.Iterable[str], templates: TemplateReader | None = None) -> Bank:
     """Load every question under ``paths``; problems do not stop the others from loading.
+    A template (a file with ``params``) is read by ``templates`` into its deployed variants,
+    each in ``questions`` under the template's path, in the lock's order.
 
     Question ids must be unique across the bank."""
     bank = Bank()
@@ -203,18 +253,21 @@ def load_bank(paths: typing.Iterable[str]) -> Bank:
     ids: dict[str, str] = {}
     for f in files:
         try:
-            q, located = load_located("<stdin>" if f == "-" else f,
-                                      read_limited(sys.stdin.buffer) if f == "-" else None)
+            qs, located, warnings = _read(f, templates)
         except QuestionError as e:
             bank.problems.extend(e.problems)
             bank.invalid.append(f)
             continue
-        if q.id in ids:
-            bank.problems.append(f"{f}:{located.line(('id',))}: id: question id {q.id!r} is "
-                                 f"also used by {ids[q.id]}")
+        bank.warnings += warnings
+        qid = qs[0].id if qs else None
+        if qid is None:
+            continue
+        if qid in ids:
+            bank.problems.append(f"{f}:{located.line(('id',))}: id: question id {qid!r} is "
+                                 f"also used by {ids[qid]}")
             bank.invalid.append(f)
             continue
-        ids[q.id] = f
-        bank.questions.append((f, q))
+        ids[qid] = f
+        bank.questions += [(f, q) for q in qs]
         bank.lines[f] = located
     return bank

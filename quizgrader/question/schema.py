@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
 )
 
@@ -162,6 +163,37 @@ class Question(Strict):
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     options: Annotated[list[Option], Field(min_length=2, max_length=26)]
     key: list[KeyId] | None = None
+    #: The variant number of a template's rendered variant (None: a plain question). Not a
+    #: key of the format: set by the template reader with :meth:`as_variant`.
+    _variant: int | None = PrivateAttr(default=None)
+    _locked_key: bool = PrivateAttr(default=False)   # the key is the lock's, not the author's
+
+    @property
+    def variant(self) -> int | None:
+        """The variant number, when this question is a variant of a template."""
+        return self._variant
+
+    def as_variant(self, number: int) -> Question:
+        """This question as variant ``number`` of its template."""
+        other = self.model_copy()
+        other._variant = number
+        return other
+
+    def with_locked_key(self, key: list[str]) -> Question:
+        """This variant with the key its lock recorded (the template gives none)."""
+        other = self.model_copy(update={"key": key})
+        other._locked_key = True
+        return other
+
+    @property
+    def key_from_lock(self) -> bool:
+        """True when :attr:`key` is the key a lock recorded for this variant."""
+        return self._locked_key
+
+    @property
+    def name(self) -> str:
+        """The id, with the variant number of a variant: ``c5w1-gru-template#3``."""
+        return self.id if self._variant is None else f"{self.id}#{self._variant}"
 
     @property
     def scheme(self) -> str:

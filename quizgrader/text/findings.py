@@ -49,7 +49,9 @@ def message(qv: QuestionVerdict, f: Finding) -> str:
         author = qv.author_key or []
         only_a = ids([i for i in author if i not in qv.computed_key], "-")
         only_c = ids([i for i in qv.computed_key if i not in author], "-")
-        return (f"key mismatch: the author's key is {ids(author, 'empty')}, the simulation's "
+        whose = (f"variant {qv.question.variant}'s locked key" if qv.question.key_from_lock
+                 else "the author's key")
+        return (f"key mismatch: {whose} is {ids(author, 'empty')}, the simulation's "
                 f"is {computed} (only in the author's key: {only_a}; only in the "
                 f"simulation's: {only_c})")
     if f.kind == FindingKind.FRAGILE:
@@ -77,4 +79,4 @@ def finding(qv: QuestionVerdict) -> str | None:
 def refusal(qv: QuestionVerdict, choice: KeyChoice, use: str) -> str:
     """Why a question with no usable key cannot be ``use``d ('graded', 'exported')."""
     hint = "; --trust-key (trust_key=True) uses the author's key" if choice.can_trust else ""
-    return f"question {qv.question.id} cannot be {use}: {finding(qv)}{hint}"
+    return f"question {qv.question.name} cannot be {use}: {finding(qv)}{hint}"

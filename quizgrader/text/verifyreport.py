@@ -17,7 +17,8 @@ def verify_text(qv: QuestionVerdict) -> str:
     """'id (path): ok: key C agrees', one line per option with its deciding check, numbers
     and margin, then the findings that do not set the status (fragile verdicts)."""
     q = qv.question
-    head = f"{q.id} ({qv.path})" if qv.path else q.id
+    name = q.id if q.variant is None else f"{q.id} variant {q.variant}"
+    head = f"{name} ({qv.path})" if qv.path else name
     note = finding(qv)
     if note is None:
         agrees = " agrees" if qv.author_key is not None else " (no author key to compare)"
@@ -43,7 +44,11 @@ def verify_summary(verdicts: list[QuestionVerdict], invalid: int, refused: int =
     """The last line of ``verify``: counts of ok, findings, invalid, too large."""
     bad = sum(v.status != Status.OK for v in verdicts)
     fragile = sum(v.fragile for v in verdicts)
-    return (f"{len(verdicts)} question(s) verified: {len(verdicts) - bad} ok, {bad} with "
+    templates = {v.question.id for v in verdicts if v.question.variant is not None}
+    deployed = sum(v.question.variant is not None for v in verdicts)
+    what = (f" (of which {deployed} are the variants of {len(templates)} template(s))"
+            if templates else "")
+    return (f"{len(verdicts)} question(s) verified{what}: {len(verdicts) - bad} ok, {bad} with "
             f"findings, {invalid} invalid file(s)"
             + (f", {refused} too large to simulate (see --allow-large)" if refused else "")
             + (f"; {fragile} with fragile verdicts" if fragile else ""))
@@ -57,7 +62,8 @@ def _explanations(qv: QuestionVerdict, v: OptionVerdict) -> dict[str, str]:
 
 
 def _question(qv: QuestionVerdict) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": qv.question.id, "path": qv.path, "computed_key": qv.computed_key,
+    out: dict[str, Any] = {"id": qv.question.id, "variant": qv.question.variant,
+           "path": qv.path, "computed_key": qv.computed_key,
            "author_key": qv.author_key, "status": qv.status, "finding": finding(qv),
            "findings": [{"kind": f.kind, "options": list(f.options), "message": message(qv, f)}
                         for f in qv.findings],
