@@ -26,8 +26,9 @@ from .banks import allowed, first_variants, load, simulator, verify, verify_file
 from .course import grade_class, regrade, stats
 from .errors import ConfigError, ExportError, QuizgraderError
 from .grading import Gradebook
-from .question import Bank, load_question
-from .question import load_bank as _load_bank
+from .grading.assign import assigned, course_salt
+from .idtext import id_problem
+from .question import Bank, load_bank as _load_bank, load_question
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
 from .sim.budget import Limits, describe, estimate, over
 from .sim.diskcache import open_cache
@@ -63,10 +64,11 @@ def _check_detail(detail: str | None) -> None:
 
 
 def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
-            allow_large: bool = False) -> Explained:
+            allow_large: bool = False, variant: int | None = None) -> Explained:
     """The explanation of every option of the question in ``path`` (or of ``option``), at
-    every level (:class:`~quizgrader.text.explain.Explanation`)."""
-    qv = verify_file(path, cache=cache, allow_large=allow_large)
+    every level (:class:`~quizgrader.text.explain.Explanation`); of a template, of
+    ``variant`` (default: its first deployed variant)."""
+    qv = verify_file(path, cache=cache, allow_large=allow_large, variant=variant)
     chosen = list(qv.options)
     if option is not None:
         v = qv.verdict(option)
@@ -79,13 +81,26 @@ def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
 
 def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool = False,
                  cache: bool = True, allow_large: bool = False,
-                 detail: Detail = "standard") -> AnswerGrade:
+                 detail: Detail = "standard", variant: int | None = None,
+                 learner: str | None = None, salt: str | None = None) -> AnswerGrade:
     """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``, with
-    feedback at ``detail`` (short, standard or full)."""
+    feedback at ``detail`` (short, standard or full). Of a template: ``variant``, or the
+    variant ``learner`` gets (with the course ``salt``, default ``$QUIZGRADER_SALT``), or
+    else its first deployed variant."""
     _check_detail(detail)
-    qv = verify_file(path, cache=cache, allow_large=allow_large)
+    if variant is not None and learner is not None:
+        raise ConfigError("give a variant or a learner, not both", "variant")
+    if learner is not None:
+        problem = id_problem(learner, "learner id")
+        if problem:
+            raise ConfigError(problem, "learner")
+        bank = load([path], allow_large=allow_large)
+        numbers = tuple(q.variant for _, q in bank.questions if q.variant is not None)
+        if numbers and not bank.problems:
+            variant = assigned(learner, bank.questions[0][1].id, numbers, course_salt(salt))
+    qv = verify_file(path, cache=cache, allow_large=allow_large, variant=variant)
     text = answer if isinstance(answer, str) else ";".join(answer)
-    entry = Gradebook([qv], trust_key, detail).entries[qv.question.id]
+    entry = Gradebook([qv], trust_key, detail).entries[qv.question.name]
     graded = entry.grade(text)
     return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
 

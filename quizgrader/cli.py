@@ -18,6 +18,7 @@ from .cliargs import (
     CACHE,
     LARGE,
     PATHS,
+    SALT,
     Progress,
     detail_option,
     errors as _errors,
@@ -113,14 +114,16 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
 @main.command()
 @click.argument("path", metavar="PATH")
 @click.option("--option", "option_id", default=None, help="Only this option (e.g. C).")
+@click.option("--variant", type=click.IntRange(1), default=None,
+              help="Of a template: this deployed variant (default: its first).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
               default="text", show_default=True)
 @detail_option("full", "")
 @CACHE
 @LARGE
 @_errors
-def explain(path: str, option_id: str | None, fmt: str, detail: Detail, use_cache: bool,
-            allow_large: bool) -> None:
+def explain(path: str, option_id: str | None, variant: int | None, fmt: str, detail: Detail,
+            use_cache: bool, allow_large: bool) -> None:
     """Why each option of one question is right or wrong, with the simulated numbers.
 
     It starts with the question's findings (a key the simulation disputes, an ambiguous or
@@ -132,7 +135,8 @@ def explain(path: str, option_id: str | None, fmt: str, detail: Detail, use_cach
     """
     from . import api
     from .text.explaindoc import explain_doc
-    result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large)
+    result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large,
+                         variant=variant)
     click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt, detail),
                nl=False)
 
@@ -158,19 +162,30 @@ def explain(path: str, option_id: str | None, fmt: str, detail: Detail, use_cach
 @click.option("--trust-key", is_flag=True,
               help="Grade questions whose author key disagrees with the simulation against "
                    "the author's key (otherwise their rows are errors).")
+@click.option("--variant", type=click.IntRange(1), default=None,
+              help="--answer to a template: grade against this deployed variant.")
+@click.option("--learner", default=None, metavar="ID",
+              help="--answer to a template: grade against the variant this learner gets.")
+@SALT
 @CACHE
 @LARGE
 @_errors
 def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out: str | None,
           feedback_dir: str | None, feedback: Detail, detail: Detail, fmt: str,
-          trust_key: bool, use_cache: bool, allow_large: bool) -> None:
+          trust_key: bool, variant: int | None, learner: str | None, salt: str | None,
+          use_cache: bool, allow_large: bool) -> None:
     """Grade one answer, or a whole class from a CSV, with feedback.
 
     \b
     One answer:  quizgrader grade questions/c5w1-gru-alice-betty.yaml --answer C
     A class:     quizgrader grade questions/ --responses class.csv --out grades.csv
     The grades CSV has one row per input row, in order: learner,question,answer,score,
-    max_score,status,feedback. Exit 1 if any row is an error (it is still in the output).
+    max_score,status,feedback,provenance,variant. Exit 1 if any row is an error (it is still
+    in the output).
+
+    A template's question is graded against a deployed variant: the responses' variant
+    column if they have one, else the learner's own (the same learner always gets the same
+    variant; --salt makes one course's assignment differ from another's).
     """
     from . import api
     from .text.gradereport import answer_report
@@ -180,17 +195,22 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
         if len(paths) != 1:
             raise click.UsageError("--answer grades one question: give one PATH")
         r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache,
-                             allow_large=allow_large, detail=detail)
+                             allow_large=allow_large, detail=detail, variant=variant,
+                             learner=learner, salt=salt)
         click.echo(answer_report(r.answered, fmt), nl=False)
         sys.exit(0 if r.graded.ok else 1)
     if out is None or responses is None:
         raise click.UsageError("--responses needs --out FILE.csv")
+    if variant is not None or learner is not None:
+        raise click.UsageError("--variant and --learner go with --answer; a class's responses "
+                               "may have a variant column")
     bar = Progress("rows graded")
     try:
         result = api.grade_class(paths, responses, out, feedback_dir=feedback_dir,
                                  feedback=feedback, trust_key=trust_key, cache=use_cache,
                                  allow_large=allow_large,
-                                 progress=bar.add if bar.on else None, detail=detail)
+                                 progress=bar.add if bar.on else None, detail=detail,
+                                 salt=salt)
     finally:
         bar.close()
     _report_problems(result.problems + result.summary.lines())

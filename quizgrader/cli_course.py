@@ -11,6 +11,7 @@ from .cliargs import (
     CACHE,
     LARGE,
     PATHS,
+    SALT,
     detail_option,
     errors as _errors,
     report_problems as _report_problems,
@@ -18,6 +19,8 @@ from .cliargs import (
 
 if TYPE_CHECKING:
     from .text.explain import Detail
+
+from .grading.assign import course_salt
 
 
 @click.command()
@@ -28,11 +31,14 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
 @click.option("--plots", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write one SVG per question and test.svg (needs quizgrader[plot]).")
+@click.option("--by-variant", is_flag=True,
+              help="Also report each variant of a template's question on its own (a variant "
+                   "much harder than its siblings is flagged).")
 @CACHE
 @LARGE
 @_errors
 def stats(grades: str, bank: tuple[str, ...], as_json: bool, plots: str | None,
-          use_cache: bool, allow_large: bool) -> None:
+          by_variant: bool, use_cache: bool, allow_large: bool) -> None:
     """Item statistics of a graded class: facility, discrimination, distractors.
 
     Each learner's last graded attempt per question counts. For every question: facility,
@@ -47,7 +53,7 @@ def stats(grades: str, bank: tuple[str, ...], as_json: bool, plots: str | None,
     from . import api
     from .text.statsreport import stats_json, stats_text
     test, shared = api.stats(grades, bank=bank or None, cache=use_cache,
-                             allow_large=allow_large)
+                             allow_large=allow_large, by_variant=by_variant)
     if plots:
         from .export.statplots import write_plots
         write_plots(test, plots)
@@ -68,18 +74,21 @@ def stats(grades: str, bank: tuple[str, ...], as_json: bool, plots: str | None,
               show_default=True, help="The grades CSV's feedback column, as for grade.")
 @click.option("--trust-key", is_flag=True, help="As for grade.")
 @click.option("--json", "as_json", is_flag=True, help="Print the impact report as JSON.")
+@SALT
 @CACHE
 @LARGE
 @_errors
 def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
             feedback_dir: str | None, feedback: Detail, trust_key: bool, as_json: bool,
-            use_cache: bool, allow_large: bool) -> None:
+            salt: str | None, use_cache: bool, allow_large: bool) -> None:
     """Grade a class again after a change, and say whose score moved and why.
 
     Every learner whose score moved is listed with the old and the new score and, per
     question, the reason: the key that changed, the options whose verdict flipped (with the
     deciding check and gain before and after), a changed scoring scheme, or that the question
-    file or the code changed. Grades carry a provenance column for this.
+    file or the code changed. Grades carry a provenance column for this. A template's
+    answers are graded with the variant the previous grades name (never remapped); one whose
+    variant is no longer deployed is named.
 
     \b
     quizgrader regrade questions/ --responses class.csv --previous grades.csv --out new.csv
@@ -88,7 +97,7 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
     from .text.regradereport import impact_json, impact_text
     graded, moved = api.regrade(paths, responses, previous, out, feedback_dir=feedback_dir,
                                 feedback=feedback, trust_key=trust_key, cache=use_cache,
-                                allow_large=allow_large)
+                                allow_large=allow_large, salt=salt)
     _report_problems(graded.problems + graded.summary.lines())
     click.echo(impact_json(moved) if as_json else impact_text(moved), nl=False)
     sys.exit(1 if graded.summary.errors else 0)
@@ -112,10 +121,12 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
               help="Serve questions whose author key the simulation disputes, with the "
                    "author's key (otherwise they are left out).")
 @detail_option("standard", " (a request may ask for another: ?detail=full)")
+@SALT
 @CACHE
 @_errors
 def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_file: str | None,
-          argv_token: str | None, trust_key: bool, detail: Detail, use_cache: bool) -> None:
+          argv_token: str | None, trust_key: bool, detail: Detail, salt: str | None,
+          use_cache: bool) -> None:
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
     \b
@@ -124,8 +135,9 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
     curl -s -X POST localhost:8000/api/attempts -H 'Content-Type: application/json' \\
          -d '{"learner": "ann", "question": "c5w1-gru-alice-betty", "answer": ["C"]}'
 
-    The bank is verified once at start (from the simulation cache when it can). Stop it with
-    Ctrl-C or SIGTERM.
+    The bank is verified once at start (from the simulation cache when it can). Each learner
+    gets their own variant of a template's question (the same one every time; --salt). Stop
+    it with Ctrl-C or SIGTERM.
     """
     if argv_token is not None:
         raise click.UsageError("--admin-token would show the token to every user of this "
@@ -145,4 +157,5 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
         raise click.ClickException(f"the service needs its extra: pip install "
                                    f"'quizgrader[serve]' ({e.name} is missing)") from None
     run(list(paths), url, host, port, admin_token, trust_key, use_cache,
-        announce=lambda line: click.echo(line, err=True), detail=detail)
+        announce=lambda line: click.echo(line, err=True), detail=detail,
+        salt=course_salt(salt))

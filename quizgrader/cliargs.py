@@ -22,7 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 FLAGS = {"allow_large": "--allow-large", "steps": "--steps", "trust_key": "--trust-key",
          "reset": "--reset", "cell": "--cell", "activation": "--activation", "hidden": "--hidden",
          "inputs": "--inputs", "seeds": "--seeds", "seed": "--seed", "scale": "--scale",
-         "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots"}
+         "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots",
+         "variant": "--variant", "learner": "--learner", "count": "--count"}
 
 
 def _message(e: QuizgraderError) -> list[str]:
@@ -118,6 +119,12 @@ CACHE = click.option(
     "--cache/--no-cache", "use_cache", default=True, show_default=True,
     help="Reuse simulations stored on disk by earlier runs (keyed by the question's settings "
          "and the simulation code; $QUIZGRADER_CACHE_DIR, default ~/.cache/quizgrader).")
+
+
+SALT = click.option(
+    "--salt", default=None, metavar="TEXT",
+    help="The course's salt for assigning each learner a variant of a template (default "
+         "$QUIZGRADER_SALT, else none): the same salt and learner give the same variant.")
 
 
 def report_problems(problems: list[str]) -> None:

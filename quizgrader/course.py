@@ -2,6 +2,7 @@
 statistics of its grades."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -13,7 +14,9 @@ from .apitypes import ClassGrade, Verification
 from .atomic import OutputError, check_distinct
 from .banks import verify
 from .grading import Gradebook, grade_csv, write_learner_files
-from .grading.regrade import impact
+from .grading.assign import course_salt
+from .grading.regrade import impact, stored_variants
+from .question import Question
 from .sim.diskcache import default_dir
 from .text.explain import Detail
 from .text.regradereport import learner_note
@@ -29,12 +32,13 @@ def snapshots() -> SnapshotStore | None:
     return SnapshotStore(root / "verdicts") if root is not None else None
 
 
-def _book(report: Verification, trust_key: bool, feedback: Feedback
+def _book(report: Verification, trust_key: bool, feedback: Feedback, salt: str = ""
           ) -> tuple[Gradebook, dict[str, Snapshot]]:
     """The gradebook of a verified bank, its rows stamped with each question's provenance,
-    and the snapshot of what grading uses of each question (stored for later regrades)."""
+    and the snapshot of what grading uses of each question (or variant, by its name),
+    stored for later regrades."""
     prov = provenances(report.verdicts)
-    book = Gradebook(report.verdicts, trust_key, feedback, prov)
+    book = Gradebook(report.verdicts, trust_key, feedback, prov, salt)
     now = {qid: snapshot(e.verdict, e.choice, prov[qid]) for qid, e in book.entries.items()}
     store = snapshots()
     if store is not None:
@@ -46,15 +50,19 @@ def _book(report: Verification, trust_key: bool, feedback: Feedback
 def _grade(report: Verification, responses: PathLike, out: PathLike,
            feedback_dir: PathLike | None, feedback: Feedback, trust_key: bool,
            progress: Callable[[int], None] | None = None, previous: PathLike | None = None,
-           detail: Detail = "standard") -> tuple[ClassGrade, Impact | None]:
+           detail: Detail = "standard", salt: str | None = None
+           ) -> tuple[ClassGrade, Impact | None]:
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
-    book, now = _book(report, trust_key, feedback)
+    book, now = _book(report, trust_key, feedback, course_salt(salt))
+    if previous is not None:                # a regrade keeps each learner's variant
+        book.pinned = stored_variants(previous)
     # each learner's last answers, kept only for the learner files (200k learners of a 1M-row
     # class cost a third of the grading time and most of its memory)
     learners: dict[str, dict[str, str]] | None = {} if feedback_dir else None
     summary = grade_csv(book, str(responses), str(out), learners, progress)
-    moved = impact(previous, out, now, snapshots()) if previous is not None else None
+    moved = impact(previous, out, now, snapshots(), set(book.families)) \
+        if previous is not None else None
     files: dict[str, str] = {}
     if feedback_dir:
         files_book = book.with_feedback(detail)
@@ -67,7 +75,7 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
                 feedback_dir: PathLike | None = None, feedback: Feedback = "short",
                 trust_key: bool = False, cache: bool = True, allow_large: bool = False,
                 progress: Callable[[int], None] | None = None,
-                detail: Detail = "standard") -> ClassGrade:
+                detail: Detail = "standard", salt: str | None = None) -> ClassGrade:
     """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
     stdout), its feedback column at ``feedback``; with ``feedback_dir``, one Markdown file per
     learner with explanations at ``detail``, all written or none. Each graded row carries its
@@ -75,16 +83,18 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,
-                  detail=detail)[0]
+                  detail=detail, salt=salt)[0]
 
 
 def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
             out: PathLike, *, feedback_dir: PathLike | None = None, feedback: Feedback = "short",
             trust_key: bool = False, cache: bool = True, allow_large: bool = False,
-            detail: Detail = "standard") -> tuple[ClassGrade, Impact]:
+            detail: Detail = "standard", salt: str | None = None) -> tuple[ClassGrade, Impact]:
     """Grade ``responses`` again with today's bank and code into ``out``, and compare with the
     ``previous`` grades: every learner whose score moved, and why. With ``feedback_dir``, the
-    learner files of those learners say why their score changed."""
+    learner files of those learners say why their score changed. A template's rows are
+    graded with the variant the previous grades name (a variant no longer deployed is an
+    error row that names it), else the learner's."""
     if str(out) == "-":
         raise OutputError("regrade compares the new grades with the previous ones: give --out "
                           "a file, not -")
@@ -92,22 +102,38 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
         check_distinct(str(source), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
-                           previous=previous, detail=detail)
+                           previous=previous, detail=detail, salt=salt)
     if moved is None:                       # _grade compares whenever previous is given
         raise OutputError("regrade could not compare the grades")
     return graded, moved
 
 
 def stats(grades: PathLike, *, bank: Iterable[PathLike] | None = None, cache: bool = True,
-          allow_large: bool = False) -> tuple[TestStats, list[Misconception]]:
+          allow_large: bool = False, by_variant: bool = False
+          ) -> tuple[TestStats, list[Misconception]]:
     """Item statistics of a graded class (each learner's last graded attempt per question).
     With ``bank``, options come in the bank's order, keys from its verification, and options
-    that claim the same are grouped across questions (the misconception view)."""
-    questions, keys = {}, {}
+    that claim the same are grouped across questions (the misconception view). A template's
+    question is one item over all its variants (its key varies, so no option is marked);
+    with ``by_variant`` each variant is reported too, with its own key."""
+    questions: dict[str, Question] = {}
+    keys: dict[str, set[str]] = {}
+    names: dict[str, Question] = {}
+    named_keys: dict[str, set[str]] = {}
     if bank is not None:
         report = verify(bank, cache=cache, allow_large=allow_large)
-        questions = {qv.question.id: qv.question for qv in report.verdicts}
-        keys = {qv.question.id: set(choice.key) for qv in report.verdicts
-                if (choice := choose_key(qv)).key}
+        for qv in report.verdicts:
+            q, choice = qv.question, choose_key(qv)
+            names[q.name] = q
+            if choice.key:
+                named_keys[q.name] = set(choice.key)
+        questions = {n: q for n, q in reversed(names.items()) if q.variant is None} | \
+            {q.id: q for q in reversed(list(names.values())) if q.variant is not None}
+        keys = {n: k for n, k in named_keys.items() if names[n].variant is None}
     scores = read_scores(grades, questions, keys)
-    return test_stats(scores), misconceptions(scores, questions) if questions else []
+    test = test_stats(scores)
+    if by_variant:
+        per = test_stats(read_scores(grades, names, named_keys, by_variant=True))
+        test = replace(test, variants=tuple(it for it in per.items if "#" in it.id))
+    plain = {i: q for i, q in questions.items() if q.variant is None}
+    return test, misconceptions(scores, plain) if plain else []

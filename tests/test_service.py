@@ -73,9 +73,9 @@ def secrets() -> list[str]:
 
 def test_questions_carry_stems_and_options_and_nothing_more(server):
     data = httpx.get(server.url + "/api/questions").json()
-    assert len(data) == 7
+    assert len(data) == 9
     for q in data:
-        assert set(q) == {"id", "title", "select", "stem", "options"}
+        assert set(q) == {"id", "title", "select", "stem", "options", "variant"}
         assert all(set(o) == {"id", "text"} for o in q["options"])
     one = httpx.get(f"{server.url}/api/questions/{GRU}").json()
     assert one == next(q for q in data if q["id"] == GRU)
@@ -176,7 +176,7 @@ def test_attempts_filter_and_order_and_the_grades_and_stats(server):
         mine[1]["attempt"]
     csv_text = httpx.get(server.url + "/api/grades.csv", headers=AUTH).text
     lines = csv_text.splitlines()
-    assert lines[0] == "learner,question,answer,score,max_score,status,feedback,provenance"
+    assert lines[0] == "learner,question,answer,score,max_score,status,feedback,provenance,variant"
     assert len(lines) - 1 == len(attempts(server))
     stats = httpx.get(server.url + "/api/stats", headers=AUTH).json()
     assert {"learners", "mean", "sd", "alpha", "questions", "misconceptions"} <= set(stats)

@@ -192,7 +192,7 @@ def test_a_regrade_names_exactly_the_learners_and_the_option_that_flipped(tmp_pa
     assert "Your score changed because" in note and "option C became right" in note
     assert "changed because" not in (tmp_path / "fb" / "index.csv").read_text()
     header = next(csv.reader(new.open(encoding="utf-8", newline="")))
-    assert header[-1] == "provenance"
+    assert header[-2:] == ["provenance", "variant"]
 
 
 def test_a_regrade_with_nothing_changed_moves_nobody(tmp_path, cache):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bankfiles import PLAIN
+import yaml
+from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
 
 from quizgrader.cli import main
@@ -164,7 +165,12 @@ def test_verify_json_contract_and_exit_0():
     r = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert len(data["questions"]) == len(BANK)
+    plain = [q for q in data["questions"] if q["variant"] is None]
+    assert sorted(q["path"] for q in plain) == sorted(str(p) for p in BANK)
+    for t in TEMPLATES:            # every locked variant of each template, in the lock's order
+        lock = yaml.safe_load(t.with_name(t.stem + ".variants.yaml").read_text("utf-8"))
+        assert [q["variant"] for q in data["questions"] if q["path"] == str(t)] == \
+            [v["number"] for v in lock["variants"]]
     for q in data["questions"]:
         assert {"id", "path", "computed_key", "author_key", "status", "options"} <= set(q)
         for o in q["options"]:

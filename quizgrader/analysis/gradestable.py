@@ -60,23 +60,30 @@ def _ids(answer: str) -> list[str]:
 
 
 def read_scores(path: str | Path, questions: dict[str, Question] | None = None,
-                keys: dict[str, set[str]] | None = None) -> Scores:
+                keys: dict[str, set[str]] | None = None, by_variant: bool = False) -> Scores:
     """The class in the grades CSV ``path`` (see :func:`scores_from`)."""
-    return scores_from(rows(path), questions, keys)
+    return scores_from(rows(path), questions, keys, by_variant)
 
 
 def scores_from(graded: Iterable[dict[str, str]], questions: dict[str, Question] | None = None,
-                keys: dict[str, set[str]] | None = None) -> Scores:
+                keys: dict[str, set[str]] | None = None, by_variant: bool = False) -> Scores:
     """The class in ``graded`` (grades rows as dicts). ``questions`` (from the bank) give
     each item's options in order; ``keys`` the keys (otherwise a key is inferred from an
-    answer that scored full marks)."""
+    answer that scored full marks). With ``by_variant``, each variant of a template's
+    question is an item of its own, ``id#n`` (the rows' variant column)."""
     learners: dict[str, int] = {}
     items: dict[str, _Item] = {}
+    varied: set[str] = set()
     capacity = 1024
     for row in graded:
         if row["status"] != "graded" or not row["score"] or row["learner"] is None:
             continue
         qid = row["question"].strip()
+        variant = (row.get("variant") or "").strip()
+        if by_variant and variant:
+            qid = f"{qid}#{variant}"
+        elif variant:
+            varied.add(qid)              # variants have keys of their own: none is inferred
         q = (questions or {}).get(qid)
         item = items.get(qid)
         if item is None:
@@ -117,8 +124,8 @@ def scores_from(graded: Iterable[dict[str, str]], questions: dict[str, Question]
     return Scores(
         learners=list(learners), items=ids,
         options=[items[i].options for i in ids],
-        keys=[(keys or {}).get(i) or (items[i].full[0] if items[i].full else None)
-              for i in ids],
+        keys=[(keys or {}).get(i) or (items[i].full[0] if items[i].full and i not in varied
+                                      else None) for i in ids],
         score=np.stack([items[i].score[:L] for i in ids], axis=1) if ids else np.zeros((L, 0)),
         chosen=np.stack([items[i].chosen[:L] for i in ids], axis=1) if ids
         else np.zeros((L, 0), np.int64),

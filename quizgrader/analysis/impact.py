@@ -89,7 +89,7 @@ def provenance(question_file: bytes) -> str:
 def provenances(verdicts: Iterable[QuestionVerdict]) -> dict[str, str]:
     """Each verified question's provenance, from its content (formatting and comments in the
     file do not count)."""
-    return {qv.question.id: provenance(qv.question.model_dump_json(by_alias=True).encode())
+    return {qv.question.name: provenance(qv.question.model_dump_json(by_alias=True).encode())
             for qv in verdicts}
 
 
@@ -115,11 +115,15 @@ class QuestionChange:
     question_file_changed: bool
     code_changed: bool
     known_before: bool                   # the previous snapshot was found
+    variant: int | None = None           # the variant of a template's question
+    variant_removed: bool = False        # ... no longer deployed (not in the lock)
 
 
 def compare(question: str, prov_before: str, before: Snapshot | None,
-            after: Snapshot | None, prov_after: str) -> QuestionChange:
-    """How ``after`` differs from ``before`` (either may be missing)."""
+            after: Snapshot | None, prov_after: str, variant: int | None = None,
+            removed: bool = False) -> QuestionChange:
+    """How ``after`` differs from ``before`` (either may be missing); of ``variant`` of a
+    template, ``removed`` when that variant is no longer deployed."""
     pb, pa = (prov_before or "-").split("-"), (prov_after or "-").split("-")
     flips: list[Flip] = []
     if before is not None and after is not None:
@@ -132,7 +136,8 @@ def compare(question: str, prov_before: str, before: Snapshot | None,
     return QuestionChange(question, before.key if before else None,
                           after.key if after else None, tuple(flips),
                           before.scheme if before else None, after.scheme if after else None,
-                          pb[0] != pa[0], pb[-1] != pa[-1], before is not None)
+                          pb[0] != pa[0], pb[-1] != pa[-1], before is not None, variant,
+                          removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +147,7 @@ class Attempt:
     score: float | None
     status: str
     provenance: str
+    variant: int | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 GROUP = 0.27
+#: How much lower a variant's facility must be than its question's to be flagged.
+HARDER = 0.2
 
 
 @dataclass
@@ -73,6 +75,15 @@ class TestStats:
     sd: float | None
     alpha: float | None
     items: tuple[ItemStats, ...] = field(default=())
+    variants: tuple[ItemStats, ...] = field(default=())   # by variant: ``id#n`` items
+
+    def harder(self, v: ItemStats) -> bool:
+        """True for a variant whose facility is at least :data:`HARDER` below its
+        question's (over 10 learners or more): a variant much harder than its siblings."""
+        qid = v.id.split("#")[0]
+        whole = next((it for it in self.items if it.id == qid), None)
+        return (whole is not None and whole.facility is not None and v.facility is not None
+                and v.n >= 10 and v.facility <= whole.facility - HARDER)
 
 
 def _cov(a: np.ndarray, b: np.ndarray) -> float:

@@ -172,7 +172,8 @@ def manifest(items: list[Item]) -> bytes:
     resources = ET.SubElement(root, f"{{{CP}}}resources")
     for item in items:
         href = f"items/{item.ident}.xml"
-        res = ET.SubElement(resources, f"{{{CP}}}resource", identifier=ident(item.ident, "q") + "-res",
+        res = ET.SubElement(resources, f"{{{CP}}}resource",
+                            identifier=ident(item.ident, "q") + "-res",
                             type="imsqti_item_xmlv2p1", href=href)
         ET.SubElement(res, f"{{{CP}}}file", href=href)
     ET.indent(root)

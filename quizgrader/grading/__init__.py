@@ -1,5 +1,6 @@
 """Grading: scores, the gradebook of a verified bank, class CSVs and per-learner files."""
-from .classcsv import Summary, grade_csv, grade_rows, grade_stream
+from .classcsv import grade_csv, grade_rows, grade_stream
+from .rows import Summary
 from .gradebook import Entry, Gradebook, Graded
 from .learnerfiles import write_learner_files
 from .scoring import parse_answer, score

@@ -18,6 +18,7 @@ from ..text.findings import refusal
 from ..text.gradereport import Answered, answer_feedback
 from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
+from .assign import assigned
 from .scoring import parse_answer, score
 
 FeedbackLength = Detail
@@ -58,6 +59,7 @@ class Entry:
         self.provenance = provenance
         self.verdict = qv
         self.id, self.select, self.scheme = q.id, q.select, q.scheme
+        self.variant, self.name = q.variant, q.name
         self.detail: Detail = feedback
         self.options = [o.id for o in q.options]
         self.explanations: dict[str, Explanation] = {v.option.id: explain(qv, v)
@@ -108,34 +110,94 @@ class Entry:
 
 
 class Gradebook:
-    """Entries for every question of a verified bank, looked up by question id."""
+    """Entries for every question of a verified bank: a plain question's under its id, each
+    deployed variant of a template under ``id#n`` (:attr:`Question.name`)."""
 
     def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
                  feedback: FeedbackLength = "full",
-                 provenance: dict[str, str] | None = None):
-        """``provenance``: question id -> the hash that grades carry (see
-        :func:`quizgrader.analysis.impact.provenance`)."""
-        self.entries = {qv.question.id: Entry(qv, trust_key, feedback,
-                                              (provenance or {}).get(qv.question.id, ""))
+                 provenance: dict[str, str] | None = None, salt: str = ""):
+        """``provenance``: question name -> the hash that grades carry (see
+        :func:`quizgrader.analysis.impact.provenance`); ``salt``: the course's salt for
+        assigning variants (:mod:`.assign`)."""
+        self.salt = salt
+        self.entries = {qv.question.name: Entry(qv, trust_key, feedback,
+                                                (provenance or {}).get(qv.question.name, ""))
                         for qv in verdicts}
-        self._folded = {qid.casefold(): e for qid, e in self.entries.items()}
+        families: dict[str, list[int]] = {}
+        for e in self.entries.values():
+            if e.variant is not None:
+                families.setdefault(e.id, []).append(e.variant)
+        #: template id -> its deployed variant numbers, in the lock's order
+        self.families = {qid: tuple(ns) for qid, ns in families.items()}
+        #: (learner, template id) -> the variant an earlier grading gave (a regrade keeps it)
+        self.pinned: dict[tuple[str, str], int] = {}
+        self._index()
+
+    def _index(self) -> None:
+        self._ids = {e.id for e in self.entries.values()}
+        self._folded = {qid.casefold(): qid for qid in self._ids}
 
     def with_feedback(self, feedback: FeedbackLength) -> Gradebook:
         """The same book with feedback of another length, sharing its explanations."""
         other = copy.copy(self)
-        other.entries = {qid: e.with_feedback(feedback) for qid, e in self.entries.items()}
-        other._folded = {qid.casefold(): e for qid, e in other.entries.items()}
+        other.entries = {n: e.with_feedback(feedback) for n, e in self.entries.items()}
+        other._index()
         return other
 
-    def entry(self, question_id: str) -> Entry | None:
-        """The entry of a question id, matched exactly, else ignoring case and spaces."""
+    def question_id(self, question_id: str) -> str | None:
+        """The id of a question, matched exactly, else ignoring case and spaces."""
         qid = question_id.strip()
-        return self.entries.get(qid) or self._folded.get(qid.casefold())
+        return qid if qid in self._ids else self._folded.get(qid.casefold())
 
-    def grade(self, question_id: str, answer: str) -> Graded:
-        """Grade ``answer`` to ``question_id`` (an unknown question is an error row)."""
-        entry = self.entry(question_id)
-        if entry is None:
+    def variant_of(self, question_id: str, learner: str) -> int | None:
+        """The variant ``learner`` gets of the question (None: not a template)."""
+        numbers = self.families.get(question_id)
+        if not numbers:
+            return None
+        pinned = self.pinned.get((learner, question_id))
+        return pinned if pinned is not None else assigned(learner, question_id, numbers,
+                                                          self.salt)
+
+    def entry(self, question_id: str, variant: int | None = None) -> Entry | None:
+        """The entry of a question id (matched as :meth:`question_id`); of a template, of
+        its deployed ``variant`` (None when it is not given or not deployed)."""
+        qid = self.question_id(question_id)
+        if qid is None:
+            return None
+        return self.entries.get(qid if variant is None else f"{qid}#{variant}")
+
+    def resolve(self, question_id: str, learner: str = "", variant: str = ""
+                ) -> tuple[Entry | None, str | None]:
+        """The entry that grades ``learner``'s answer: of a template, the variant given (a
+        cell's text) or else the learner's; or (None, why not)."""
+        qid = self.question_id(question_id)
+        if qid is None:
             shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."
-            return error(f"unknown question {shown!r}")
+            return None, f"unknown question {shown!r}"
+        numbers = self.families.get(qid)
+        wanted = variant.strip()
+        if not numbers:
+            if wanted:
+                return None, f"question {qid} has no variants, but the row gives variant " \
+                             f"{wanted[:20]!r}"
+            return self.entries[qid], None
+        if not wanted:
+            mine = self.variant_of(qid, learner)
+            if mine not in numbers:
+                return None, (f"variant {mine} of question {qid} is no longer deployed (it was "
+                              f"removed from the lock); it is not graded again")
+            return self.entries[f"{qid}#{mine}"], None
+        number = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+        if number not in numbers:
+            return None, (f"question {qid} has no deployed variant {wanted[:20]!r} (deployed: "
+                          f"{', '.join(map(str, numbers))})")
+        return self.entries[f"{qid}#{number}"], None
+
+    def grade(self, question_id: str, answer: str, learner: str = "",
+              variant: str = "") -> Graded:
+        """Grade ``answer`` to ``question_id`` (an unknown question, or a variant that is not
+        deployed, is an error row)."""
+        entry, problem = self.resolve(question_id, learner, variant)
+        if entry is None:
+            return error(problem or "unknown question")
         return entry.grade(answer)

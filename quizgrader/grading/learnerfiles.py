@@ -80,7 +80,7 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
             for learner, name in names.items():
                 answers = [entry.answered(answer, entry.grade(answer))
                            for qid, answer in learners[learner].items()
-                           if (entry := book.entry(qid)) is not None]
+                           if (entry := book.entries.get(qid)) is not None]
                 blocks = learner_blocks(learner, answers, (notes or {}).get(learner))
                 (staging / name).write_text(render(blocks, "markdown"), encoding="utf-8",
                                             newline="")

@@ -36,9 +36,22 @@ def last_attempts(path: str | Path) -> dict[str, dict[str, Attempt]]:
             score = None
         mine = out.setdefault(row["learner"], {})
         q = row["question"].strip()
+        cell = (row.get("variant") or "").strip()
+        variant = int(cell) if cell.isdigit() and len(cell) < 10 else None
         if score is not None or q not in mine or mine[q].score is None:
-            mine[q] = Attempt(row["answer"], score, row["status"], row.get("provenance") or "")
+            mine[q] = Attempt(row["answer"], score, row["status"], row.get("provenance") or "",
+                              variant)
     return out
+
+
+def stored_variants(path: str | Path) -> dict[tuple[str, str], int]:
+    """(learner, question) -> the variant a grades CSV graded (its last row that says)."""
+    return {(learner, q): a.variant for learner, qs in last_attempts(path).items()
+            for q, a in qs.items() if a.variant is not None}
+
+
+def _name(question: str, a: Attempt | None) -> str:
+    return question if a is None or a.variant is None else f"{question}#{a.variant}"
 
 
 def _score(a: Attempt | None) -> float:
@@ -46,9 +59,11 @@ def _score(a: Attempt | None) -> float:
 
 
 def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
-           store: SnapshotStore | None) -> Impact:
+           store: SnapshotStore | None, templates: set[str] = frozenset()  # type: ignore[assignment]
+           ) -> Impact:
     """Who moved between the grades files ``previous`` and ``new`` (``now``: today's
-    snapshot of each question; ``store``: where earlier snapshots are kept)."""
+    snapshot of each question, a variant under ``id#n``; ``store``: where earlier snapshots
+    are kept; ``templates``: the ids of templates, whose variants a regrade keeps)."""
     old, cur = last_attempts(previous), last_attempts(new)
     learners = sorted(set(old) | set(cur))
     why: dict[tuple[str, str], QuestionChange] = {}
@@ -69,7 +84,9 @@ def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
             pb, pa = (b.provenance if b else ""), (a.provenance if a else "")
             if (q, pb) not in why:
                 before = store.get(q, pb) if store is not None and pb else None
-                why[(q, pb)] = compare(q, pb, before, now.get(q), pa)
+                removed = q in templates and b.variant is not None and _name(q, b) not in now
+                why[(q, pb)] = compare(q, pb, before, now.get(_name(q, a)), pa, b.variant,
+                                       removed)
             moved.append(Moved(q, b, a, why[(q, pb)]))
         total_before = sum(_score(was.get(q)) for q in qids)
         total_after = sum(_score(now_.get(q)) for q in qids)

@@ -9,35 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import io
 import json
 import logging
 import time
 import traceback
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ..analysis.gradestable import scores_from
-from ..analysis.itemstats import test_stats
-from ..analysis.misconceptions import misconceptions
-from ..grading.classcsv import OUT_HEADER
-from ..grading.csvcells import row_text, safe_cell
 from ..idtext import MAX_ID, id_problem
 from ..jsonguard import JSONRefused, loads as guarded_loads
 from ..text.explain import DETAILS
-from ..text.numbers import score as fmt_score
-from ..text.statsreport import stats_json
 from . import db
 from .guard import BODY_TIMEOUT
 from .health import HealthCheck
+from .instructor import add_instructor_routes
 from .pages import Pages
 from .served import Result, Served
 
@@ -116,8 +109,13 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
         return learner, qid, answer
 
     def record(learner: str, qid: str, answer: list[str], detail: str | None = None,
-               key: str | None = None) -> tuple[int, Result]:
-        result = served.grade(qid, answer, detail)  # type: ignore[arg-type]  # checked above
+               key: str | None = None, shown: int | None = None) -> tuple[int, Result]:
+        result = served.grade(qid, answer, detail, learner)  # type: ignore[arg-type]
+        variant = result.question.variant
+        if shown is not None and shown != variant:
+            raise Refused(409, f"the page showed variant {shown} of this question, but "
+                               f"{learner[:60]!r} answers variant {variant}: open the question "
+                               f"again as {learner[:60]!r}")
         if not result.graded.ok:
             raise Refused(400, result.graded.status.removeprefix("error: "))
         g = result.graded
@@ -127,7 +125,7 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
                 same(before, learner, qid, g.chosen)
                 return before.id, result
         attempt, inserted = db.store(engine, learner, qid, g.chosen, g.score or 0.0,
-                                     g.max_score, g.provenance, key)
+                                     g.max_score, g.provenance, key, variant)
         if not inserted and key is not None:     # a concurrent retry stored it first
             found = db.by_key(engine, key)
             if found is not None:
@@ -179,13 +177,20 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
                "database": "ok" if up else "unavailable"}
         return JSONResponse(out, status_code=200 if up else 503)
 
+    def who(learner: str | None) -> str | None:
+        if learner is not None:
+            problem = id_problem(learner, "learner", MAX_LEARNER)
+            if problem or not learner.strip():
+                raise Refused(400, problem or "learner: a non-empty string is needed")
+        return learner
+
     @app.get("/api/questions")
-    def questions() -> list[dict[str, Any]]:
-        return [served.public(qid) for qid in served.entries]
+    def questions(learner: str | None = None) -> list[dict[str, Any]]:
+        return [served.public(qid, who(learner)) for qid in served.entries]
 
     @app.get("/api/questions/{qid}")
-    def one(qid: str) -> dict[str, Any]:
-        return served.public(question(qid))
+    def one(qid: str, learner: str | None = None) -> dict[str, Any]:
+        return served.public(question(qid), who(learner))
 
     @app.post("/api/attempts")
     async def attempt(request: Request, plots: bool = False,
@@ -209,53 +214,32 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
                      "explanation": a.explanations[o].text(a.detail, o)} for o in g.chosen]
         feedback += [{"option": o, "verdict": "missed",
                       "explanation": a.explanations[o].text(a.detail, o)} for o in g.missed]
-        out: dict[str, Any] = {"attempt": attempt_id, "score": g.score, "max_score": g.max_score,
+        out: dict[str, Any] = {"attempt": attempt_id, "variant": result.question.variant,
+               "score": g.score, "max_score": g.max_score,
                "correct": list(g.correct), "bottom_line": a.bottom_line, "detail": a.detail,
                "feedback": feedback, "text": result.text}
         if plots:
-            out["plots"] = {o: await run_in_threadpool(served.plot, qid, o)
+            out["plots"] = {o: await run_in_threadpool(served.plot, result.question.name, o)
                             for o in (*g.chosen, *g.missed)}
         return JSONResponse(out)
 
-    @app.get("/api/attempts")
-    def listed(request: Request, learner: str | None = None,
-               question: str | None = None) -> list[dict[str, Any]]:
-        instructor(request)
-        return [{"attempt": a.id, "learner": a.learner, "question": a.question,
-                 "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
-                 "provenance": a.provenance, "created": a.created.isoformat()}
-                for a in db.stored(engine, learner, question)]
-
-    @app.get("/api/stats")
-    def stats(request: Request) -> Response:
-        instructor(request)
-        qs = {qid: e.verdict.question for qid, e in served.entries.items()}
-        keys = {qid: set(e.choice.key or ()) for qid, e in served.entries.items()}
-        scores = scores_from(_rows(engine), qs, keys)
-        return Response(stats_json(test_stats(scores), misconceptions(scores, qs)),
-                        media_type="application/json")
-
-    @app.get("/api/grades.csv")
-    def grades(request: Request) -> Response:
-        instructor(request)
-        buf = io.StringIO()
-        buf.write(row_text(OUT_HEADER) + "\n")
-        for a in db.stored(engine):
-            g = served.short.grade(a.question, ";".join(a.answer))
-            buf.write(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
-                                fmt_score(a.score), fmt_score(a.max_score), "graded",
-                                safe_cell(g.feedback), a.provenance)) + "\n")
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
+    add_instructor_routes(app, served, engine, instructor)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
         return HTMLResponse(pages.index())
 
     @app.get("/q/{qid}", response_class=HTMLResponse)
-    def page(qid: str) -> HTMLResponse:
+    def page(qid: str, learner: str | None = None) -> HTMLResponse:
         if qid not in served.entries:
             return HTMLResponse(pages.missing(qid), status_code=404)
-        return HTMLResponse(pages.question(qid))
+        if served.variants(qid):                 # a template: whose variant to show?
+            if learner is None or not learner.strip():
+                return HTMLResponse(pages.who(qid))
+            problem = id_problem(learner, "learner", MAX_LEARNER)
+            if problem:
+                return HTMLResponse(pages.who(qid, problem), status_code=400)
+        return HTMLResponse(pages.question(qid, learner=learner or ""))
 
     @app.post("/q/{qid}", response_class=HTMLResponse)
     async def submit(qid: str, request: Request) -> HTMLResponse:
@@ -269,24 +253,22 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             form = parse_qs(raw, keep_blank_values=True, errors="strict")
             learner = (form.get("learner") or [""])[0]
             answer = form.get("answer", [])
+            shown = (form.get("variant") or [""])[0]
             accept(learner, qid, answer)
-            attempt_id, result = await run_in_threadpool(record, learner, qid, answer)
+            attempt_id, result = await run_in_threadpool(
+                record, learner, qid, answer, None, None,
+                int(shown) if shown.isdigit() and len(shown) < 10 else None)
             nth = await run_in_threadpool(db.nth, engine, attempt_id, learner, qid)
         except (Refused, UnicodeDecodeError) as e:
             status = e.status if isinstance(e, Refused) else 400
             message = e.message if isinstance(e, Refused) else "the form is not UTF-8"
-            shown = learner if id_problem(learner) is None else ""
-            return HTMLResponse(pages.question(qid, error=message, learner=shown),
+            typed = learner if id_problem(learner) is None and learner.strip() else ""
+            if served.variants(qid) and not typed:
+                return HTMLResponse(pages.who(qid, message), status_code=status)
+            return HTMLResponse(pages.question(qid, error=message, learner=typed),
                                 status_code=status)
-        plots = {o: await run_in_threadpool(served.plot, qid, o)
+        plots = {o: await run_in_threadpool(served.plot, result.question.name, o)
                  for o in (*result.graded.chosen, *result.graded.missed)}
         return HTMLResponse(pages.result(qid, learner, nth, result, plots))
 
     return app
-
-
-def _rows(engine: Engine) -> Iterator[dict[str, str]]:
-    """The stored attempts as grades rows (for the statistics)."""
-    for a in db.stored(engine):
-        yield {"learner": a.learner, "question": a.question, "answer": ";".join(a.answer),
-               "score": repr(a.score), "max_score": repr(a.max_score), "status": "graded"}

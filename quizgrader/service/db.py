@@ -45,6 +45,7 @@ attempts = Table(
     Column("provenance", String(40), nullable=False, server_default=""),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("idempotency_key", String(200), nullable=True, unique=True),
+    Column("variant", Integer, nullable=True),
 )
 
 
@@ -145,11 +146,12 @@ class Attempt:
     max_score: float
     provenance: str
     created: datetime
+    variant: int | None = None
 
 
 def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], score: float,
-          max_score: float, provenance: str, idempotency_key: str | None = None
-          ) -> tuple[int, bool]:
+          max_score: float, provenance: str, idempotency_key: str | None = None,
+          variant: int | None = None) -> tuple[int, bool]:
     """Insert one attempt and commit it: (its id, True). With an ``idempotency_key`` already
     stored, nothing is inserted: (that attempt's id, False) (see :func:`by_key`)."""
     check_file(engine)
@@ -158,7 +160,7 @@ def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], 
             row = conn.execute(insert(attempts).values(
                 learner=learner, question=question, answer=";".join(answer), score=score,
                 max_score=max_score, provenance=provenance, created=datetime.now(timezone.utc),
-                idempotency_key=idempotency_key))
+                idempotency_key=idempotency_key, variant=variant))
             key = row.inserted_primary_key
             if key is None:
                 raise DatabaseUnavailable("the database did not return the new attempt's id")
@@ -182,7 +184,7 @@ def _attempt(r: Any) -> Attempt:
     """A stored row as an :class:`Attempt` (times read as UTC where the driver drops it)."""
     created = r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)
     return Attempt(r.id, r.learner, r.question, tuple(a for a in r.answer.split(";") if a),
-                   r.score, r.max_score, r.provenance, created)
+                   r.score, r.max_score, r.provenance, created, r.variant)
 
 
 def stored(engine: Engine, learner: str | None = None, question: str | None = None

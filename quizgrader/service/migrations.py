@@ -45,11 +45,16 @@ def _v3(conn: Connection) -> None:
                       "(idempotency_key)"))
 
 
+def _v4(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN variant INTEGER"))
+
+
 #: (version, what it does, the step); version n is reached by applying 1..n in order.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "attempts", _v1),
     (2, "attempts.provenance and an index on (learner, question)", _v2),
     (3, "attempts.idempotency_key, unique", _v3),
+    (4, "attempts.variant (the variant of a template's question the learner answered)", _v4),
 ]
 VERSION = MIGRATIONS[-1][0]
 

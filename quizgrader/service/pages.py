@@ -26,10 +26,17 @@ class Pages:
         return self.env.get_template("index.html").render(title="Questions", questions=qs)
 
     def question(self, qid: str, error: str | None = None, learner: str = "") -> str:
-        """A question's form (stem and options only), with an error and the typed name."""
-        q = self.served.public(qid)
+        """A question's form (stem and options only), with an error and the typed name; of
+        a template, ``learner``'s variant, their name fixed (the variant is theirs)."""
+        q = self.served.public(qid, learner or None)
         return self.env.get_template("question.html").render(title=q["title"], q=q,
                                                              error=error, learner=learner)
+
+    def who(self, qid: str, error: str | None = None) -> str:
+        """The first page of a template's question: who is answering (each learner has a
+        variant of their own)."""
+        q = self.served.public(qid)
+        return self.env.get_template("who.html").render(title=q["title"], q=q, error=error)
 
     def missing(self, qid: str) -> str:
         """The list of questions, for an unknown question's address."""
@@ -39,7 +46,7 @@ class Pages:
     def result(self, qid: str, learner: str, attempt: int, r: Result,
                plots: dict[str, str | None]) -> str:
         """The result of an attempt: score, bottom line, explanations, plots, guide."""
-        q, g, a = self.served.public(qid), r.graded, r.answered
+        q, g, a = self.served.public(qid, learner), r.graded, r.answered
         parts = []
         for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)
                                      for o in g.chosen),

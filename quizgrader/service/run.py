@@ -93,9 +93,9 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
-          detail: Detail = "standard") -> None:
+          detail: Detail = "standard", salt: str = "") -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
-    asks for another."""
+    asks for another; ``salt`` assigns learners their variants of templates."""
     import uvicorn
     if token is not None:
         problem = token_problem(token)
@@ -103,7 +103,7 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
             raise ServeError(f"the admin token {problem}")
     sock = listen(host, port)
     engine = db.connect(url)
-    served = Served(paths, trust_key, cache, detail)
+    served = Served(paths, trust_key, cache, detail, salt)
     for line in served.problems:
         announce(line)
     for qid, why in served.refused.items():

@@ -37,30 +37,52 @@ class Served:
     """The verified bank and its gradebook (whole explanations)."""
 
     def __init__(self, paths: Iterable[str | Path], trust_key: bool = False,
-                 cache: bool = True, detail: Detail = "standard"):
+                 cache: bool = True, detail: Detail = "standard", salt: str = ""):
         report = verify(paths, cache=cache)
         self.problems = list(report.problems)
         self.detail = detail
-        book = Gradebook(report.verdicts, trust_key, detail, provenances(report.verdicts))
+        book = Gradebook(report.verdicts, trust_key, detail, provenances(report.verdicts), salt)
         self.short = book.with_feedback("short")                  # for grades.csv
-        self.refused = {qid: e.error for qid, e in book.entries.items() if e.error}
-        self.entries: dict[str, Entry] = {qid: e for qid, e in book.entries.items()
-                                          if not e.error}
+        # a template is served only when every deployed variant can be graded (a learner
+        # may be given any of them)
+        self.refused = {e.id: e.error for e in book.entries.values() if e.error}
+        #: question id -> its entry (a template's: its first variant's), the served ones
+        self.entries: dict[str, Entry] = {}
+        for e in book.entries.values():
+            if e.id not in self.refused:
+                self.entries.setdefault(e.id, e)
         self.books = {d: book.with_feedback(d) for d in DETAILS}   # one per level, shared text
-        self.verdicts = {qv.question.id: qv for qv in report.verdicts}
+        self.verdicts = {qv.question.name: qv for qv in report.verdicts}
         self._sim = Simulator(open_cache(cache), always_full=True)
         self._plots: dict[tuple[str, str], str | None] = {}
         self._lock = threading.Lock()
 
-    def public(self, qid: str) -> dict[str, Any]:
-        """What a learner may see before answering."""
-        q = self.entries[qid].verdict.question
-        return {"id": q.id, "title": q.title, "select": q.select, "stem": q.stem,
-                "options": [{"id": o.id, "text": o.text} for o in q.options]}
+    def variants(self, qid: str) -> tuple[int, ...]:
+        """The deployed variants of a served template (() for a plain question)."""
+        return self.short.families.get(qid, ())
 
-    def grade(self, qid: str, answer: Iterable[str], detail: Detail | None = None) -> Result:
-        """Grade ``answer``, with feedback at ``detail`` (default: the service's)."""
-        entry = self.books[detail or self.detail].entries[qid]
+    def entry(self, qid: str, learner: str | None = None, detail: Detail | None = None
+              ) -> Entry:
+        """The entry that grades ``learner`` on a served question: of a template, their
+        variant (without a learner, its first)."""
+        book = self.books[detail or self.detail]
+        variant = book.variant_of(qid, learner) if learner is not None else None
+        found = book.entry(qid, variant) if variant is not None else None
+        return found or book.entries[self.entries[qid].name]
+
+    def public(self, qid: str, learner: str | None = None) -> dict[str, Any]:
+        """What a learner may see before answering (of a template: ``learner``'s variant,
+        or its first without a learner)."""
+        q = self.entry(qid, learner).verdict.question
+        return {"id": q.id, "title": q.title, "select": q.select, "stem": q.stem,
+                "options": [{"id": o.id, "text": o.text} for o in q.options],
+                "variant": q.variant}
+
+    def grade(self, qid: str, answer: Iterable[str], detail: Detail | None = None,
+              learner: str = "") -> Result:
+        """Grade ``learner``'s ``answer`` (to their variant of a template), with feedback at
+        ``detail`` (default: the service's)."""
+        entry = self.entry(qid, learner, detail)
         text = ";".join(answer)
         graded = entry.grade(text)
         answered = entry.answered(text, graded)
@@ -70,7 +92,8 @@ class Served:
 
     def plot(self, qid: str, option: str) -> str | None:
         """An option's gain(t) plot as an SVG data URI (None: a static option, or no
-        matplotlib). Plots are drawn once, one at a time (matplotlib is not thread-safe)."""
+        matplotlib); ``qid`` is a question's name (``id#n`` for a variant). Plots are drawn
+        once, one at a time (matplotlib is not thread-safe)."""
         key = (qid, option)
         with self._lock:
             if key not in self._plots:

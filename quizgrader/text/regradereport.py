@@ -33,6 +33,9 @@ def reasons(c: QuestionChange, learner: bool = False) -> list[str]:
     """Why a question grades differently now, as short clauses."""
     changed = " and ".join(w for w, yes in (("the question file", c.question_file_changed),
                                             ("the code", c.code_changed)) if yes)
+    if c.variant_removed:
+        return [f"variant {c.variant} is no longer deployed (it was removed from the lock): "
+                f"the answer was not graded again"]
     if not c.known_before:
         return [(f"{changed} changed" if changed else "the same question and code")
                 + " (no record of the earlier verdicts to compare)"]
@@ -53,7 +56,8 @@ def reasons(c: QuestionChange, learner: bool = False) -> list[str]:
 def _moved(m: Moved, learner: bool = False) -> str:
     b = score(m.before.score) if m.before and m.before.score is not None else "not graded"
     a = score(m.after.score) if m.after and m.after.score is not None else "not graded"
-    return f"{m.question}: {b} → {a}: {'; '.join(reasons(m.why, learner))}"
+    which = f" (variant {m.why.variant})" if m.why.variant is not None else ""
+    return f"{m.question}{which}: {b} → {a}: {'; '.join(reasons(m.why, learner))}"
 
 
 def _unmatched(i: Impact) -> list[str]:
@@ -90,7 +94,7 @@ def impact_json(i: Impact) -> str:
     return json.dumps({"compared": i.compared, "only_new": i.only_new,
                        "only_previous": i.only_previous, "moved": [
         {"learner": c.learner, "before": round(c.before, 6), "after": round(c.after, 6),
-         "questions": [{"question": m.question,
+         "questions": [{"question": m.question, "variant": m.why.variant,
                         "before": json_number(m.before.score) if m.before else None,
                         "after": json_number(m.after.score) if m.after else None,
                         "reasons": reasons(m.why)} for m in c.moved]}

@@ -48,6 +48,14 @@ def stats_text(t: TestStats, misconceptions: list[Misconception]) -> str:
              f"Cronbach's α {alpha}", ""]
     for it in t.items:
         lines += _item(it) + [""]
+    if t.variants:
+        lines += ["By variant (each variant with its own key):", ""]
+        for it in t.variants:
+            lines += _item(it)
+            if t.harder(it):
+                lines.append(f"  much harder than its question as a whole (facility "
+                             f"{_pct(it.facility)}): check this variant's wording and key")
+            lines.append("")
     if misconceptions:
         lines.append("Misconceptions (options claiming the same, across questions):")
         for m in misconceptions:
@@ -68,6 +76,13 @@ def stats_json(t: TestStats, misconceptions: list[Misconception]) -> str:
                                     "share_bottom": o.share_bottom, "flagged": o.flagged,
                                     "correct": o.correct} for o in it.options]}
                       for it in t.items],
+        **({"variants": [{"id": it.id.split("#")[0], "variant": int(it.id.split("#")[1]),
+                          "n": it.n, "facility": json_number(it.facility),
+                          "discrimination_index": json_number(it.discrimination_index),
+                          "harder": t.harder(it),
+                          "options": [{"id": o.id, "share": o.share, "correct": o.correct}
+                                      for o in it.options]} for it in t.variants]}
+           if t.variants else {}),
         "misconceptions": [{"setting": setting(m), "cell": m.cell,
                             "gates": dict(m.gates), "gradient": m.gradient,
                             "options": [{"question": q, "option": o, "correct": ok}

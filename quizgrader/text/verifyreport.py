@@ -46,9 +46,10 @@ def verify_summary(verdicts: list[QuestionVerdict], invalid: int, refused: int =
     fragile = sum(v.fragile for v in verdicts)
     templates = {v.question.id for v in verdicts if v.question.variant is not None}
     deployed = sum(v.question.variant is not None for v in verdicts)
-    what = (f" (of which {deployed} are the variants of {len(templates)} template(s))"
-            if templates else "")
-    return (f"{len(verdicts)} question(s) verified{what}: {len(verdicts) - bad} ok, {bad} with "
+    questions = len({v.question.id for v in verdicts})
+    what = (f" ({len(verdicts)} with the {deployed} deployed variants of {len(templates)} "
+            f"template(s))" if templates else "")
+    return (f"{questions} question(s) verified{what}: {len(verdicts) - bad} ok, {bad} with "
             f"findings, {invalid} invalid file(s)"
             + (f", {refused} too large to simulate (see --allow-large)" if refused else "")
             + (f"; {fragile} with fragile verdicts" if fragile else ""))

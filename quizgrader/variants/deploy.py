@@ -153,7 +153,9 @@ def deploy(t: Template, count: int = DEFAULT_COUNT, store: Path | None = None,
     verdicts = dict(zip(numbers, verify_bank([(t.path, rendered[n]) for n in numbers], store,
                                              workers, robust=True, progress=progress),
                         strict=True))
-    out, locked, notes = [], [], {}
+    out: list[Candidate] = []
+    locked: list[Locked] = []
+    notes: dict[str, int] = {}
     for n, values in drawn:
         if n not in verdicts:
             out.append(Candidate(n, values, reasons[n]))

@@ -34,7 +34,8 @@ def deployment_text(d: Deployment, written: str | None) -> str:
             lines.append(f"  variant {c.number}: deployed, key {';'.join(c.key)}  "
                          f"({_params(c.params, fixed)})")
         else:
-            lines.append(f"  variant {c.number}: rejected, {c.reason}  ({_params(c.params, fixed)})")
+            lines.append(f"  variant {c.number}: rejected, {c.reason}  "
+                         f"({_params(c.params, fixed)})")
     if deployed:
         spread = ", ".join(f"{o} {n}" for o, n in d.positions().items())
         lines.append(f"  key positions over the deployed variants: {spread}")

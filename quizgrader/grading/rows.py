@@ -1,0 +1,173 @@
+"""One row of a responses CSV graded: the columns of the header, the memo of (question,
+answer[, variant]) results with their pre-formatted output, and the summary's counts."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..idtext import id_problem
+from ..text.gradereport import class_summary
+from ..text.numbers import score as fmt_score
+from .csvcells import quote, row_text, safe_cell, undecodable
+from .gradebook import Gradebook, Graded, error
+
+#: learner -> question -> the last graded answer (for the learner files)
+Learners = dict[str, dict[str, str]]
+HEADER = ("learner", "question", "answer")
+#: An optional column of the responses: the variant of a template's question the learner
+#: was given (else it is derived from the learner id).
+VARIANT = "variant"
+OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback", "provenance", VARIANT)
+@dataclass
+class Mean:
+    """A running mean of one question's scores."""
+
+    total: float = 0.0
+    count: int = 0
+
+    def add(self, score: float, times: int = 1) -> None:
+        """Count ``rows`` rows that scored ``score``."""
+        self.total += score * times
+        self.count += times
+
+
+@dataclass
+class Summary:
+    """What a class run counted: rows, graded, errors, each question's mean."""
+    rows: int = 0
+    graded: int = 0
+    errors: int = 0
+    headerless: bool = False
+    per_question: defaultdict[str, Mean] = field(default_factory=lambda: defaultdict(Mean))
+
+    def lines(self) -> list[str]:
+        """The summary in words (see :func:`~quizgrader.text.gradereport.class_summary`)."""
+        return class_summary(self.rows, self.graded, self.errors, self.headerless,
+                             {q: (m.total, m.count) for q, m in self.per_question.items()})
+
+
+def columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:
+    """Column indices from the header row; (None, reason, _) if a column is missing or
+    named twice; headerless=True when the first row is data."""
+    names = [c.strip().lstrip("\ufeff").lower() for c in first]
+    twice = [h for h in HEADER if names.count(h) > 1]
+    if twice:
+        return None, f"the header names column {twice[0]} twice", False
+    if names.count(VARIANT) > 1:
+        return None, f"the header names column {VARIANT} twice", False
+    if set(HEADER) <= set(names):
+        cols = {h: names.index(h) for h in HEADER}
+        if VARIANT in names:
+            cols[VARIANT] = names.index(VARIANT)
+        return cols, None, False
+    if any(n in HEADER for n in names) or any(n in ("score", "status") for n in names):
+        missing = ", ".join(h for h in HEADER if h not in names)
+        return None, f"the header has no column {missing}", False
+    return {h: i for i, h in enumerate(HEADER)}, None, True
+
+
+class Result:
+    """A graded (question, answer) pair and the pre-formatted end of its output rows."""
+
+    __slots__ = ("qid", "name", "answer", "graded", "middle", "count")
+
+    def __init__(self, question: str, answer: str, g: Graded, variant: int | None):
+        self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
+        self.name = self.qid if variant is None else f"{self.qid}#{variant}"
+        tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
+                safe_cell(g.feedback), g.provenance, "" if variant is None else str(variant))
+        self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
+
+
+def first_field(line: str) -> str:
+    """The first field of a line that is not a whole record (an unterminated quote, say):
+    up to the first comma, its quotes removed."""
+    head = line.rstrip("\r\n").split(",", 1)[0]
+    return head.strip('"') if len(head) < 1000 else head[:1000]
+
+
+class Grader:
+    """The per-row work of :func:`grade_stream`, with its memo of (question, answer) results."""
+
+    def __init__(self, book: Gradebook, summary: Summary, learners: Learners | None):
+        self.book, self.summary, self.learners = book, summary, learners
+        self.memo: dict[tuple[str, ...], Result] = {}
+        self.errors = 0                     # row-level errors (not from a question's answer)
+        self.templates = set(book.families)
+
+    def key(self, question: str, answer: str, learner: str, variant: str = ""
+            ) -> tuple[str, ...]:
+        """The memo key of a row: (question, answer), and the variant for a template's."""
+        if variant:
+            return question, answer, "=" + variant
+        qid = question if question in self.templates else self.book.question_id(question)
+        if qid in self.templates:
+            return question, answer, str(self.book.variant_of(qid, learner))
+        return question, answer
+
+    def result(self, question: str, answer: str, learner: str = "", variant: str = ""
+               ) -> Result:
+        key = self.key(question, answer, learner, variant)
+        r = self.memo.get(key)
+        if r is None:
+            entry, problem = self.book.resolve(question, learner, variant)
+            graded = entry.grade(answer) if entry is not None else \
+                error(problem or "unknown question")
+            r = Result(question, answer, graded, entry.variant if entry else None)
+            if entry is not None:             # ids match ignoring case: count under the real id
+                r.qid, r.name = entry.id, entry.name
+            if len(self.memo) < 10_000:    # distinct answers are few; bound it anyway
+                self.memo[key] = r
+            else:
+                self._tally(r, 1)           # not kept: count it now
+                return r
+        r.count += 1
+        return r
+
+    def _tally(self, r: Result, rows: int) -> None:
+        """Count ``rows`` output rows of result ``r`` in the summary."""
+        if r.graded.score is None:
+            self.errors += rows
+        else:
+            self.summary.graded += rows
+            self.summary.per_question[r.qid].add(r.graded.score, rows)
+
+    def learner(self, name: str, r: Result) -> None:
+        if self.learners is not None and r.graded.score is not None:
+            mine = self.learners.setdefault(name, {})
+            mine.pop(next((n for n in mine if n.split("#")[0] == r.qid), ""), None)
+            mine[r.name] = r.answer
+
+    def row(self, row: list[str], cols: dict[str, int] | None, problem: str | None,
+            width: int) -> str:
+        """The output line for one parsed input row (the general path); ``problem`` is why
+        the row (or the whole file) cannot be graded, if anything is."""
+        if not row:
+            self.errors += 1
+            return row_text(("", "", "", "", "1", f"error: {problem or 'blank line'}",
+                              "", "", "")) + "\n"
+        vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
+            if cols else (row + ["", "", ""])[:3]
+        reason = (problem if problem else
+                  "NUL byte in the row (a binary file?)" if any("\0" in v for v in row) else
+                  f"row has {len(row)} fields, expected {width}" if len(row) != width else
+                  "not UTF-8 text" if any(undecodable(v) for v in vals) else
+                  id_problem(vals[0], "learner id"))
+        variant = row[cols[VARIANT]] if cols and VARIANT in cols and cols[VARIANT] < len(row) \
+            else ""
+        if reason is not None:
+            self.errors += 1
+            return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "", "",
+                             safe_cell(variant))) + "\n"
+        r = self.result(vals[1], vals[2], vals[0], variant)
+        self.learner(vals[0], r)
+        return quote(safe_cell(vals[0])) + r.middle
+
+    def finish(self) -> None:
+        """Fold the memo's row counts into the summary."""
+        for r in self.memo.values():
+            if r.count:
+                self._tally(r, r.count)
+        self.summary.errors = self.errors
+
+
