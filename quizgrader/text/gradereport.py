@@ -63,9 +63,15 @@ def verdict_word(score: float, max_score: float) -> str:
     return "correct" if score == max_score else "partly correct" if score > 0 else "wrong"
 
 
+def question_words(q: Question) -> str:
+    """A question's id as a report names it: ``c5w1-gru-template (variant 3)`` for a
+    variant."""
+    return q.id if q.variant is None else f"{q.id} (variant {q.variant})"
+
+
 def headline(a: Answered) -> str:
     """'q: answer C: score 1 / 1 (correct)'."""
-    return (f"{a.question.id}: answer {';'.join(a.chosen)}: score {fmt_score(a.score)} / "
+    return (f"{question_words(a.question)}: answer {';'.join(a.chosen)}: score {fmt_score(a.score)} / "
             f"{a.max_score:g} ({verdict_word(a.score or 0.0, a.max_score)})")
 
 
@@ -143,13 +149,14 @@ def answer_report(a: Answered, fmt: str) -> str:
     if fmt == "json":
         feedback = answer_feedback(a.explanations, a.chosen, a.missed, a.detail) \
             if a.score is not None else ""
-        return json.dumps({"question": q.id, "answer": list(a.chosen), "score": a.score,
+        return json.dumps({"question": q.id, "variant": q.variant, "answer": list(a.chosen),
+                           "score": a.score,
                            "max_score": a.max_score, "status": a.status,
                            "missed": list(a.missed), "bottom_line": a.bottom_line,
                            "detail": a.detail, "feedback": feedback},
                           indent=2, ensure_ascii=False) + "\n"
     if a.score is None:
-        return f"{q.id}: {a.status}\n"
+        return f"{question_words(q)}: {a.status}\n"
     notes = notes_blocks(a.notes) if a.detail == "full" else \
         [] if a.detail == "short" else [Para(compact_guide(q), cls="guide")]
     if fmt == "markdown":

@@ -52,7 +52,9 @@ def templated(value: object) -> bool:
 def _native(value: Any, path: KeyPath) -> Any:
     """An expression's value as plain data (tuples become lists)."""
     if isinstance(value, Undefined):
-        raise RenderProblem(path, "undefined name in the expression")
+        name = getattr(value, "_undefined_name", None)
+        raise RenderProblem(path, f"undefined name: {name!r} is undefined" if name
+                            else "undefined name in the expression")
     if isinstance(value, (str, int, bool)) or value is None:
         return value
     if isinstance(value, float):
