@@ -13,7 +13,6 @@ import yaml
 from bankfiles import TEMPLATES
 from click.testing import CliRunner
 
-from quizgrader import api
 from quizgrader.banks import verify_file
 from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
@@ -26,7 +25,8 @@ from quizgrader.variants.template import read_template
 RNN = """\
 id: {id}
 title: An RNN template
-stem: "An RNN with weight scale {{{{ scale }}}} reads {{{{ horizon }}}} steps. What does its gradient do?"
+stem: "An RNN with weight scale {{{{ scale }}}} reads {{{{ horizon }}}} steps. What does its \
+  gradient do?"
 params:
 {params}
 horizon: "{{{{ horizon }}}}"

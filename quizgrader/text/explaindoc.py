@@ -43,7 +43,8 @@ def explain_blocks(qv: QuestionVerdict, options: list[OptionVerdict],
                    detail: Detail = "full") -> list[Block]:
     """The whole document of ``explain``: title, stem, head, options."""
     q = qv.question
-    return [Heading(1, q.title), Para(q.stem.strip(), cls="stem"), *head_blocks(qv),
+    title = q.title if q.variant is None else f"{q.title} (variant {q.variant})"
+    return [Heading(1, title), Para(q.stem.strip(), cls="stem"), *head_blocks(qv),
             *(option_blocks(qv, v, detail) for v in options)]
 
 
@@ -52,7 +53,8 @@ def explain_doc(qv: QuestionVerdict, options: list[OptionVerdict], fmt_name: str
     """The explanations of ``options`` as text, markdown, html or json."""
     q = qv.question
     if fmt_name == "json":
-        return json.dumps({"id": q.id, "title": q.title, "computed_key": qv.computed_key,
+        return json.dumps({"id": q.id, "variant": q.variant, "title": q.title,
+                           "computed_key": qv.computed_key,
                            "findings": [message(qv, f) for f in qv.findings],
                            "bottom_line": bottom_line(qv), "notes": guides([q]),
                            "detail": detail,

@@ -71,7 +71,8 @@ def question_words(q: Question) -> str:
 
 def headline(a: Answered) -> str:
     """'q: answer C: score 1 / 1 (correct)'."""
-    return (f"{question_words(a.question)}: answer {';'.join(a.chosen)}: score {fmt_score(a.score)} / "
+    return (f"{question_words(a.question)}: answer {';'.join(a.chosen)}: score "
+            f"{fmt_score(a.score)} / "
             f"{a.max_score:g} ({verdict_word(a.score or 0.0, a.max_score)})")
 
 
