@@ -39,6 +39,7 @@ from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
 from .text.explain import DETAILS, Detail, explain as explain_option
 from .verify import verify_question
+from .verify.batch import verify_bank
 
 if TYPE_CHECKING:
     from .variants.deploy import Deployment
@@ -141,8 +142,14 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
             from .export.plots import require
             require()
         sim = simulator(cache=cache, full=handout_plots)
+        if fmt in ("markdown", "html"):      # here: the plots reuse the verdicts' curves
+            with single_blas():
+                verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
+        else:                                # LMS files: every variant, on the process pool
+            store = open_cache(cache)
+            verdicts = verify_bank(bank.questions, store.root if store else None,
+                                   default_workers())
         with single_blas():
-            verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
             data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title,
                                    detail=detail, shuffle=shuffle)
     if out is not None:

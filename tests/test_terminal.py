@@ -12,8 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bankfiles import PLAIN
+
 ROOT = Path(__file__).parent.parent
 QS = str(ROOT / "questions")
+LSTM_TEMPLATE = ROOT / "questions" / "lstm-gate-template.yaml"
 
 
 def run_in_pty(args: list[str], env: dict[str, str], timeout: float = 120
@@ -78,11 +81,12 @@ def test_grade_a_class_in_a_terminal_writes_every_row(tmp_path):
 
 def test_verify_robust_shows_progress_on_a_terminal_only(tmp_path):
     env = _env(tmp_path)
-    code, out, screen = run_in_pty(["verify", QS, "--robust"], env)
-    assert code == 0 and b"verifying: " in screen and b" of 252" in screen
-    assert "9 question(s) verified (42 with the 35 deployed variants of 2 template(s))" in out
-    code, out, screen = run_in_pty(["verify", QS, "--robust", "--json"], env)
+    bank = [str(p) for p in PLAIN] + [str(LSTM_TEMPLATE)]    # 7 questions, 15 variants
+    code, out, screen = run_in_pty(["verify", *bank, "--robust"], env)
+    assert code == 0 and b"verifying: " in screen and b" of 132" in screen
+    assert "8 question(s) verified (22 with the 15 deployed variants of 1 template(s))" in out
+    code, out, screen = run_in_pty(["verify", *bank, "--robust", "--json"], env)
     assert code == 0 and b"verifying" not in screen and out.startswith("{")
-    piped = subprocess.run([sys.executable, "-m", "quizgrader.cli", "verify", QS, "--robust"],
+    piped = subprocess.run([sys.executable, "-m", "quizgrader.cli", "verify", *bank, "--robust"],
                            env=env, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "verifying" not in piped.stderr

@@ -25,8 +25,7 @@ from quizgrader.variants.template import read_template
 RNN = """\
 id: {id}
 title: An RNN template
-stem: "An RNN with weight scale {{{{ scale }}}} reads {{{{ horizon }}}} steps. What does its \
-  gradient do?"
+stem: "An RNN of weight scale {{{{ scale }}}} reads {{{{ horizon }}}} steps: its gradient?"
 params:
 {params}
 horizon: "{{{{ horizon }}}}"
@@ -66,7 +65,7 @@ def test_a_lone_expression_keeps_its_type_and_text_is_rendered(tmp_path):
     assert t.params.values == ((0.5,), (20, 30, 40))
     q = t.variant(2, {"scale": 0.5, "horizon": 30})
     assert q.horizon == 30 and q.models["m"].init.scale == 0.5 and q.variant == 2
-    assert q.stem == "An RNN with weight scale 0.5 reads 30 steps. What does its gradient do?"
+    assert q.stem == "An RNN of weight scale 0.5 reads 30 steps: its gradient?"
 
 
 @pytest.mark.parametrize("params, body, message", [
