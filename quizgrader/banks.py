@@ -37,6 +37,8 @@ def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
     bank = load_bank([str(p) for p in paths], reader())
     if not allowed(allow_large):
         for path, q in list(bank.questions):
+            if path in bank.refused:              # another variant of it was too large
+                continue
             why = too_large(q)
             if why:
                 bank.refuse(path, ("horizon",), why)

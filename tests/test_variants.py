@@ -13,6 +13,7 @@ import yaml
 from bankfiles import TEMPLATES
 from click.testing import CliRunner
 
+from quizgrader import api
 from quizgrader.banks import verify_file
 from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
@@ -274,3 +275,12 @@ def test_exports_carry_every_variant_in_a_category_and_handouts_the_first(tmp_pa
     CliRunner().invoke(main, ["export", str(GRU), "--to", "markdown", "--no-plots",
                               "--all-variants", "--out", str(md)])
     assert md.read_text("utf-8").count("## Simplifying the GRU") == len(numbers)
+
+
+def test_the_editor_schema_knows_params(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    params = api.schema()["properties"]["params"]
+    for path in TEMPLATES:
+        jsonschema.validate(yaml.safe_load(path.read_text("utf-8"))["params"], params)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"horizon": {"range": [1]}}, params)

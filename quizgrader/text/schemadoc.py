@@ -82,9 +82,28 @@ def _describe(schema: dict[str, Any], help_: dict[str, str]) -> None:
             prop["description"] = help_[name]
 
 
+#: ``params`` (format v1.2): a template's parameters (read by quizgrader.variants, not by the
+#: Question model, so it is added here).
+PARAMS: dict[str, Any] = {
+    "type": "object",
+    "description": "Makes the file a template of variants: name -> the values it may take "
+                   "(a list, or {range: [lo, hi], step: s}). Use them anywhere as "
+                   "{{ name }}; a field that is exactly one {{ expression }} keeps its type. "
+                   "Deploy with quizgrader variants and commit the lock it writes.",
+    "propertyNames": {"pattern": "^[a-z_][a-z0-9_]*$"},
+    "additionalProperties": {"anyOf": [
+        {"type": "array", "minItems": 1},
+        {"type": "object", "required": ["range"], "additionalProperties": False,
+         "properties": {"range": {"type": "array", "items": {"type": "number"},
+                                  "minItems": 2, "maxItems": 2},
+                        "step": {"type": "number", "exclusiveMinimum": 0}}}]},
+}
+
+
 def author_schema() -> dict[str, Any]:
     """The JSON Schema of the question format, described for authors."""
     out = Question.model_json_schema(by_alias=True)
+    out["properties"]["params"] = PARAMS
     _describe(out, HELP["Question"])
     for name, sub in out.get("$defs", {}).items():
         _describe(sub, HELP.get(name, {}))
