@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Callable
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..question.yamlnodes import KeyPath
@@ -36,6 +36,18 @@ def environment() -> SandboxedEnvironment:
     Markdown, escaped where each output needs it)."""
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                 keep_trailing_newline=True)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Template:
+    """A scalar's template, compiled once per process (every variant renders the same)."""
+    return environment().from_string(text)
+
+
+@lru_cache(maxsize=4096)
+def _expression(expr: str) -> Callable[..., Any]:
+    """A lone expression, compiled once per process."""
+    return environment().compile_expression(expr, undefined_to_none=False)
 
 
 def fixed_field(path: KeyPath) -> bool:
@@ -80,13 +92,11 @@ def _message(e: Exception) -> str:
 
 def render_scalar(text: str, values: dict[str, Any], path: KeyPath) -> Any:
     """One scalar rendered: the typed value of a lone ``{{ expr }}``, else text."""
-    env = environment()
     one = _ONE.match(text)
     try:
         if one:
-            return _native(env.compile_expression(one.group(1), undefined_to_none=False)(
-                **values), path)
-        return env.from_string(text).render(**values)
+            return _native(_expression(one.group(1))(**values), path)
+        return _compiled(text).render(**values)
     except RenderProblem:
         raise
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as e:
