@@ -75,6 +75,9 @@ def test_a_lone_expression_keeps_its_type_and_text_is_rendered(tmp_path):
     ("scale: [0.5]\nhorizon: [20]", "stem: \"{{ ''.__class__.__mro__ }}\"",
      "stem: template: access to attribute '__class__' of 'str' object is unsafe. (variant 1: "
      "scale=0.5, horizon=20)"),
+    ("scale: [0.5]\nhorizon: [20]", "stem: \"{{ 'x' * 10**10 }}\"",
+     "stem: template: repeating text or a list past 100000 items is not allowed in a template "
+     "(variant 1: scale=0.5, horizon=20)"),
     ("scale: [0.5]\nhorizon: [twenty]", None,
      "horizon: input should be a valid integer, got 'twenty' (variant 1: scale=0.5, "
      "horizon=twenty)"),

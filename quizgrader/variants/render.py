@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any, Callable
 
 from jinja2 import StrictUndefined, Template, TemplateError, Undefined, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..question.yamlnodes import KeyPath
@@ -30,12 +31,34 @@ class RenderProblem(Exception):
         self.path, self.message = path, message
 
 
+#: The longest string or list an expression may build by repetition, and the largest power.
+MAX_REPEAT = 100_000
+MAX_POWER = 1000
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with ``*`` and ``**`` bounded: ``'x' * 10**10`` is refused rather
+    than exhausting memory (a question's text is at most 20,000 characters anyway)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+            raise SecurityError(f"a power above {MAX_POWER} is not allowed in a template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and \
+                        len(seq) * n > MAX_REPEAT:
+                    raise SecurityError(f"repeating text or a list past {MAX_REPEAT} items "
+                                        f"is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
+
+
 @cache
 def environment() -> SandboxedEnvironment:
     """The sandboxed environment every template renders in (no autoescape: the text is
     Markdown, escaped where each output needs it)."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=True)
+    return Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 @lru_cache(maxsize=4096)
