@@ -27,8 +27,8 @@ def _measured(q: Question, v: OptionVerdict) -> str:
     claim = v.option.claim
     if claim is not None and v.passed(Check.MODEL_DELIVERS) is False and \
             v.passed(Check.AS_CLAIMED) and v.delivery is not None:
-        return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "
-                f"learn: {cannot_learn(v.delivery, q.horizon)}.")
+        return (f"in {model_name(q, claim.model)}, the gradient is kept only because the "
+                f"model cannot learn: {cannot_learn(v.delivery, q.horizon)}.")
     if claim is None or not claim.gates or v.curves is None or v.unreachable or \
             v.decided_by == Decision.REASON_MATTERS:
         text = core(q, v)
