@@ -26,7 +26,7 @@ from .banks import allowed, first_variants, load, simulator, verify, verify_file
 from .course import grade_class, regrade, stats
 from .errors import ConfigError, ExportError, QuizgraderError
 from .grading import Gradebook
-from .grading.assign import assigned, course_salt
+from .grading.assign import course_salt
 from .idtext import id_problem
 from .question import Bank, load_bank as _load_bank, load_question
 from .sim import DEFAULT_STEPS, Hold, Model, Settings
@@ -95,11 +95,8 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
         problem = id_problem(learner, "learner id")
         if problem:
             raise ConfigError(problem, "learner")
-        bank = load([path], allow_large=allow_large)
-        numbers = tuple(q.variant for _, q in bank.questions if q.variant is not None)
-        if numbers and not bank.problems:
-            variant = assigned(learner, bank.questions[0][1].id, numbers, course_salt(salt))
-    qv = verify_file(path, cache=cache, allow_large=allow_large, variant=variant)
+    qv = verify_file(path, cache=cache, allow_large=allow_large, variant=variant,
+                     learner=learner, salt=course_salt(salt))
     text = answer if isinstance(answer, str) else ";".join(answer)
     entry = Gradebook([qv], trust_key, detail).entries[qv.question.name]
     graded = entry.grade(text)

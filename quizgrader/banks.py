@@ -7,6 +7,7 @@ from typing import Callable, Iterable
 
 from .apitypes import Verification
 from .errors import QuestionError, QuizgraderError
+from .grading.assign import assigned
 from .question import Bank, Question, load_bank
 from .sim import Simulator
 from .sim.diskcache import open_cache
@@ -97,9 +98,11 @@ def pick_variant(questions: list[tuple[str, Question]], variant: int | None,
 
 
 def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False,
-                variant: int | None = None) -> QuestionVerdict:
+                variant: int | None = None, learner: str | None = None,
+                salt: str = "") -> QuestionVerdict:
     """Load and verify the one question in ``path`` (``-`` reads stdin); of a template,
-    variant ``variant`` (default: its first deployed variant)."""
+    variant ``variant``, or the one ``learner`` gets with ``salt`` (default: its first
+    deployed variant)."""
     bank = load([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)
@@ -109,6 +112,9 @@ def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
         example = bank.questions[0][0] if n else str(Path(path) / "q.yaml")
         raise QuizgraderError(f"{path}: {'no question' if n == 0 else f'{n} questions'}; this "
                               f"takes one question file (e.g. {example})", "path")
+    numbers = tuple(q.variant for _, q in bank.questions if q.variant is not None)
+    if learner is not None and numbers:
+        variant = assigned(learner, ids[0], numbers, salt)
     name, q = pick_variant(bank.questions, variant, str(path))
     with single_blas():
         return verify_question(q, name, simulator(cache=cache))

@@ -125,10 +125,9 @@ def stats(grades: PathLike, *, bank: Iterable[PathLike] | None = None, cache: bo
         for qv in report.verdicts:
             q, choice = qv.question, choose_key(qv)
             names[q.name] = q
+            questions.setdefault(q.id, q)          # a template: its first variant's options
             if choice.key:
                 named_keys[q.name] = set(choice.key)
-        questions = {n: q for n, q in reversed(names.items()) if q.variant is None} | \
-            {q.id: q for q in reversed(list(names.values())) if q.variant is not None}
         keys = {n: k for n, k in named_keys.items() if names[n].variant is None}
     scores = read_scores(grades, questions, keys)
     test = test_stats(scores)

@@ -172,6 +172,10 @@ def test_the_api_serves_each_learner_their_variant_and_stores_it(served):
         "Authorization": f"Bearer {TOKEN}"}).text.splitlines()
     assert grades[0].endswith(",provenance,variant")
     assert any(line.startswith(f"{ann},") and line.endswith(f",{va}") for line in grades)
+    stats = httpx.get(served.url + "/api/stats", headers={
+        "Authorization": f"Bearer {TOKEN}"}).json()
+    [item] = [q for q in stats["questions"] if q["id"] == "c5w1-gru-template"]
+    assert all(o["correct"] is None for o in item["options"])    # each variant has its key
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed "

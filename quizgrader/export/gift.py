@@ -11,8 +11,8 @@ the answer block (pygiftparser, for one, stops at the first ``}``, escaped or no
 from __future__ import annotations
 
 from ..text.markup import paragraphs_html, text_html
-from .items import Item
-from .moodle import TOP, fractions
+from .items import Item, categorised
+from .moodle import fractions
 
 SPECIAL = "\\~=#{}:"
 
@@ -54,11 +54,9 @@ def question(item: Item) -> str:
 def write(items: list[Item]) -> bytes:
     """The whole bank as one GIFT file (UTF-8); one question per variant of a template, the
     variants in a category of their own (``$CATEGORY:``), as the Moodle XML export."""
-    blocks, current = [], None
-    for item in items:
-        wanted = TOP if item.variant is None else f"{TOP}/{item.id}"
-        if wanted != current and (current is not None or item.variant is not None):
-            blocks.append(f"$CATEGORY: {wanted}")
-        current = wanted
+    blocks = []
+    for switch, item in categorised(items):
+        if switch is not None:
+            blocks.append(f"$CATEGORY: {switch}")
         blocks.append(question(item))
     return ("\n\n".join(blocks) + "\n").encode("utf-8")

@@ -65,6 +65,26 @@ class Item:
         return tuple(p for o in self.options if o.correct for p in o.why_right)
 
 
+#: The category the bank's questions are imported into (Moodle XML, GIFT); a template's
+#: variants go into a category of their own below it, so that a quiz's "random question"
+#: from it picks one.
+TOP = "$course$/top/quizgrader"
+
+
+def categorised(items: list[Item]) -> list[tuple[str | None, Item]]:
+    """Each item with the category to switch to before it (None: stay in the current one):
+    a template's variants in ``TOP/<id>``, the other questions in ``TOP`` (named only once
+    a template's category was entered)."""
+    out: list[tuple[str | None, Item]] = []
+    current = None
+    for item in items:
+        wanted = TOP if item.variant is None else f"{TOP}/{item.id}"
+        switch = wanted != current and (current is not None or item.variant is not None)
+        out.append((wanted if switch else None, item))
+        current = wanted
+    return out
+
+
 def learner_item(q: Question, shuffle: bool = True) -> Item:
     """The learner's item of a question: stem and options only (needs no simulation)."""
     options = tuple(ItemOption(o.id, o.text, None, ()) for o in q.options)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..text.markup import paragraphs_html, text_html
-from .items import Item
+from .items import Item, categorised
 
 #: Moodle's allowed fractions (and their negatives), as Moodle writes them.
 ALLOWED = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333",
@@ -80,11 +80,6 @@ def question(item: Item) -> ET.Element:
     return q
 
 
-#: The category the bank's questions are imported into; a template's variants go into a
-#: category of their own below it, so that a quiz's "random question" from it picks one.
-TOP = "$course$/top/quizgrader"
-
-
 def category(path: str) -> ET.Element:
     """A category entry: the questions after it are imported into ``path``."""
     q = ET.Element("question", {"type": "category"})
@@ -96,12 +91,9 @@ def write(items: list[Item]) -> bytes:
     """The whole bank as one Moodle XML file (UTF-8); the variants of a template in their own
     category (``$course$/top/quizgrader/<id>``), the other questions in the bank's."""
     quiz = ET.Element("quiz")
-    current = None
-    for item in items:
-        wanted = TOP if item.variant is None else f"{TOP}/{item.id}"
-        if wanted != current and (current is not None or item.variant is not None):
-            quiz.append(category(wanted))
-        current = wanted
+    for switch, item in categorised(items):
+        if switch is not None:
+            quiz.append(category(switch))
         quiz.append(ET.Comment(f" question: {item.ident} "))
         quiz.append(question(item))
     ET.indent(quiz)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from ..question.schema import variant_name, variant_number
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, Explanation, explain
 from ..text.findings import refusal
@@ -164,7 +165,7 @@ class Gradebook:
         qid = self.question_id(question_id)
         if qid is None:
             return None
-        return self.entries.get(qid if variant is None else f"{qid}#{variant}")
+        return self.entries.get(variant_name(qid, variant))
 
     def resolve(self, question_id: str, learner: str = "", variant: str = ""
                 ) -> tuple[Entry | None, str | None]:
@@ -186,12 +187,12 @@ class Gradebook:
             if mine not in numbers:
                 return None, (f"variant {mine} of question {qid} is no longer deployed (it was "
                               f"removed from the lock); it is not graded again")
-            return self.entries[f"{qid}#{mine}"], None
-        number = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+            return self.entries[variant_name(qid, mine)], None
+        number = variant_number(wanted)
         if number not in numbers:
             return None, (f"question {qid} has no deployed variant {wanted[:20]!r} (deployed: "
                           f"{', '.join(map(str, numbers))})")
-        return self.entries[f"{qid}#{number}"], None
+        return self.entries[variant_name(qid, number)], None
 
     def grade(self, question_id: str, answer: str, learner: str = "",
               variant: str = "") -> Graded:

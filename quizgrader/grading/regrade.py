@@ -21,6 +21,7 @@ from ..analysis.impact import (
     SnapshotStore,
     compare,
 )
+from ..question.schema import variant_name, variant_number
 
 
 def last_attempts(path: str | Path) -> dict[str, dict[str, Attempt]]:
@@ -36,8 +37,7 @@ def last_attempts(path: str | Path) -> dict[str, dict[str, Attempt]]:
             score = None
         mine = out.setdefault(row["learner"], {})
         q = row["question"].strip()
-        cell = (row.get("variant") or "").strip()
-        variant = int(cell) if cell.isdigit() and len(cell) < 10 else None
+        variant = variant_number(row.get("variant") or "")
         if score is not None or q not in mine or mine[q].score is None:
             mine[q] = Attempt(row["answer"], score, row["status"], row.get("provenance") or "",
                               variant)
@@ -51,7 +51,7 @@ def stored_variants(path: str | Path) -> dict[tuple[str, str], int]:
 
 
 def _name(question: str, a: Attempt | None) -> str:
-    return question if a is None or a.variant is None else f"{question}#{a.variant}"
+    return variant_name(question, a.variant if a is not None else None)
 
 
 def _score(a: Attempt | None) -> float:

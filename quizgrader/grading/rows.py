@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..idtext import id_problem
+from ..question.schema import variant_name
 from ..text.gradereport import class_summary
 from ..text.numbers import score as fmt_score
 from .csvcells import quote, row_text, safe_cell, undecodable
@@ -73,7 +74,7 @@ class Result:
 
     def __init__(self, question: str, answer: str, g: Graded, variant: int | None):
         self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
-        self.name = self.qid if variant is None else f"{self.qid}#{variant}"
+        self.name = variant_name(self.qid, variant)
         tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
                 safe_cell(g.feedback), g.provenance, "" if variant is None else str(variant))
         self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
@@ -135,7 +136,9 @@ class Grader:
     def learner(self, name: str, r: Result) -> None:
         if self.learners is not None and r.graded.score is not None:
             mine = self.learners.setdefault(name, {})
-            mine.pop(next((n for n in mine if n.split("#")[0] == r.qid), ""), None)
+            if r.name != r.qid:              # a variant: the learner's last one counts
+                for other in [n for n in mine if n.split("#")[0] == r.qid]:
+                    del mine[other]
             mine[r.name] = r.answer
 
     def row(self, row: list[str], cols: dict[str, int] | None, problem: str | None,

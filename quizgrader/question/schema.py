@@ -63,6 +63,18 @@ def _not_bool(value: object) -> object:
 GateValue = Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
 
 
+def variant_name(question_id: str, variant: int | None) -> str:
+    """How a question's variant is named where one name is needed: ``id#3`` (the id alone
+    for a plain question)."""
+    return question_id if variant is None else f"{question_id}#{variant}"
+
+
+def variant_number(cell: str) -> int | None:
+    """A variant number as a CSV cell or a form field gives it (None: none, or not one)."""
+    cell = cell.strip()
+    return int(cell) if cell.isdigit() and len(cell) < 10 else None
+
+
 class Strict(BaseModel):
     """A model that forbids unknown keys, coerces no types and is immutable."""
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -193,7 +205,7 @@ class Question(Strict):
     @property
     def name(self) -> str:
         """The id, with the variant number of a variant: ``c5w1-gru-template#3``."""
-        return self.id if self._variant is None else f"{self.id}#{self._variant}"
+        return variant_name(self.id, self._variant)
 
     @property
     def scheme(self) -> str:

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 
 from ..idtext import MAX_ID, id_problem
 from ..jsonguard import JSONRefused, loads as guarded_loads
+from ..question.schema import variant_number
 from ..text.explain import DETAILS
 from . import db
 from .guard import BODY_TIMEOUT
@@ -257,7 +258,7 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             accept(learner, qid, answer)
             attempt_id, result = await run_in_threadpool(
                 record, learner, qid, answer, None, None,
-                int(shown) if shown.isdigit() and len(shown) < 10 else None)
+                variant_number(shown))
             nth = await run_in_threadpool(db.nth, engine, attempt_id, learner, qid)
         except (Refused, UnicodeDecodeError) as e:
             status = e.status if isinstance(e, Refused) else 400

@@ -37,9 +37,13 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
     def stats(request: Request) -> Response:
         instructor(request)
         qs = {qid: e.verdict.question for qid, e in served.entries.items()}
-        keys = {qid: set(e.choice.key or ()) for qid, e in served.entries.items()}
+        # a template's variants have keys of their own: its pooled item marks none, and it
+        # takes no part in the misconception view (as in quizgrader stats)
+        plain = {qid: q for qid, q in qs.items() if q.variant is None}
+        keys = {qid: set(e.choice.key or ()) for qid, e in served.entries.items()
+                if qid in plain}
         scores = scores_from(_rows(engine), qs, keys)
-        return Response(stats_json(test_stats(scores), misconceptions(scores, qs)),
+        return Response(stats_json(test_stats(scores), misconceptions(scores, plain)),
                         media_type="application/json")
 
     @app.get("/api/grades.csv")
@@ -48,12 +52,11 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
         buf = io.StringIO()
         buf.write(row_text(OUT_HEADER) + "\n")
         for a in db.stored(engine):
-            g = served.short.grade(a.question, ";".join(a.answer), a.learner,
-                                   "" if a.variant is None else str(a.variant))
+            variant = "" if a.variant is None else str(a.variant)
+            g = served.short.grade(a.question, ";".join(a.answer), a.learner, variant)
             buf.write(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
                                 fmt_score(a.score), fmt_score(a.max_score), "graded",
-                                safe_cell(g.feedback), a.provenance,
-                                "" if a.variant is None else str(a.variant))) + "\n")
+                                safe_cell(g.feedback), a.provenance, variant)) + "\n")
         return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
 
 

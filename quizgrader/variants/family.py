@@ -60,14 +60,15 @@ def read_family(path: str, raw: bytes, located: Located, need_lock: bool = True
                                  f"whose variants are not deployed (no {where.name}): run "
                                  f"quizgrader variants {path}"])
         problems: list[str] = []
+        rendered: list[Question] = []
         for n, values in candidates(t.id, t.params, VALIDATE_COUNT):
             try:
-                t.variant(n, values)
+                rendered.append(t.variant(n, values))
             except QuestionError as e:
                 problems += e.problems
         if problems:
             raise QuestionError(problems)
-        return [t.variant(*candidates(t.id, t.params, 1)[0])], \
+        return rendered[:1], \
             [f"{path}: a template whose variants are not deployed yet (no {where.name}): run "
              f"quizgrader variants {path}"]
     lock = read_lock(where)
