@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from quizgrader.sim.cells.weights import Weights, random_weights
-from quizgrader.sim.gates import GATES, Hold, make_drive
-from quizgrader.sim.model import Model
+from quizgrader.sim.gates import CELLS, GATES, Hold, make_drive
+from quizgrader.sim.model import CELL_ACTIVATIONS, Model
 from quizgrader.sim.simulate import initial_state
 
 MODES = st.sampled_from(["free", "fixed", "held0", "held1"])
@@ -37,7 +37,7 @@ def kernel(name: str) -> Iterator[None]:
 @st.composite
 def configs(draw):
     """(model, holds, weights, state0, x) with random sizes, values and gate modes."""
-    cell = draw(st.sampled_from(["rnn", "gru", "lstm"]))
+    cell = draw(st.sampled_from(CELLS))
     n = draw(st.integers(1, 5))
     m = draw(st.integers(1, 4))
     S = draw(st.integers(1, 3))
@@ -52,11 +52,11 @@ def configs(draw):
         elif mode.startswith("held"):
             start = draw(st.integers(1, T))
             holds.append(Hold(g, int(mode[-1]), start, draw(st.none() | st.just(start))))
-    activation = draw(st.sampled_from(["tanh", "relu", "linear"])) if cell == "rnn" else "tanh"
+    activation = draw(st.sampled_from(CELL_ACTIVATIONS.get(cell, ("tanh",))))
     reset = draw(st.sampled_from(["before", "after"])) if cell == "gru" else "before"
     model = Model(cell, fixed, activation, reset, scale)
     rng = np.random.default_rng(seed)
-    w = random_weights(rng, cell, S, n, m, scale)
+    w = random_weights(rng, cell, S, n, m, scale, u_range=(-1.5, 1.5))
     w = Weights(w.Wh, w.Wx, 0.3 * rng.standard_normal(w.b.shape),
                 0.3 * rng.standard_normal(w.bh.shape) if reset == "after" else w.bh)
     state0 = initial_state(rng, cell, S, n)

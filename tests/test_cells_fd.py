@@ -22,7 +22,7 @@ def numeric_jacobian(f, v: np.ndarray) -> np.ndarray:
 
 def relu_near_kink(model, w, state0, x, drive) -> bool:
     """True if a ReLU pre-activation is within reach of the finite-difference step."""
-    if model.cell != "rnn" or model.activation != "relu":
+    if model.cell not in ("rnn", "indrnn") or model.activation != "relu":
         return False
     s = state0
     for t in range(x.shape[0]):

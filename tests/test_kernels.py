@@ -9,8 +9,8 @@ from hypothesis import given, strategies as st
 from quizgrader.errors import ConfigError
 from quizgrader.sim import kernels
 from quizgrader.sim.cells.weights import Weights, random_weights
-from quizgrader.sim.gates import GATES, Hold, make_drive, stack
-from quizgrader.sim.model import Model
+from quizgrader.sim.gates import CELLS, GATES, Hold, make_drive, stack
+from quizgrader.sim.model import CELL_ACTIVATIONS, Model
 from quizgrader.sim.propagate import propagate_seeds, steps_mask
 from quizgrader.sim.simulate import initial_state
 
@@ -22,19 +22,19 @@ from quizgrader.sim.kernels import driver  # noqa: E402  (needs numba)
 def runs(draw):
     """A model in any gate setting, K stacked scenarios, sizes up to hidden 12 and 40 steps;
     weights at scale ≤ 1 so that no run is chaotic (there, any two summation orders part)."""
-    cell = draw(st.sampled_from(["rnn", "gru", "lstm"]))
+    cell = draw(st.sampled_from(CELLS))
     n, m, S, T = (draw(st.integers(1, 12)), draw(st.integers(1, 6)), draw(st.integers(1, 4)),
                   draw(st.integers(1, 40)))
     fixed = {g: draw(st.floats(0.0, 1.0)) for g in GATES[cell] if draw(st.booleans())}
     free = [g for g in GATES[cell] if g not in fixed]
     scenarios = [()] + [(Hold(g, draw(st.integers(0, 1)), draw(st.integers(1, T))),)
                         for g in free if draw(st.booleans())]
-    activation = draw(st.sampled_from(["tanh", "relu", "linear"])) if cell == "rnn" else "tanh"
+    activation = draw(st.sampled_from(CELL_ACTIVATIONS.get(cell, ("tanh",))))
     reset = draw(st.sampled_from(["before", "after"])) if cell == "gru" else "before"
     scale = draw(st.floats(0.1, 1.0))
     model = Model(cell, fixed, activation, reset, scale)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    w = random_weights(rng, cell, S, n, m, scale)
+    w = random_weights(rng, cell, S, n, m, scale, u_range=(-1.0, 1.0))
     w = Weights(w.Wh, w.Wx, 0.3 * rng.standard_normal(w.b.shape),
                 0.3 * rng.standard_normal(w.bh.shape))
     drive = stack([make_drive(cell, fixed, h, T, 0.01) for h in scenarios])

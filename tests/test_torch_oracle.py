@@ -92,6 +92,35 @@ def torch_lstm(Wh, Wx, b, s, x, fixed, shift):
     return torch.cat([c_new, go * torch.tanh(c_new)])
 
 
+def torch_janet(Wh, Wx, b, c, x, fixed, shift):
+    """JANET (β = 1), written independently: a held or fixed Γf ties i = 1 − Γf."""
+    n = c.shape[0]
+    s = Wh[:n] @ c + Wx[:n] @ x + b[:n]
+    gf = gate_t(s, fixed[0], shift[0])
+    tied = fixed[0] is not None or shift[0] != 0.0
+    i = 1 - gf if tied else 1 - torch.sigmoid(s - 1.0)
+    return gf * c + i * torch.tanh(Wh[n:] @ c + Wx[n:] @ x + b[n:])
+
+
+def torch_mgu(Wh, Wx, b, c, x, fixed, shift):
+    """MGU: one gate f for the GRU's update and reset, f ≈ 0 keeps c."""
+    n = c.shape[0]
+    f = gate_t(Wh[:n] @ c + Wx[:n] @ x + b[:n], fixed[0], shift[0])
+    ct = torch.tanh(Wh[n:] @ (f * c) + Wx[n:] @ x + b[n:])
+    return (1 - f) * c + f * ct
+
+
+def torch_indrnn(activation):
+    def step(Wh, Wx, b, c, x, fixed, shift):
+        pre = torch.diagonal(Wh) * c + Wx @ x + b
+        return torch.relu(pre) if activation == "relu" else torch.tanh(pre)
+    return step
+
+
+def torch_rnn(Wh, Wx, b, c, x, fixed, shift):
+    return torch.tanh(Wh @ c + Wx @ x + b)
+
+
 CASES = [
     ("gru", {}, ()),
     ("gru", {"reset": 1.0}, (Hold("update", 0),)),
@@ -104,19 +133,54 @@ CASES = [
     ("lstm", {}, (Hold("forget", 1), Hold("update", 0))),
     ("lstm", {"output": 1.0}, (Hold("update", 1, 1, 1), Hold("forget", 0, 1, 1),
                                 Hold("update", 0, 2), Hold("forget", 1, 2))),
+    ("janet", {}, ()),
+    ("janet", {}, (Hold("forget", 1),)),
+    ("janet", {}, (Hold("forget", 0, 1, 1), Hold("forget", 1, 2))),
+    ("janet", {"forget": 0.9}, ()),
+    ("mgu", {}, ()),
+    ("mgu", {}, (Hold("forget", 0),)),
+    ("mgu", {}, (Hold("forget", 1, 1, 1), Hold("forget", 0, 2))),
+    ("mgu", {"forget": 0.3}, ()),
+    ("indrnn", {}, ()),
 ]
+#: The v1.2 initialisations, each on a cell it applies to (they change the weights only).
+INITS = [
+    (Model("lstm", chrono=20, scale=1.5), ()),
+    (Model("lstm", bias={"forget": 1.0, "output": -0.5}, scale=1.5), ()),
+    (Model("janet", chrono=50, scale=1.5), ()),
+    (Model("janet", bias={"forget": 2.0}, scale=1.5), (Hold("forget", 1, 3),)),
+    (Model("rnn", recurrent="orthogonal", scale=1.2), ()),
+    (Model("gru", recurrent="identity", scale=0.9), ()),
+    (Model("mgu", recurrent="orthogonal", scale=1.5, bias={"forget": -1.0}), ()),
+    (Model("indrnn", recurrent_range=(0.5, 1.2), scale=1.5), ()),
+    (Model("indrnn", activation="tanh", recurrent_range=(-1.0, 1.0), scale=1.5), ()),
+]
+STEPS = {"gru": torch_gru_before, "lstm": torch_lstm, "janet": torch_janet, "mgu": torch_mgu,
+         "rnn": torch_rnn}
 
 
 @pytest.mark.parametrize("kern", KERNELS)
 @pytest.mark.parametrize("cell,fixed,holds", CASES)
 def test_hand_written_torch_cells_agree_in_every_gate_mode(cell, fixed, holds, kern):
+    check_against_torch(Model(cell, fixed, scale=1.5), holds, kern)
+
+
+@pytest.mark.parametrize("kern", KERNELS)
+@pytest.mark.parametrize("model,holds", INITS, ids=lambda v: repr(v)[:60])
+def test_every_initialisation_agrees_with_torch(model, holds, kern):
+    check_against_torch(model, holds, kern)
+
+
+def check_against_torch(model, holds, kern):
+    """∂c<T>/∂c<0> and ∂c<T>/∂x<1> of ``model`` (its weights from random_setup, so with its
+    init options) against autograd through the torch twin of its cell, seed by seed."""
     T, settings = 12, Settings(hidden=5, inputs=3, seeds=3, seed=7, epsilon=0.01)
-    model = Model(cell, fixed, scale=1.5)
+    cell, fixed = model.cell, model.fixed_gates
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, fixed, holds, T, settings.epsilon)
     with kernel(kern):
         gain, reach, J = propagate(model, w, state0, x, drive)
-    step = torch_gru_before if cell == "gru" else torch_lstm
+    step = torch_indrnn(model.activation) if cell == "indrnn" else STEPS[cell]
     n = settings.hidden
     for s in range(settings.seeds):
         Wh, Wx, b = (torch.tensor(a[s]) for a in (w.Wh, w.Wx, w.b))

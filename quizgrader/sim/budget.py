@@ -39,9 +39,12 @@ class Limits:
 def _flops(cell: str, n: int, m: int) -> int:
     """Flops of one step of one cell: forward and Jacobian product, k = n + m columns."""
     k = n + m
+    if cell == "indrnn":                      # diagonal: elementwise products only
+        return 6 * n + 2 * n * k
     return 2 * (len(GATES[cell]) + 1) * n * n + {
         "rnn": 2 * n * n * k, "gru": 2 * n ** 3 + 2 * n * n * k,
-        "lstm": 4 * n * n * k + 6 * n * n}[cell]
+        "lstm": 4 * n * n * k + 6 * n * n, "janet": 2 * n * n * k + 4 * n * n,
+        "mgu": 2 * n ** 3 + 2 * n * n * k}[cell]
 
 
 def scenario_seconds(cell: str, steps: int, hidden: int, inputs: int, seeds: int) -> float:

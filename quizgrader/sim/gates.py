@@ -24,6 +24,9 @@ GATES: dict[str, tuple[str, ...]] = {
     "rnn": (),
     "gru": ("update", "reset"),
     "lstm": ("update", "forget", "output"),
+    "janet": ("forget",),
+    "mgu": ("forget",),
+    "indrnn": (),
 }
 #: The cells, the one list every other module reads.
 CELLS: tuple[str, ...] = tuple(GATES)

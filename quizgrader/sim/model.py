@@ -10,12 +10,22 @@ import numpy as np
 
 from ..errors import ConfigError
 from .cells import EQUATIONS, Equations
-from .gates import CELLS
+from .gates import CELLS, check_gates
 
 Behaviour = Literal["preserved", "vanishes", "explodes"]
 BEHAVIOURS: tuple[Behaviour, ...] = ("preserved", "vanishes", "explodes")
 ACTIVATIONS = ("tanh", "relu", "linear")
+#: The activations each cell without gates takes (the first is its default).
+CELL_ACTIVATIONS: dict[str, tuple[str, ...]] = {"rnn": ACTIVATIONS, "indrnn": ("relu", "tanh")}
 RESETS = ("before", "after")
+#: How the recurrent (hidden×hidden) blocks are drawn (format v1.2 ``init.recurrent``).
+RECURRENTS = ("gaussian", "orthogonal", "identity")
+#: The cells whose forget-gate bias chrono initialisation sets.
+CHRONO_CELLS = ("lstm", "janet")
+#: The largest |bias| and |u| a model may take (beyond, σ and the products saturate to
+#: exact 0 and 1 anyway).
+MAX_BIAS = 100.0
+MAX_U = 10.0
 #: Timesteps simulated when nothing says otherwise (the question format's ``horizon``).
 DEFAULT_STEPS = 100
 
@@ -39,19 +49,30 @@ class Model:
 
     cell: str
     fixed: FixedGates = ()
-    activation: str = "tanh"
+    activation: str = ""          # "": the cell's default (tanh; relu for the IndRNN)
     reset: str = "before"
     scale: float = 1.0
     input_scale: float = 1.0
+    bias: FixedGates = ()         # gate -> b added to its pre-activation (v1.2 init.bias)
+    chrono: int | None = None     # T_max of chrono initialisation (lstm, janet)
+    recurrent: str = "gaussian"   # how the hidden×hidden blocks are drawn
+    recurrent_range: tuple[float, float] | None = None    # indrnn: u ~ U(lo, hi)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fixed", pairs(self.fixed))
+        object.__setattr__(self, "bias", pairs(self.bias))
         if self.cell not in CELLS:
             raise ConfigError(f"unknown cell {self.cell!r} (choose from {', '.join(CELLS)})")
+        allowed = CELL_ACTIVATIONS.get(self.cell, ("tanh",))
+        if not self.activation:
+            object.__setattr__(self, "activation", allowed[0])
         if self.activation not in ACTIVATIONS:
             raise ConfigError(f"unknown activation {self.activation!r} (tanh, relu or linear)")
-        if self.activation != "tanh" and self.cell != "rnn":
-            raise ConfigError(f"activation applies to the rnn cell only, not {self.cell}")
+        if self.activation not in allowed:
+            raise ConfigError(f"activation {self.activation} applies to the rnn cell "
+                              f"(tanh, relu, linear) and the indrnn cell (relu, tanh) only, "
+                              f"not to {self.cell}", "activation")
+        self._check_init()
         if self.reset not in RESETS:
             raise ConfigError(f"unknown reset {self.reset!r} (before or after)")
         if self.reset != "before" and self.cell != "gru":
@@ -60,6 +81,51 @@ class Model:
             value = getattr(self, name)
             if not (np.isfinite(value) and value >= 0):
                 raise ConfigError(f"{name} must be a finite number ≥ 0, got {value}", name)
+
+    def _check_init(self) -> None:
+        """The v1.2 initialisation options, each where its cell has it."""
+        check_gates(self.cell, dict(self.bias), "bias")
+        for gate, b in self.bias:
+            if not (np.isfinite(b) and abs(b) <= MAX_BIAS):
+                raise ConfigError(f"bias {gate}={b}: a bias is a finite number within "
+                                  f"±{MAX_BIAS:g}", "bias")
+        if self.chrono is not None:
+            if self.cell not in CHRONO_CELLS:
+                raise ConfigError(f"chrono initialisation sets a forget gate's bias: it "
+                                  f"applies to lstm and janet cells, not {self.cell}", "chrono")
+            if isinstance(self.chrono, bool) or not 2 <= self.chrono <= 1_000_000:
+                raise ConfigError(f"chrono T_max must be a whole number from 2 to 1000000, "
+                                  f"got {self.chrono}", "chrono")
+            set_by_chrono = {"forget", "update"} if self.cell == "lstm" else {"forget"}
+            both = sorted(set_by_chrono & set(dict(self.bias)))
+            if both:
+                raise ConfigError(f"chrono initialisation sets the {' and '.join(both)} "
+                                  f"bias; give it or bias {both[0]}, not both", "bias")
+        if self.recurrent not in RECURRENTS:
+            raise ConfigError(f"unknown recurrent init {self.recurrent!r} (gaussian, "
+                              f"orthogonal or identity)", "recurrent")
+        if self.recurrent != "gaussian" and self.cell == "indrnn":
+            raise ConfigError("an indrnn cell's recurrent weights are one number per unit: "
+                              "set them with recurrent_range, not recurrent", "recurrent")
+        if self.recurrent_range is not None:
+            if self.cell != "indrnn":
+                raise ConfigError(f"recurrent_range applies to indrnn cells only, not "
+                                  f"{self.cell}", "recurrent_range")
+            lo, hi = (float(v) for v in self.recurrent_range)
+            if not (np.isfinite(lo) and np.isfinite(hi) and -MAX_U <= lo <= hi <= MAX_U):
+                raise ConfigError(f"recurrent_range [{lo:g}, {hi:g}]: need lo ≤ hi, both "
+                                  f"within ±{MAX_U:g}", "recurrent_range")
+            object.__setattr__(self, "recurrent_range", (lo, hi))
+
+    @property
+    def u_range(self) -> tuple[float, float]:
+        """The IndRNN's range of recurrent weights u (default [0, 1])."""
+        return self.recurrent_range or (0.0, 1.0)
+
+    @property
+    def gate_bias(self) -> dict[str, float]:
+        """The ``bias`` pairs as a mapping gate -> b."""
+        return dict(self.bias)
 
     @property
     def fixed_gates(self) -> dict[str, float]:
@@ -74,7 +140,7 @@ class Model:
                 ) -> Callable[..., tuple[np.ndarray, Any]]:
         """The cell's ``step`` with this model's options (activation, reset) bound."""
         step = self.equations(equations).step
-        if self.cell == "rnn":
+        if self.cell in CELL_ACTIVATIONS:
             return partial(step, activation=self.activation)
         if self.cell == "gru":
             return partial(step, reset=self.reset)

@@ -23,11 +23,14 @@ def free_gates(model: Model) -> tuple[str, ...]:
 WRITE_THEN_HOLD: dict[str, dict[str, tuple[int, int]]] = {
     "gru": {"update": (1, 0)},
     "lstm": {"update": (1, 0), "forget": (0, 1)},
+    "mgu": {"forget": (1, 0)},
+    "janet": {"forget": (0, 1)},
 }
 
 
 def write_then_hold(model: Model) -> Scenario | None:
-    """Write at step 1, then keep: GRU Γu≈1 then ≈0; LSTM (Γu≈1, Γf≈0) then (Γu≈0, Γf≈1),
+    """Write at step 1, then keep: GRU Γu≈1 then ≈0; LSTM (Γu≈1, Γf≈0) then (Γu≈0, Γf≈1);
+    MGU Γf≈1 then ≈0; JANET Γf≈0 then ≈1 (semantics v3; the RNN and IndRNN have none),
     with whichever of those gates the model leaves free (semantics v3). None if it fixes
     them all (or the cell has none)."""
     free = free_gates(model)

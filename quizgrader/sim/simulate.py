@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from .cells import Equations, Weights
 from .cells.weights import random_weights
 from .gates import Hold, make_drive, stack
+from .init import initialise
 from .model import DEFAULT_STEPS, Curves, Model, Settings, classify
 from .propagate import propagate, steps_mask
 from .scenarios import Scenario
@@ -34,12 +35,14 @@ def random_setup(model: Model, settings: Settings, steps: int
                  ) -> tuple[Weights, np.ndarray, np.ndarray]:
     """The seeded random weights, initial state and inputs of a simulation.
 
-    The same (model.cell, scales, settings, steps) always give the same arrays, so every
-    scenario of a model is simulated on the same cells.
+    The same (model.cell, init, settings, steps) always give the same arrays, so every
+    scenario of a model is simulated on the same cells; a model's init options
+    (:mod:`.init`) change its weights, never its c<0> or inputs.
     """
     rng = np.random.default_rng(settings.seed)
     w = random_weights(rng, model.cell, settings.seeds, settings.hidden, settings.inputs,
-                       model.scale)
+                       model.scale, model.u_range)
+    w = initialise(w, model, settings.seed)
     state0 = initial_state(rng, model.cell, settings.seeds, settings.hidden)
     x = model.input_scale * rng.standard_normal((steps, settings.seeds, settings.inputs))
     return w, state0, x

@@ -1,4 +1,4 @@
-"""Batched RNN, GRU and LSTM cells in the course's notation, with exact Jacobians.
+"""Batched RNN, GRU, LSTM, JANET, MGU and IndRNN cells in the course's notation, with exact Jacobians.
 
 Every cell module offers the same functions, for S cells at once (:class:`Equations`):
 
@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
-from . import gru, lstm, rnn
+from . import gru, indrnn, janet, lstm, mgu, rnn
 from .weights import Fixed, Weights
 
 
@@ -45,7 +45,8 @@ class Equations(Protocol):
 
 
 #: The course's cells, by name (read-only).
-EQUATIONS: Mapping[str, Equations] = MappingProxyType({"rnn": rnn, "gru": gru, "lstm": lstm})
+EQUATIONS: Mapping[str, Equations] = MappingProxyType(
+    {"rnn": rnn, "gru": gru, "lstm": lstm, "janet": janet, "mgu": mgu, "indrnn": indrnn})
 
 
-__all__ = ["EQUATIONS", "Equations", "Weights", "rnn", "gru", "lstm"]
+__all__ = ["EQUATIONS", "Equations", "Weights", "gru", "indrnn", "janet", "lstm", "mgu", "rnn"]

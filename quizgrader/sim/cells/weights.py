@@ -10,7 +10,7 @@ from ..gates import GATES, sigmoid_slope
 
 def blocks(cell: str) -> int:
     """Number of weight blocks (gates + candidate), stacked in this order:
-    rnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃]."""
+    rnn and indrnn [c̃], gru [Γu, Γr, c̃], lstm [Γu, Γf, Γo, c̃], janet and mgu [Γf, c̃]."""
     return len(GATES[cell]) + 1
 
 
@@ -51,10 +51,16 @@ class Weights:
 
 
 def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int, inputs: int,
-                   scale: float = 1.0) -> Weights:
-    """S random cells: W = [Wh | Wx] ~ N(0, scale²/(hidden+inputs)), biases 0."""
+                   scale: float = 1.0, u_range: tuple[float, float] = (0.0, 1.0)) -> Weights:
+    """S random cells: W = [Wh | Wx] ~ N(0, scale²/(hidden+inputs)), biases 0. The IndRNN's
+    recurrent weights are one number per unit, Wh = diag(u), u ~ U(``u_range``), drawn after
+    W from the same generator."""
     rows = blocks(cell) * hidden
     W = rng.standard_normal((seeds, rows, hidden + inputs)) * (scale / np.sqrt(hidden + inputs))
+    if cell == "indrnn":
+        u = rng.uniform(u_range[0], u_range[1], (seeds, hidden))
+        W[:, :, :hidden] = 0.0
+        W[:, np.arange(hidden), np.arange(hidden)] = u
     return Weights(Wh=np.ascontiguousarray(W[:, :, :hidden]),
                    Wx=np.ascontiguousarray(W[:, :, hidden:]),
                    b=np.zeros((seeds, rows)), bh=np.zeros((seeds, hidden)))

@@ -1,18 +1,29 @@
-"""One step of one cell, compiled: the forward step and the tangent J ← A<t> J, per seed.
+"""The compiled kernels: one step of one cell (the forward step and the tangent J ← A<t> J,
+per seed) and the time loop that runs them.
 
 The same equations as :mod:`quizgrader.sim.cells` (see their docstrings), written as loops
-over the n units of one cell, for :mod:`.loop`. Elementwise expressions follow the numpy
+over the n units of one cell. Elementwise expressions follow the numpy
 cells' order, but the compiler may fuse a multiply and an add (one rounding instead of two),
 libm's exp and tanh are not numpy's, and the sums of the matrix products run in another
 order: the results agree to rounding (about 1e-14), not to the bit.
 
 Arguments of every ``*_step``: Wh (B·n, n), WT = Whᵀ (n, B·n) (so that the products with
 the state run along contiguous rows), Wx (B·n, m), bh (n,), px = Wx x<t> + b (B·n,),
-sh the gate shifts (G,), fon / fval which gates are fixed and to what, opt (RNN: 0 tanh,
-1 relu, 2 linear; GRU: 0 reset before, 1 after), st the state (d,) updated in place, J the
+sh the gate shifts (G,), fon / fval which gates are fixed and to what, opt (RNN and IndRNN:
+0 tanh, 1 relu, 2 linear; GRU: 0 reset before, 1 after), st the state (d,) updated in place, J the
 tangent (d, k) read, Jn the next tangent (d, k) written, first (t = 1: the x-columns of Jn
 are set to ∂s<1>/∂x<1>), buf scratch of :func:`scratch` floats, M (3n, n) and P (2n, k)
 scratch matrices. The matrix products go to BLAS (np.dot), the rest runs in loops.
+
+:func:`run` is the time loop of :func:`quizgrader.sim.propagate.propagate_seeds`, one cell
+at a time: its state and tangent stay in the processor's cache for all T steps, and nothing is
+allocated per step.
+
+For the units u0 .. u1 of the K × S (scenario, seed) grid and the steps t0 .. t1 - 1, as the
+numpy loop: step, mark a seed blown once its state stops being finite, advance the tangent,
+rescale each column block by an exact power of two every 4 steps (and at t = T), and at the
+steps with ``slot[t] ≥ 0`` copy the c-rows of the tangent and the exponents into the
+snapshot arrays, whose spectral norms the caller takes (one batched eigvalsh).
 """
 from __future__ import annotations
 
@@ -20,6 +31,12 @@ import math
 
 import numpy as np
 from numba import njit
+
+from ..norms import BIG
+
+#: JANET's β, as :data:`quizgrader.sim.cells.janet.BETA` (a test checks): a constant read
+#: here, not imported, since numba's cache of this file would not see a change made there.
+JANET_BETA = 1.0
 
 
 def scratch(n: int, k: int) -> int:
@@ -221,14 +238,214 @@ def lstm_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, 
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
+def janet_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P):
+    n, k = Wh.shape[1], J.shape[1]
+    p, g, dg = buf[:2 * n], buf[2 * n:3 * n], buf[3 * n:4 * n]
+    c, ct, gi, dgi = buf[4 * n:5 * n], buf[5 * n:6 * n], buf[6 * n:7 * n], buf[7 * n:8 * n]
+    A = M[:n]
+    times(WT, st, 0, 2 * n, p)
+    for j in range(2 * n):
+        p[j] += px[j]
+    gate_block(p, sh, fon, fval, n, g, dg)
+    ffree = not fon[0]
+    tied = fon[0] or sh[0] != 0.0            # held or fixed: i = 1 - Γf
+    for j in range(n):
+        c[j] = st[j]
+        if tied:
+            gi[j] = 1.0 - g[j]
+            dgi[j] = -dg[j]
+        else:
+            h, dh = sigmoid_slope(p[j] - JANET_BETA)
+            gi[j] = 1.0 - h
+            dgi[j] = -dh
+        ct[j] = math.tanh(p[n + j])
+        st[j] = g[j] * c[j] + gi[j] * ct[j]
+    for j in range(n):                       # A = diag(Γf) + diag(a1) Wf_h + diag(β) Wc_h
+        a1 = c[j] * dg[j] + ct[j] * dgi[j]
+        beta = gi[j] * (1.0 - ct[j] * ct[j])
+        for i in range(n):
+            a = beta * Wh[n + j, i]
+            if ffree:
+                a += a1 * Wh[j, i]
+            A[j, i] = a
+        A[j, j] += g[j]
+    np.dot(A, J, Jn)
+    if not first or k == n:
+        return
+    for j in range(n):
+        a1 = c[j] * dg[j] + ct[j] * dgi[j]
+        beta = gi[j] * (1.0 - ct[j] * ct[j])
+        for l in range(k - n):
+            b = beta * Wx[n + j, l]
+            if ffree:
+                b += a1 * Wx[j, l]
+            Jn[j, n + l] = b
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def mgu_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P):
+    n, m, k = Wh.shape[1], Wx.shape[1], J.shape[1]
+    ph, g, dg = buf[:n], buf[n:2 * n], buf[2 * n:3 * n]
+    c, ct, hn, rc = buf[3 * n:4 * n], buf[4 * n:5 * n], buf[5 * n:6 * n], buf[6 * n:7 * n]
+    brow = buf[12 * n:12 * n + k]
+    A, R, BW = M[:n], M[n:2 * n], M[2 * n:3 * n]
+    times(WT, st, 0, n, ph)
+    for j in range(n):
+        ph[j] = px[j] + ph[j]
+    gate_block(ph, sh, fon, fval, n, g, dg)
+    for j in range(n):
+        c[j] = st[j]
+        rc[j] = g[j] * st[j]
+    times(WT, rc, n, 2 * n, hn)                        # Wc_h (Γf c)
+    for j in range(n):
+        ct[j] = math.tanh(px[n + j] + hn[j])
+    for j in range(n):
+        st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γf c̃ + (1 - Γf) c
+    ffree = not fon[0]
+    if ffree:                                          # R = diag(c Γf') Wf_h + diag(Γf)
+        for i in range(n):
+            for l in range(n):
+                R[i, l] = (c[i] * dg[i]) * Wh[i, l]
+            R[i, i] += g[i]
+        for j in range(n):
+            beta = g[j] * (1.0 - ct[j] * ct[j])
+            for i in range(n):
+                BW[j, i] = beta * Wh[n + j, i]
+        np.dot(BW, R, A)
+    for j in range(n):
+        alpha = (ct[j] - c[j]) * dg[j]
+        beta = g[j] * (1.0 - ct[j] * ct[j])
+        for i in range(n):
+            if ffree:
+                A[j, i] += alpha * Wh[j, i]
+            else:
+                A[j, i] = beta * Wh[n + j, i] * g[i]
+        A[j, j] += 1.0 - g[j]
+    np.dot(A, J, Jn)
+    if not first or k == n:
+        return
+    for j in range(n):                                 # row j of B = ∂c<t>/∂x<t>
+        alpha = (ct[j] - c[j]) * dg[j]
+        beta = g[j] * (1.0 - ct[j] * ct[j])
+        brow[:m] = 0.0
+        if ffree:                                      # (β Wc_h) diag(c Γf') Wf_x
+            for i in range(n):
+                a, ci = beta * Wh[n + j, i], c[i] * dg[i]
+                for l in range(m):
+                    brow[l] += a * (ci * Wx[i, l])
+        for l in range(m):
+            b = beta * Wx[n + j, l] + brow[l]
+            if ffree:
+                b += alpha * Wx[j, l]
+            Jn[j, n + l] = b
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def indrnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P):
+    n, k = Wh.shape[1], J.shape[1]
+    for j in range(n):
+        u = Wh[j, j]
+        z = u * st[j] + px[j]
+        if opt == 0:
+            a = math.tanh(z)
+            st[j] = a
+            slope = 1.0 - a * a
+        else:                             # relu: NaN stays NaN, as np.maximum / np.heaviside
+            st[j] = z if (z > 0.0 or z != z) else 0.0
+            slope = 1.0 if z > 0.0 else (0.0 if z <= 0.0 else z)
+        du = u * slope
+        for cc in range(k):
+            Jn[j, cc] = du * J[j, cc]
+        if first:
+            for i in range(k - n):
+                Jn[j, n + i] = slope * Wx[j, i]
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def cell_step(cell, Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P):
-    """Dispatch on ``cell``: 0 RNN, 1 GRU, 2 LSTM."""
+    """Dispatch on ``cell``: 0 RNN, 1 GRU, 2 LSTM, 3 JANET, 4 MGU, 5 IndRNN."""
     if cell == 0:
         rnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
     elif cell == 1:
         gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
-    else:
+    elif cell == 2:
         lstm_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
+    elif cell == 3:
+        janet_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
+    elif cell == 4:
+        mgu_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
+    else:
+        indrnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P)
 
 
-__all__ = ["cell_step", "scratch"]
+
+# The time loop (below) lives in this file with the cells it calls: numba keys a cached
+# function by the file that defines it, so a loop in a module of its own would keep running
+# the machine code of cells edited since it was cached.
+
+@njit(cache=True, nogil=True)
+def rescale(J, c0, c1):
+    """Divide J[:, c0:c1] by 2^e where its largest entry left [2^-256, 2^256]; returns e."""
+    top = 0.0
+    for r in range(J.shape[0]):
+        for c in range(c0, c1):
+            v = abs(J[r, c])
+            if not v <= top:                 # a NaN wins, as with np.max
+                top = v
+    if not (math.isfinite(top) and top > 0.0 and (top > BIG or top < 1.0 / BIG)):
+        return 0
+    e = math.frexp(top)[1]
+    for r in range(J.shape[0]):
+        for c in range(c0, c1):
+            J[r, c] = math.ldexp(J[r, c], -e)
+    return e
+
+
+@njit(cache=True, nogil=True)
+def run(cell, opt, Wh, Wx, bh, px, shift, fon, fval, T, t0, t1, u0, u1, slot,
+        state, J, cexp, xexp, blown, snap, snap_c, snap_x, snap_blown, nbuf):
+    """Advance units u0 .. u1 (u = k·S + s) over steps t0 .. t1 - 1, in place.
+
+    Wh (S, B·n, n), Wx (S, B·n, m), bh (S, n), px (S, T, B·n) and shift (K, T, G) (a cell's
+    steps contiguous), fon (G,) bool, fval (G,), slot (T,) int; state (K, S, d),
+    J (K, S, d, k), cexp / xexp (K, S) int, blown (K, S) bool; snap (R, K, S, n, k),
+    snap_c / snap_x (R, K, S), snap_blown (R, K, S).
+    """
+    K, S, d = state.shape
+    k, n = J.shape[3], Wh.shape[2]
+    buf = np.empty(nbuf)
+    st = np.empty(d)
+    Ja = np.empty((d, k))
+    Jb = np.empty((d, k))
+    WT = np.empty((n, Wh.shape[1]))
+    M = np.empty((3 * n, n))
+    P = np.empty((2 * n, k))
+    for u in range(u0, u1):
+        ki, s = u // S, u % S
+        WT[:, :] = Wh[s].T
+        st[:] = state[ki, s]
+        Ja[:, :] = J[ki, s]
+        ce, xe, bl = cexp[ki, s], xexp[ki, s], blown[ki, s]
+        for t in range(t0, t1):
+            cell_step(cell, Wh[s], WT, Wx[s], bh[s], px[s, t], shift[ki, t], fon, fval, opt,
+                      st, Ja, Jb, t == 0, buf, M, P)
+            Ja, Jb = Jb, Ja
+            if not bl:
+                for i in range(d):
+                    if not math.isfinite(st[i]):
+                        bl = True
+                        break
+            if t % 4 == 3 or t == T - 1:     # |growth| per step ≤ 2^57 before this matters
+                ce += rescale(Ja, 0, n)
+                if k > n:
+                    xe += rescale(Ja, n, k)
+            r = slot[t]
+            if r >= 0:
+                snap[r, ki, s] = Ja[:n]
+                snap_c[r, ki, s], snap_x[r, ki, s], snap_blown[r, ki, s] = ce, xe, bl
+        state[ki, s] = st
+        J[ki, s] = Ja
+        cexp[ki, s], xexp[ki, s], blown[ki, s] = ce, xe, bl
+
+
+__all__ = ["cell_step", "run", "scratch"]

@@ -1,4 +1,4 @@
-"""Running the compiled loop (:mod:`.loop`) with the inputs and results of
+"""Running the compiled loop (:func:`.cells.run`) with the inputs and results of
 :func:`quizgrader.sim.propagate.propagate_seeds`.
 
 The steps are run in chunks, so that the tangent snapshots at the recorded steps take at most
@@ -19,15 +19,14 @@ from ..gates import Drive
 from ..model import Model
 from ..norms import scaled_norm
 from ..parallel import kernel_threads, single_blas
-from .cells import scratch
-from .loop import run
+from .cells import run, scratch
 
 #: Memory for the tangent snapshots of one chunk of steps.
 SNAPSHOT_BYTES = 32 << 20
 #: Multiply-adds of one call into compiled code (some 10 ms): a signal (Ctrl-C, SIGTERM) is
 #: handled between calls, never inside one.
 CALL_WORK = 50_000_000
-_CELLS = {"rnn": 0, "gru": 1, "lstm": 2}
+_CELLS = {"rnn": 0, "gru": 1, "lstm": 2, "janet": 3, "mgu": 4, "indrnn": 5}
 _OPTIONS = {"tanh": 0, "relu": 1, "linear": 2, "before": 0, "after": 1}
 
 
@@ -37,7 +36,7 @@ def _own(a: np.ndarray) -> np.ndarray:
 
 
 def _option(model: Model) -> int:
-    if model.cell == "rnn":
+    if model.cell in ("rnn", "indrnn"):
         return _OPTIONS[model.activation]
     return _OPTIONS[model.reset] if model.cell == "gru" else 0
 
