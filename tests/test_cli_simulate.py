@@ -64,7 +64,8 @@ def test_output_is_deterministic():
     (["--cell", "gru", "--fix", "reset"],
      "error: 'reset': expected GATE=VALUE, e.g. update=0 or update=1@1\n"),
     (["--cell", "gru", "--activation", "relu"],
-     "error: activation applies to the rnn cell only, not gru\n"),
+     "error: --activation relu applies to rnn cells (tanh, relu, linear) and indrnn cells "
+     "(relu, tanh) only, not gru\n"),
     (["--cell", "gru", "--steps", "0"], "error: --steps must be ≥ 1, got 0\n"),
 ])
 def test_bad_settings_give_one_line_and_exit_1(args, message):

@@ -102,8 +102,8 @@ def test_indrnn_recurrent_weights_are_one_uniform_number_per_unit():
     ({"cell": "indrnn", "recurrent": "orthogonal"}, "recurrent_range"),
     ({"cell": "gru", "recurrent_range": (0.0, 1.0)}, "indrnn cells only"),
     ({"cell": "indrnn", "recurrent_range": (1.0, 0.5)}, "lo ≤ hi"),
-    ({"cell": "gru", "activation": "relu"}, "applies to the rnn cell"),
-    ({"cell": "indrnn", "activation": "linear"}, "applies to the rnn cell"),
+    ({"cell": "gru", "activation": "relu"}, "applies to rnn cells"),
+    ({"cell": "indrnn", "activation": "linear"}, "applies to rnn cells"),
 ])
 def test_init_options_where_their_cell_lacks_them_are_one_line_errors(kwargs, message):
     with pytest.raises(ConfigError, match=message):

@@ -15,7 +15,7 @@ BAD = HERE / "bad"
 BANK = PLAIN
 
 EXPECTED = {
-    "activation-on-gru": "5: models.m.activation: activation applies to rnn cells only",
+    "activation-on-gru": "5: models.m.activation: activation applies to rnn and indrnn cells only",
     "alias-bomb": "1: the document expands to more than 100000 nodes (alias bomb?)",
     "bad-gate-fixed": "5: models.m.fixed.forget: the gru cell has no gate 'forget' "
                       "(its gates: update, reset)",
@@ -45,7 +45,8 @@ EXPECTED = {
     "tags-not-list": "14: tags: input should be a valid list, got 'gru'",
     "top-level-list": "1: (document): expected a question (a mapping with id, title, ...), "
                       "got list",
-    "unknown-cell": "5: models.m.cell: input should be 'rnn', 'gru' or 'lstm', got 'cnn'",
+    "unknown-cell": "5: models.m.cell: input should be 'rnn', 'gru', 'lstm', 'janet', 'mgu' or "
+                    "'indrnn', got 'cnn'",
     "unknown-model": "12: options.1.claim.model: unknown model 'carol' (models: m)",
     "unknown-option-key": "9: options.0.hint: unknown key 'hint' (allowed: id, text, claim, "
                           "correct, feedback)",

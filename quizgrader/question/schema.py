@@ -1,7 +1,9 @@
-"""The question format v1.1 as pydantic models (``extra="forbid"``, strict types).
+"""The question format v1.2 as pydantic models (``extra="forbid"``, strict types).
 
 v1.1 adds conditional claims (``if:``) beside the because-claims (``when:``), and the
-``simulation.fragile_below`` margin.
+``simulation.fragile_below`` margin; v1.2 the cells janet, mgu and indrnn, the
+initialisations ``init.bias``, ``init.chrono``, ``init.recurrent``, ``init.recurrent_range``,
+and ``if: free`` (parameters are read by :mod:`quizgrader.variants`).
 
 Field-level rules live here; rules that relate fields (option ids unique, the key names real
 options, gates exist for the model's cell, ...) are in :mod:`quizgrader.question.semantics`.
@@ -23,7 +25,7 @@ from pydantic import (
 )
 
 from ..sim import BEHAVIOURS, CELLS, DEFAULT_STEPS, Model, Settings
-from ..sim.model import ACTIVATIONS, RESETS, pairs
+from ..sim.model import ACTIVATIONS, MAX_BIAS, MAX_U, RECURRENTS, RESETS, pairs
 
 #: Characters no text may hold: C0 controls but tab and line ends, DEL, C1 controls, lone
 #: surrogates and the non-characters U+FFFE/U+FFFF (XML, and so every LMS format, refuses them).
@@ -63,6 +65,15 @@ def _not_bool(value: object) -> object:
 GateValue = Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
 
 
+def _if_value(value: object) -> object:
+    """``if:`` is a mapping of gate values or the word ``free``: one clear error otherwise,
+    not one per branch of the union."""
+    if isinstance(value, dict) or value == "free":
+        return value
+    raise ValueError(f"if takes gate values, e.g. {{forget: 1}}, or the word free (the cell "
+                     f"as initialised, no gate held)")
+
+
 def variant_name(question_id: str, variant: int | None) -> str:
     """How a question's variant is named where one name is needed: ``id#3`` (the id alone
     for a plain question)."""
@@ -97,10 +108,19 @@ class Simulation(Strict):
         return Settings(**self.model_dump(exclude={"fragile_below"}))
 
 
+Bias = Annotated[float, Field(ge=-MAX_BIAS, le=MAX_BIAS, allow_inf_nan=False)]
+URange = Annotated[float, Field(ge=-MAX_U, le=MAX_U, allow_inf_nan=False)]
+
+
 class Init(Strict):
-    """The scale of a model's random weights and inputs."""
+    """How a model's random weights and inputs are drawn (v1.2: biases, chrono, the
+    recurrent blocks, the IndRNN's u)."""
     scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
     input_scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    bias: dict[str, Bias] = Field(default_factory=dict)
+    chrono: Annotated[int, Field(ge=2, le=1_000_000)] | None = None
+    recurrent: Literal[RECURRENTS] = "gaussian"  # type: ignore[valid-type]
+    recurrent_range: tuple[URange, URange] | None = None
 
 
 class ModelSpec(Strict):
@@ -110,20 +130,22 @@ class ModelSpec(Strict):
     fixed: dict[str, Unit] = Field(default_factory=dict)
     label: Text | None = None
     init: Init = Init()
-    activation: Literal[ACTIVATIONS] | None = None  # type: ignore[valid-type]
+    activation: Literal[ACTIVATIONS] | None = None  # type: ignore[valid-type]  # rnn, indrnn
     reset: Literal[RESETS] | None = None  # type: ignore[valid-type]
 
     def model(self) -> Model:
         """The simulator's :class:`~quizgrader.sim.Model` of this spec."""
-        return Model(self.cell, pairs(self.fixed), self.activation or "tanh",
-                     self.reset or "before",
-                     self.init.scale, self.init.input_scale)
+        i = self.init
+        return Model(self.cell, pairs(self.fixed), self.activation or "",
+                     self.reset or "before", i.scale, i.input_scale, pairs(i.bias), i.chrono,
+                     i.recurrent, i.recurrent_range)
 
 
 class ClaimKind(StrEnum):
     """because: "*model* works that way over long sequences, because when *when*, the
     gradient *gradient*"; if: "in *model*, if *if* holds at every step, the gradient
-    *gradient*"; bare: "*model* does that over long sequences"."""
+    *gradient*" (``if: free``: with no gate held, the cell as initialised); bare: "*model*
+    does that over long sequences"."""
 
     BECAUSE = "because"
     IF = "if"
@@ -138,17 +160,23 @@ class Claim(Strict):
     model: str
     gradient: Gradient
     when: dict[str, GateValue] = Field(default_factory=dict)
-    if_: dict[str, GateValue] = Field(default_factory=dict, alias="if")
+    if_: Annotated[dict[str, GateValue] | Literal["free"], BeforeValidator(_if_value)] = Field(
+        default_factory=dict, alias="if")
 
     @property
     def kind(self) -> ClaimKind:
-        """because (``when``), if (``if``) or bare (no gates)."""
+        """because (``when``), if (``if``, gates or ``free``) or bare (no gates)."""
         return ClaimKind.BECAUSE if self.when else ClaimKind.IF if self.if_ else ClaimKind.BARE
 
     @property
+    def free(self) -> bool:
+        """True for ``if: free``: the claim is about the cell with no gate held."""
+        return self.if_ == "free"
+
+    @property
     def gates(self) -> dict[str, int]:
-        """The gate values the claim cites (its ``when`` or its ``if``)."""
-        return dict(self.when or self.if_)
+        """The gate values the claim cites (its ``when`` or its ``if``; none for ``free``)."""
+        return dict(self.when) if self.when else {} if self.if_ == "free" else dict(self.if_)
 
 
 class Option(Strict):
@@ -161,7 +189,7 @@ class Option(Strict):
 
 
 class Question(Strict):
-    """One question file (format v1.1): stem, models, options, key, settings."""
+    """One question file (format v1.2): stem, models, options, key, settings."""
     id: QuestionId
     title: Text
     stem: Text

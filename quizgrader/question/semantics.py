@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ConfigError
 from ..sim import GATES
-from .schema import Question
+from ..sim.model import CELL_ACTIVATIONS
+from .schema import ModelSpec, Question
 from .yamlnodes import KeyPath
 
 Problem = tuple[KeyPath, str]
@@ -12,6 +14,22 @@ Problem = tuple[KeyPath, str]
 
 def _gates(cell: str) -> str:
     return ", ".join(GATES[cell]) or "none"
+
+
+#: Where in a model spec each of the simulator's model options is written.
+_MODEL_FIELDS: dict[str, tuple[str, ...]] = {
+    "activation": ("activation",), "bias": ("init", "bias"), "chrono": ("init", "chrono"),
+    "recurrent": ("init", "recurrent"), "recurrent_range": ("init", "recurrent_range")}
+
+
+def _model_problems(spec: ModelSpec) -> list[tuple[tuple[str, ...], str]]:
+    """What the simulator refuses in this model (an init option its cell lacks, say), at the
+    field that says it: the rules live once, in :class:`~quizgrader.sim.Model`."""
+    try:
+        spec.model()
+    except ConfigError as e:
+        return [(_MODEL_FIELDS.get(e.argument or "", ("cell",)), str(e))]
+    return []
 
 
 def check(q: Question) -> list[Problem]:
@@ -28,10 +46,13 @@ def check(q: Question) -> list[Problem]:
                 out.append((("models", name, "fixed", gate),
                             f"the {spec.cell} cell has no gate {gate!r} (its gates: "
                             f"{_gates(spec.cell)})"))
-        if spec.activation is not None and spec.cell != "rnn":
-            out.append((("models", name, "activation"), "activation applies to rnn cells only"))
-        if spec.reset is not None and spec.cell != "gru":
+        if spec.activation is not None and spec.cell not in CELL_ACTIVATIONS:
+            out.append((("models", name, "activation"),
+                        "activation applies to rnn and indrnn cells only"))
+        elif spec.reset is not None and spec.cell != "gru":
             out.append((("models", name, "reset"), "reset applies to gru cells only"))
+        else:
+            out += [(("models", name, *where), msg) for where, msg in _model_problems(spec)]
     seen: dict[str, int] = {}
     for i, opt in enumerate(q.options):
         where = ("options", i)

@@ -87,14 +87,16 @@ class Drive:
         return self.shift.shape[0]
 
 
-def check_gates(cell: str, gates: Mapping[str, object] | list[str], what: str) -> None:
-    """Raise ConfigError for a gate name the cell does not have."""
+def check_gates(cell: str, gates: Mapping[str, object] | list[str], what: str,
+                argument: str | None = None) -> None:
+    """Raise ConfigError (for ``argument``) for a gate name the cell does not have."""
     if cell not in GATES:
         raise ConfigError(f"unknown cell {cell!r} (choose from {', '.join(CELLS)})")
     for gate in gates:
         if gate not in GATES[cell]:
             have = ", ".join(GATES[cell]) or "none"
-            raise ConfigError(f"{what}: the {cell} cell has no gate {gate!r} (its gates: {have})")
+            raise ConfigError(f"{what}: the {cell} cell has no gate {gate!r} (its gates: {have})",
+                              argument)
 
 
 def make_drive(cell: str, fixed: Mapping[str, float] | tuple[tuple[str, float], ...],

@@ -69,9 +69,9 @@ class Model:
         if self.activation not in ACTIVATIONS:
             raise ConfigError(f"unknown activation {self.activation!r} (tanh, relu or linear)")
         if self.activation not in allowed:
-            raise ConfigError(f"activation {self.activation} applies to the rnn cell "
-                              f"(tanh, relu, linear) and the indrnn cell (relu, tanh) only, "
-                              f"not to {self.cell}", "activation")
+            raise ConfigError(f"activation {self.activation} applies to rnn cells (tanh, "
+                              f"relu, linear) and indrnn cells (relu, tanh) only, not "
+                              f"{self.cell}", "activation")
         self._check_init()
         if self.reset not in RESETS:
             raise ConfigError(f"unknown reset {self.reset!r} (before or after)")
@@ -84,7 +84,7 @@ class Model:
 
     def _check_init(self) -> None:
         """The v1.2 initialisation options, each where its cell has it."""
-        check_gates(self.cell, dict(self.bias), "bias")
+        check_gates(self.cell, dict(self.bias), "bias", "bias")
         for gate, b in self.bias:
             if not (np.isfinite(b) and abs(b) <= MAX_BIAS):
                 raise ConfigError(f"bias {gate}={b}: a bias is a finite number within "

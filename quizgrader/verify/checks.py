@@ -2,7 +2,7 @@
 
 An option's claim names a model M, gate values G (its ``when`` or its ``if``) and a behaviour
 g over the horizon T. A because-claim (``when``) runs all four checks, a conditional claim
-(``if``) checks 1 and 2, a bare claim (no gates) check 4:
+(``if``) checks 1 and 2 (``if: free``: with no gate held), a bare claim (no gates) check 4:
 
 1. reachable      a gate of G that M fixes at v is cited at w with |v − w| < 0.5;
 2. as-claimed     with G held, the behaviour over T is g;
@@ -152,7 +152,7 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     flips: tuple[Flip, ...] = ()
     joint: Flip | None = None
     delivery: Delivery | None = None
-    if gates:
+    if gates or claim.free:
         checks.append(CheckResult(Check.REACHABLE, not unreachable, None))
         if not unreachable:
             scenario = claim_holds(gates, fixed)
