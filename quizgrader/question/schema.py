@@ -174,6 +174,11 @@ class Claim(Strict):
         return self.if_ == "free"
 
     @property
+    def has_setting(self) -> bool:
+        """True when the claim states a setting to simulate as claimed: gates, or ``free``."""
+        return bool(self.when or self.if_)
+
+    @property
     def gates(self) -> dict[str, int]:
         """The gate values the claim cites (its ``when`` or its ``if``; none for ``free``)."""
         return dict(self.when) if self.when else {} if self.if_ == "free" else dict(self.if_)

@@ -29,7 +29,7 @@ def _measured(q: Question, v: OptionVerdict) -> str:
             v.passed(Check.AS_CLAIMED) and v.delivery is not None:
         return (f"in {model_name(q, claim.model)}, the gradient is kept only because the "
                 f"model cannot learn: {cannot_learn(v.delivery, q.horizon)}.")
-    if claim is None or not claim.gates or v.curves is None or v.unreachable or \
+    if claim is None or not claim.has_setting or v.curves is None or v.unreachable or \
             v.decided_by == Decision.REASON_MATTERS:
         text = core(q, v)
         return text[:1].lower() + text[1:] if text.startswith("In ") else text

@@ -8,7 +8,7 @@ objects (:mod:`quizgrader.verify.results`) only.
 from __future__ import annotations
 
 from ..question.schema import ClaimKind, Question
-from ..sim import Curves
+from ..sim import GATES, Curves
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
 from . import gates
 from .numbers import amount, per_step, plain
@@ -66,24 +66,26 @@ def core(q: Question, v: OptionVerdict) -> str:
     claim, spec, T, s = opt.claim, q.models[opt.claim.model], q.horizon, q.simulation
     name = model_name(q, claim.model)
     d = v.delivery
-    gated = spec.cell != "rnn"
+    gated = bool(GATES[spec.cell])
     if v.unreachable:
         u = v.unreachable[0]
         return (f"{cap(name)} fixes {gates.equals(u.gate, u.fixed)}, so the case the option "
                 f"cites, {gates.approx(u.gate, u.wanted)}, never happens in it.")
-    if claim.gates and v.curves is not None:
+    if claim.has_setting and v.curves is not None:
         c = v.curves
-        lead = f"In {name} with {setting(claim)}"
+        lead = f"In {name}, with no gate held" if claim.free else \
+            f"In {name} with {setting(claim)}"
+        head = lead + "," if claim.free else lead          # before "the gradient …"
         if c.behaviour != claim.gradient:
-            return (f"{lead} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
+            return (f"{head} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
                     f"claimed.")
         f = _reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
         if f is not None:
             cited = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
-            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but not "
+            return (f"{head} the gradient {fate(c, s)} ({amount(c.final)}), but not "
                     f"because of {cited}: with {_flip_words(f)} it is {amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
-            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
+            return (f"{head} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
                     f"cannot learn: {cannot_learn(d, T)}.")
         how = one_step(spec, claim.gates).plain
         return f"{lead}, {how}: the gradient {fate_over(c, s)}."
@@ -164,7 +166,7 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
     claim = opt.claim
     out = [core(q, v)]
     as_claimed = bool(v.passed(Check.AS_CLAIMED))
-    if claim.gates and v.curves is not None and not v.unreachable:
+    if claim.has_setting and v.curves is not None and not v.unreachable:
         passed = v.decided_by == Decision.ALL_PASS
         out.append(_why(q, v, mechanism=not passed))
         if v.decided_by != Decision.REASON_MATTERS:

@@ -49,6 +49,23 @@ def reduced(spec: ModelSpec) -> list[str]:
         if c == "c<t−1>":
             return ["c<t> = c<t−1> (the memory never changes; c̃<t> is never used)"]
         return [f"c̃<t> = {cand}", f"c<t> = {c}"]
+    if spec.cell == "indrnn":
+        act = spec.activation or "relu"
+        return [f"c<t> = {act}(Wc x<t> + u*c<t−1> + bc)"]
+    if spec.cell == "janet":
+        gf = sym("forget", "Γf")
+        write = "(1 − σ(s − β))" if gf == "Γf" else _num(1 - f["forget"])
+        head = ["s = Wf[c<t−1>, x<t>] + bf, Γf = σ(s)"] if gf == "Γf" else []
+        return head + ["c̃<t> = tanh(Wc[c<t−1>, x<t>] + bc)",
+                       f"c<t> = {_sum(_times(gf, 'c<t−1>'), _times(write, 'c̃<t>'))}"]
+    if spec.cell == "mgu":
+        gf = sym("forget", "Γf")
+        keep = "(1 − Γf)" if gf == "Γf" else _num(1 - f["forget"])
+        rc = _times(gf, "c<t−1>") or "0"
+        c = _sum(_times(keep, "c<t−1>"), _times(gf, "c̃<t>"))
+        if c == "c<t−1>":
+            return ["c<t> = c<t−1> (the memory never changes; c̃<t> is never used)"]
+        return [f"c̃<t> = tanh(Wc[{rc}, x<t>] + bc)", f"c<t> = {c}"]
     gu, gf, go = sym("update", "Γu"), sym("forget", "Γf"), sym("output", "Γo")
     return ["c̃<t> = tanh(Wc[a<t−1>, x<t>] + bc)",
             f"c<t> = {_sum(_times(gu, 'c̃<t>'), _times(gf, 'c<t−1>'))}",

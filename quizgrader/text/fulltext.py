@@ -10,6 +10,7 @@ from ..question.schema import Claim, ClaimKind, ModelSpec, Question
 from ..sim import Curves, Scenario, free_gates
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from . import gates
+from .cells import name as cell_name, with_init
 from .equations import reduced
 from .numbers import FLOOR, fmt, per_step
 from .onestep import one_step
@@ -37,15 +38,21 @@ def agreement(behaviour: str, claimed: str) -> str:
 
 def _model(name: str, spec: ModelSpec) -> str:
     fixes, eq = removing(spec), "; ".join(reduced(spec))
+    init = with_init(spec)
     if fixes:
-        return f"{cap(name)} {fixes}, so {eq}."
-    if spec.cell == "rnn":
-        act = {"relu": "ReLU"}.get(spec.activation or "tanh", spec.activation or "tanh")
-        return f"{cap(name)} is a plain {act} RNN, with no gates: {eq}."
-    return f"{cap(name)} is a full {spec.cell.upper()}: {eq}."
+        return f"{cap(name)} {fixes}{',' + init if init else ''}, so {eq}."
+    if spec.cell in ("rnn", "indrnn"):
+        act = spec.activation or ("relu" if spec.cell == "indrnn" else "tanh")
+        act = {"relu": "ReLU"}.get(act, act)
+        plain_cell = "plain" if spec.cell == "rnn" else "independently recurrent"
+        return (f"{cap(name)} is a {plain_cell} {act} {cell_name(spec.cell)}, with no "
+                f"gates{init}: {eq}.")
+    return f"{cap(name)} is a full {cell_name(spec.cell)}{init}: {eq}."
 
 
 def _setting(claim: Claim, spec: ModelSpec) -> str:
+    if claim.free:
+        return "no gate held"
     return ", ".join(gates.approx(g, v) + (f" (fixed at {spec.fixed[g]:g})" if g in spec.fixed
                                            else "") for g, v in sorted(claim.gates.items()))
 
@@ -160,7 +167,7 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
         numbers = (f"The option's reason needs {gates.approx(u.gate, u.wanted)}, but {name} fixes "
                    f"{gates.equals(u.gate, u.fixed)}: that case never happens in this model.")
         body.append(numbers)
-    elif claim.gates and v.curves is not None:
+    elif claim.has_setting and v.curves is not None:
         setting = _setting(claim, spec)
         numbers = (f"With {setting} at every step, over {q.horizon} steps {measured(v.curves)}: "
                    f"the gradient {does(v.curves.behaviour)}, "
@@ -188,7 +195,7 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
     elif v.decided_by == Decision.REASON_MATTERS:
         deciding = joint if v.joint is not None and not v.joint.changed else \
             next(p for f, p in zip(v.flips, flips, strict=True) if not f.relevant)
-    elif v.decided_by == Decision.MODEL_DELIVERS or not claim.gates:
+    elif v.decided_by == Decision.MODEL_DELIVERS or not claim.has_setting:
         deciding = delivery
     else:                                              # all pass: the claim's own numbers
         deciding = numbers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..question.schema import Question
+from ..sim import GATES
 
 NOTATION = {
     "gru": "Notation: in the course's GRU, Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 "
@@ -12,12 +13,20 @@ NOTATION = {
            "keeps it.",
     "lstm": "Notation: in the LSTM, Γf ≈ 1 keeps the memory (c<t> = Γu*c̃<t> + Γf*c<t−1>); "
             "PyTorch calls Γf f and Γu i.",
+    "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
+             "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
+    "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
+           "memory, like the course's Γu (Zhou et al. call it f).",
+    "indrnn": "Notation: an IndRNN unit feeds back only itself, through one weight u: "
+              "c<t> = act(W x<t> + u*c<t−1> + b).",
 }
 
 #: The block of Wc that acts on the memory, per cell (the one-step derivatives name it).
 BLOCK = {"gru": "Wcc is the part of Wc that multiplies c<t−1>",
          "rnn": "Wcc is the part of Wc that multiplies c<t−1>",
-         "lstm": "Wca is the part of Wc that multiplies a<t−1>"}
+         "lstm": "Wca is the part of Wc that multiplies a<t−1>",
+         "janet": "Wcc is the part of Wc that multiplies c<t−1>",
+         "mgu": "Wcc is the part of Wc that multiplies c<t−1>"}
 
 
 def cells(q: Question) -> list[str]:
@@ -27,7 +36,7 @@ def cells(q: Question) -> list[str]:
 
 def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
            cell_types: list[str]) -> str:
-    gated = any(c != "rnn" for c in cell_types)
+    gated = any(GATES[c] for c in cell_types)
     blocks = sorted({BLOCK[c] for c in cell_types if c in BLOCK})
     out = (f"How to read the numbers: the gain ‖∂c<{T}>/∂c<0>‖ is the size of the gradient "
            f"that flows back over {T} steps (median over {seeds} random cells): below "

@@ -3,11 +3,12 @@
 It says why a setting keeps or loses the gradient, one step at a time; the simulation's
 numbers say how much over the horizon. Purely descriptive: verdicts never read it.
 
-Wcc is the block of Wc that multiplies c<t−1> (GRU, RNN), Wca the block that multiplies
-a<t−1> (LSTM): only that block of Wc acts on the memory.
+Wcc is the block of Wc that multiplies c<t−1> (GRU, RNN, JANET, MGU), Wca the block that
+multiplies a<t−1> (LSTM): only that block of Wc acts on the memory.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -106,7 +107,19 @@ def _lstm(f: float | None, u: float | None, o: float | None) -> OneStep:
                    "Γf decides how much of the memory is copied")
 
 
-def _rnn(activation: str) -> OneStep:
+def _rnn(activation: str, spec: ModelSpec | None = None) -> OneStep:
+    i = spec.init if spec is not None else None
+    if i is not None and i.recurrent != "gaussian":
+        what = "orthogonal" if i.recurrent == "orthogonal" else "the identity"
+        s = f"{i.scale:g} × {what}" if i.scale != 1 else what
+        slope = {"tanh": " and tanh's slope (at most 1, less where units saturate)",
+                 "relu": " wherever a unit is active", "linear": ""}[activation]
+        form = {"tanh": "diag(1 − c<t>²) Wcc", "relu": "diag(1[pre > 0]) Wcc",
+                "linear": "Wcc"}[activation]
+        return OneStep(f"{DC} = {form}, Wcc = {s}",
+                       f"every singular value of Wcc is {i.scale:g}, so a step multiplies the "
+                       f"gradient by exactly {i.scale:g}{slope}",
+                       f"every step multiplies the gradient by {i.scale:g}{slope}")
     return {"tanh": OneStep(f"{DC} = diag(1 − c<t>²) Wcc",
                             "every step multiplies the gradient by Wcc and by tanh's slope, "
                             "which is at most 1",
@@ -119,12 +132,91 @@ def _rnn(activation: str) -> OneStep:
                               "every step multiplies the gradient by Wcc")}[activation]
 
 
+def _janet(f: float | None) -> OneStep:
+    if _is(f, 1):
+        return OneStep(f"{DC} ≈ Γf I ≈ I",
+                       "with Γf ≈ 1 a step copies the memory and writes almost nothing (it "
+                       "writes with 1 − Γf), so the gradient passes on whole",
+                       "a step copies the memory")
+    if _is(f, 0):
+        return OneStep(f"{DC} ≈ diag(1 − c̃<t>²) Wcc",
+                       "with Γf ≈ 0 every step overwrites the memory: a plain tanh-RNN step, "
+                       "which multiplies the gradient by Wcc and tanh's slope",
+                       "every step overwrites the memory")
+    if f is not None:
+        return OneStep(f"{DC} = {f:g} I + {1 - f:g} diag(1 − c̃<t>²) Wcc",
+                       f"the copied part alone keeps only {f:g} of the gradient per step",
+                       f"a step copies only {f:g} of the memory")
+    return OneStep(f"{DC} = diag(Γf) + diag(1 − σ(s − β)) diag(1 − c̃<t>²) Wcc + {SLOPES}",
+                   "Γf decides how much of the memory is copied; the write gate 1 − σ(s − β) "
+                   "stays a little more open than 1 − Γf",
+                   "Γf decides how much of the memory each step copies")
+
+
+def _mgu(f: float | None) -> OneStep:
+    if _is(f, 0):
+        return OneStep(f"{DC} ≈ (1 − Γf) I ≈ I",
+                       "with Γf ≈ 0 a step copies the memory (and the candidate hardly reads "
+                       "it), so it passes the gradient on whole",
+                       "a step copies the memory")
+    if _is(f, 1):
+        return OneStep(f"{DC} ≈ Γf diag(1 − c̃<t>²) Wcc Γf ≈ diag(1 − c̃<t>²) Wcc",
+                       "with Γf ≈ 1 every step overwrites the memory: a plain tanh-RNN step, "
+                       "which multiplies the gradient by Wcc and tanh's slope",
+                       "every step overwrites the memory")
+    if f is not None:
+        return OneStep(f"{DC} = {1 - f:g} I + {f:g} diag(1 − c̃<t>²) Wcc {f:g}",
+                       f"the copied part alone keeps only {1 - f:g} of the gradient per step",
+                       f"a step copies only {1 - f:g} of the memory")
+    return OneStep(f"{DC} = (1 − Γf) I + Γf diag(1 − c̃<t>²) Wcc Γf + {SLOPES}",
+                   "the one gate Γf chooses between copying the memory (≈ 0) and overwriting "
+                   "it (≈ 1)",
+                   "Γf chooses between copying and overwriting the memory")
+
+
+def _indrnn(spec: ModelSpec) -> OneStep:
+    lo, hi = spec.init.recurrent_range or (0.0, 1.0)
+    u = f"u = {lo:g}" if lo == hi else f"u from {lo:g} to {hi:g}"
+    slope = "1[pre > 0]" if (spec.activation or "relu") == "relu" else "(1 − c<t>²)"
+    return OneStep(f"{DC} = diag(u {slope})",
+                   f"the Jacobian is diagonal: each unit multiplies its own gradient by u and "
+                   f"its slope ({u}), so over T steps by their product, u^T while it is "
+                   f"active: u alone decides",
+                   f"each unit multiplies its gradient by its own u per step ({u}), u^T over "
+                   f"T steps")
+
+
+def forget_start(spec: ModelSpec) -> str:
+    """Where a free Γf starts, as initialised: σ(b_f) with b_f = 0, a bias, or chrono's
+    b_f ~ log U(1, T_max − 1), so σ(b_f) from 0.5 to (T_max − 1)/T_max."""
+    i = spec.init
+    if i.chrono is not None:
+        return (f"chrono initialisation starts Γf between 0.5 and "
+                f"{(i.chrono - 1) / i.chrono:.2g}")
+    b = i.bias.get("forget", 0.0)
+    if b == 0.0:
+        return "Γf starts near σ(0) = 0.5 (no forget bias)"
+    return f"Γf starts near σ({b:g}) = {1 / (1 + math.exp(-b)):.2g} (forget bias {b:g})"
+
+
 def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
     """∂c<t>/∂c<t−1> of ``spec`` with the gates in ``values`` (fixed constants and held 0/1;
     the others free), and what it does to the gradient."""
     v = {**spec.fixed, **values}
     if spec.cell == "gru":
         return _gru(v.get("update"), v.get("reset"))
+    if spec.cell in ("lstm", "janet") and v.get("forget") is None:
+        step = _lstm(None, v.get("update"), v.get("output")) if spec.cell == "lstm" \
+            else _janet(None)
+        start = forget_start(spec)
+        return OneStep(step.formula, f"{start}, so {step.why[0].lower()}{step.why[1:]}",
+                       f"{start}, so a step copies about that share of the memory")
     if spec.cell == "lstm":
         return _lstm(v.get("forget"), v.get("update"), v.get("output"))
-    return _rnn(spec.activation or "tanh")
+    if spec.cell == "janet":
+        return _janet(v.get("forget"))
+    if spec.cell == "mgu":
+        return _mgu(v.get("forget"))
+    if spec.cell == "indrnn":
+        return _indrnn(spec)
+    return _rnn(spec.activation or "tanh", spec)

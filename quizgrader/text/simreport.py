@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from ..sim import Curves, Hold, Model
+from ..sim import GATES, Curves, Hold, Model
 from . import gates
+from .cells import name as cell_name
 from .numbers import fmt, json_number
 
 
@@ -36,11 +37,13 @@ def to_json(cell: str, c: Curves) -> str:
                        "behaviour": c.behaviour}, indent=2) + "\n"
 
 
-def title(model: Model, holds: tuple[Hold, ...], source: str) -> str:
-    """'GRU Γr = 1, Γu ≈ 0: 32 random cells, hidden 16, ...'."""
+def title(model: Model, holds: tuple[Hold, ...], source: str, init: str = "") -> str:
+    """'GRU Γr = 1, Γu ≈ 0: 32 random cells, hidden 16, ...' (``init``: how the weights were
+    drawn, when not the default)."""
     parts = [gates.equals(g, v) for g, v in model.fixed] + [gates.hold(h) for h in holds]
-    return f"{model.cell.upper()} " + (", ".join(parts) if parts else "(all gates free)") \
-        + f": {source}"
+    free = "(all gates free)" if GATES[model.cell] else "(no gates)"
+    return f"{cell_name(model.cell)} " + (", ".join(parts) if parts else free) \
+        + (f", {init}" if init else "") + f": {source}"
 
 
 def random_source(seeds: int, hidden: int, inputs: int, seed: int) -> str:

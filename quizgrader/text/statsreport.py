@@ -6,6 +6,7 @@ import json
 from ..analysis.itemstats import ItemStats, TestStats
 from ..analysis.misconceptions import Misconception
 from . import gates
+from .cells import name as cell_name
 from .numbers import json_number
 
 
@@ -20,7 +21,7 @@ def _index(x: float | None) -> str:
 def setting(m: Misconception) -> str:
     """'GRU, Γu ≈ 1: the gradient is preserved'."""
     does = {"preserved": "is preserved", "vanishes": "vanishes", "explodes": "explodes"}
-    return f"{m.cell.upper()}, {gates.approx_all(m.gates)}: the gradient {does[m.gradient]}"
+    return f"{cell_name(m.cell)}, {gates.approx_all(m.gates)}: the gradient {does[m.gradient]}"
 
 
 def _item(it: ItemStats) -> list[str]:

@@ -81,8 +81,8 @@ def words(text: str) -> int:
 
 
 def setting(claim: Claim) -> str:
-    """'Γf ≈ 1, Γu ≈ 0': the gates an option cites."""
-    return gates.approx_all(sorted(claim.gates.items()))
+    """'Γf ≈ 1, Γu ≈ 0': the gates an option cites ('no gate held' for ``if: free``)."""
+    return "no gate held" if claim.free else gates.approx_all(sorted(claim.gates.items()))
 
 
 def removing(spec: ModelSpec) -> str:

@@ -152,7 +152,7 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     flips: tuple[Flip, ...] = ()
     joint: Flip | None = None
     delivery: Delivery | None = None
-    if gates or claim.free:
+    if claim.has_setting:
         checks.append(CheckResult(Check.REACHABLE, not unreachable, None))
         if not unreachable:
             scenario = claim_holds(gates, fixed)
