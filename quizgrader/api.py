@@ -33,10 +33,12 @@ from .sim import DEFAULT_STEPS, Hold, Model, Settings
 from .sim.budget import Limits, describe, estimate, over
 from .sim.diskcache import open_cache
 from .sim.gates import check_holds
+from .sim.init import add_bias, gate_biases as effective_biases
 from .sim.model import pairs
 from .sim.parallel import default_workers, single_blas
 from .sim.simulate import check_steps, curves, file_setup, random_setup
 from .text import simreport
+from .text.cells import init_words
 from .text.explain import DETAILS, Detail, explain as explain_option
 from .verify import verify_question
 from .verify.batch import verify_bank
@@ -158,12 +160,16 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
              holds: Sequence[Hold] = (), steps: int | None = None, hidden: int = 16,
              inputs: int = 8, seeds: int = 32, seed: int = 0, scale: float = 1.0,
              input_scale: float = 1.0, epsilon: float = 0.001, activation: str | None = None,
+             bias: Mapping[str, float] | None = None, chrono: int | None = None,
+             recurrent: str = "gaussian", recurrent_range: tuple[float, float] | None = None,
              reset: str | None = None, weights: PathLike | None = None,
              at: Sequence[int] | None = None, allow_large: bool = False) -> Simulation:
     """gain(t) and reach(t) of one configuration: ``seeds`` random cells, or the one PyTorch
     layer in ``weights`` (then ``reset`` defaults to ``after``, PyTorch's GRU). Every step
     is recorded, or with ``at`` only t = 1, T and those steps (the others are NaN: a norm per
-    seed and step is most of a short simulation's time)."""
+    seed and step is most of a short simulation's time). ``bias``, ``chrono``, ``recurrent``
+    and ``recurrent_range`` are the format's ``init`` options; with ``weights`` only ``bias``
+    applies, added to the file's (summed) biases."""
     for name, v in (("scale", scale), ("input_scale", input_scale)):
         if not (math.isfinite(v) and 0.0 <= v <= MAX_SCALE):
             raise ConfigError(f"{name} must be between 0 and {MAX_SCALE:g}, got {v:g} (larger "
@@ -180,14 +186,20 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     if weights is not None and cell == "gru" and reset == "before":
         raise ConfigError("a PyTorch GRU applies its reset gate after the recurrent product: "
                           "reset must be 'after'", "reset")
-    model = Model(cell, pairs(fixed or {}), activation or "tanh",
+    if weights is not None and (chrono is not None or recurrent != "gaussian"
+                                or recurrent_range is not None):
+        raise ConfigError("chrono, recurrent and recurrent_range draw random weights; with "
+                          "weights from a file, only bias can be added to them",
+                          "chrono" if chrono is not None else "recurrent")
+    model = Model(cell, pairs(fixed or {}), activation or "",
                   reset or ("after" if weights is not None and cell == "gru" else "before"),
-                  scale, input_scale)
+                  scale, input_scale, pairs(bias or {}), chrono, recurrent, recurrent_range)
     settings = Settings(hidden=hidden, inputs=inputs, seeds=seeds, seed=seed, epsilon=epsilon)
     if weights is not None:
         from .sim.torch_weights import load
         w, state0, x = file_setup(model, load(weights, cell), steps, settings)
-        source = simreport.file_source(str(weights))
+        w = add_bias(w, model)
+        source = simreport.file_source(str(weights), effective_biases(w, cell))
     else:
         w, state0, x = random_setup(model, settings, T)
         source = simreport.random_source(seeds, hidden, inputs, seed)
@@ -195,7 +207,9 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
     with single_blas():
         result = curves(model, w, state0, x, tuple(holds), settings,
                         stride=1 if at is None else 0, at=tuple(at or ()))
-    return Simulation(model, tuple(holds), result, simreport.title(model, tuple(holds), source))
+    init = "" if weights is not None else "; ".join(init_words(model))
+    return Simulation(model, tuple(holds), result,
+                      simreport.title(model, tuple(holds), source, init))
 
 
 def variants(paths: Iterable[PathLike], *, count: int = 20, cache: bool = True,

@@ -2,6 +2,7 @@
 options several commands take, and how library errors become one line and exit 1."""
 from __future__ import annotations
 
+import math
 import re
 import signal
 import sys
@@ -23,7 +24,9 @@ FLAGS = {"allow_large": "--allow-large", "steps": "--steps", "trust_key": "--tru
          "reset": "--reset", "cell": "--cell", "activation": "--activation", "hidden": "--hidden",
          "inputs": "--inputs", "seeds": "--seeds", "seed": "--seed", "scale": "--scale",
          "input_scale": "--input-scale", "epsilon": "--epsilon", "plots": "--no-plots",
-         "variant": "--variant", "learner": "--learner", "count": "--count"}
+         "variant": "--variant", "learner": "--learner", "count": "--count",
+         "bias": "--bias", "chrono": "--chrono", "recurrent": "--recurrent",
+         "recurrent_range": "--recurrent-range"}
 
 
 def _message(e: QuizgraderError) -> list[str]:
@@ -99,6 +102,37 @@ def parse_fixes(fixes: tuple[str, ...]) -> dict[str, float]:
             raise ConfigError(f"--fix {gate} given twice")
         fixed[gate] = value
     return fixed
+
+
+def parse_biases(biases: tuple[str, ...]) -> dict[str, float]:
+    """``--bias G=B`` flags as a mapping gate -> bias (any finite number)."""
+    out: dict[str, float] = {}
+    for text in biases:
+        m = re.match(r"^\s*([a-z]+)\s*=\s*(\S+)\s*$", text)
+        try:
+            value = float(m.group(2)) if m else math.nan
+        except ValueError:
+            value = math.nan
+        if m is None or not math.isfinite(value):
+            raise ConfigError(f"--bias {text!r}: expected GATE=NUMBER, e.g. forget=1")
+        if m.group(1) in out:
+            raise ConfigError(f"--bias {m.group(1)} given twice")
+        out[m.group(1)] = value
+    return out
+
+
+def parse_range(text: str | None) -> tuple[float, float] | None:
+    """``--recurrent-range LO:HI`` as (lo, hi)."""
+    if text is None:
+        return None
+    parts = text.split(":")
+    try:
+        lo, hi = (float(p) for p in parts)
+    except ValueError:
+        lo = hi = math.nan
+    if len(parts) != 2 or not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ConfigError(f"--recurrent-range {text!r}: expected LO:HI, e.g. 0.9:1.0")
+    return lo, hi
 
 
 def parse_holds(holds: tuple[str, ...]) -> tuple[Hold, ...]:

@@ -92,7 +92,7 @@ def test_weights_file_runs_one_cell_with_its_inputs(tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["steps"] == 25
     r = run("--cell", "gru", "--weights", path)
-    assert "w.npz (1 cell)" in r.output
+    assert "w.npz (1 cell; gate biases, bias_ih + bias_hh" in r.output
 
 
 @pytest.mark.parametrize("make,message", [
@@ -119,3 +119,60 @@ def test_lstm_weights_need_four_blocks(tmp_path):
     path = write_gru(tmp_path / "g.npz")
     r = run("--cell", "lstm", "--weights", path)
     assert r.exit_code == 1 and "expected (4·H, H) for a LSTM" in r.output
+
+
+def test_v12_init_flags_reach_the_simulation():
+    """--bias, --chrono, --recurrent, --recurrent-range and the new cells, as the help shows."""
+    run = CliRunner().invoke
+    out = run(main, ["simulate", "--cell", "lstm", "--chrono", "100", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["behaviour"] == "preserved"
+    plain = json.loads(run(main, ["simulate", "--cell", "lstm", "--json"]).output)
+    bias1 = json.loads(run(main, ["simulate", "--cell", "lstm", "--bias", "forget=1",
+                                  "--json"]).output)
+    assert bias1["gain"][-1] > 1e6 * plain["gain"][-1]
+    band = json.loads(run(main, ["simulate", "--cell", "indrnn", "--recurrent-range",
+                                 "0.99:0.99", "--input-scale", "0", "--json"]).output)
+    assert band["gain"][-1] == pytest.approx(0.99 ** 100, rel=1e-9)
+    text = run(main, ["simulate", "--cell", "rnn", "--recurrent", "orthogonal", "--scale",
+                      "1.5", "--steps", "50"]).output
+    assert "RNN (no gates), recurrent weights 1.5 × an orthogonal matrix" in text
+    assert "vanishes" in text
+    for cell in ("janet", "mgu"):
+        assert run(main, ["simulate", "--cell", cell, "--hold", "forget=1"]).exit_code == 0
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--cell", "lstm", "--bias", "forget=x"],
+     "error: --bias 'forget=x': expected GATE=NUMBER, e.g. forget=1\n"),
+    (["--cell", "gru", "--bias", "forget=1"],
+     "error: bias: the gru cell has no gate 'forget' (its gates: update, reset) (--bias)\n"),
+    (["--cell", "mgu", "--recurrent-range", "1:2"],
+     "error: --recurrent-range applies to indrnn cells only, not mgu\n"),
+    (["--cell", "indrnn", "--recurrent-range", "1"],
+     "error: --recurrent-range '1': expected LO:HI, e.g. 0.9:1.0\n"),
+])
+def test_bad_init_flags_give_one_line(args, message):
+    out = CliRunner().invoke(main, ["simulate", *args])
+    assert out.exit_code == 1 and out.output == message
+
+
+def test_pytorch_biases_add_up_and_bias_adds_to_them(tmp_path):
+    """PyTorch's bias_ih and bias_hh are summed: a forget bias of 1 in both is 2; --bias adds
+    to that."""
+    H, I = 3, 2
+    rng = np.random.default_rng(0)
+    b = np.zeros(4 * H)
+    b[H:2 * H] = 1.0                                   # PyTorch i, f, g, o: the f block
+    path = tmp_path / "lstm.npz"
+    np.savez(path, weight_ih_l0=0.3 * rng.standard_normal((4 * H, I)),
+             weight_hh_l0=0.3 * rng.standard_normal((4 * H, H)), bias_ih_l0=b, bias_hh_l0=b)
+    r = CliRunner().invoke(main, ["simulate", "--cell", "lstm", "--weights", str(path),
+                                  "--steps", "5"])
+    assert r.exit_code == 0 and "Γu 0, Γf 2, Γo 0" in r.output, r.output
+    r = CliRunner().invoke(main, ["simulate", "--cell", "lstm", "--weights", str(path),
+                                  "--steps", "5", "--bias", "forget=-2"])
+    assert "Γf 0," in r.output, r.output
+    r = CliRunner().invoke(main, ["simulate", "--cell", "lstm", "--weights", str(path),
+                                  "--chrono", "10"])
+    assert r.exit_code == 1 and "only bias can be added" in r.output

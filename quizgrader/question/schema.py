@@ -70,8 +70,8 @@ def _if_value(value: object) -> object:
     not one per branch of the union."""
     if isinstance(value, dict) or value == "free":
         return value
-    raise ValueError(f"if takes gate values, e.g. {{forget: 1}}, or the word free (the cell "
-                     f"as initialised, no gate held)")
+    raise ValueError("if takes gate values, e.g. {forget: 1}, or the word free (the cell "
+                     "as initialised, no gate held)")
 
 
 def variant_name(question_id: str, variant: int | None) -> str:

@@ -46,6 +46,24 @@ def customised(model: Model) -> bool:
     return model.recurrent != "gaussian" or bool(model.bias) or model.chrono is not None
 
 
+def add_bias(w: Weights, model: Model) -> Weights:
+    """``w`` (weights from a file, say) with ``model.bias`` added to its gates' biases."""
+    if not model.bias:
+        return w
+    n, names, b = w.hidden, GATES[model.cell], w.b.copy()
+    for gate, value in model.bias:
+        i = names.index(gate)
+        b[:, i * n:(i + 1) * n] += value
+    return replace(w, b=b)
+
+
+def gate_biases(w: Weights, cell: str) -> dict[str, float]:
+    """The mean bias of each gate over its units and cells (a PyTorch file's two biases are
+    summed when it is loaded: a forget bias of 1 in both is 2)."""
+    n = w.hidden
+    return {g: float(w.b[:, i * n:(i + 1) * n].mean()) for i, g in enumerate(GATES[cell])}
+
+
 def initialise(w: Weights, model: Model, seed: int) -> Weights:
     """The weights ``w`` of S gaussian cells with ``model``'s v1.2 init options applied
     (``w`` itself when it has none). Wh (S, B·n, n), Wx (S, B·n, m), b (S, B·n)."""
@@ -74,6 +92,4 @@ def initialise(w: Weights, model: Model, seed: int) -> Weights:
         b[:, block("forget")] = bf
         if model.cell == "lstm":
             b[:, block("update")] = -bf
-    for gate, value in model.bias:
-        b[:, block(gate)] += value
-    return replace(w, Wh=Wh, Wx=Wx, b=b)
+    return add_bias(replace(w, Wh=Wh, Wx=Wx, b=b), model)

@@ -50,5 +50,9 @@ def random_source(seeds: int, hidden: int, inputs: int, seed: int) -> str:
     return f"{seeds} random cells, hidden {hidden}, inputs {inputs}, seed {seed}"
 
 
-def file_source(path: str) -> str:
-    return f"{path} (1 cell)"
+def file_source(path: str, biases: dict[str, float] | None = None) -> str:
+    """'cell.npz (1 cell; gate biases, bias_ih + bias_hh, mean over units: Γf 2)'."""
+    if not biases:
+        return f"{path} (1 cell)"
+    words = ", ".join(f"{gates.symbol(g)} {b:.3g}" for g, b in biases.items())
+    return f"{path} (1 cell; gate biases, bias_ih + bias_hh, mean over units: {words})"

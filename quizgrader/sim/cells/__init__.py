@@ -1,4 +1,5 @@
-"""Batched RNN, GRU, LSTM, JANET, MGU and IndRNN cells in the course's notation, with exact Jacobians.
+"""Batched RNN, GRU, LSTM, JANET, MGU and IndRNN cells in the course's notation, with exact
+Jacobians.
 
 Every cell module offers the same functions, for S cells at once (:class:`Equations`):
 
