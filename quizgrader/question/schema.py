@@ -120,7 +120,7 @@ class Init(Strict):
     bias: dict[str, Bias] = Field(default_factory=dict)
     chrono: Annotated[int, Field(ge=2, le=1_000_000)] | None = None
     recurrent: Literal[RECURRENTS] = "gaussian"  # type: ignore[valid-type]
-    recurrent_range: tuple[URange, URange] | None = None
+    recurrent_range: Annotated[list[URange], Field(min_length=2, max_length=2)] | None = None
 
 
 class ModelSpec(Strict):
@@ -138,7 +138,8 @@ class ModelSpec(Strict):
         i = self.init
         return Model(self.cell, pairs(self.fixed), self.activation or "",
                      self.reset or "before", i.scale, i.input_scale, pairs(i.bias), i.chrono,
-                     i.recurrent, i.recurrent_range)
+                     i.recurrent, None if i.recurrent_range is None else
+                     (i.recurrent_range[0], i.recurrent_range[1]))
 
 
 class ClaimKind(StrEnum):

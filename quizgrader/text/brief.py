@@ -73,9 +73,9 @@ def core(q: Question, v: OptionVerdict) -> str:
                 f"cites, {gates.approx(u.gate, u.wanted)}, never happens in it.")
     if claim.has_setting and v.curves is not None:
         c = v.curves
-        lead = f"In {name}, with no gate held" if claim.free else \
-            f"In {name} with {setting(claim)}"
-        head = lead + "," if claim.free else lead          # before "the gradient …"
+        lead = (f"In {name}, with no gate held" if gated else f"In {name}") if claim.free \
+            else f"In {name} with {setting(claim)}"
+        head = lead + "," if claim.free and gated else lead      # before "the gradient …"
         if c.behaviour != claim.gradient:
             return (f"{head} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
                     f"claimed.")
@@ -123,7 +123,8 @@ def _why(q: Question, v: OptionVerdict, mechanism: bool) -> str:
     head = ""
     step = one_step(spec, claim.gates)
     plain_words = f": {step.plain}" if mechanism else ""
-    out = f"Why: {head}with {setting(claim)}, {step.brief}{plain_words}"
+    cited = "" if claim.free and not GATES[spec.cell] else f"with {setting(claim)}, "
+    out = f"Why: {head}{cited}{step.brief}{plain_words}"
     if not ONE_STEP.search(v.option.text):
         return out + f", {per_step(c.final, T)}."
     if c.behaviour == "preserved":

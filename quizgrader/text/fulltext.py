@@ -7,7 +7,7 @@ The reading guide and the notation note are not here: a document gives them once
 from __future__ import annotations
 
 from ..question.schema import Claim, ClaimKind, ModelSpec, Question
-from ..sim import Curves, Scenario, free_gates
+from ..sim import GATES, Curves, Scenario, free_gates
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from . import gates
 from .cells import name as cell_name, with_init
@@ -44,9 +44,10 @@ def _model(name: str, spec: ModelSpec) -> str:
     if spec.cell in ("rnn", "indrnn"):
         act = spec.activation or ("relu" if spec.cell == "indrnn" else "tanh")
         act = {"relu": "ReLU"}.get(act, act)
-        plain_cell = "plain" if spec.cell == "rnn" else "independently recurrent"
-        return (f"{cap(name)} is a {plain_cell} {act} {cell_name(spec.cell)}, with no "
-                f"gates{init}: {eq}.")
+        if spec.cell == "indrnn":
+            units = f"{act} units" + init.replace(" with ", " and ", 1)
+            return f"{cap(name)} is an IndRNN with {units}: {eq}."
+        return f"{cap(name)} is a plain {act} RNN (no gates){init}: {eq}."
     return f"{cap(name)} is a full {cell_name(spec.cell)}{init}: {eq}."
 
 
@@ -169,7 +170,9 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
         body.append(numbers)
     elif claim.has_setting and v.curves is not None:
         setting = _setting(claim, spec)
-        numbers = (f"With {setting} at every step, over {q.horizon} steps {measured(v.curves)}: "
+        when = f"With {setting} at every step, over" if not claim.free else \
+            f"With {setting}, over" if GATES[spec.cell] else "Over"
+        numbers = (f"{when} {q.horizon} steps {measured(v.curves)}: "
                    f"the gradient {does(v.curves.behaviour)}, "
                    f"{agreement(v.curves.behaviour, claim.gradient)}.")
         if v.curves.behaviour == claim.gradient and not v.correct:

@@ -175,7 +175,7 @@ def _mgu(f: float | None) -> OneStep:
 
 
 def _indrnn(spec: ModelSpec) -> OneStep:
-    lo, hi = spec.init.recurrent_range or (0.0, 1.0)
+    lo, hi = spec.init.recurrent_range or (0.0, 1.0)     # [lo, hi] in the file
     u = f"u = {lo:g}" if lo == hi else f"u from {lo:g} to {hi:g}"
     slope = "1[pre > 0]" if (spec.activation or "relu") == "relu" else "(1 − c<t>²)"
     return OneStep(f"{DC} = diag(u {slope})",
