@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import statistics
 import zipfile
@@ -78,6 +79,20 @@ def _json_numbers(obj) -> list[float]:
     return []
 
 
+def init_figures(question) -> set[str]:
+    """The figures a question's models give (biases and σ of them, chrono's T_max and where it
+    starts Γf, u, scales), as the explanations print them: not measured, stated."""
+    out: set[str] = {"0.5"}
+    for spec in question.models.values():
+        i = spec.init
+        for b in i.bias.values():
+            out |= {f"{b:.2g}", f"{b:g}", f"{1 / (1 + math.exp(-b)):.2g}"}
+        if i.chrono is not None:
+            out |= {str(i.chrono), str(i.chrono - 1), f"{(i.chrono - 1) / i.chrono:.2g}"}
+        out |= {f"{v:g}" for v in (i.recurrent_range or ())} | {f"{i.scale:g}"}
+    return out
+
+
 def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
     r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
     report = json.loads(r.stdout)
@@ -86,8 +101,11 @@ def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
         question = bank[(q["id"], q["variant"])]
         s = question.simulation
         constants = {question.horizon, s.vanish_below, s.explode_above, s.epsilon, 0, 1, 2}
+        given = init_figures(question)            # what the models' init options state
         for o in q["options"]:
-            allowed = {plain(x) for x in _json_numbers(o["evidence"])} | \
+            if o["decided_by"] == "static":       # the author's own words
+                continue
+            allowed = {plain(x) for x in _json_numbers(o["evidence"])} | given | \
                 {plain(float(c)) for c in constants} | {f"{c:g}" for c in constants}
             allowed |= {plain(x) for x in _json_numbers(
                 {"f": [1 - x for x in _json_numbers(o["evidence"])]})}

@@ -79,9 +79,17 @@ def test_no_import_cycle():
         visit(m, [])
 
 
+#: Modules allowed past 300 lines, and why.
+LONG = {"quizgrader.sim.kernels.cells": (
+    "numba caches a compiled function under the file that defines it, so the time loop and "
+    "every cell step it calls must share one file, or an edited cell would keep running its "
+    "stale machine code inside a loop cached from another file")}
+
+
 @pytest.mark.parametrize("path", MODULES, ids=[name(p) for p in MODULES])
 def test_modules_are_small(path):
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
+    limit = 600 if name(path) in LONG else 300
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= limit
 
 
 def test_only_the_command_line_imports_click():

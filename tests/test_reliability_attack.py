@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
 
 from quizgrader import api
@@ -189,7 +190,8 @@ def test_a_folder_where_one_question_is_needed_is_one_line():
     for args in (["grade", str(QS), "--answer", "C"], ["explain", str(QS)]):
         r = run(*args)
         clean(r)
-        assert "9 questions; this takes one question file" in r.stderr
+        assert f"{len(PLAIN) + len(TEMPLATES)} questions; this takes one question file" \
+            in r.stderr
     with pytest.raises(QuizgraderError, match="takes one question file"):
         api.grade_answer(QS, "C")
 

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
 
 pytest.importorskip("fastapi")
@@ -56,8 +57,8 @@ def post(server, body, **kw) -> httpx.Response:
 # --- learner endpoints ------------------------------------------------------------------------
 
 def test_healthz_counts_the_served_questions(server):
-    assert httpx.get(server.url + "/healthz").json() == {"ok": True, "questions": 9,
-                                                         "database": "ok"}
+    assert httpx.get(server.url + "/healthz").json() == {
+        "ok": True, "questions": len(PLAIN) + len(TEMPLATES), "database": "ok"}
 
 
 def secrets() -> list[str]:
@@ -73,7 +74,7 @@ def secrets() -> list[str]:
 
 def test_questions_carry_stems_and_options_and_nothing_more(server):
     data = httpx.get(server.url + "/api/questions").json()
-    assert len(data) == 9
+    assert len(data) == len(PLAIN) + len(TEMPLATES)
     for q in data:
         assert set(q) == {"id", "title", "select", "stem", "options", "variant"}
         assert all(set(o) == {"id", "text"} for o in q["options"])

@@ -16,7 +16,7 @@ from ..verify.margins import gain_margin
 from . import gates
 from .brief import cannot_learn, core
 from .onestep import one_step
-from .wording import fate_over, model_name, setting, words
+from .wording import fate_over, model_name, setting
 
 LIMIT = 60
 
@@ -74,7 +74,7 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
         parts.append("But " + _measured(q, other))
     out: list[str] = []
     for p in parts:
-        if out and words(" ".join(out + [p])) > LIMIT:
+        if out and len(" ".join(out + [p]).split()) > LIMIT:    # every token counts, ≈ too
             continue
         out.append(p)
     return " ".join(out)

@@ -73,9 +73,8 @@ def core(q: Question, v: OptionVerdict) -> str:
                 f"cites, {gates.approx(u.gate, u.wanted)}, never happens in it.")
     if claim.has_setting and v.curves is not None:
         c = v.curves
-        lead = (f"In {name}, with no gate held" if gated else f"In {name}") if claim.free \
-            else f"In {name} with {setting(claim)}"
-        head = lead + "," if claim.free and gated else lead      # before "the gradient …"
+        lead = f"In {name}" if claim.free else f"In {name} with {setting(claim)}"
+        head = lead                                               # before "the gradient …"
         if c.behaviour != claim.gradient:
             return (f"{head} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
                     f"claimed.")

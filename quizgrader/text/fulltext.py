@@ -47,7 +47,7 @@ def _model(name: str, spec: ModelSpec) -> str:
         if spec.cell == "indrnn":
             units = f"{act} units" + init.replace(" with ", " and ", 1)
             return f"{cap(name)} is an IndRNN with {units}: {eq}."
-        return f"{cap(name)} is a plain {act} RNN (no gates){init}: {eq}."
+        return f"{cap(name)} is a plain {act} RNN, with no gates{',' + init if init else ''}: {eq}."
     return f"{cap(name)} is a full {cell_name(spec.cell)}{init}: {eq}."
 
 

@@ -114,12 +114,14 @@ def _rnn(activation: str, spec: ModelSpec | None = None) -> OneStep:
         s = f"{i.scale:g} × {what}" if i.scale != 1 else what
         slope = {"tanh": " and tanh's slope (at most 1, less where units saturate)",
                  "relu": " wherever a unit is active", "linear": ""}[activation]
+        short = {"tanh": " and tanh's slope", "relu": " where a unit is active",
+                 "linear": ""}[activation]
         form = {"tanh": "diag(1 − c<t>²) Wcc", "relu": "diag(1[pre > 0]) Wcc",
                 "linear": "Wcc"}[activation]
         return OneStep(f"{DC} = {form}, Wcc = {s}",
                        f"every singular value of Wcc is {i.scale:g}, so a step multiplies the "
                        f"gradient by exactly {i.scale:g}{slope}",
-                       f"every step multiplies the gradient by {i.scale:g}{slope}")
+                       f"each step multiplies it by {i.scale:g}{short}")
     return {"tanh": OneStep(f"{DC} = diag(1 − c<t>²) Wcc",
                             "every step multiplies the gradient by Wcc and by tanh's slope, "
                             "which is at most 1",
@@ -182,21 +184,19 @@ def _indrnn(spec: ModelSpec) -> OneStep:
                    f"the Jacobian is diagonal: each unit multiplies its own gradient by u and "
                    f"its slope ({u}), so over T steps by their product, u^T while it is "
                    f"active: u alone decides",
-                   f"each unit multiplies its gradient by its own u per step ({u}), u^T over "
-                   f"T steps")
+                   "u scales each unit's gradient per step")
 
 
-def forget_start(spec: ModelSpec) -> str:
-    """Where a free Γf starts, as initialised: σ(b_f) with b_f = 0, a bias, or chrono's
-    b_f ~ log U(1, T_max − 1), so σ(b_f) from 0.5 to (T_max − 1)/T_max."""
+def forget_start(spec: ModelSpec) -> str | None:
+    """Where a free Γf starts when an init moves it: σ(b) for a forget bias b, or chrono's
+    b_f ~ log U(1, T_max − 1), so σ(b_f) from 0.5 to (T_max − 1)/T_max; None without."""
     i = spec.init
     if i.chrono is not None:
-        return (f"chrono initialisation starts Γf between 0.5 and "
-                f"{(i.chrono - 1) / i.chrono:.2g}")
+        return f"chrono init starts Γf between 0.5 and {(i.chrono - 1) / i.chrono:.2g}"
     b = i.bias.get("forget", 0.0)
     if b == 0.0:
-        return "Γf starts near σ(0) = 0.5 (no forget bias)"
-    return f"Γf starts near σ({b:g}) = {1 / (1 + math.exp(-b)):.2g} (forget bias {b:g})"
+        return None
+    return f"Γf starts near {1 / (1 + math.exp(-b)):.2g} (forget bias {b:.2g})"
 
 
 def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
@@ -205,12 +205,11 @@ def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
     v = {**spec.fixed, **values}
     if spec.cell == "gru":
         return _gru(v.get("update"), v.get("reset"))
-    if spec.cell in ("lstm", "janet") and v.get("forget") is None:
+    if spec.cell in ("lstm", "janet") and v.get("forget") is None and forget_start(spec):
         step = _lstm(None, v.get("update"), v.get("output")) if spec.cell == "lstm" \
             else _janet(None)
-        start = forget_start(spec)
-        return OneStep(step.formula, f"{start}, so {step.why[0].lower()}{step.why[1:]}",
-                       f"{start}, so a step copies about that share of the memory")
+        start = str(forget_start(spec))
+        return OneStep(step.formula, f"{start}, so {step.why[0].lower()}{step.why[1:]}", start)
     if spec.cell == "lstm":
         return _lstm(v.get("forget"), v.get("update"), v.get("output"))
     if spec.cell == "janet":

@@ -40,18 +40,29 @@ HELP: dict[str, dict[str, str]] = {
     "ModelSpec": {
         "": "A model: a cell with some gates removed (fixed at a constant). Its size is set "
             "for the whole question under simulation: {hidden: N}.",
-        "cell": "rnn, gru or lstm.",
+        "cell": "rnn, gru, lstm, janet (forget gate only), mgu (one gate for update and reset) "
+                "or indrnn (one recurrent weight per unit, no gates).",
         "fixed": "Gates removed and replaced by a constant in [0, 1], e.g. {update: 1}.",
         "label": "How explanations name the model (e.g. \"Alice's model\").",
-        "init": "The scale of the random weights and inputs.",
-        "activation": "For rnn: tanh (default), relu or linear.",
+        "init": "How the random weights and inputs are drawn: scales, biases, chrono, the "
+                "recurrent blocks.",
+        "activation": "For rnn: tanh (default), relu or linear; for indrnn: relu (default) "
+                      "or tanh.",
         "reset": "For gru: before (the course's, default) or after (PyTorch's) the recurrent "
                  "product.",
     },
     "Init": {
-        "": "The scale of the random weights and inputs.",
+        "": "How the random weights and inputs are drawn.",
         "scale": "Weights are N(0, scale² / (hidden + inputs)) (0-100; default 1).",
         "input_scale": "Inputs are N(0, input_scale²) (0-100; default 1).",
+        "bias": "Gate -> b added to its pre-activation at every step, e.g. {forget: 1.0} "
+                "(Gers 2000; Jozefowicz 2015).",
+        "chrono": "lstm and janet: T_max; b_f ~ log U(1, T_max - 1) per unit, and b_u = -b_f "
+                  "for the LSTM (Tallec & Ollivier 2018).",
+        "recurrent": "gaussian (default), orthogonal (scale × a random orthogonal matrix) or "
+                     "identity (scale × I); with either, inputs blocks are N(0, 1/inputs).",
+        "recurrent_range": "indrnn only: [lo, hi], each unit's recurrent weight u ~ U(lo, hi) "
+                           "(default [0, 1]).",
     },
     "Option": {
         "": "One answer option.",
@@ -69,7 +80,8 @@ HELP: dict[str, dict[str, str]] = {
         "model": "The name of one of the question's models.",
         "gradient": "preserved, vanishes or explodes over the horizon.",
         "when": "The gates the reason cites, each ≈ 0 or ≈ 1, e.g. {update: 0}.",
-        "if": "The condition of a conditional claim, e.g. {forget: 0}.",
+        "if": "The condition of a conditional claim, e.g. {forget: 0}, or free: the cell as "
+              "initialised, no gate held.",
     },
 }
 
