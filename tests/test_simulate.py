@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from quizgrader.errors import ConfigError
 from quizgrader.sim.cells.weights import random_weights
-from quizgrader.sim.gates import Hold, make_drive
+from quizgrader.sim.gates import CELLS, GATES, Hold, make_drive
 from quizgrader.sim.model import Model, Settings, classify
 from quizgrader.sim.norms import spectral_norm
 from quizgrader.sim.propagate import propagate
@@ -142,15 +142,15 @@ def test_curves_use_the_given_cells():
     assert np.array_equal(curves(model, w, s0, x, (), S).gain, simulate(model, (), 20).gain)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("cell", CELLS)
 def test_seeds_split_over_threads_give_the_same_bits(cell, monkeypatch):
     """Large cells run their seeds on several threads; each seed is alone, so nothing moves."""
-    from quizgrader.sim import parallel
+    from quizgrader.sim import CELLS, GATES, parallel
     from quizgrader.sim.simulate import curves_many
     model = Model(cell)
     settings = Settings(hidden=6, seeds=5)
     w, s0, x = random_setup(model, settings, 40)
-    scenarios = [()] if cell == "rnn" else [(), (Hold("update", 0),)]
+    scenarios = [()] + [(Hold(g, 0),) for g in GATES[cell][:1]]
     alone = curves_many(model, w, s0, x, scenarios, settings)
     monkeypatch.setattr(parallel, "SPLIT_FROM", 1)
     monkeypatch.setattr(parallel, "default_workers", lambda: 3)
@@ -158,3 +158,15 @@ def test_seeds_split_over_threads_give_the_same_bits(cell, monkeypatch):
     split = curves_many(model, w, s0, x, scenarios, settings)
     for a, b in zip(alone, split):
         assert a.gain.tobytes() == b.gain.tobytes() and a.reach.tobytes() == b.reach.tobytes()
+
+
+def test_the_budget_knows_every_cell():
+    """Each cell's estimate is positive and ordered by its work per step: an IndRNN step is
+    elementwise, an MGU's a GRU's with one gate block fewer, an LSTM's the most."""
+    from quizgrader.sim.budget import estimate, scenario_seconds
+    s = Settings(hidden=64, inputs=8, seeds=32)
+    cost = {c: scenario_seconds(c, 1000, 64, 8, 32) for c in CELLS}
+    assert all(v > 0 for v in cost.values())
+    assert cost["indrnn"] < cost["rnn"] < cost["janet"] < cost["mgu"] < cost["gru"] \
+        < cost["lstm"]
+    assert all(estimate(c, 1000, s).bytes > 0 for c in CELLS)

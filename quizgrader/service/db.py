@@ -7,6 +7,8 @@ lock per migration); URLs, drivers and timeouts are :mod:`.dburl`'s.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -51,9 +53,20 @@ attempts = Table(
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")        # a commit is on disk before we answer
     cur.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+    # Switching a fresh file to WAL needs its exclusive lock, and six services starting at
+    # once on one new file once got "database is locked" at connect (under a loaded suite):
+    # retry for the busy timeout rather than trust the busy handler to cover the switch.
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    cur.execute("PRAGMA synchronous=FULL")        # a commit is on disk before we answer
     cur.close()
 
 
