@@ -145,7 +145,7 @@ def test_curves_use_the_given_cells():
 @pytest.mark.parametrize("cell", CELLS)
 def test_seeds_split_over_threads_give_the_same_bits(cell, monkeypatch):
     """Large cells run their seeds on several threads; each seed is alone, so nothing moves."""
-    from quizgrader.sim import CELLS, GATES, parallel
+    from quizgrader.sim import parallel
     from quizgrader.sim.simulate import curves_many
     model = Model(cell)
     settings = Settings(hidden=6, seeds=5)
