@@ -88,7 +88,7 @@ def init_figures(question) -> set[str]:
         for b in i.bias.values():
             out |= {f"{b:.2g}", f"{b:g}", f"{1 / (1 + math.exp(-b)):.2g}"}
         if i.chrono is not None:
-            out |= {str(i.chrono), str(i.chrono - 1), f"{(i.chrono - 1) / i.chrono:.2g}"}
+            out |= {str(i.chrono), str(i.chrono - 1), f"{(i.chrono - 1) / i.chrono:.3g}"}
         out |= {f"{v:g}" for v in (i.recurrent_range or ())} | {f"{i.scale:g}"}
     return out
 
@@ -233,3 +233,17 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     assert text.count("How to read the numbers") == 1
     for block in text.split("\n## ")[1:-1]:          # each question leads with its bottom line
         assert block.split("\n\n")[1].startswith("**Bottom line:** ")
+
+
+def test_a_bottom_line_never_measures_the_same_case_twice(verdicts):
+    """The distractor of a bottom line is about another model or setting than every right
+    option (the same case with another conclusion would repeat the right one's numbers)."""
+    from quizgrader.text.bottomline import _case, distractor
+    for qv in verdicts:
+        key = list(qv.computed_key)
+        other = distractor(qv, key)
+        if other is not None and other.option.claim is not None:
+            assert _case(other) not in {_case(v) for v in qv.options if v.option.id in key}
+        line = bottom_line(qv)
+        sentences = [s for s in line.split(". ") if s]
+        assert len(set(sentences)) == len(sentences), line

@@ -34,7 +34,8 @@ def _measured(q: Question, v: OptionVerdict) -> str:
         text = core(q, v)
         return text[:1].lower() + text[1:] if text.startswith("In ") else text
     how = one_step(q.models[claim.model], claim.gates).plain
-    out = (f"in {model_name(q, claim.model)} with {setting(claim)}, {how}: the gradient "
+    where = "" if claim.free else f" with {setting(claim)}"
+    out = (f"in {model_name(q, claim.model)}{where}, {how}: the gradient "
            f"{fate_over(v.curves, q.simulation)}")
     if v.flips and not any(f.changed for f in v.flips):
         out += ", whatever " + " or ".join(gates.symbol(g) for f in v.flips for g in f.gates) \
@@ -52,10 +53,20 @@ def _strength(q: Question, v: OptionVerdict) -> tuple[int, float]:
     return (1, gain_margin(v.curves.final, claim.gradient, q.simulation.settings()).decades)
 
 
+def _case(v: OptionVerdict) -> tuple[str, tuple[tuple[str, int], ...], bool] | None:
+    """The simulated case an option's measured sentence describes: model and setting."""
+    c = v.option.claim
+    return None if c is None else (c.model, tuple(sorted(c.gates.items())), c.free)
+
+
 def distractor(qv: QuestionVerdict, key: Sequence[str]) -> OptionVerdict | None:
-    """The strongest wrong option, or None when every option is right."""
+    """The strongest wrong option, or None when every option is right. A wrong option about
+    the very case a right one measures (same model and setting, another conclusion) is left
+    out: its sentence would only repeat the right one's numbers."""
     q = qv.question
-    wrong = [v for v in qv.options if v.option.id not in key]
+    right = {_case(v) for v in qv.options if v.option.id in key} - {None}
+    wrong = [v for v in qv.options if v.option.id not in key and
+             (_case(v) is None or _case(v) not in right)]
     return min(wrong, key=lambda v: _strength(q, v)) if wrong else None
 
 
