@@ -181,3 +181,30 @@ def test_a_worker_takes_the_cores_of_workers_left_without_a_job(monkeypatch):
     seen = parallel.run_jobs(_threads_now, [0, 1, 2, 3], workers=2)
     assert all(threads == (2 if unfinished < 2 else 1) for unfinished, threads in seen)
     assert max(u for u, _ in seen) == 4
+
+
+def test_blas_loaded_inside_a_single_blas_block_runs_on_one_thread():
+    """single_blas finds the BLAS libraries once; numba's, loaded inside a block, is set to
+    one thread at once, and numpy's gets its threads back after the block."""
+    import subprocess
+    import sys
+    code = """
+import os
+os.environ["QUIZGRADER_KERNEL"] = "numba"
+from threadpoolctl import ThreadpoolController
+from quizgrader.sim import Model, Settings, simulate
+from quizgrader.sim.parallel import single_blas
+before = {c.filepath: c.num_threads for c in ThreadpoolController().lib_controllers}
+with single_blas():
+    with single_blas():
+        simulate(Model("gru"), (), 5, Settings(hidden=4, seeds=2))
+    inside = {c.filepath: c.num_threads for c in ThreadpoolController().lib_controllers}
+after = {c.filepath: c.num_threads for c in ThreadpoolController().lib_controllers}
+assert len(inside) > len(before), (before, inside)
+assert set(inside.values()) == {1}, inside
+assert all(after[k] == v for k, v in before.items()), (before, after)
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "OPENBLAS_NUM_THREADS": "2"})
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from multiprocessing.sharedctypes import Synchronized
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,11 +35,44 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+class _Blas:
+    """The thread pools of the loaded BLAS and OpenMP libraries, found once: finding them
+    reads the process's memory map, some 0.7 ms, which every simulation paid twice."""
+    controller: ThreadpoolController | None = None
+    depth = 0                                  # nested single_blas blocks (one thread enters)
+
+
+def refresh_blas() -> None:
+    """Find the thread pools again, after a library that brings its own BLAS was loaded
+    (numba's, through scipy). Inside a :func:`single_blas` block, the libraries new since
+    the block began are set to one thread at once, and stay so (only the compiled kernels
+    call them)."""
+    old, _Blas.controller = _Blas.controller, ThreadpoolController()
+    if old is not None and _Blas.depth:
+        known = {c.filepath for c in old.lib_controllers}
+        for c in _Blas.controller.lib_controllers:
+            if c.filepath not in known:
+                c.set_num_threads(1)
+
+
 @contextmanager
 def single_blas() -> Iterator[None]:
-    """BLAS (and OpenMP) on one thread inside the block."""
-    with threadpool_limits(limits=1):
-        yield
+    """BLAS (and OpenMP) on one thread inside the block (a block inside another is free)."""
+    if _Blas.depth:
+        _Blas.depth += 1
+        try:
+            yield
+        finally:
+            _Blas.depth -= 1
+        return
+    if _Blas.controller is None:
+        _Blas.controller = ThreadpoolController()
+    with _Blas.controller.limit(limits=1):
+        _Blas.depth = 1
+        try:
+            yield
+        finally:
+            _Blas.depth = 0
 
 
 _IN_WORKER = False

@@ -18,7 +18,7 @@ from ..cells.weights import Weights, project_cells
 from ..gates import Drive
 from ..model import Model
 from ..norms import scaled_norm
-from ..parallel import kernel_threads, single_blas
+from ..parallel import kernel_threads, refresh_blas, single_blas
 from .cells import run, scratch
 
 #: Memory for the tangent snapshots of one chunk of steps.
@@ -55,6 +55,7 @@ def load() -> None:
         one = np.ones(1, dtype=bool)
         propagate_compiled(Model("lstm"), w, np.zeros((1, 2)), np.zeros((1, 1, 1)),
                            Drive((None, None, None), np.zeros((1, 3))), True, one, one)
+        refresh_blas()
 
 
 def _spans(rows: np.ndarray, T: int, per_chunk: int, max_steps: int
