@@ -45,6 +45,7 @@ def test_explanations_match_the_golden_files(sims, path, fmt, kern):
     if os.environ.get("QUIZGRADER_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
         golden.write_text(got, encoding="utf-8")
+    assert "γ" not in got, "a gate symbol Γ was lower-cased"
     assert golden.exists(), f"no golden file {golden.name}: run with QUIZGRADER_UPDATE_GOLDEN=1"
     assert got == golden.read_text(encoding="utf-8")
 

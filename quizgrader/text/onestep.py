@@ -209,7 +209,8 @@ def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
         step = _lstm(None, v.get("update"), v.get("output")) if spec.cell == "lstm" \
             else _janet(None)
         start = str(forget_start(spec))
-        return OneStep(step.formula, f"{start}, so {step.why[0].lower()}{step.why[1:]}", start)
+        why = step.why[:1].lower() + step.why[1:] if step.why[:1].isascii() else step.why
+        return OneStep(step.formula, f"{start}, so {why}", start)
     if spec.cell == "lstm":
         return _lstm(v.get("forget"), v.get("update"), v.get("output"))
     if spec.cell == "janet":
