@@ -8,8 +8,13 @@
   kind), cold and warm, on all cores and on one (QUIZGRADER_WORKERS=1), checking that both
   print the same bytes, and cold on the numpy backend alone (QUIZGRADER_KERNEL=numpy).
 
+Each bank's arithmetic is counted too (the flops of every simulation its verification runs,
+:func:`quizgrader.sim.budget.step_flops`), and its physical limit printed beside its time: those
+flops at the float64 matmul peak of all cores, measured in the same run.
+
 Run:  python bench/verify.py            (targets: shipped bank cold <= 5x the floor,
-                                          robust <= 3x plain, 50 questions cold <= 8 s)
+                                          robust <= 3x plain, 50 questions cold <= 8 s,
+                                          50 questions cold <= 3x their physical limit)
 """
 from __future__ import annotations
 
@@ -63,6 +68,37 @@ def make_bank(folder: Path, n: int = 50) -> None:
             yaml.safe_dump(question(i, rnd), sort_keys=False), encoding="utf-8")
 
 
+def counted_flops(folder: Path) -> float:
+    """The arithmetic of verifying every question (and variant) under ``folder``, cold."""
+    from quizgrader.banks import load
+    from quizgrader.sim import Simulator
+    from quizgrader.verify import verify_question
+    sim = Simulator()
+    for _, q in load([folder]).questions:
+        verify_question(q, sim=sim)
+    return sim.flops
+
+
+def peak_gflops() -> float:
+    """float64 GFLOP/s of a 1024³ product on every core (numpy's BLAS, its own threads)."""
+    import numpy as np
+    a = np.random.default_rng(0).standard_normal((1024, 1024))
+    a @ a
+    best = min(timed_call(lambda: a @ a) for _ in range(5))
+    return 2 * 1024 ** 3 / best / 1e9
+
+
+def timed_call(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def limit(flops: float, peak: float) -> str:
+    """'12.3 GFLOP, limit 0.09 s'."""
+    return f"{flops / 1e9:.1f} GFLOP, physical limit {flops / peak / 1e9:.2f} s"
+
+
 def timed(cmd: list[str], env: dict | None = None, repeat: int = 1) -> tuple[float, bytes]:
     best, out = float("inf"), b""
     for _ in range(repeat):
@@ -78,8 +114,10 @@ def main() -> None:
     floor, _ = timed([py, "-c", "import numpy, pydantic, yaml, click"], repeat=5)
     verify = [py, "-m", "quizgrader.cli", "verify"]
     from quizgrader.sim.kernels import backend
+    peak = peak_gflops()
     print(f"import floor                        {floor:7.3f} s   (cores: {os.cpu_count()}; "
-          f"backend: {backend()})")
+          f"backend: {backend()}; matmul peak {peak:.0f} GFLOP/s on all cores)")
+    shipped = counted_flops(ROOT / "questions")
     cold, _ = timed(verify + ["questions/", "--no-cache"])
     robust, _ = timed(verify + ["questions/", "--no-cache", "--robust"])
     with tempfile.TemporaryDirectory() as cache:
@@ -87,7 +125,7 @@ def main() -> None:
         timed(verify + ["questions/"], env)
         warm, _ = timed(verify + ["questions/"], env, repeat=3)
     print(f"shipped bank, cold                  {cold:7.3f} s   {cold / floor:5.1f}x floor "
-          f"(target <= 5x)")
+          f"(target <= 5x); {limit(shipped, peak)}, {cold / (shipped / peak / 1e9):.0f}x it")
     print(f"shipped bank, warm                  {warm:7.3f} s   {warm / floor:5.1f}x floor")
     print(f"shipped bank, --robust cold         {robust:7.3f} s   {robust / cold:5.1f}x plain "
           f"cold (target <= 3x)")
@@ -96,13 +134,15 @@ def main() -> None:
         bank.mkdir()
         make_bank(bank)
         gen = verify + [str(bank)]
+        flops50 = counted_flops(bank)
         cold50, out_all = timed(gen + ["--no-cache"])
         one50, out_one = timed(gen + ["--no-cache"], {"QUIZGRADER_WORKERS": "1"})
         ref50, _ = timed(gen + ["--no-cache"], {"QUIZGRADER_KERNEL": "numpy"})
         env = {"QUIZGRADER_CACHE_DIR": str(Path(tmp, "cache"))}
         timed(gen, env)
         warm50, _ = timed(gen, env)
-    print(f"50 generated questions, cold        {cold50:7.3f} s   (target <= 8 s)")
+    print(f"50 generated questions, cold        {cold50:7.3f} s   (target <= 8 s); "
+          f"{limit(flops50, peak)}, {cold50 / (flops50 / peak / 1e9):.1f}x it (target <= 3x)")
     print(f"50 generated questions, 1 worker    {one50:7.3f} s   {one50 / cold50:5.2f}x the "
           f"parallel run; same bytes: {out_all == out_one}")
     print(f"50 generated questions, numpy only  {ref50:7.3f} s   {ref50 / cold50:5.2f}x the "

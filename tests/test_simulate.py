@@ -170,3 +170,15 @@ def test_the_budget_knows_every_cell():
     assert cost["indrnn"] < cost["rnn"] < cost["janet"] < cost["mgu"] < cost["gru"] \
         < cost["lstm"]
     assert all(estimate(c, 1000, s).bytes > 0 for c in CELLS)
+
+
+def test_the_simulator_counts_the_arithmetic_it_runs():
+    """Simulator.flops: steps × seeds × step_flops per scenario run; a cached one adds none."""
+    from quizgrader.sim import Simulator
+    from quizgrader.sim.budget import step_flops
+    sim, s = Simulator(), Settings(hidden=4, inputs=2, seeds=3)
+    sim.run_many([(Model("gru"), ()), (Model("gru"), (Hold("update", 0),))], 10, s)
+    one = 10 * 3 * step_flops("gru", 4, 2)
+    assert sim.flops == 2 * one and sim.runs == 2
+    sim.run(Model("gru"), (), 10, s)
+    assert sim.flops == 2 * one

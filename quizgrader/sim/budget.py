@@ -36,7 +36,7 @@ class Limits:
     bytes: float = 1e9
 
 
-def _flops(cell: str, n: int, m: int) -> int:
+def step_flops(cell: str, n: int, m: int) -> int:
     """Flops of one step of one cell: forward and Jacobian product, k = n + m columns."""
     k = n + m
     if cell == "indrnn":                      # diagonal: elementwise products only
@@ -50,7 +50,7 @@ def _flops(cell: str, n: int, m: int) -> int:
 def scenario_seconds(cell: str, steps: int, hidden: int, inputs: int, seeds: int) -> float:
     """The numpy estimate of one scenario of a simulation (what the compiled backend's
     ``auto`` rule reads: :mod:`.kernels`)."""
-    return steps * (STEP + seeds * _flops(cell, hidden, inputs) / RATE)
+    return steps * (STEP + seeds * step_flops(cell, hidden, inputs) / RATE)
 
 
 def estimate(cell: str, steps: int, settings: Settings, scenarios: int = 1) -> Estimate:
@@ -60,7 +60,7 @@ def estimate(cell: str, steps: int, settings: Settings, scenarios: int = 1) -> E
     blocks = len(GATES[cell]) + 1
     d = 2 * n if cell == "lstm" else n
     k = n + m
-    seconds = steps * (STEP + scenarios * S * _flops(cell, n, m) / RATE)
+    seconds = steps * (STEP + scenarios * S * step_flops(cell, n, m) / RATE)
     floats = (steps * S * (blocks * n + m)                  # inputs, and their projections
               + 6 * scenarios * S * d * max(k, d)           # tangents, Jacobians, temporaries
               + S * blocks * n * k                          # weights

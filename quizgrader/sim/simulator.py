@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 
+from .budget import step_flops
 from .cells import Equations, Weights
 from .model import Curves, Model, Settings, classify
 from .scenarios import Scenario
@@ -54,10 +55,10 @@ class CacheMiss(Exception):
 
 class Simulator:
     """Simulations with a typed cache (and optionally a :class:`~.diskcache.DiskCache` behind
-    it); ``runs`` counts the simulations actually run. With ``always_full`` every run computes
-    the full curve (for plots after verification: one run serves both). ``equations`` replaces
-    the course's cell implementations (then no disk cache may be used: its entries are keyed
-    by the course's code)."""
+    it); ``runs`` counts the simulations actually run, ``flops`` their arithmetic. With
+    ``always_full`` every run computes the full curve (for plots after verification: one run
+    serves both). ``equations`` replaces the course's cell implementations (then no disk
+    cache may be used: its entries are keyed by the course's code)."""
 
     def __init__(self, store: DiskCache | None = None, always_full: bool = False,
                  equations: Mapping[str, Equations] | None = None,
@@ -73,6 +74,7 @@ class Simulator:
         self._endpoints: dict[SimKey, Curves] = {}
         self._setups: dict[SetupKey, Setup] = {}
         self.runs = 0
+        self.flops = 0.0     # the arithmetic of the simulations run (:func:`.budget.step_flops`)
 
     def _setup(self, model: Model, steps: int, settings: Settings) -> Setup:
         key = SetupKey(replace(model, fixed=()), steps, settings)
@@ -105,6 +107,8 @@ class Simulator:
             raise CacheMiss(next(iter(missing)))
         for model, group in missing.items():
             self.runs += len(group)
+            self.flops += float(len(group) * steps * settings.seeds *
+                                step_flops(model.cell, settings.hidden, settings.inputs))
             results = curves_many(model, *self._setup(model, steps, settings),
                                   [k.holds for k in group], settings,
                                   stride=plot_stride(steps) if full else 0, reach_stride=0,
