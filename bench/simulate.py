@@ -33,6 +33,7 @@ os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
                                    "intra_op_parallelism_threads=1")
 
 import numpy as np  # noqa: E402
+from peaks import matmul_gflops, seconds  # noqa: E402  (bench/peaks.py)
 
 from quizgrader.sim.gates import make_drive  # noqa: E402
 from quizgrader.sim.kernels import backend  # noqa: E402
@@ -52,22 +53,6 @@ def import_seconds(module: str) -> float:
            f"print(time.perf_counter() - t)"
     return min(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                     text=True, check=True).stdout) for _ in range(3))
-
-
-def matmul_gflops(threads: int) -> float:
-    """float64 GFLOP/s of a 1024³ product on ``threads`` BLAS threads."""
-    from threadpoolctl import threadpool_limits
-    a = np.random.default_rng(0).standard_normal((1024, 1024))
-    with threadpool_limits(limits=threads):
-        a @ a
-        best = min(_timed(lambda: a @ a) for _ in range(5))
-    return 2 * 1024 ** 3 / best / 1e9
-
-
-def _timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
 
 
 # --- the contenders ------------------------------------------------------------------------
@@ -225,7 +210,7 @@ def row(cell: str, n: int, T: int, names: list[str], peak1: float) -> dict:
     times: dict[str, list[float]] = {name: [] for name in names}
     for _ in range(ROUNDS[T]):
         for name in names:                        # interleaved: each once per round
-            times[name].append(_timed(fns[name]))
+            times[name].append(seconds(fns[name]))
     ref = results["numpy"]
     flops = SEEDS * T * 4 * n ** 3
     return {name: {"first": first[name], "min": min(times[name]),

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import yaml
+from peaks import matmul_gflops  # bench/peaks.py
 
 ROOT = Path(__file__).resolve().parent.parent
 GATES = {"gru": ["update", "reset"], "lstm": ["update", "forget", "output"]}
@@ -79,21 +80,6 @@ def counted_flops(folder: Path) -> float:
     return sim.flops
 
 
-def peak_gflops() -> float:
-    """float64 GFLOP/s of a 1024³ product on every core (numpy's BLAS, its own threads)."""
-    import numpy as np
-    a = np.random.default_rng(0).standard_normal((1024, 1024))
-    a @ a
-    best = min(timed_call(lambda: a @ a) for _ in range(5))
-    return 2 * 1024 ** 3 / best / 1e9
-
-
-def timed_call(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
 def limit(flops: float, peak: float) -> str:
     """'12.3 GFLOP, limit 0.09 s'."""
     return f"{flops / 1e9:.1f} GFLOP, physical limit {flops / peak / 1e9:.2f} s"
@@ -114,7 +100,7 @@ def main() -> None:
     floor, _ = timed([py, "-c", "import numpy, pydantic, yaml, click"], repeat=5)
     verify = [py, "-m", "quizgrader.cli", "verify"]
     from quizgrader.sim.kernels import backend
-    peak = peak_gflops()
+    peak = matmul_gflops()                 # every core
     print(f"import floor                        {floor:7.3f} s   (cores: {os.cpu_count()}; "
           f"backend: {backend()}; matmul peak {peak:.0f} GFLOP/s on all cores)")
     shipped = counted_flops(ROOT / "questions")

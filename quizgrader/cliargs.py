@@ -108,16 +108,15 @@ def parse_biases(biases: tuple[str, ...]) -> dict[str, float]:
     """``--bias G=B`` flags as a mapping gate -> bias (any finite number)."""
     out: dict[str, float] = {}
     for text in biases:
-        m = re.match(r"^\s*([a-z]+)\s*=\s*(\S+)\s*$", text)
         try:
-            value = float(m.group(2)) if m else math.nan
-        except ValueError:
-            value = math.nan
-        if m is None or not math.isfinite(value):
+            gate, value, start, stop = parse_assignment(text)
+        except ConfigError:
+            gate, value, start, stop = "", math.nan, 1, None
+        if (start, stop) != (1, None) or not math.isfinite(value):
             raise ConfigError(f"--bias {text!r}: expected GATE=NUMBER, e.g. forget=1")
-        if m.group(1) in out:
-            raise ConfigError(f"--bias {m.group(1)} given twice")
-        out[m.group(1)] = value
+        if gate in out:
+            raise ConfigError(f"--bias {gate} given twice")
+        out[gate] = value
     return out
 
 

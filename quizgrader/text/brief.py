@@ -74,17 +74,16 @@ def core(q: Question, v: OptionVerdict) -> str:
     if claim.has_setting and v.curves is not None:
         c = v.curves
         lead = f"In {name}" if claim.free else f"In {name} with {setting(claim)}"
-        head = lead                                               # before "the gradient …"
         if c.behaviour != claim.gradient:
-            return (f"{head} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
+            return (f"{lead} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
                     f"claimed.")
         f = _reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
         if f is not None:
             cited = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
-            return (f"{head} the gradient {fate(c, s)} ({amount(c.final)}), but not "
+            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but not "
                     f"because of {cited}: with {_flip_words(f)} it is {amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
-            return (f"{head} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
+            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
                     f"cannot learn: {cannot_learn(d, T)}.")
         how = one_step(spec, claim.gates).plain
         return f"{lead}, {how}: the gradient {fate_over(c, s)}."

@@ -17,8 +17,13 @@ def name(cell: str) -> str:
     return NAME.get(cell, cell.upper())
 
 
+def sigma(b: float) -> float:
+    """σ(b): where a gate with bias b starts (its weights' part averages 0)."""
+    return 1.0 / (1.0 + math.exp(-b))
+
+
 def _gate_bias(gate: str, b: float) -> str:
-    return f"{symbol(gate)} bias {b:g} (σ = {1 / (1 + math.exp(-b)):.2g})"
+    return f"{symbol(gate)} bias {b:g} (σ = {sigma(b):.2g})"
 
 
 def init_words(m: Model) -> list[str]:

@@ -31,7 +31,7 @@ def reduced(spec: ModelSpec) -> list[str]:
         return _num(f[gate]) if gate in f else name
 
     if spec.cell == "rnn":
-        act = spec.activation or "tanh"
+        act = spec.model().activation
         inner = "Wc[c<t−1>, x<t>] + bc"
         return [f"c<t> = {inner}" if act == "linear" else f"c<t> = {act}({inner})"]
     if spec.cell == "gru":
@@ -50,7 +50,7 @@ def reduced(spec: ModelSpec) -> list[str]:
             return ["c<t> = c<t−1> (the memory never changes; c̃<t> is never used)"]
         return [f"c̃<t> = {cand}", f"c<t> = {c}"]
     if spec.cell == "indrnn":
-        act = spec.activation or "relu"
+        act = spec.model().activation
         return [f"c<t> = {act}(Wc x<t> + u*c<t−1> + bc)"]
     if spec.cell == "janet":
         gf = sym("forget", "Γf")

@@ -42,7 +42,7 @@ def _model(name: str, spec: ModelSpec) -> str:
     if fixes:
         return f"{cap(name)} {fixes}{',' + init if init else ''}, so {eq}."
     if spec.cell in ("rnn", "indrnn"):
-        act = spec.activation or ("relu" if spec.cell == "indrnn" else "tanh")
+        act = spec.model().activation
         act = {"relu": "ReLU"}.get(act, act)
         if spec.cell == "indrnn":
             units = f"{act} units" + init.replace(" with ", " and ", 1)

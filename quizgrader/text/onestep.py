@@ -8,11 +8,11 @@ multiplies a<t−1> (LSTM): only that block of Wc acts on the memory.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Mapping
 
 from ..question.schema import ModelSpec
+from .cells import sigma
 
 DC = "∂c<t>/∂c<t−1>"
 SLOPES = "(terms through the gates' slopes)"
@@ -179,7 +179,7 @@ def _mgu(f: float | None) -> OneStep:
 def _indrnn(spec: ModelSpec) -> OneStep:
     lo, hi = spec.init.recurrent_range or (0.0, 1.0)     # [lo, hi] in the file
     u = f"u = {lo:g}" if lo == hi else f"u from {lo:g} to {hi:g}"
-    slope = "1[pre > 0]" if (spec.activation or "relu") == "relu" else "(1 − c<t>²)"
+    slope = "1[pre > 0]" if spec.model().activation == "relu" else "(1 − c<t>²)"
     return OneStep(f"{DC} = diag(u {slope})",
                    f"the Jacobian is diagonal: each unit multiplies its own gradient by u and "
                    f"its slope ({u}), so over T steps by their product, u^T while it is "
@@ -196,7 +196,7 @@ def forget_start(spec: ModelSpec) -> str | None:
     b = i.bias.get("forget", 0.0)
     if b == 0.0:
         return None
-    return f"Γf starts near {1 / (1 + math.exp(-b)):.2g} (forget bias {b:.2g})"
+    return f"Γf starts near {sigma(b):.2g} (forget bias {b:.2g})"
 
 
 def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
@@ -205,10 +205,11 @@ def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
     v = {**spec.fixed, **values}
     if spec.cell == "gru":
         return _gru(v.get("update"), v.get("reset"))
-    if spec.cell in ("lstm", "janet") and v.get("forget") is None and forget_start(spec):
+    start = forget_start(spec) if spec.cell in ("lstm", "janet") and \
+        v.get("forget") is None else None
+    if start is not None:
         step = _lstm(None, v.get("update"), v.get("output")) if spec.cell == "lstm" \
             else _janet(None)
-        start = str(forget_start(spec))
         why = step.why[:1].lower() + step.why[1:] if step.why[:1].isascii() else step.why
         return OneStep(step.formula, f"{start}, so {why}", start)
     if spec.cell == "lstm":
@@ -219,4 +220,4 @@ def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:
         return _mgu(v.get("forget"))
     if spec.cell == "indrnn":
         return _indrnn(spec)
-    return _rnn(spec.activation or "tanh", spec)
+    return _rnn(spec.model().activation, spec)

@@ -104,6 +104,33 @@ def rnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
+def reset_product(Wh, r0, w0, c, gr, dgr, gu, ct, R, BW, A):
+    """A = diag(β) Wc_h (diag(Γr) + diag(c Γr') Wr_h), β = Γu (1 - c̃²), for a candidate that
+    reads Γr * c<t-1> (the course's GRU; the MGU, whose Γf is both gates): Wr_h is
+    Wh[r0:r0 + n], Wc_h Wh[w0:w0 + n]; gr, dgr, gu the gates (n,)."""
+    n = c.shape[0]
+    for i in range(n):                                 # R = diag(c Γr') Wr_h + diag(Γr)
+        for l in range(n):
+            R[i, l] = (c[i] * dgr[i]) * Wh[r0 + i, l]
+        R[i, i] += gr[i]
+    for j in range(n):
+        beta = gu[j] * (1.0 - ct[j] * ct[j])
+        for i in range(n):
+            BW[j, i] = beta * Wh[w0 + j, i]
+    np.dot(BW, R, A)
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def reset_input_row(Wh, Wx, r0, w0, j, beta, c, dgr, brow):
+    """brow = row j of (β Wc_h) diag(c Γr') Wr_x, the input part of :func:`reset_product`."""
+    brow[:] = 0.0
+    for i in range(c.shape[0]):
+        a, ci = beta * Wh[w0 + j, i], c[i] * dgr[i]
+        for l in range(brow.shape[0]):
+            brow[l] += a * (ci * Wx[r0 + i, l])
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P):
     n, m, k = Wh.shape[1], Wx.shape[1], J.shape[1]
     after = opt == 1
@@ -129,17 +156,8 @@ def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):
         st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γu c̃ + (1 - Γu) c
     ufree, rfree = not fon[0], not fon[1]
-    if rfree and not after:                            # R = diag(c Γr') Wr_h + diag(Γr)
-        for i in range(n):
-            for l in range(n):
-                R[i, l] = (c[i] * dg[n + i]) * Wh[n + i, l]
-            R[i, i] += g[n + i]
     if rfree and not after:                            # A = diag(β) Wc_h R + ...
-        for j in range(n):
-            beta = g[j] * (1.0 - ct[j] * ct[j])
-            for i in range(n):
-                BW[j, i] = beta * Wh[2 * n + j, i]
-        np.dot(BW, R, A)
+        reset_product(Wh, n, 2 * n, c, g[n:2 * n], dg[n:2 * n], g[:n], ct, R, BW, A)
     for j in range(n):
         alpha = (ct[j] - c[j]) * dg[j]
         beta = g[j] * (1.0 - ct[j] * ct[j])
@@ -162,19 +180,15 @@ def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):                                 # row j of B = ∂c<t>/∂x<t>
         alpha = (ct[j] - c[j]) * dg[j]
         beta = g[j] * (1.0 - ct[j] * ct[j])
-        brow[:m] = 0.0
         if rfree and not after:                        # (β Wc_h) diag(c Γr') Wr_x
-            for i in range(n):
-                a, ci = beta * Wh[2 * n + j, i], c[i] * dg[n + i]
-                for l in range(m):
-                    brow[l] += a * (ci * Wx[n + i, l])
+            reset_input_row(Wh, Wx, n, 2 * n, j, beta, c, dg[n:2 * n], brow[:m])
         for l in range(m):
             if after:
                 b = beta * Wx[2 * n + j, l]
                 if rfree:
                     b += (beta * (hn[j] * dg[n + j])) * Wx[n + j, l]
             else:
-                b = brow[l] + beta * Wx[2 * n + j, l]
+                b = (brow[l] if rfree else 0.0) + beta * Wx[2 * n + j, l]
             if ufree:
                 b += alpha * Wx[j, l]
             Jn[j, n + l] = b
@@ -302,16 +316,8 @@ def mgu_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):
         st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γf c̃ + (1 - Γf) c
     ffree = not fon[0]
-    if ffree:                                          # R = diag(c Γf') Wf_h + diag(Γf)
-        for i in range(n):
-            for l in range(n):
-                R[i, l] = (c[i] * dg[i]) * Wh[i, l]
-            R[i, i] += g[i]
-        for j in range(n):
-            beta = g[j] * (1.0 - ct[j] * ct[j])
-            for i in range(n):
-                BW[j, i] = beta * Wh[n + j, i]
-        np.dot(BW, R, A)
+    if ffree:                                          # A = diag(β) Wc_h (diag(Γf) + …)
+        reset_product(Wh, 0, n, c, g[:n], dg[:n], g[:n], ct, R, BW, A)
     for j in range(n):
         alpha = (ct[j] - c[j]) * dg[j]
         beta = g[j] * (1.0 - ct[j] * ct[j])
@@ -327,14 +333,10 @@ def mgu_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):                                 # row j of B = ∂c<t>/∂x<t>
         alpha = (ct[j] - c[j]) * dg[j]
         beta = g[j] * (1.0 - ct[j] * ct[j])
-        brow[:m] = 0.0
         if ffree:                                      # (β Wc_h) diag(c Γf') Wf_x
-            for i in range(n):
-                a, ci = beta * Wh[n + j, i], c[i] * dg[i]
-                for l in range(m):
-                    brow[l] += a * (ci * Wx[i, l])
+            reset_input_row(Wh, Wx, 0, n, j, beta, c, dg[:n], brow[:m])
         for l in range(m):
-            b = beta * Wx[n + j, l] + brow[l]
+            b = beta * Wx[n + j, l] + (brow[l] if ffree else 0.0)
             if ffree:
                 b += alpha * Wx[j, l]
             Jn[j, n + l] = b
