@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli_course import regrade, serve, stats
+from .cli_lti import lti
 from .cli_simulate import simulate
 from .cli_variants import variants
 from .cliargs import (
@@ -45,6 +46,7 @@ def main() -> None:
               quizgrader grade questions/ --responses class.csv --out grades.csv
     LMSs:     quizgrader export questions/ --to moodle|gift|qti|markdown|html --out FILE
     Service:  quizgrader serve questions/ --db sqlite:///attempts.db
+    LMS:      quizgrader lti show --config platforms.toml   (LTI 1.3 tool)
     Analysis: quizgrader stats grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
@@ -280,6 +282,7 @@ main.add_command(stats)
 main.add_command(regrade)
 main.add_command(serve)
 main.add_command(variants)
+main.add_command(lti)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

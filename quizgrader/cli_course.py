@@ -121,11 +121,22 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
               help="Serve questions whose author key the simulation disputes, with the "
                    "author's key (otherwise they are left out).")
 @detail_option("standard", " (a request may ask for another: ?detail=full)")
+@click.option("--lti-config", type=click.Path(dir_okay=False), default=None,
+              help="Also be an LTI 1.3 tool for the platforms in this TOML file (quizgrader "
+                   "lti add-platform writes it; quizgrader lti show prints what the LMS "
+                   "needs). Needs pip install 'quizgrader[lti]'.")
+@click.option("--public-url", default=None,
+              help="The tool's address as browsers and the LMS reach it, e.g. "
+                   "https://quiz.example.edu (default http://HOST:PORT).")
+@click.option("--lti-keys", type=click.Path(file_okay=False), default=None,
+              help="The tool's key folder (default: lti-keys/ beside the --lti-config file; "
+                   "the first start creates its key there, mode 0600).")
 @SALT
 @CACHE
 @_errors
 def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_file: str | None,
-          argv_token: str | None, trust_key: bool, detail: Detail, salt: str | None,
+          argv_token: str | None, trust_key: bool, detail: Detail, lti_config: str | None,
+          public_url: str | None, lti_keys: str | None, salt: str | None,
           use_cache: bool) -> None:
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
@@ -151,6 +162,12 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
         except (OSError, UnicodeDecodeError) as e:
             raise click.ClickException(f"{admin_token_file}: cannot read the admin token: "
                                        f"{getattr(e, 'strerror', None) or e}") from None
+    if lti_config is not None:
+        from .cli_lti import need_lti
+        need_lti()
+    elif public_url is not None or lti_keys is not None:
+        raise click.UsageError("--public-url and --lti-keys belong to the LTI tool: give "
+                               "--lti-config too")
     try:
         from .service.run import serve as run
     except ImportError as e:
@@ -158,4 +175,4 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
                                    f"'quizgrader[serve]' ({e.name} is missing)") from None
     run(list(paths), url, host, port, admin_token, trust_key, use_cache,
         announce=lambda line: click.echo(line, err=True), detail=detail,
-        salt=course_salt(salt))
+        salt=course_salt(salt), lti_config=lti_config, public_url=public_url, lti_keys=lti_keys)

@@ -15,7 +15,7 @@ FLOOR = {"errors": 0, "atomic": 0, "idtext": 0, "jsonguard": 0, "apitypes": 5, "
          "course": 5, "analysis": 2,
          "sim": 0, "question": 1, "verify": 2, "text": 3,
          "grading": 4, "export": 4, "api": 5, "cliargs": 5, "cli": 7, "cli_course": 7,
-         "cli_simulate": 7, "cli_variants": 7, "service": 6, "variants": 4}
+         "cli_simulate": 7, "cli_variants": 7, "cli_lti": 7, "service": 6, "variants": 4}
 MODULES = sorted(p for p in PKG.rglob("*.py"))
 
 
@@ -96,7 +96,8 @@ def test_only_the_command_line_imports_click():
     users = {name(p) for p in MODULES if re.search(r"^\s*(import|from) click\b",
                                                     p.read_text(encoding="utf-8"), re.M)}
     assert users <= {"quizgrader.cli", "quizgrader.cliargs", "quizgrader.cli_course",
-                     "quizgrader.cli_simulate", "quizgrader.cli_variants"}
+                     "quizgrader.cli_simulate", "quizgrader.cli_variants",
+                     "quizgrader.cli_lti"}
 
 
 # Fragments of the sentences learners and authors read; outside text/ they may only appear in

@@ -13,12 +13,13 @@ import json
 import logging
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +35,9 @@ from .health import HealthCheck
 from .instructor import add_instructor_routes
 from .pages import Pages
 from .served import Result, Served
+
+if TYPE_CHECKING:
+    from .lti.routes import LtiTool
 
 MAX_BODY = 64 * 1024
 log = logging.getLogger("quizgrader.errors")
@@ -52,8 +56,10 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers or None)
 
 
-def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
-    """The service's ASGI app over ``served`` questions and the ``engine`` database."""
+def create_app(served: Served, engine: Engine, token: str | None,
+               lti: LtiTool | None = None) -> FastAPI:
+    """The service's ASGI app over ``served`` questions and the ``engine`` database; with
+    ``lti``, also an LTI 1.3 tool (:mod:`.lti`)."""
     app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
     pages = Pages(served)
 
@@ -110,7 +116,9 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
         return learner, qid, answer
 
     def record(learner: str, qid: str, answer: list[str], detail: str | None = None,
-               key: str | None = None, shown: int | None = None) -> tuple[int, Result]:
+               key: str | None = None, shown: int | None = None,
+               also: Callable[[Connection, int, Result], None] | None = None
+               ) -> tuple[int, Result]:
         result = served.grade(qid, answer, detail, learner)  # type: ignore[arg-type]
         variant = result.question.variant
         if shown is not None and shown != variant:
@@ -125,8 +133,9 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
             if before is not None:
                 same(before, learner, qid, g.chosen)
                 return before.id, result
+        more = None if also is None else (lambda conn, new: also(conn, new, result))
         attempt, inserted = db.store(engine, learner, qid, g.chosen, g.score or 0.0,
-                                     g.max_score, g.provenance, key, variant)
+                                     g.max_score, g.provenance, key, variant, more)
         if not inserted and key is not None:     # a concurrent retry stored it first
             found = db.by_key(engine, key)
             if found is not None:
@@ -224,7 +233,14 @@ def create_app(served: Served, engine: Engine, token: str | None) -> FastAPI:
                             for o in (*g.chosen, *g.missed)}
         return JSONResponse(out)
 
-    add_instructor_routes(app, served, engine, instructor)
+    passback = None
+    if lti is not None:                       # the LTI tool's endpoints and score statuses
+        from .lti import store as lti_store
+        from .lti.routes import add_lti_routes
+        add_lti_routes(app, served, engine, pages, lti, body, lambda learner, qid, answer,
+                       shown, also: record(learner, qid, answer, None, None, shown, also))
+        passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
+    add_instructor_routes(app, served, engine, instructor, passback)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

@@ -11,7 +11,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import (
     Column,
@@ -39,7 +39,7 @@ metadata = MetaData()
 attempts = Table(
     "attempts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("learner", String(200), nullable=False),
+    Column("learner", String(800), nullable=False),     # typed (200) or iss|sub
     Column("question", String(100), nullable=False),
     Column("answer", String(600), nullable=False),        # option ids joined by ";"
     Column("score", Float, nullable=False),
@@ -164,9 +164,11 @@ class Attempt:
 
 def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], score: float,
           max_score: float, provenance: str, idempotency_key: str | None = None,
-          variant: int | None = None) -> tuple[int, bool]:
+          variant: int | None = None,
+          also: Callable[[Connection, int], None] | None = None) -> tuple[int, bool]:
     """Insert one attempt and commit it: (its id, True). With an ``idempotency_key`` already
-    stored, nothing is inserted: (that attempt's id, False) (see :func:`by_key`)."""
+    stored, nothing is inserted: (that attempt's id, False) (see :func:`by_key`). ``also``
+    writes more in the same transaction (an LTI score's outbox row), given the new id."""
     check_file(engine)
     try:
         with engine.begin() as conn:
@@ -177,6 +179,8 @@ def store(engine: Engine, learner: str, question: str, answer: tuple[str, ...], 
             key = row.inserted_primary_key
             if key is None:
                 raise DatabaseUnavailable("the database did not return the new attempt's id")
+            if also is not None:
+                also(conn, int(key[0]))
             return int(key[0]), True
     except IntegrityError:
         found = by_key(engine, idempotency_key) if idempotency_key is not None else None

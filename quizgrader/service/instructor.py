@@ -21,17 +21,23 @@ from .served import Served
 
 
 def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
-                          instructor: Callable[[Request], None]) -> None:
-    """Add ``GET /api/attempts``, ``/api/stats`` and ``/api/grades.csv`` to ``app``."""
+                          instructor: Callable[[Request], None],
+                          passback: Callable[[list[int]], dict[int, dict[str, Any]]] | None
+                          = None) -> None:
+    """Add ``GET /api/attempts``, ``/api/stats`` and ``/api/grades.csv`` to ``app``;
+    ``passback`` gives the LTI score status of attempts (``sent``, ``pending``, ``failed``
+    with the platform's answer; null for an attempt that has no score to send)."""
     @app.get("/api/attempts")
     def listed(request: Request, learner: str | None = None,
                question: str | None = None) -> list[dict[str, Any]]:
         instructor(request)
+        found = list(db.stored(engine, learner, question))
+        sent = passback([a.id for a in found]) if passback is not None and found else {}
         return [{"attempt": a.id, "learner": a.learner, "question": a.question,
                  "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
                  "provenance": a.provenance, "created": a.created.isoformat(),
-                 "variant": a.variant}
-                for a in db.stored(engine, learner, question)]
+                 "variant": a.variant, "passback": sent.get(a.id)}
+                for a in found]
 
     @app.get("/api/stats")
     def stats(request: Request) -> Response:

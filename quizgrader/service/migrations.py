@@ -49,12 +49,43 @@ def _v4(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE attempts ADD COLUMN variant INTEGER"))
 
 
+def _v5(conn: Connection) -> None:
+    """The LTI tool's tables (:mod:`.lti.store`); an LTI learner id is ``iss|sub``, longer
+    than a typed name (SQLite does not enforce VARCHAR lengths)."""
+    sqlite = conn.dialect.name == "sqlite"
+    if not sqlite:
+        conn.execute(text("ALTER TABLE attempts ALTER COLUMN learner TYPE VARCHAR(800)"))
+    serial = "INTEGER PRIMARY KEY NOT NULL"
+    conn.execute(text("CREATE TABLE lti_states (state VARCHAR(64) PRIMARY KEY NOT NULL, "
+                      "nonce VARCHAR(64) NOT NULL, issuer VARCHAR(500) NOT NULL, "
+                      "client_id VARCHAR(200) NOT NULL, created FLOAT NOT NULL)"))
+    conn.execute(text("CREATE TABLE lti_nonces (nonce VARCHAR(200) PRIMARY KEY NOT NULL, "
+                      "used FLOAT NOT NULL)"))
+    conn.execute(text("CREATE TABLE lti_sessions (id VARCHAR(64) PRIMARY KEY NOT NULL, "
+                      "kind VARCHAR(20) NOT NULL, learner VARCHAR(800) NOT NULL, "
+                      "name VARCHAR(200) NOT NULL, issuer VARCHAR(500) NOT NULL, "
+                      "client_id VARCHAR(200) NOT NULL, deployment_id VARCHAR(200) NOT NULL, "
+                      "user_id VARCHAR(300) NOT NULL, question VARCHAR(100) NOT NULL, "
+                      "lineitem VARCHAR(2000) NOT NULL, return_url VARCHAR(2000) NOT NULL, "
+                      "data VARCHAR(4000) NOT NULL, created FLOAT NOT NULL)"))
+    conn.execute(text(f"CREATE TABLE lti_outbox (attempt {serial} REFERENCES attempts(id), "
+                      "issuer VARCHAR(500) NOT NULL, client_id VARCHAR(200) NOT NULL, "
+                      "lineitem VARCHAR(2000) NOT NULL, user_id VARCHAR(300) NOT NULL, "
+                      "score_given FLOAT NOT NULL, score_maximum FLOAT NOT NULL, "
+                      "timestamp VARCHAR(40) NOT NULL, status VARCHAR(10) NOT NULL, "
+                      "tries INTEGER NOT NULL, next_try FLOAT NOT NULL, "
+                      "claimed_until FLOAT NOT NULL, answer VARCHAR(1000) NOT NULL, "
+                      "created FLOAT NOT NULL)"))
+    conn.execute(text("CREATE INDEX ix_lti_outbox_due ON lti_outbox (status, next_try)"))
+
+
 #: (version, what it does, the step); version n is reached by applying 1..n in order.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "attempts", _v1),
     (2, "attempts.provenance and an index on (learner, question)", _v2),
     (3, "attempts.idempotency_key, unique", _v3),
     (4, "attempts.variant (the variant of a template's question the learner answered)", _v4),
+    (5, "LTI: login states, used nonces, sessions, the score outbox", _v5),
 ]
 VERSION = MIGRATIONS[-1][0]
 

@@ -25,12 +25,18 @@ class Pages:
         qs = [self.served.public(qid) for qid in self.served.entries]
         return self.env.get_template("index.html").render(title="Questions", questions=qs)
 
-    def question(self, qid: str, error: str | None = None, learner: str = "") -> str:
+    def question(self, qid: str, error: str | None = None, learner: str = "",
+                 lti: dict[str, str] | None = None) -> str:
         """A question's form (stem and options only), with an error and the typed name; of
-        a template, ``learner``'s variant, their name fixed (the variant is theirs)."""
+        a template, ``learner``'s variant, their name fixed (the variant is theirs). An LTI
+        launch's page (``lti``: the session and the name to show) posts to ``/lti/answer``."""
         q = self.served.public(qid, learner or None)
-        return self.env.get_template("question.html").render(title=q["title"], q=q,
-                                                             error=error, learner=learner)
+        return self.env.get_template("question.html").render(
+            title=q["title"], q=q, error=error, learner=learner, lti=lti)
+
+    def render(self, template: str, **values: object) -> str:
+        """Any other page (the LTI tool's picker, auto-posted forms and refusals)."""
+        return self.env.get_template(template).render(**values)
 
     def who(self, qid: str, error: str | None = None) -> str:
         """The first page of a template's question: who is answering (each learner has a
@@ -44,7 +50,7 @@ class Pages:
             title="Not found", questions=[self.served.public(q) for q in self.served.entries])
 
     def result(self, qid: str, learner: str, attempt: int, r: Result,
-               plots: dict[str, str | None]) -> str:
+               plots: dict[str, str | None], lti: dict[str, str] | None = None) -> str:
         """The result of an attempt: score, bottom line, explanations, plots, guide."""
         q, g, a = self.served.public(qid, learner), r.graded, r.answered
         parts = []
@@ -64,5 +70,5 @@ class Pages:
             title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
             parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
-            notes=a.notes,
+            notes=a.notes, lti=lti,
             caption=caption(s.seeds, r.question.horizon))

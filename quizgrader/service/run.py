@@ -93,9 +93,12 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
-          detail: Detail = "standard", salt: str = "") -> None:
+          detail: Detail = "standard", salt: str = "", lti_config: str | None = None,
+          public_url: str | None = None, lti_keys: str | None = None) -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
-    asks for another; ``salt`` assigns learners their variants of templates."""
+    asks for another; ``salt`` assigns learners their variants of templates. With
+    ``lti_config`` (a platforms TOML file) it is also an LTI 1.3 tool at ``public_url``
+    (default ``http://HOST:PORT``), its keys in ``lti_keys``."""
     import uvicorn
     if token is not None:
         problem = token_problem(token)
@@ -109,7 +112,14 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
     for qid, why in served.refused.items():
         announce(f"not served: {why}")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    app = AccessLog(create_app(served, engine, token))
+    tool = None
+    if lti_config is not None:
+        from .lti.setup import tool_for
+        base = public_url or f"http://{host}:{sock.getsockname()[1]}"
+        tool = tool_for(lti_config, base, lti_keys, engine)
+        announce(f"LTI tool at {base} for {len(tool.platforms)} platform(s) of {lti_config}"
+                 f" (quizgrader lti show prints what an LMS needs)")
+    app = AccessLog(create_app(served, engine, token, tool))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=10, http=GuardedH11Protocol,
                             timeout_keep_alive=5)
@@ -126,5 +136,11 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
     announce(f"serving {len(served.entries)} question(s) on http://{host}:{sock.getsockname()[1]}"
              f" (attempts in {db.shown(url)}; instructor endpoints "
              f"{'need the admin token' if token else 'are off: no admin token'})")
-    server.run(sockets=[sock])
+    if tool is not None and tool.sender is not None:
+        tool.sender.start()                      # scores left by an earlier run go first
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if tool is not None and tool.sender is not None:
+            tool.sender.stop()
     announce("stopped")
