@@ -106,19 +106,19 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
             raise ServeError(f"the admin token {problem}")
     sock = listen(host, port)
     engine = db.connect(url)
-    served = Served(paths, trust_key, cache, detail, salt)
-    for line in served.problems:
-        announce(line)
-    for qid, why in served.refused.items():
-        announce(f"not served: {why}")
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    tool = None
+    tool = None                                 # its errors before the bank's verification
     if lti_config is not None:
         from .lti.setup import tool_for
         base = public_url or f"http://{host}:{sock.getsockname()[1]}"
         tool = tool_for(lti_config, base, lti_keys, engine)
         announce(f"LTI tool at {base} for {len(tool.platforms)} platform(s) of {lti_config}"
                  f" (quizgrader lti show prints what an LMS needs)")
+    served = Served(paths, trust_key, cache, detail, salt)
+    for line in served.problems:
+        announce(line)
+    for qid, why in served.refused.items():
+        announce(f"not served: {why}")
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = AccessLog(create_app(served, engine, token, tool))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=10, http=GuardedH11Protocol,
