@@ -43,11 +43,13 @@ def platform():
     p.stop()
 
 
-def tool_start(folder: Path, platform: Emulator, bank: Path, cache: Path):
-    """The tool for ``platform``, its config, keys and database in ``folder``."""
+def tool_start(folder: Path, platform: Emulator, bank: Path, cache: Path,
+               url: str | None = None):
+    """The tool for ``platform``, its config, keys and database in ``folder`` (or at
+    ``url``)."""
     config = folder / "platforms.toml"
     config.write_text(platform.config(), encoding="utf-8")
-    server = start(folder / "attempts.db", cache, bank=str(bank),
+    server = start(folder / "attempts.db", cache, bank=str(bank), url=url,
                    extra=("--lti-config", str(config)))
     platform.tool_url = server.url
     return server
@@ -385,3 +387,34 @@ def test_instructor_role_uris_open_the_picker(tool, platform):
         _, page = launched(tool, platform, "roles-" + role[-5:], deep_linking=True,
                            roles=[role])
         assert "Add questions to your course" in page
+
+
+def test_on_postgresql_a_launch_scores_once_and_a_replay_is_refused(tmp_path, platform, bank,
+                                                                     tool):
+    import pgkit
+    if pgkit.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (apt install postgresql; .ci/run does)")
+    pytest.importorskip("psycopg")
+    pg = pgkit.start()
+    server = None
+    try:
+        url = pg.createdb("lti")
+        server = tool_start(tmp_path, platform, bank, tmp_path / "cache", url=url)
+        platform.launch("pg", sub="pat-9")
+        c, fields = login(server, platform, "pg")
+        page = c.post(server.url + "/lti/launch", data=fields)
+        assert page.status_code == 200
+        assert c.post(server.url + "/lti/launch", data=fields).status_code in (400, 409)
+        assert answer(c, server, page.text, ["C"]).status_code == 200
+        [score] = scores_for(platform, "pg")
+        assert score["userId"] == "pat-9"
+        deadline = time.monotonic() + 10
+        while attempts(server)[-1]["passback"]["status"] != "sent":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert attempts(server)[-1]["learner"] == f"{platform.issuer}|pat-9"
+    finally:
+        if server is not None:
+            server.stop()
+        platform.tool_url = tool.url
+        pg.close()
