@@ -280,6 +280,17 @@ def test_a_bad_login_initiation_is_refused_and_stores_nothing(tool, platform, pa
         assert conn.execute("SELECT COUNT(*) FROM lti_states").fetchone()[0] == states
 
 
+def test_an_empty_answer_shows_the_question_again_and_stores_nothing(tool, platform):
+    c, page = launched(tool, platform, "empty")
+    before = counts(tool)
+    r = answer(c, tool, page, [])
+    assert r.status_code == 400 and 'role="alert"' in r.text and "empty answer" in r.text
+    assert "Answering as" in r.text and counts(tool) == before
+    r = answer(c, tool, page.replace('name="variant" value=""', 'name="variant" value="3"'),
+               ["C"])
+    assert r.status_code == 409 and counts(tool) == before
+
+
 def test_a_page_of_no_launch_is_refused(tool):
     r = httpx.post(tool.url + "/lti/answer", data={"session": "made-up", "answer": "C"})
     assert r.status_code == 403 and "open the activity again" in r.text

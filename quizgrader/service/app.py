@@ -236,9 +236,17 @@ def create_app(served: Served, engine: Engine, token: str | None,
     passback = None
     if lti is not None:                       # the LTI tool's endpoints and score statuses
         from .lti import store as lti_store
+        from .lti.jose import LtiRefused
         from .lti.routes import add_lti_routes
-        add_lti_routes(app, served, engine, pages, lti, body, lambda learner, qid, answer,
-                       shown, also: record(learner, qid, answer, None, None, shown, also))
+        def lti_record(learner: str, qid: str, answer: list[str], shown: int | None,
+                       also: Callable[[Connection, int, Result], None] | None
+                       ) -> tuple[int, Result]:
+            try:
+                return record(learner, qid, answer, None, None, shown, also)
+            except Refused as e:               # shown on the learner's page, as HTML
+                raise LtiRefused(e.status, e.message) from None
+
+        add_lti_routes(app, served, engine, pages, lti, body, lti_record)
         passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
     add_instructor_routes(app, served, engine, instructor, passback)
 
