@@ -147,35 +147,31 @@ def test_serve_refuses_lti_flags_without_a_platforms_file():
 
 
 def test_on_https_the_state_cookie_is_secure_httponly_samesite_none(tmp_path):
-    """A login at a tool behind HTTPS sets a cookie that browsers send in the platform's
-    cross-site form post (in process: the cookie's flags are all this checks)."""
+    """A login at a tool behind HTTPS (a real service whose --public-url is https) sets a
+    cookie that browsers send in the platform's cross-site form post."""
     import shutil
     from pathlib import Path
 
-    from starlette.testclient import TestClient
-
-    from quizgrader.service import db
-    from quizgrader.service.app import create_app
-    from quizgrader.service.lti.setup import tool_for
-    from quizgrader.service.served import Served
+    import httpx
+    from servicekit import QS, start
     bank = tmp_path / "bank"
     bank.mkdir()
-    shutil.copy(Path(__file__).parent.parent / "questions" / "c5w1-gru-alice-betty.yaml", bank)
+    shutil.copy(Path(QS) / "c5w1-gru-alice-betty.yaml", bank)
     config = tmp_path / "platforms.toml"
     platforms.add(config, P)
-    engine = db.connect(f"sqlite:///{tmp_path / 'a.db'}")
-    tool = tool_for(config, "https://quiz.example.edu", None, engine)
-    client = TestClient(create_app(Served([bank]), engine, None, tool),
-                        base_url="https://quiz.example.edu")
-    r = client.get("/lti/login", params={"iss": P.issuer, "client_id": P.client_id,
-                                         "login_hint": "u",
-                                         "target_link_uri": "https://quiz.example.edu/lti/launch"},
-                   follow_redirects=False)
-    assert r.status_code == 302 and r.headers["location"].startswith(P.auth_url + "?")
-    assert "redirect_uri=https%3A%2F%2Fquiz.example.edu%2Flti%2Flaunch" in r.headers["location"]
-    cookie = r.headers["set-cookie"].lower()
-    assert all(flag in cookie for flag in ("secure", "httponly", "samesite=none"))
-    posted = client.post("/lti/login", data={"iss": P.issuer, "login_hint": "u",
-                                             "target_link_uri": "https://quiz.example.edu/x"},
-                         follow_redirects=False)                    # a POSTed initiation
-    assert posted.status_code == 302 and "state=" in posted.headers["location"]
+    server = start(tmp_path / "a.db", tmp_path / "cache", bank=str(bank), extra=(
+        "--lti-config", str(config), "--public-url", "https://quiz.example.edu"))
+    try:
+        r = httpx.get(server.url + "/lti/login", params={
+            "iss": P.issuer, "client_id": P.client_id, "login_hint": "u",
+            "target_link_uri": "https://quiz.example.edu/lti/launch"})
+        assert r.status_code == 302 and r.headers["location"].startswith(P.auth_url + "?")
+        assert "redirect_uri=https%3A%2F%2Fquiz.example.edu%2Flti%2Flaunch" in \
+            r.headers["location"]
+        cookie = r.headers["set-cookie"].lower()
+        assert all(flag in cookie for flag in ("secure", "httponly", "samesite=none"))
+        posted = httpx.post(server.url + "/lti/login", data={
+            "iss": P.issuer, "login_hint": "u", "target_link_uri": "https://quiz.example.edu/x"})
+        assert posted.status_code == 302 and "state=" in posted.headers["location"]
+    finally:
+        server.stop()
