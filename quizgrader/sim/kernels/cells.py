@@ -397,6 +397,12 @@ def rescale(J, c0, c1):
     if not (math.isfinite(top) and top > 0.0 and (top > BIG or top < 1.0 / BIG)):
         return 0
     e = math.frexp(top)[1]
+    if -1000 < e < 1000:                     # 2^-e is a normal number: one exact product
+        scale = math.ldexp(1.0, -e)          # (correctly rounded, as ldexp), no libm call
+        for r in range(J.shape[0]):          # per entry
+            for c in range(c0, c1):
+                J[r, c] *= scale
+        return e
     for r in range(J.shape[0]):
         for c in range(c0, c1):
             J[r, c] = math.ldexp(J[r, c], -e)
