@@ -175,3 +175,15 @@ def test_on_https_the_state_cookie_is_secure_httponly_samesite_none(tmp_path):
         assert posted.status_code == 302 and "state=" in posted.headers["location"]
     finally:
         server.stop()
+
+
+def test_services_starting_together_make_one_key(tmp_path):
+    """Eight processes load an empty key folder at once: one key, the same for all."""
+    import subprocess
+    import sys
+    code = ("import sys; from quizgrader.service.lti import keys; "
+            "print(keys.load(sys.argv[1]).kid)")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "keys")],
+                              stdout=subprocess.PIPE, text=True) for _ in range(8)]
+    kids = {p.communicate(timeout=120)[0].strip() for p in procs}
+    assert len(kids) == 1 and len(list((tmp_path / "keys").glob("*.pem"))) == 1

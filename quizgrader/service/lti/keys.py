@@ -9,13 +9,15 @@ JWKS still checks what was signed just before the rotation.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import stat
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from joserfc.jwk import RSAKey
 
@@ -103,6 +105,17 @@ def _read(folder: Path, kid: str) -> RSAKey:
     return _with_kid(_private_key(pem, str(path)))
 
 
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the key folder (``.lock``, flock) for the block."""
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                          # closing releases the lock
+
+
 def _write_manifest(folder: Path, current: str, retired: dict[str, float]) -> None:
     text = json.dumps({"current": current, "retired": retired}, indent=1, sort_keys=True)
     write_output(folder / MANIFEST, (text + "\n").encode())
@@ -114,10 +127,13 @@ def load(folder: str | Path, now: float | None = None) -> ToolKeys:
     _folder(folder)
     m = _manifest(folder)
     if not m["current"]:
-        key = _with_kid(RSAKey.generate_key(2048, private=True))
-        _save(folder, key)
-        _write_manifest(folder, str(key.kid), {})
-        m = _manifest(folder)
+        with _locked(folder):                 # services starting together make one key
+            m = _manifest(folder)
+            if not m["current"]:
+                key = _with_kid(RSAKey.generate_key(2048, private=True))
+                _save(folder, key)
+                _write_manifest(folder, str(key.kid), {})
+                m = _manifest(folder)
     now = time.time() if now is None else now
     current = _read(folder, str(m["current"]))
     kept = [_read(folder, kid) for kid, when in sorted(m["retired"].items(), key=lambda kv: -kv[1])
@@ -130,6 +146,12 @@ def rotate(folder: str | Path, pem_file: str | Path | None = None,
     """Make a new key current (generated, or the private key in ``pem_file``); the old one
     stays published for :data:`KEEP_RETIRED` seconds."""
     folder = Path(folder)
+    load(folder, now)                         # the first key, if none yet (its own lock)
+    with _locked(folder):
+        return _rotate(folder, pem_file, now)
+
+
+def _rotate(folder: Path, pem_file: str | Path | None, now: float | None) -> ToolKeys:
     old = load(folder, now)
     if pem_file is not None:
         try:
