@@ -73,3 +73,11 @@ def start(db: Path, cache: Path, token: str | None = TOKEN, bank: str = QS,
         if time.monotonic() > deadline:
             raise RuntimeError("the service does not answer /healthz")
         time.sleep(0.1)
+
+
+def chromium(playwright):
+    """Debian's headless chromium under Playwright, without background traffic."""
+    import shutil
+    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])

@@ -18,7 +18,7 @@ pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
 from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields  # noqa: E402
-from servicekit import QS, TOKEN, start  # noqa: E402
+from servicekit import QS, TOKEN, chromium, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 GRU = "c5w1-gru-alice-betty"
@@ -371,9 +371,7 @@ def test_a_launch_in_a_real_browser(tool, platform):
         "iss": platform.issuer, "login_hint": "cy", "client_id": platform.client_id,
         "target_link_uri": tool.url + "/lti/launch", "lti_message_hint": "browser"})
     with sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1100})
             page.goto(str(start_url))                    # login → platform → auto-post

@@ -20,7 +20,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
-from servicekit import QS, TOKEN, start  # noqa: E402
+from servicekit import QS, TOKEN, chromium, start  # noqa: E402
 
 from quizgrader import api  # noqa: E402
 from quizgrader.cli import main  # noqa: E402
@@ -301,9 +301,7 @@ def test_a_learner_answers_in_a_real_browser(server):
     shots = Path(__file__).parent.parent / "test-artifacts"
     shots.mkdir(exist_ok=True)
     with sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1200})
             page.goto(f"{server.url}/q/{GRU}")

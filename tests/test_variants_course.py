@@ -116,7 +116,7 @@ def test_stats_by_variant_reports_each_variant_with_its_own_key(tmp_path):
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from servicekit import TOKEN, start  # noqa: E402
+from servicekit import TOKEN, chromium, start  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -186,9 +186,7 @@ def test_two_learners_see_two_variants_in_a_real_browser(served):
     shots.mkdir(exist_ok=True)
     seen = []
     with sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = chromium(p)
         try:
             for k, (name, variant, key) in enumerate(two_learners()):
                 page = browser.new_page(viewport={"width": 900, "height": 1100})

@@ -57,7 +57,8 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
                    body: Callable[[Request], Awaitable[bytes]], record: Record) -> None:
     """Add the LTI endpoints to ``app``."""
 
-    def refused(e: LtiRefused) -> HTMLResponse:
+    @app.exception_handler(LtiRefused)
+    async def refused(_: Request, e: LtiRefused) -> HTMLResponse:
         return HTMLResponse(pages.render("lti_refused.html", title="Launch refused",
                                          message=e.message, lti=True), status_code=e.status)
 
@@ -80,15 +81,12 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
 
     @app.api_route("/lti/login", methods=["GET", "POST"])
     async def login(request: Request) -> Response:
-        try:
-            params = dict(request.query_params)
-            if request.method == "POST":
-                params.update({k: v[0] for k, v in (await form(request)).items() if v})
-            platform = login_target(tool.platforms, params, tool.public_url)
-            s = await run_in_threadpool(store.new_state, engine, platform.issuer,
-                                        platform.client_id)
-        except LtiRefused as e:
-            return refused(e)
+        params = dict(request.query_params)
+        if request.method == "POST":
+            params.update({k: v[0] for k, v in (await form(request)).items() if v})
+        platform = login_target(tool.platforms, params, tool.public_url)
+        s = await run_in_threadpool(store.new_state, engine, platform.issuer,
+                                    platform.client_id)
         query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post",
                  "prompt": "none", "client_id": platform.client_id,
                  "redirect_uri": tool.url("/lti/launch"), "login_hint": params["login_hint"],
@@ -129,11 +127,8 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
 
     @app.post("/lti/launch")
     async def launch(request: Request) -> Response:
-        try:
-            f = await form(request)
-            s = await run_in_threadpool(check_launch, f, dict(request.cookies))
-        except LtiRefused as e:
-            return refused(e)
+        f = await form(request)
+        s = await run_in_threadpool(check_launch, f, dict(request.cookies))
         out = HTMLResponse(picker(s) if s.kind == "deeplink" else question(s))
         out.delete_cookie(STATE_COOKIE + one(f, "state")[:16])
         return out
@@ -154,12 +149,14 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
                                   "activity again from your course")
         return s
 
+    async def opened(request: Request, kind: str) -> tuple[dict[str, list[str]], store.Session]:
+        """The posted form and the open session of ``kind`` it names."""
+        f = await form(request)
+        return f, await run_in_threadpool(open_session, f, kind)
+
     @app.post("/lti/question")
     async def again(request: Request) -> Response:
-        try:
-            s = await run_in_threadpool(open_session, await form(request), "resource")
-        except LtiRefused as e:
-            return refused(e)
+        _, s = await opened(request, "resource")
         return HTMLResponse(question(s))
 
     def passback(s: store.Session) -> Callable[[Connection, int, Result], None] | None:
@@ -174,11 +171,7 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
 
     @app.post("/lti/answer")
     async def answer(request: Request) -> Response:
-        try:
-            f = await form(request)
-            s = await run_in_threadpool(open_session, f, "resource")
-        except LtiRefused as e:
-            return refused(e)
+        f, s = await opened(request, "resource")
         chosen = f.get("answer", [])
         try:
             attempt, result = await run_in_threadpool(
@@ -208,11 +201,7 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
 
     @app.post("/lti/deep-link")
     async def deep_link(request: Request) -> Response:
-        try:
-            f = await form(request)
-            s = await run_in_threadpool(open_session, f, "deeplink")
-        except LtiRefused as e:
-            return refused(e)
+        f, s = await opened(request, "deeplink")
         try:
             items = await run_in_threadpool(chosen_items, f, s)
         except LtiRefused as e:
