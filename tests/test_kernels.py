@@ -15,7 +15,7 @@ from quizgrader.sim.propagate import propagate_seeds, steps_mask
 from quizgrader.sim.simulate import initial_state
 
 pytest.importorskip("numba")
-from quizgrader.sim.kernels import driver  # noqa: E402  (needs numba)
+from quizgrader.sim.kernels import cells, driver  # noqa: E402  (needs numba)
 
 
 @st.composite
@@ -63,6 +63,40 @@ def test_the_compiled_kernels_equal_the_numpy_reference(case, reach):
     scale = np.abs(J).max(axis=(-2, -1), keepdims=True)
     ok = np.isfinite(scale) & (scale > 0)
     assert np.all(np.where(ok, np.abs(J - J_got) <= 1e-12 * scale, True))
+
+
+def ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """|got - want| in units of the last place of want."""
+    return np.abs(got - want) / np.spacing(np.abs(want))
+
+
+@np.vectorize
+def _exp_neg(x: float) -> float:
+    return float(cells.exp_neg(x))
+
+
+@np.vectorize
+def _tanh(z: float) -> float:
+    return float(cells.tanh(z))
+
+
+def test_the_kernels_exp_is_within_2_ulp_of_numpys_and_keeps_nan():
+    rng = np.random.default_rng(3)
+    x = -np.concatenate([rng.exponential(40.0, 20_000), rng.uniform(0, 708, 5000),
+                         10.0 ** rng.uniform(-300, 0, 5000), [0.0, 708.0, 707.99]])
+    assert ulps(_exp_neg(x), np.exp(x)).max() <= 2
+    assert _exp_neg(-0.0) == 1.0 and _exp_neg(-709.0) == 0.0 and _exp_neg(-np.inf) == 0.0
+    assert np.isnan(_exp_neg(np.nan))
+
+
+def test_the_kernels_tanh_is_within_6_ulp_of_numpys_on_both_sides_of_the_series_switch():
+    rng = np.random.default_rng(4)
+    z = np.concatenate([rng.normal(0, 3, 20_000), rng.uniform(-0.06, 0.06, 10_000),
+                        10.0 ** rng.uniform(-300, 1.5, 5000) * rng.choice([-1, 1], 5000),
+                        [0.05, -0.05, np.nextafter(0.05, 0), 19.0, -19.0, 400.0]])
+    assert ulps(_tanh(z), np.tanh(z)).max() <= 6
+    assert _tanh(np.inf) == 1.0 and _tanh(-np.inf) == -1.0 and np.isnan(_tanh(np.nan))
+    assert np.signbit(_tanh(-0.0)) and _tanh(0.0) == 0.0
 
 
 def test_long_runs_agree_to_rounding_whether_they_explode_or_vanish():

@@ -4,8 +4,10 @@ per seed) and the time loop that runs them.
 The same equations as :mod:`quizgrader.sim.cells` (see their docstrings), written as loops
 over the n units of one cell. Elementwise expressions follow the numpy
 cells' order, but the compiler may fuse a multiply and an add (one rounding instead of two),
-libm's exp and tanh are not numpy's, and the sums of the matrix products run in another
-order: the results agree to rounding (about 1e-14), not to the bit.
+exp and tanh are this file's polynomials (within 2 and 6 ulp of numpy's; written here, branch
+free, so that the loops over units vectorise, which libm's calls do not), and the sums of the
+matrix products run in another order: the results agree to rounding (about 1e-14), not to the
+bit.
 
 Arguments of every ``*_step``: Wh (B·n, n), WT = Whᵀ (n, B·n) (so that the products with
 the state run along contiguous rows), Wx (B·n, m), bh (n,), px = Wx x<t> + b (B·n,),
@@ -30,7 +32,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -42,8 +44,11 @@ JANET_BETA = 1.0
 
 
 #: The compiled step functions and their helpers: inlined into :func:`run` (numba's IR, before
-#: LLVM sees it), so that their array arguments cost no reference counting per call.
-step = njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+#: LLVM sees it), so that their array arguments cost no reference counting per call. Inlined
+#: code is compiled with the options of the function it lands in: :func:`run` has these too.
+#: ``error_model="numpy"``: a division does not test its divisor for zero (no division here
+#: can meet one), a test that would keep the loop around it from vectorising.
+step = njit(cache=True, nogil=True, fastmath={"contract"}, inline="always", error_model="numpy")
 
 
 @intrinsic
@@ -67,6 +72,73 @@ def borrowed(typingctx, a):
     return a(a), codegen
 
 
+@intrinsic
+def as_float(typingctx, i):
+    """The float64 whose bits are the int64 ``i``."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float64))
+    return types.float64(types.int64), codegen
+
+
+@intrinsic
+def as_int(typingctx, x):
+    """The int64 whose bits are the float64 ``x``."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.int64))
+    return types.int64(types.float64), codegen
+
+
+LOG2E = 1.4426950408889634
+#: ln 2 in two parts: LN2_HI has 32 significant bits, so k·LN2_HI is exact for |k| < 2^20
+LN2_HI = 0.6931471803691238
+LN2_LO = 1.9082149292705877e-10
+#: 1.5·2^52: x + SHIFTER rounds x to an integer, held in the low bits of the sum
+SHIFTER = 6755399441055744.0
+
+
+@step
+def exp_neg(x):
+    """e^x for x ≤ 0, within 2 ulp; 0 below -708 (where e^x < 2^-1021), NaN for NaN.
+
+    x = k ln 2 + r with |r| ≤ ln 2 / 2 (Cody and Waite's two-part ln 2), e^r by its Taylor
+    polynomial to r^13 (the next term is below 2^-57 of it), 2^k by writing its exponent bits.
+    No branch and no call, so a loop over units vectorises."""
+    xc = -708.0 if x < -708.0 else x            # (a NaN stays)
+    t = xc * LOG2E + SHIFTER
+    kf = t - SHIFTER                             # round(x / ln 2), exactly
+    r = (xc - kf * LN2_HI) - kf * LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    two_k = as_float((as_int(t) - as_int(SHIFTER) + 1023) << 52)
+    return 0.0 if x < -708.0 else p * two_k
+
+
+@step
+def tanh(z):
+    """tanh z within 6 ulp, branch free: (1 - e^-2|z|) / (1 + e^-2|z|) with z's sign, and
+    its Taylor series to z^11 where |z| < 0.05 (the quotient loses digits to the cancellation
+    in 1 - e^-2|z| there; the series' next term is below 2^-52 of the sum)."""
+    a = abs(z)
+    e = exp_neg(-2.0 * a)
+    quotient = (1.0 - e) / (1.0 + e)
+    a2 = a * a
+    series = a + a * a2 * (-1.0 / 3.0 + a2 * (2.0 / 15.0 + a2 * (
+        -17.0 / 315.0 + a2 * (62.0 / 2835.0 + a2 * (-1382.0 / 155925.0)))))
+    return math.copysign(series if a < 0.05 else quotient, z)
+
+
 def scratch(n: int, k: int) -> int:
     """Scratch floats (the vector buffer ``buf``) a step needs at hidden n, k columns."""
     return 13 * n + k
@@ -75,7 +147,7 @@ def scratch(n: int, k: int) -> int:
 @step
 def sigmoid_slope(z):
     """σ(z), σ'(z) as :func:`quizgrader.sim.gates.sigmoid_slope`."""
-    e = math.exp(-abs(z))
+    e = exp_neg(-abs(z))
     inv = 1.0 / (1.0 + e)
     return (inv if z >= 0 else e * inv), e * inv * inv
 
@@ -94,13 +166,15 @@ def times(WT, v, r0, r1, out):
 def gate_block(p, sh, fon, fval, n, g, dg):
     """g, dg = σ(p + shift) per gate block, a fixed gate its constant with slope 0."""
     for gi in range(fon.shape[0]):
-        for j in range(n):
-            r = gi * n + j
-            if fon[gi]:
-                g[r] = fval[gi]
-                dg[r] = 0.0
-            else:
-                g[r], dg[r] = sigmoid_slope(p[r] + sh[gi])
+        r0 = gi * n
+        if fon[gi]:
+            for j in range(n):
+                g[r0 + j] = fval[gi]
+                dg[r0 + j] = 0.0
+        else:
+            shift = sh[gi]
+            for j in range(n):
+                g[r0 + j], dg[r0 + j] = sigmoid_slope(p[r0 + j] + shift)
 
 
 @step
@@ -113,7 +187,7 @@ def rnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):
         z = pre[j]
         if opt == 0:
-            c = math.tanh(z)
+            c = tanh(z)
             st[j] = c
             slope[j] = 1.0 - c * c
         elif opt == 1:                    # relu: NaN stays NaN, as np.maximum / np.heaviside
@@ -178,9 +252,9 @@ def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):
         if after:
             hn[j] = ph[2 * n + j] + bh[j]
-            ct[j] = math.tanh(px[2 * n + j] + g[n + j] * hn[j])
+            ct[j] = tanh(px[2 * n + j] + g[n + j] * hn[j])
         else:
-            ct[j] = math.tanh(px[2 * n + j] + hn[j])
+            ct[j] = tanh(px[2 * n + j] + hn[j])
     for j in range(n):
         st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γu c̃ + (1 - Γu) c
     ufree, rfree = not fon[0], not fon[1]
@@ -233,9 +307,9 @@ def lstm_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, 
     gate_block(p, sh, fon, fval, n, g, dg)
     for j in range(n):
         c[j] = st[j]
-        ct[j] = math.tanh(p[3 * n + j])
+        ct[j] = tanh(p[3 * n + j])
         cn = g[j] * ct[j] + g[n + j] * c[j]
-        tc[j] = math.tanh(cn)
+        tc[j] = tanh(cn)
         st[j] = cn
         st[n + j] = g[2 * n + j] * tc[j]
     ufree, ffree, ofree = not fon[0], not fon[1], not fon[2]
@@ -300,7 +374,7 @@ def janet_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M,
             h, dh = sigmoid_slope(p[j] - JANET_BETA)
             gi[j] = 1.0 - h
             dgi[j] = -dh
-        ct[j] = math.tanh(p[n + j])
+        ct[j] = tanh(p[n + j])
         st[j] = g[j] * c[j] + gi[j] * ct[j]
     for j in range(n):                       # A = diag(Γf) + diag(a1) Wf_h + diag(β) Wc_h
         a1 = c[j] * dg[j] + ct[j] * dgi[j]
@@ -340,7 +414,7 @@ def mgu_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
         rc[j] = g[j] * st[j]
     times(WT, rc, n, 2 * n, hn)                        # Wc_h (Γf c)
     for j in range(n):
-        ct[j] = math.tanh(px[n + j] + hn[j])
+        ct[j] = tanh(px[n + j] + hn[j])
     for j in range(n):
         st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γf c̃ + (1 - Γf) c
     ffree = not fon[0]
@@ -377,7 +451,7 @@ def indrnn_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M
         u = Wh[j, j]
         z = u * st[j] + px[j]
         if opt == 0:
-            a = math.tanh(z)
+            a = tanh(z)
             st[j] = a
             slope = 1.0 - a * a
         else:                             # relu: NaN stays NaN, as np.maximum / np.heaviside
@@ -437,7 +511,7 @@ def rescale(J, c0, c1):
     return e
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath={"contract"}, error_model="numpy")     # as `step`
 def run(cell, opt, Wh, Wx, bh, px, shift, fon, fval, T, t0, t1, u0, u1, slot,
         state, J, cexp, xexp, blown, snap, snap_c, snap_x, snap_blown, nbuf):
     """Advance units u0 .. u1 (u = k·S + s) over steps t0 .. t1 - 1, in place.

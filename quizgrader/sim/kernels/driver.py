@@ -45,7 +45,7 @@ _LOADED = False
 
 
 def load() -> None:
-    """Load the compiled loop (from numba's cache, or compile it: some 10 s the first time)
+    """Load the compiled loop (from numba's cache, or compile it: some 30 s the first time)
     by running it on a one-unit, one-step problem. Its BLAS is then loaded, so that
     :func:`~quizgrader.sim.parallel.single_blas` pins it to one thread like numpy's."""
     global _LOADED
