@@ -247,13 +247,13 @@ def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     for j in range(n):
         c[j] = st[j]
         rc[j] = g[n + j] * st[j]
-    if not after:
-        times(WT, rc, 2 * n, 3 * n, hn)                 # Wc_h (Γr c), kept in hn's place
-    for j in range(n):
-        if after:
+    if after:                                          # (branches outside the loops, so
+        for j in range(n):                             # that each loop vectorises)
             hn[j] = ph[2 * n + j] + bh[j]
             ct[j] = tanh(px[2 * n + j] + g[n + j] * hn[j])
-        else:
+    else:
+        times(WT, rc, 2 * n, 3 * n, hn)                 # Wc_h (Γr c), kept in hn's place
+        for j in range(n):
             ct[j] = tanh(px[2 * n + j] + hn[j])
     for j in range(n):
         st[j] = (ct[j] - c[j]) * g[j] + c[j]          # Γu c̃ + (1 - Γu) c
@@ -261,20 +261,18 @@ def gru_step(Wh, WT, Wx, bh, px, sh, fon, fval, opt, st, J, Jn, first, buf, M, P
     if rfree and not after:                            # A = diag(β) Wc_h R + ...
         reset_product(Wh, n, 2 * n, c, g[n:2 * n], dg[n:2 * n], g[:n], ct, R, BW, A)
     for j in range(n):
-        alpha = (ct[j] - c[j]) * dg[j]
+        alpha = (ct[j] - c[j]) * dg[j] if ufree else 0.0
         beta = g[j] * (1.0 - ct[j] * ct[j])
-        for i in range(n):
-            if after:
-                a = (beta * g[n + j]) * Wh[2 * n + j, i]
-                if rfree:
-                    a += (beta * (hn[j] * dg[n + j])) * Wh[n + j, i]
-            elif rfree:
-                a = A[j, i]
-            else:
-                a = beta * Wh[2 * n + j, i] * g[n + i]
-            if ufree:
-                a += alpha * Wh[j, i]
-            A[j, i] = a
+        if after:
+            bc, br = beta * g[n + j], (beta * (hn[j] * dg[n + j]) if rfree else 0.0)
+            for i in range(n):
+                A[j, i] = (bc * Wh[2 * n + j, i] + br * Wh[n + j, i]) + alpha * Wh[j, i]
+        elif rfree:
+            for i in range(n):
+                A[j, i] += alpha * Wh[j, i]
+        else:
+            for i in range(n):
+                A[j, i] = beta * Wh[2 * n + j, i] * g[n + i] + alpha * Wh[j, i]
         A[j, j] += 1.0 - g[j]
     np.dot(A, J, Jn)
     if not first or k == n:
