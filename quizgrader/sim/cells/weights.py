@@ -68,8 +68,11 @@ def random_weights(rng: np.random.Generator, cell: str, seeds: int, hidden: int,
 
 def project_cells(w: Weights, x: np.ndarray) -> np.ndarray:
     """The input part of every pre-activation, for all steps at once, cell-major:
-    px<t> = Wx x<t> + b, x : (T, S, m) -> (S, T, B·n), C-contiguous."""
-    px = np.matmul(x.transpose(1, 0, 2), w.Wx.transpose(0, 2, 1))
+    px<t> = Wx x<t> + b, x : (T, S, m) -> (S, T, B·n), C-contiguous. (Both factors are made
+    contiguous first: numpy's batched product then runs one BLAS call per cell, twice as fast
+    as on the transposed views, with the same bits.)"""
+    xs = np.ascontiguousarray(x.transpose(1, 0, 2))
+    px = np.matmul(xs, np.ascontiguousarray(w.Wx.transpose(0, 2, 1)))
     px += w.b[:, None, :]
     return px
 
