@@ -121,8 +121,9 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
             else:
                 part(0)
             g, r = gain_at[rs], reach_at[rs] & reach
-            gain[rs[g]] = np.where(snap_blown[g], np.inf,
-                                   scaled_norm(snap[g][..., :n], snap_c[g]))
+            if g.any():
+                gain[rs[g]] = np.where(snap_blown[g], np.inf,
+                                       scaled_norm(snap[g][..., :n], snap_c[g]))
             if r.any():
                 rch[rs[r]] = np.where(snap_blown[r], np.inf,
                                       scaled_norm(snap[r][..., n:], snap_x[r]))
