@@ -178,12 +178,12 @@ def torch_contender(cell: str, n: int, w, state0, x):
     return lambda: vmap(jacrev(lstm))(s0[:, :n], s0[:, n:], *tw, xs).numpy()
 
 
-def ours(kernel: str, model: Model, w, state0, x, drive, ends):
+def ours(kernel: str, model: Model, w, state0, x, drive, gain_at):
     """quizgrader's ∂c<T>/∂c<0> on ``kernel`` (numpy or numba)."""
     def run():
         os.environ["QUIZGRADER_KERNEL"] = kernel
         with single_blas():
-            return propagate(model, w, state0, x, drive, reach=False, gain_at=ends)[2]
+            return propagate(model, w, state0, x, drive, reach=False, gain_at=gain_at)[2]
     return run
 
 
@@ -200,9 +200,9 @@ def row(cell: str, n: int, T: int, names: list[str], peak1: float) -> dict:
     model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
     w, state0, x = random_setup(model, settings, T)
     drive = make_drive(cell, {}, (), T, settings.epsilon)
-    ends = np.zeros(T, dtype=bool)                # no norms: J<T> only, as the others
-    make = {"numpy": lambda: ours("numpy", model, w, state0, x, drive, ends),
-            "numba": lambda: ours("numba", model, w, state0, x, drive, ends),
+    no_gain = np.zeros(T, dtype=bool)             # no norms: J<T> only, as the others
+    make = {"numpy": lambda: ours("numpy", model, w, state0, x, drive, no_gain),
+            "numba": lambda: ours("numba", model, w, state0, x, drive, no_gain),
             "jax": lambda: jax_contender(cell, n, w, state0, x),
             "torch": lambda: torch_contender(cell, n, w, state0, x)}
     fns, first, results = {}, {}, {}
