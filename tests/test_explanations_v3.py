@@ -113,16 +113,27 @@ def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
             body = re.sub(r"<[^>]*>", "", body)                  # c<t−1>, c<100>
             for name in sorted(question.models, key=lambda n: -len(model_name(question, n))):
                 body = body.replace(model_name(question, name), "")
+            exact = [f["value"] for f in o["figures"] if f["value"] is not None]
             for tok in NUMBER.findall(body.replace("1 − ", "")):
-                assert tok in allowed, (q["id"], o["id"], tok, body)
+                assert tok in allowed or at_its_precision(tok, exact), \
+                    (q["id"], o["id"], tok, body)
+
+
+def at_its_precision(tok: str, values: list[float]) -> bool:
+    """``tok`` is one of ``values`` printed with as many significant digits as it has
+    (a per-step factor a learner can raise to T: 0.65984)."""
+    if "e" in tok or not re.fullmatch(r"\d+\.\d+", tok):
+        return False
+    digits = len(tok.replace(".", "").lstrip("0"))
+    return any(f"{x:#.{digits}g}".rstrip(".") == tok for x in values)
 
 
 def test_verify_json_carries_all_three_levels_and_the_bottom_line():
     r = CliRunner().invoke(main, ["verify", GRU, "--json"])
     q = json.loads(r.stdout)["questions"][0]
-    assert q["bottom_line"].startswith("In Betty's model with Γu ≈ 0")
+    assert q["bottom_line"].startswith("In Betty's model (Γr fixed at 1) with Γu ≈ 0")
     c = next(o for o in q["options"] if o["id"] == "C")
-    assert c["explanation"].startswith("C is correct.\n\nIn Betty's model")
+    assert c["explanation"].startswith("C is correct.\n\nIn Betty's model (Γr fixed at 1)")
     assert c["explanation_short"].startswith("C is correct. In Betty's model")
     assert "Checks: reachable passed" in c["explanation_full"]
     assert c["evidence"]["delivery"]["tried"][0]["carry"] == pytest.approx(1.59, abs=0.01)
@@ -229,7 +240,12 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "kim.md").read_text(encoding="utf-8")
-    assert words(text) <= 900, words(text)
+    # v3's 900 words; v4 names every configuration whole and defines the gain, a normal write
+    # and the held values before the first option (~200 words here), and explains each right
+    # option the learner missed at standard, not in one line (~450 more when all five are
+    # wrong): the rules beat the budget (explanations v4, "Budgets")
+    limit = 1150 if "A;B" in answers.values() else 1600
+    assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
     for block in text.split("\n## ")[1:-1]:          # each question leads with its bottom line
         assert block.split("\n\n")[1].startswith("**Bottom line:** ")

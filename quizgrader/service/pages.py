@@ -59,7 +59,7 @@ class Pages:
                                    *((o, "right", MISSED) for o in g.missed)]:
             e = a.explanations[oid]
             text = r.question.get(oid).text
-            detail = a.detail if heading == CHOSEN or a.detail == "full" else "short"
+            detail = a.detail          # a right option not chosen: why it is right, in full
             said = a.bottom_line.lower()           # said once, in the bottom line
             body = [p for p in e.body(detail) if p.lower() not in said]
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",

@@ -11,36 +11,65 @@ import math
 from typing import Sequence
 
 from ..question.schema import Question
+from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
-from .brief import cannot_learn, core
-from .onestep import one_step
-from .wording import fate_over, model_name, setting
+from .brief import cannot_learn, claim_config, core, reason, whatever, wrote_nothing
+from .cause import because, cause, mechanism
+from .config import whole
+from .numbers import plain
+from .wording import fate, fate_over, model_name, setting
 
 LIMIT = 60
 
 
-def _measured(q: Question, v: OptionVerdict) -> str:
-    """An option's cited setting and what the gradient does under it, whatever the option
-    claims: 'in Alice's model with Γr ≈ 1, every step overwrites …: the gradient vanishes …'."""
+def _right(q: Question, v: OptionVerdict) -> str:
+    """A right option's measured sentence with its cause: "In Betty's model (Γr fixed at 1)
+    with Γu ≈ 0, every step copies the memory (c<t> ≈ c<t−1>): the gradient is kept …"."""
+    claim = v.option.claim
+    if claim is None or not claim.has_setting or v.curves is None or v.unreachable:
+        return core(q, v)
+    cfg = claim_config(q, v)
+    mech = mechanism(cause(q, cfg), cfg, bool(GATES[q.models[cfg.model].cell]), False)
+    if not mech:
+        return core(q, v)
+    return f"In {whole(q, cfg)}, {mech}: the gradient {fate_over(v.curves, q.simulation)}."
+
+
+def _measured(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
+    """What decides a wrong option, cause before effect, whatever it claims: "Alice's model
+    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does: the
+    gradient vanishes over 100 steps, to essentially zero (9e-19)"."""
     claim = v.option.claim
     if claim is not None and v.passed(Check.MODEL_DELIVERS) is False and \
-            v.passed(Check.AS_CLAIMED) and v.delivery is not None:
-        return (f"in {model_name(q, claim.model)}, the gradient is kept only because the "
-                f"model cannot learn: {cannot_learn(v.delivery, q.horizon)}.")
+            v.passed(Check.AS_CLAIMED) and v.delivery is not None and \
+            claim.gradient == "preserved":
+        if wrote_nothing(v.delivery) and v.curves is not None:
+            cfg = claim_config(q, v)
+            c = cause(q, cfg)
+            if c.copies and c.fixed:
+                return (f"{because(q, c, cfg, with_equation=False)}: the gradient is kept, but for "
+                        f"the same reason "
+                        f"no input is ever written, so the model cannot learn.")
+        return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "
+                f"learn: {cannot_learn(q, v.delivery, claim.model)}.")
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable or \
             v.decided_by == Decision.REASON_MATTERS:
         text = core(q, v)
         return text[:1].lower() + text[1:] if text.startswith("In ") else text
-    how = one_step(q.models[claim.model], claim.gates).plain
-    where = "" if claim.free else f" with {setting(claim)}"
-    out = (f"in {model_name(q, claim.model)}{where}, {how}: the gradient "
-           f"{fate_over(v.curves, q.simulation)}")
-    if v.flips and not any(f.changed for f in v.flips):
-        out += ", whatever " + " or ".join(gates.symbol(g) for f in v.flips for g in f.gates) \
-            + " does"
-    return out + "."
+    cfg = claim_config(q, v)
+    c = cause(q, cfg)
+    gated = bool(GATES[q.models[cfg.model].cell])
+    if c.fixed and whatever(q, v):
+        nums = ", ".join([f"{plain(v.curves.final)} with {setting(claim)}"] + [
+            f"{plain(f.curves.final)} with {gates.approx_all(f.pairs)}" for f in v.flips])
+        return (f"{reason(q, v, False, equation=False)}: the gradient "
+                f"{fate(v.curves, q.simulation)} over {q.horizon} steps" +
+                (f" ({nums})." if numbers else "."))
+    why = reason(q, v, numbers, equation=False) if c.fixed else \
+        f"in {whole(q, cfg)}, {mechanism(c, cfg, gated) or reason(q, v)}"
+    return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
 
 
 def _strength(q: Question, v: OptionVerdict) -> tuple[int, float]:
@@ -75,17 +104,18 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
     q = qv.question
     key = list(qv.computed_key if key is None else key)
     right = [v for v in qv.options if v.option.id in key]
-    parts = []
+    out: list[str] = []
+
+    def fits(p: str) -> bool:                     # every token counts, ≈ too
+        return not out or len(" ".join(out + [p]).split()) <= LIMIT
+
     for v in right:
-        text = core(q, v)
-        if text:
-            parts.append(text)
+        text = _right(q, v)
+        if text and fits(text):
+            out.append(text)
     other = distractor(qv, key)
     if other is not None:
-        parts.append("But " + _measured(q, other))
-    out: list[str] = []
-    for p in parts:
-        if out and len(" ".join(out + [p]).split()) > LIMIT:    # every token counts, ≈ too
-            continue
-        out.append(p)
+        but = "But " if other.option.claim is not None else "But: "
+        tries = [but + _measured(q, other), but + _measured(q, other, numbers=False)]
+        out += [p for p in tries if fits(p)][:1]
     return " ".join(out)

@@ -1,43 +1,102 @@
-"""The learner's levels of an explanation: ``short`` (one sentence: the conclusion, the
-mechanism in plain words and the deciding number) and ``standard`` (that sentence first, then
-why in one step, the counterfactual, the "can it learn" sentence where it matters).
+"""The learner's levels of an explanation: ``short`` (one sentence: the conclusion with its
+configuration and the deciding number) and ``standard`` (that sentence, then the deciding
+cause, the counterfactual, and whether the model can learn where it matters).
 
-No check names, two significant digits, no option letters: numbers come from the evidence
-objects (:mod:`quizgrader.verify.results`) only.
+Explanations v4: every number is said with its whole configuration (:mod:`.config`), the
+cause is the gate that decides, fixed gates first (:mod:`.cause`), and each deciding check
+refutes the claim kind it is about (:func:`refutation`). No check names, no option letters:
+numbers come from the evidence objects (:mod:`quizgrader.verify.results`) only.
 """
 from __future__ import annotations
 
 from ..question.schema import ClaimKind, Question
-from ..sim import GATES, Curves
+from ..sim import GATES, Curves, Scenario
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
+from ..verify.checks import flipped
 from . import gates
-from .numbers import amount, per_step, plain
+from .cause import because, cause
+from .config import Config, config, setting_words, whole
+from .numbers import amount, factor, plain
 from .onestep import one_step
-from .wording import (
-    ONE_STEP,
-    Thresholds,
-    cap,
-    claimed,
-    fate,
-    fate_over,
-    held,
-    model_name,
-    setting,
-    written,
-)
+from .wording import ONE_STEP, cap, claimed, fate, fate_over, model_name
+
+#: Why a carry is compared with one free step: said in the reading guide.
+NORMAL_WRITE = "a normal write"
 
 
-def _flip_words(f: Flip) -> str:
+def claim_config(q: Question, v: OptionVerdict) -> Config:
+    """The configuration of the option's own scenario."""
+    claim = v.option.claim
+    assert claim is not None
+    return config(claim.model, q.models[claim.model].model(), v.scenario, q.horizon)
+
+
+def flip_config(q: Question, v: OptionVerdict, f: Flip) -> Config:
+    """The configuration of a flipped cited gate (a fixed gate is re-fixed at its flip)."""
+    claim = v.option.claim
+    assert claim is not None
+    model, scenario = flipped(q.models[claim.model].model(), claim.gates, *f.gates)
+    return config(claim.model, model, scenario, q.horizon)
+
+
+def scenario_config(q: Question, model_id: str, scenario: Scenario | None) -> Config:
+    """The configuration of one of the delivery check's scenarios."""
+    return config(model_id, q.models[model_id].model(), scenario or (), q.horizon)
+
+
+def _amount(c: Curves, s: object) -> str:
+    """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
+    if c.behaviour in ("vanishes", "explodes"):
+        return f"{c.behaviour}, to {amount(c.final)}"
+    return f"{fate(c, s)} ({amount(c.final)})"  # type: ignore[arg-type]
+
+
+def flat(v: float) -> str:
+    """A gain without nested brackets: 'essentially zero, 7.7e-301', '1.0'."""
+    text = amount(v)
+    return text.replace(" (", ", ").rstrip(")") if text.startswith("essentially") else text
+
+
+def _flip_setting(f: Flip) -> str:
     return gates.approx_all(f.pairs)
 
 
-def cannot_learn(d: Delivery, T: int) -> str:
-    """Why a model cannot deliver a preserved gradient: no write, or no carry."""
-    if not d.reach0 > 0:
-        return "it never writes an input (its reach after one step is 0)"
+def _cited(f: Flip) -> str:
+    return gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
+
+
+def factor_words(gain: float, T: int) -> str:
+    """'0.65996 (0.65996^100 = 9e-19)': a per-step factor a learner can check."""
+    f = factor(gain, T)
+    if gain == 0:                          # underflowed: the factor is a bound, not a value
+        return f"less than {f}"
+    return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
+
+
+def wrote_nothing(d: Delivery) -> bool:
+    """The model never writes an input (its reach after one free step is 0)."""
+    return not d.reach0 > 0
+
+
+def cannot_learn(q: Question, d: Delivery, model_id: str) -> str:
+    """Why a model cannot deliver a preserved gradient: it writes no input, or no setting
+    carries one to the horizon (the nearest named whole)."""
+    T = q.horizon
+    if wrote_nothing(d):
+        return "it never writes an input, so there is nothing for the gradient to carry"
     best = d.deciding
-    return (f"no gate setting carries the first input to step {T}" + (
-        f" (at best {plain(best.carry)}× a normal write)" if best is not None else ""))
+    if best is None:
+        return f"no gate setting carries the first input to step {T}"
+    cfg = scenario_config(q, model_id, best.scenario)
+    return (f"no gate setting carries the first input to step {T} (at best "
+            f"{plain(best.carry)}× {NORMAL_WRITE}, in {whole(q, cfg)})")
+
+
+def _counterexample(q: Question, v: OptionVerdict) -> Tried | None:
+    """A vanishes claim's refutation: the setting in which the gradient does not vanish."""
+    d = v.delivery
+    return d.deciding if d is not None and d.deciding is not None and \
+        d.deciding.curves.behaviour != "vanishes" else None
 
 
 def _reason_failed(v: OptionVerdict) -> Flip | None:
@@ -47,114 +106,168 @@ def _reason_failed(v: OptionVerdict) -> Flip | None:
     return next((f for f in v.flips if not f.relevant), None)
 
 
-def _fate_amount(c: Curves, s: Thresholds) -> str:
-    """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
-    if c.behaviour in ("vanishes", "explodes"):
-        return f"{fate(c, s)}, to {amount(c.final)}"
-    return f"{fate(c, s)} ({amount(c.final)})"
+def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
+    """', whatever Γr does (essentially zero with Γr ≈ 0 too)' where the cited gates'
+    flips leave the behaviour as it is and a gate the model fixes sets the copy path."""
+    cfg = claim_config(q, v)
+    c = cause(q, cfg)
+    if not v.flips or any(f.changed for f in v.flips) or not c.fixed:
+        return ""
+    cited = [g for f in v.flips for g in f.gates if g not in c.deciders]
+    if not cited:
+        return ""
+    who = " or ".join(gates.symbol(g) for g in cited)
+    nums = "; ".join(f"{_flip_setting(f)}: {flat(f.curves.final)}" for f in v.flips)
+    return f", whatever {who} does" + (f" ({nums})" if numbers else "")
 
 
-def _gain(c: Curves, T: int) -> str:
-    return f"the gain over {T} steps is {amount(c.final)}"
+def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
+           ) -> str:
+    """The deciding cause of the option's configuration, fixed gates first: "Alice's model
+    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does
+    (essentially zero (7.7e-301) with Γr ≈ 0)"; '' where no gate sets the copy path."""
+    cfg = claim_config(q, v)
+    rest = whatever(q, v, numbers)
+    text = because(q, cause(q, cfg), cfg, detail=not rest, with_equation=equation)
+    if not text:
+        claim = v.option.claim
+        assert claim is not None
+        return one_step(q.models[claim.model], claim.gates).plain
+    return text + rest
 
 
 def core(q: Question, v: OptionVerdict) -> str:
-    """One sentence: what the numbers say about the option, with the deciding number."""
+    """One sentence: what the numbers say about the option, in its whole configuration."""
     opt = v.option
     if opt.claim is None:
         return (opt.feedback or "").strip().split("\n")[0]
-    claim, spec, T, s = opt.claim, q.models[opt.claim.model], q.horizon, q.simulation
+    claim, s, T = opt.claim, q.simulation, q.horizon
     name = model_name(q, claim.model)
     d = v.delivery
-    gated = bool(GATES[spec.cell])
     if v.unreachable:
         u = v.unreachable[0]
         return (f"{cap(name)} fixes {gates.equals(u.gate, u.fixed)}, so the case the option "
                 f"cites, {gates.approx(u.gate, u.wanted)}, never happens in it.")
     if claim.has_setting and v.curves is not None:
-        c = v.curves
-        lead = f"In {name}" if claim.free else f"In {name} with {setting(claim)}"
+        c, cfg = v.curves, claim_config(q, v)
+        lead = f"In {whole(q, cfg)}"
         if c.behaviour != claim.gradient:
-            return (f"{lead} the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} as "
-                    f"claimed.")
+            return (f"{lead}, the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} "
+                    f"as claimed.")
         f = _reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
+        deciding = cause(q, cfg)
+        if f is not None and deciding.fixed and \
+                not set(f.gates) & set(deciding.deciders):
+            fixed = " and ".join(f"{gates.symbol(g)} fixed at {cfg.values()[g]:g}"
+                                 for g in deciding.deciders)
+            return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
+                    f"{fixed}, not of {_cited(f)}.")
         if f is not None:
-            cited = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
-            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but not "
-                    f"because of {cited}: with {_flip_words(f)} it is {amount(f.curves.final)}.")
+            return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but not because "
+                    f"of {_cited(f)}: with {_flip_setting(f)} it is "
+                    f"{amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
-            return (f"{lead} the gradient {fate(c, s)} ({amount(c.final)}), but the model "
-                    f"cannot learn: {cannot_learn(d, T)}.")
-        how = one_step(spec, claim.gates).plain
-        return f"{lead}, {how}: the gradient {fate_over(c, s)}."
+            t = _counterexample(q, v)
+            if claim.gradient == "vanishes" and t is not None:
+                other = scenario_config(q, claim.model, t.scenario)
+                return (f"{lead}, the gradient vanishes ({amount(c.final)}), but not in every "
+                        f"setting: in {whole(q, other)} it {_amount(t.curves, s)}.")
+            if claim.gradient == "preserved":
+                return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but the model "
+                        f"cannot learn: {cannot_learn(q, d, claim.model)}.")
+        return f"{lead}, the gradient {fate_over(c, s)}."
     if d is None:
         return ""
-    where = f"In {name}" + (f", {written(d.scenario, gated)}" if d.scenario is not None and
-                            written(d.scenario, gated) else "")
     if claim.gradient == "vanishes":
-        if d.deciding is not None:
-            t: Tried = d.deciding
-            return (f"{where} the gain over {T} steps is {amount(t.curves.final)}: the "
-                    f"gradient does not always vanish.")
+        t = _counterexample(q, v)
+        if t is not None:
+            other = scenario_config(q, claim.model, t.scenario)
+            return (f"In {whole(q, other)}, the gradient {fate_over(t.curves, s)}: not "
+                    f"always vanishing.")
         top = max(d.tried, key=lambda t: t.curves.final)
-        every = "in every gate setting" if gated and len(d.tried) > 1 else ""
-        return (f"In {name} the gradient vanishes over {T} steps{' ' + every if every else ''}"
-                f": the largest gain is {amount(top.curves.final)}.")
+        every = " in every setting" if GATES[q.models[claim.model].cell] and \
+            len(d.tried) > 1 else ""
+        held = setting_words(scenario_config(q, claim.model, top.scenario), free=False)
+        where = f", with {held}" if held else ""
+        return (f"In {name} the gradient vanishes over {T} steps{every}: at most "
+                f"{plain(top.curves.final)}{where}.")
     if claim.gradient == "explodes" and d.deciding is not None:
         c = d.deciding.curves
         contrast = "" if c.behaviour == "explodes" else ", not exploding as claimed"
-        return f"{where} the gradient {fate_over(c, s)}{contrast}."
+        cfg = scenario_config(q, claim.model, d.deciding.scenario)
+        return f"In {whole(q, cfg)}, the gradient {fate_over(c, s)}{contrast}."
     if d.deciding is None or not v.passed(Check.MODEL_DELIVERS):
-        return f"{cap(name)} cannot learn over {T} steps: {cannot_learn(d, T)}."
+        return f"{cap(name)} cannot learn over {T} steps: {cannot_learn(q, d, claim.model)}."
     t = d.deciding
-    return (f"{cap(name)} carries an input over {T} steps: {written(t.scenario)}, it is still "
-            f"{plain(t.carry)}× a normal write.")
+    cfg = scenario_config(q, claim.model, t.scenario)
+    return (f"{cap(name)} carries an input over {T} steps: in {whole(q, cfg)}, an input "
+            f"written at step 1 is still {plain(t.carry)}× {NORMAL_WRITE} at step {T}.")
 
 
-def _why(q: Question, v: OptionVerdict, mechanism: bool) -> str:
-    """Why, in one step: the model's fixed gates and the one-step derivative, and for an
-    option that speaks of one timestep, what all the steps make of it."""
-    claim, T, c = v.option.claim, q.horizon, v.curves
-    if claim is None or c is None:
+def _steps_sentence(q: Question, v: OptionVerdict) -> str:
+    """For an option that speaks of one timestep: what all the steps make of it, with a
+    per-step factor that gives the gain back."""
+    c, T = v.curves, q.horizon
+    if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
-    spec = q.models[claim.model]
-    head = ""
-    step = one_step(spec, claim.gates)
-    plain_words = f": {step.plain}" if mechanism else ""
-    cited = "" if claim.free and not GATES[spec.cell] else f"with {setting(claim)}, "
-    out = f"Why: {head}{cited}{step.brief}{plain_words}"
-    if not ONE_STEP.search(v.option.text):
-        return out + f", {per_step(c.final, T)}."
-    if c.behaviour == "preserved":
-        return out + f", at every one of the {T} steps."
-    return (out + f". The option speaks of one timestep, but the gradient crosses all {T}: "
-                  f"each keeps {per_step(c.final, T).removesuffix(' per step')} of it.")
+    return (f"The option speaks of one timestep, but the gradient crosses all {T}, each "
+            f"multiplying it by {factor_words(c.final, T)}.")
 
 
-def _flip(f: Flip, as_claimed: bool, q: Question) -> str:
-    s, T = q.simulation, q.horizon
-    sym = gates.symbol(f.gates[0]) if len(f.gates) == 1 else "the cited gates"
-    if f.changed:
-        return (f"With {_flip_words(f)} instead it {_fate_amount(f.curves, s)}: {sym} makes "
-                f"the difference.")
-    if not as_claimed:
-        return (f"Neither setting of {sym} rescues it: with {_flip_words(f)} it "
-                f"{fate(f.curves, s)} too, to {amount(f.curves.final)}.")
-    if f.relevant:
-        return (f"With {_flip_words(f)} {_gain(f.curves, T)}, {plain(f.moved)} decades away, "
-                f"so {sym} carries part of the effect.")
+def _flip(q: Question, v: OptionVerdict) -> str:
+    """The counterfactual: the cited gate flipped, where it changes the behaviour."""
+    s = q.simulation
+    for f in v.flips:
+        if f.changed:
+            return (f"With {_flip_setting(f)} instead, it {_amount(f.curves, s)}: "
+                    f"{_cited(f)} makes the difference.")
     return ""
 
 
-def _delivery(q: Question, v: OptionVerdict) -> str:
-    d, claim, T = v.delivery, v.option.claim, q.horizon
+def _learn(q: Question, v: OptionVerdict) -> str:
+    """Whether the model can learn, for a preserved claim: cause before effect."""
+    d, claim = v.delivery, v.option.claim
     if d is None or claim is None or claim.gradient != "preserved":
         return ""
     if v.passed(Check.MODEL_DELIVERS) and d.deciding is not None:
         t = d.deciding
-        return (f"It can also learn: an input {written(t.scenario)} is still "
-                f"{plain(t.carry)}× a normal write at step {T}.")
-    return f"And the model cannot learn: {cannot_learn(d, T)}."
+        cfg = scenario_config(q, claim.model, t.scenario)
+        return (f"It can also learn: in {whole(q, cfg)}, an input written at step 1 is still "
+                f"{plain(t.carry)}× {NORMAL_WRITE} at step {q.horizon}.")
+    if wrote_nothing(d) and v.curves is not None:
+        c = cause(q, claim_config(q, v))
+        if c.copies and c.fixed:
+            return ("For the same reason nothing is ever written: the memory stays what it "
+                    "was at step 0, so the model cannot learn from its inputs.")
+    return f"But the model cannot learn: {cannot_learn(q, d, claim.model)}."
+
+
+def _why(q: Question, v: OptionVerdict) -> str:
+    """'Why: <deciding cause>' with the per-step factor where no timestep sentence says it."""
+    c = v.curves
+    if c is None:
+        return ""
+    text = reason(q, v, numbers=v.decided_by != Decision.REASON_MATTERS)
+    out = f"Why: {text}."
+    if not ONE_STEP.search(v.option.text) and c.behaviour != "preserved":
+        out += f" Each step multiplies the gradient by {factor_words(c.final, q.horizon)}."
+    return out
+
+
+def _bare_why(q: Question, v: OptionVerdict) -> str:
+    """A claim without gates: the cause in the deciding setting."""
+    claim, d = v.option.claim, v.delivery
+    if claim is None or d is None or d.deciding is None:
+        return ""
+    t = d.deciding
+    if claim.gradient == "preserved" and not v.correct:
+        return ""
+    cfg = scenario_config(q, claim.model, t.scenario)
+    text = because(q, cause(q, cfg), cfg) or \
+        one_step(q.models[claim.model], {h.gate: h.value for h in t.scenario
+                                         if h.always}).plain
+    return (f"Why: {text}. Each step multiplies the gradient by "
+            f"{factor_words(t.curves.final, q.horizon)}.")
 
 
 def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
@@ -164,25 +277,18 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
         return (opt.feedback.strip(),) if opt.feedback else ()
     claim = opt.claim
     out = [core(q, v)]
-    as_claimed = bool(v.passed(Check.AS_CLAIMED))
     if claim.has_setting and v.curves is not None and not v.unreachable:
-        passed = v.decided_by == Decision.ALL_PASS
-        out.append(_why(q, v, mechanism=not passed))
+        out.append(_why(q, v))
+        out.append(_steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            out += [p for p in (_flip(f, as_claimed, q) for f in v.flips) if p][:1]
-        # "can it learn" where it is part of the answer: a right option's, or a model that
-        # cannot (a wrong option's working model would only distract from its reason)
-        if claim.kind == ClaimKind.BECAUSE and (
+            out.append(_flip(q, v))
+        if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and
                  v.passed(Check.MODEL_DELIVERS) is False)):
-            out.append(_delivery(q, v))
-    elif not claim.gates and v.delivery is not None:
-        t = v.delivery.deciding
-        if t is not None and (claim.gradient != "preserved" or v.correct):
-            step = one_step(q.models[claim.model], held(t.scenario))
-            out.append(f"Why: {step.brief}: {step.plain}, "
-                       f"{per_step(t.curves.final, q.horizon)}.")
+            out.append(_learn(q, v))
+    elif not claim.gates:
+        out.append(_bare_why(q, v))
     if v.fragile and v.margin is not None:
         out.append(f"This verdict is close to its threshold ({plain(v.margin.decades)} decade): "
                    f"another seed set could flip it.")

@@ -4,6 +4,8 @@ Purely descriptive text: verdicts never read it.
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 from ..question.schema import ModelSpec
 
 
@@ -70,3 +72,15 @@ def reduced(spec: ModelSpec) -> list[str]:
     return ["c̃<t> = tanh(Wc[a<t−1>, x<t>] + bc)",
             f"c<t> = {_sum(_times(gu, 'c̃<t>'), _times(gf, 'c<t−1>'))}",
             f"a<t> = {_times(go, 'tanh(c<t>)') or '0'}"]
+
+
+def update(spec: ModelSpec, values: Mapping[str, float]) -> str:
+    """The memory's update with ``values`` put in for those gates as well as the model's
+    fixed ones: 'c<t> = c̃<t>' (a GRU with Γu = 1), 'c<t> = Γu*c̃<t>' (an LSTM with Γf = 0),
+    'c<t> = c<t−1>'; '' for a cell without gates."""
+    fixed = {**spec.fixed, **{g: float(v) for g, v in values.items()}}
+    line = next((e for e in reduced(spec.model_copy(update={"fixed": fixed}))
+                 if e.startswith("c<t> = ")), "")
+    line = line.split(" (", 1)[0]
+    parts = line.split(" = ")
+    return " = ".join(parts[:2])

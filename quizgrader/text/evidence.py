@@ -2,11 +2,14 @@
 ``evidence``): every number the explanations print comes from here."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from ..question.schema import Question
 from ..sim import Curves
 from ..verify import Flip, OptionVerdict
 from . import gates
+from .config import Config, figure
 from .numbers import FLOOR, json_number
 
 
@@ -49,3 +52,37 @@ def evidence(v: OptionVerdict) -> dict[str, Any]:
                          "threshold": json_number(v.margin.threshold),
                          "quantity": v.margin.quantity}
     return out
+
+
+def figures(q: Question, v: OptionVerdict) -> list[dict[str, Any]]:
+    """Every figure the option's explanations can quote, each with its whole configuration
+    (explanations v4): the gain and per-step factor of the option's own setting and of each
+    flipped gate, and the gain and carry of each setting the delivery check tried. Two
+    figures of one question with the same kind and configuration have the same value."""
+    from .brief import claim_config, flip_config, scenario_config
+
+    claim = v.option.claim
+    if claim is None:
+        return []
+    out: list[dict[str, Any]] = []
+
+    def curve(c: Curves, cfg: Config) -> None:
+        out.append(figure("gain", c.final, cfg))
+        out.append(figure("per-step", c.factor, cfg))
+
+    if v.curves is not None:
+        curve(v.curves, claim_config(q, v) if claim.has_setting and not v.unreachable
+              else scenario_config(q, claim.model, ()))
+    for f in (*v.flips, *((v.joint,) if v.joint is not None else ())):
+        curve(f.curves, flip_config(q, v, f))
+    d = v.delivery
+    if d is not None:
+        for t in d.tried:
+            cfg = scenario_config(q, claim.model, t.scenario)
+            curve(t.curves, cfg)
+            out.append(figure("carry", t.carry, cfg))
+    unique: dict[str, dict[str, Any]] = {}
+    for fig in out:                                   # one figure per kind and configuration
+        unique.setdefault(json.dumps({k: fig[k] for k in ("kind", "model", "gates", "steps")},
+                                     sort_keys=True), fig)
+    return list(unique.values())

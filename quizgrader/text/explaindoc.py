@@ -30,12 +30,14 @@ def findings_lines(qv: QuestionVerdict) -> list[str]:
     return [f"Finding: {message(qv, f)}" for f in qv.findings]
 
 
-def head_blocks(qv: QuestionVerdict, guide: bool = True) -> list[Block]:
-    """What precedes the options: findings, the bottom line, the notes."""
+def head_blocks(qv: QuestionVerdict, guide: bool = True, symbols: bool = True
+                ) -> list[Block]:
+    """What precedes the options: findings, the bottom line, the notes (``symbols``: with
+    the blocks of Wc that the full level's formulas name)."""
     blocks: list[Block] = [Para(line, cls="finding") for line in findings_lines(qv)]
     blocks.append(Para(f"Bottom line: {bottom_line(qv)}", cls="bottom-line"))
     if guide:
-        blocks += [Para(p, cls="guide") for p in guides([qv.question])]
+        blocks += [Para(p, cls="guide") for p in guides([qv.question], symbols)]
     return blocks
 
 
@@ -44,7 +46,8 @@ def explain_blocks(qv: QuestionVerdict, options: list[OptionVerdict],
     """The whole document of ``explain``: title, stem, head, options."""
     q = qv.question
     title = q.title if q.variant is None else f"{q.title} (variant {q.variant})"
-    return [Heading(1, title), Para(q.stem.strip(), cls="stem"), *head_blocks(qv),
+    return [Heading(1, title), Para(q.stem.strip(), cls="stem"),
+            *head_blocks(qv, symbols=detail == "full"),
             *(option_blocks(qv, v, detail) for v in options)]
 
 
@@ -56,7 +59,7 @@ def explain_doc(qv: QuestionVerdict, options: list[OptionVerdict], fmt_name: str
         return json.dumps({"id": q.id, "variant": q.variant, "title": q.title,
                            "computed_key": qv.computed_key,
                            "findings": [message(qv, f) for f in qv.findings],
-                           "bottom_line": bottom_line(qv), "notes": guides([q]),
+                           "bottom_line": bottom_line(qv), "notes": guides([q], detail == "full"),
                            "detail": detail,
                            "options": [{"id": v.option.id, "text": v.option.text,
                                         "correct": v.correct, "decided_by": v.decided_by,

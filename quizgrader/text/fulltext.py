@@ -10,9 +10,10 @@ from ..question.schema import Claim, ClaimKind, ModelSpec, Question
 from ..sim import GATES, Curves, Scenario, free_gates
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from . import gates
+from .brief import reason
 from .cells import name as cell_name, with_init
 from .equations import reduced
-from .numbers import FLOOR, fmt, per_step
+from .numbers import FLOOR, factor, fmt, per_step
 from .onestep import one_step
 from .wording import ONE_STEP, cap, model_name, removing, written
 
@@ -27,7 +28,7 @@ def measured(c: Curves) -> str:
     if c.final == 0:
         return (f"the gain is below {FLOOR:g}, where it underflows "
                 f"({per_step(c.final, c.steps)})")
-    return f"the gain is {fmt(c.final)} ({fmt(c.factor)} per step)"
+    return f"the gain is {fmt(c.final)} ({factor(c.final, c.steps)} per step)"
 
 
 def agreement(behaviour: str, claimed: str) -> str:
@@ -178,6 +179,9 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
         if v.curves.behaviour == claim.gradient and not v.correct:
             numbers += " The conclusion holds; the option is wrong for another reason (below)."
         body += [numbers, f"Why, in one step: {one_step(spec, claim.gates).sentence}."]
+        cause_text = reason(q, v)
+        if not v.unreachable and cause_text != one_step(spec, claim.gates).plain:
+            body.append(f"The deciding cause: {cause_text}.")
         if ONE_STEP.search(opt.text):
             body.append(_timestep(setting, v.curves))
     flips = [_flip(f, v.curves, _kept(claim, f)) for f in v.flips] if v.curves else []

@@ -9,8 +9,7 @@ from typing import Mapping, Sequence
 from ..question.schema import Question
 from .document import Block, Heading, Para, Section, Strong, render, strong
 from .explain import Detail, Explanation
-from .lms import quote
-from .notes import cells, compact_guide, guides, notation
+from .notes import cells, compact_guide, guides, notation, reading_guide
 from .numbers import score as fmt_score
 
 
@@ -34,24 +33,22 @@ class Answered:
 
 
 def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[str],
-                    missed: Sequence[str], detail: Detail) -> str:
-    """Each chosen option's explanation at ``detail``, then the right options the answer
-    missed (at ``short``: one line each, and the missed options named)."""
+                    missed: Sequence[str], detail: Detail,
+                    texts: Mapping[str, str] | None = None) -> str:
+    """Each chosen option's explanation at ``detail``, then each right option the answer
+    missed, quoted whole (``texts``: option id -> text) and explained at the same detail:
+    why it is right, not only that it is."""
+    def right(o: str) -> str:
+        quoted = f" “{texts[o]}”" if texts and o in texts else ""
+        return f"The right answer includes {o}{quoted}."
+
     if detail == "short":
         parts = [explanations[o].line(o) for o in chosen]
-        if missed:
-            parts.append(f"The right answer includes {', '.join(missed)}.")
+        parts += [f"{right(o)} {explanations[o].brief}".rstrip() for o in missed]
         return " ".join(parts)
     parts = [explanations[o].text(detail, o) for o in chosen]
-    parts += [f"The right answer includes {o}:\n\n{explanations[o].text(_missed(detail), o)}"
-              for o in missed]
+    parts += [f"{right(o)}\n\n{explanations[o].text(detail, o)}" for o in missed]
     return "\n\n".join(parts)
-
-
-def _missed(detail: Detail) -> Detail:
-    """A right option the learner missed is shown shorter than the chosen ones: the bottom
-    line already says why it is right."""
-    return "full" if detail == "full" else "short"
 
 
 #: Headings of the options of a graded answer: chosen, and right but not chosen.
@@ -81,9 +78,9 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
     """An option with its explanation at ``detail`` (None: the verdict alone, under a quote
     of its text: a missed right option, which the bottom line explains)."""
     e = a.explanations[oid]
-    text = a.question.get(oid).text
-    if quoted or detail is None:
-        text = quote(text)
+    text = a.question.get(oid).text                # quoted whole, never cut
+    if quoted:
+        text = f"“{text}”"
     if detail is None:
         return Section((Heading(level, f"{oid}. {text}"), Para(e.verdict(oid))),
                        cls="option")
@@ -97,14 +94,17 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
                    cls="option")
 
 
-def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool = False
-                  ) -> list[Block]:
+def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool = False,
+                  guide: bool = True) -> list[Block]:
     """The bottom line, the options chosen with their explanations, and the right options
     the answer missed (shorter: the bottom line says why they are right). ``compact`` (learner
     files): the score in the heading and the options' texts quoted."""
     blocks: list[Block] = [Para(a.question.stem.strip(), cls="stem")] if stem else []
     if a.bottom_line:
         blocks.append(Para((Strong("Bottom line:"), " " + a.bottom_line), cls="bottom-line"))
+    if guide:                       # what the gain is, before the first option
+        blocks.append(Para(reading_guide(a.question) if a.detail != "short" else
+                           compact_guide(a.question), cls="guide"))
     if wrong_gate(a):
         blocks += [Para(n, cls="guide")
                    for n in notation(m.cell for m in a.question.models.values())]
@@ -115,14 +115,8 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     blocks += [_option(a, o, level + 1, a.detail, compact) for o in a.chosen]
     if a.missed:
         head = "The right answer" if len(a.missed) == 1 else "The right answers"
-        shown: Detail | None = "full" if a.detail == "full" else \
-            None if a.bottom_line else "short"
-        if shown is None and compact:               # one line: the bottom line says why
-            blocks.append(Para(f"{head}: " + "; ".join(
-                f"{o} {quote(a.question.get(o).text)}" for o in a.missed) + "."))
-        else:
-            blocks.append(Heading(level, head))
-            blocks += [_option(a, o, level + 1, shown) for o in a.missed]
+        blocks.append(Heading(level, head))          # why it is right, at the same detail
+        blocks += [_option(a, o, level + 1, a.detail, compact) for o in a.missed]
     return blocks
 
 
@@ -148,7 +142,8 @@ def answer_report(a: Answered, fmt: str) -> str:
     """The report of one graded answer (``grade --answer``) as text, markdown or json."""
     q = a.question
     if fmt == "json":
-        feedback = answer_feedback(a.explanations, a.chosen, a.missed, a.detail) \
+        feedback = answer_feedback(a.explanations, a.chosen, a.missed, a.detail,
+                                   {o.id: o.text for o in q.options}) \
             if a.score is not None else ""
         return json.dumps({"question": q.id, "variant": q.variant, "answer": list(a.chosen),
                            "score": a.score,
@@ -158,8 +153,8 @@ def answer_report(a: Answered, fmt: str) -> str:
                           indent=2, ensure_ascii=False) + "\n"
     if a.score is None:
         return f"{question_words(q)}: {a.status}\n"
-    notes = notes_blocks(a.notes) if a.detail == "full" else \
-        [] if a.detail == "short" else [Para(compact_guide(q), cls="guide")]
+    notes = notes_blocks([n for n in a.notes if n != reading_guide(q)]) \
+        if a.detail == "full" else []
     if fmt == "markdown":
         return render([Heading(1, q.title), strong(headline(a)),
                        *answer_blocks(a, stem=False), *notes], "markdown")
@@ -189,13 +184,14 @@ def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None =
                                 f"{fmt_score(float(len(answers)))}")]
     if note:
         blocks.append(Para(note))
-    for a in sorted(answers, key=lambda a: a.question.id):
-        blocks.append(Heading(2, a.question.title))
-        blocks += answer_blocks(a, 3, stem=False, compact=True) if a.score is not None else \
-            [Para(f"Your answer: {a.answer}"), Para(a.status)]
     graded = [a.question for a in answers if a.score is not None]
-    if graded:        # the reading guide once; a notation note went with the answer it helps
+    if graded:    # the reading guide once, before the first option; notation with its answer
         notes = set(notation(c for q in graded for c in cells(q)))
         blocks += [Heading(2, "How to read these explanations"),
                    *notes_blocks([n for n in guides(graded) if n not in notes])]
+    for a in sorted(answers, key=lambda a: a.question.id):
+        blocks.append(Heading(2, a.question.title))
+        blocks += answer_blocks(a, 3, stem=False, compact=True, guide=False) \
+            if a.score is not None else \
+            [Para(f"Your answer: {a.answer}"), Para(a.status)]
     return blocks

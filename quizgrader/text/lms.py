@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..question.schema import Option, Question
-from .notes import notation
+from .notes import compact_guide, notation
 from .wording import setting
 
 #: Words of an option's text quoted to name it.
@@ -50,6 +50,8 @@ def general_feedback(q: Question, key: Sequence[str], bottom: str, letters: bool
              if letters else
              f"The right answer{'s are' if len(right) > 1 else ' is'} " + "; ".join(right) + ".")
     out = ([f"Bottom line: {bottom}"] if bottom else []) + [which + how]
+    if simulated:                 # what the gain is, in plain words, before any option's text
+        out.insert(0, compact_guide(q))
     out += notation(m.cell for m in q.models.values())
     if q.source:
         out.append(f"Source: {q.source}")

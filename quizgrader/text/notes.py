@@ -6,6 +6,7 @@ from typing import Iterable
 
 from ..question.schema import Question
 from ..sim import GATES
+from .numbers import plain
 
 NOTATION = {
     "gru": "Notation: in the course's GRU, Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 "
@@ -34,36 +35,55 @@ def cells(q: Question) -> list[str]:
     return sorted({m.cell for m in q.models.values()})
 
 
+def _scales(qs: Iterable[Question]) -> str:
+    scales = sorted({m.init.scale for q in qs for m in q.models.values()})
+    return " or ".join(f"{v:g}" for v in scales)
+
+
 def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
-           cell_types: list[str]) -> str:
+           cell_types: list[str], scale: str) -> str:
     gated = any(GATES[c] for c in cell_types)
-    blocks = sorted({BLOCK[c] for c in cell_types if c in BLOCK})
-    out = (f"How to read the numbers: the gain ‖∂c<{T}>/∂c<0>‖ is the size of the gradient "
-           f"that flows back over {T} steps (median over {seeds} random cells): below "
-           f"{vanish:g} it vanishes, above {explode:g} it explodes, in between it is kept "
-           f"(below 1 shrinking, above 1 growing). The per-step factor gain^(1/{T}) is what one "
-           f"step multiplies it by.")
+    keep = 1 - epsilon
+    out = (f"How to read the numbers: the gain is how much of a small change to the memory "
+           f"at step 0 still reaches step {T}, ‖∂c<{T}>/∂c<0>‖, as the median over {seeds} "
+           f"random cells (random weights of scale {scale}; larger weights can make a cell "
+           f"that overwrites its memory explode instead). Below {vanish:g} the gradient "
+           f"vanishes, above {explode:g} it explodes, in between it is kept. Each step "
+           f"multiplies the gain by a per-step factor, so gain = factor^{T}.")
     if gated:
-        out += (f" A gate ≈ 0 is held at {epsilon:g} (≈ 1 at {1 - epsilon:g}); removing a gate "
-                f"fixes it at a constant.")
-    return out + (" " + "; ".join(blocks) + "." if blocks else "")
+        tail = (f", so a memory copied through a held gate keeps {keep:g} of the gradient per "
+                f"step ({keep:g}^{T} = {plain(keep ** int(T))})") if T.isdigit() else ""
+        out += (f" A gate ≈ 0 is pushed to about {epsilon:g} and ≈ 1 to about {keep:g}{tail}; "
+                f"a removed gate is fixed at exactly its value. A normal write is how strongly "
+                f"one step with every gate free writes its input into the memory; “k× a normal "
+                f"write at step {T}” means the first input still moves the memory at step {T} "
+                f"k times that strongly.")
+    return out
 
 
-def reading_guide(q: Question) -> str:
-    """How to read the numbers of ``q``: what the gain is, its thresholds and its band, the
-    per-step factor, what ≈ 0 / ≈ 1 and "removing" a gate mean, and Wc's blocks."""
+def _symbols(cell_types: list[str]) -> str:
+    blocks = sorted({BLOCK[c] for c in cell_types if c in BLOCK})
+    return "; ".join(blocks) + "." if blocks else ""
+
+
+def reading_guide(q: Question, symbols: bool = False) -> str:
+    """How to read the numbers of ``q``: what the gain is in plain words, its thresholds,
+    the per-step factor, what ≈ 0 / ≈ 1, "removed" and a normal write mean, the weights'
+    scale; ``symbols`` (the full level): the blocks of Wc its formulas name."""
     s = q.simulation
-    return _guide(str(q.horizon), str(s.seeds), s.vanish_below, s.explode_above, s.epsilon,
-                  cells(q))
+    out = _guide(str(q.horizon), str(s.seeds), s.vanish_below, s.explode_above, s.epsilon,
+                 cells(q), _scales([q]))
+    extra = _symbols(cells(q)) if symbols else ""
+    return f"{out} {extra}".rstrip()
 
 
-def guides(questions: Iterable[Question]) -> list[str]:
+def guides(questions: Iterable[Question], symbols: bool = False) -> list[str]:
     """The notes of a document of several questions, once each: one reading guide (with T
     for the horizon and the seed counts listed, where the questions differ; one per set of
     thresholds where those differ) and the notation note of every cell type in it."""
     qs = list(questions)
     if len(qs) == 1:
-        return [reading_guide(qs[0]), *notation(cells(qs[0]))]
+        return [reading_guide(qs[0], symbols), *notation(cells(qs[0]))]
     groups: dict[tuple[float, float, float], list[Question]] = {}
     for q in qs:
         s = q.simulation
@@ -73,8 +93,10 @@ def guides(questions: Iterable[Question]) -> list[str]:
         horizons = sorted({q.horizon for q in group})
         seeds = sorted({q.simulation.seeds for q in group})
         T = str(horizons[0]) if len(horizons) == 1 else "T"
-        out.append(_guide(T, " or ".join(map(str, seeds)), vanish, explode, eps,
-                          sorted({c for q in group for c in cells(q)})))
+        types = sorted({c for q in group for c in cells(q)})
+        text = _guide(T, " or ".join(map(str, seeds)), vanish, explode, eps, types,
+                      _scales(group))
+        out.append(f"{text} {_symbols(types)}".rstrip() if symbols else text)
     return out + notation(c for q in qs for c in cells(q))
 
 
@@ -84,7 +106,8 @@ def notation(cell_types: Iterable[str]) -> list[str]:
 
 
 def compact_guide(q: Question) -> str:
-    """The reading guide in one sentence, for a single graded answer."""
+    """The reading guide in two sentences, for one line of feedback."""
     s = q.simulation
-    return (f"Below a gain of {s.vanish_below:g} the gradient vanishes; above "
+    return (f"The gain is how much of a small change to the memory at step 0 still reaches "
+            f"step {q.horizon}. Below {s.vanish_below:g} the gradient vanishes, above "
             f"{s.explode_above:g} it explodes.")

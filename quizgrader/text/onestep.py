@@ -121,17 +121,20 @@ def _rnn(activation: str, spec: ModelSpec | None = None) -> OneStep:
         return OneStep(f"{DC} = {form}, Wcc = {s}",
                        f"every singular value of Wcc is {i.scale:g}, so a step multiplies the "
                        f"gradient by exactly {i.scale:g}{slope}",
-                       f"each step multiplies it by {i.scale:g}{short}")
+                       f"each step multiplies the gradient by {i.scale:g}{short}")
     return {"tanh": OneStep(f"{DC} = diag(1 − c<t>²) Wcc",
                             "every step multiplies the gradient by Wcc and by tanh's slope, "
                             "which is at most 1",
-                            "every step multiplies the gradient by Wcc and tanh's slope"),
+                            "every step multiplies the gradient by the recurrent weights and "
+                            "tanh's slope"),
             "relu": OneStep(f"{DC} = diag(1[pre > 0]) Wcc",
                             "every step multiplies the gradient by Wcc wherever a unit is "
                             "active",
-                            "every step multiplies the gradient by Wcc where a unit is active"),
+                            "every step multiplies the gradient by the recurrent weights where "
+                            "a unit is active"),
             "linear": OneStep(f"{DC} = Wcc", "every step multiplies the gradient by Wcc",
-                              "every step multiplies the gradient by Wcc")}[activation]
+                              "every step multiplies the gradient by the recurrent "
+                              "weights")}[activation]
 
 
 def _janet(f: float | None) -> OneStep:

@@ -7,7 +7,7 @@ from typing import Any
 from ..verify import FindingKind, OptionVerdict, QuestionVerdict, Status
 from . import gates
 from .bottomline import bottom_line
-from .evidence import evidence
+from .evidence import evidence, figures
 from .explain import explain
 from .findings import CHECK_WORDS, finding, ids, message
 from .numbers import fmt, json_number
@@ -73,7 +73,8 @@ def _question(qv: QuestionVerdict) -> dict[str, Any]:
                         "margin": json_number(v.margin.decades) if v.margin else None,
                         "fragile": v.fragile,
                         "checks": {c.check: c.passed for c in v.checks},
-                        **_explanations(qv, v), "evidence": evidence(v)}
+                        **_explanations(qv, v), "evidence": evidence(v),
+                        "figures": figures(qv.question, v)}
                        for v in qv.options],
            "bottom_line": bottom_line(qv)}
     if qv.robust is not None:

@@ -71,8 +71,8 @@ def fate_over(c: Curves, s: Thresholds) -> str:
     if WHOLE[0] <= g <= WHOLE[1]:
         return f"is kept over {T} steps (gain {amount(g)})"
     if g < WHOLE[0]:
-        return f"shrinks over {T} steps to {amount(g)}, but stays above {s.vanish_below:g}"
-    return f"grows over {T} steps to {amount(g)}, but stays below {s.explode_above:g}"
+        return f"shrinks over {T} steps to {amount(g)}, still above {s.vanish_below:g}"
+    return f"grows over {T} steps to {amount(g)}, still below {s.explode_above:g}"
 
 
 def words(text: str) -> int:

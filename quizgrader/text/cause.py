@@ -1,0 +1,164 @@
+"""The deciding cause of a configuration, from the cell's equations (explanations v4).
+
+A step passes the gradient on through two paths (:mod:`quizgrader.sim.paths`): the copy path
+keep (c<t> carries c<t−1> over as it is) and the path through what the step writes. Which
+gates set keep, and whether the model fixed them or the scenario holds them, is measured on
+the cell's own equations; the words follow from that alone, the fixed gates first:
+
+- "Alice's model fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>)";
+- "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)";
+- "Γf, left free, sets how much of the memory each step copies".
+
+Nothing here is typed per question or per gate: a cell whose equations change says other
+things. Descriptive only: no verdict reads it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..question.schema import Question
+from ..sim import GATES, Model
+from ..sim.model import pairs
+from ..sim.paths import Paths, keep_depends_on, paths
+from . import gates
+from .config import Config
+from .equations import update
+from .onestep import forget_start
+from .wording import cap, model_name
+
+#: A free gate is probed at this value when only its presence matters.
+MIDDLE = 0.5
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What decides a configuration's copy path.
+
+    keep     : the copy path's value (None: a free gate sets it)
+    reads    : what a step writes depends on c<t−1>
+    deciders : the gates, fixed or held, that set keep (cell order)
+    free     : the free gates that set keep
+    blockers : where nothing is read: the gates whose value shuts the path through the write
+    fixed    : every decider is fixed by the model (the scenario's holds cannot change keep)
+    """
+
+    keep: float | None
+    reads: bool
+    deciders: tuple[str, ...]
+    free: tuple[str, ...]
+    blockers: tuple[str, ...]
+    fixed: bool
+
+    @property
+    def copies(self) -> bool:
+        return self.keep is not None and Paths(self.keep, self.reads).copies
+
+    @property
+    def overwrites(self) -> bool:
+        return self.keep is not None and Paths(self.keep, self.reads).overwrites
+
+
+def model_of(q: Question, cfg: Config) -> Model:
+    """The simulated model of a configuration (its fixed gates as the configuration says)."""
+    base = q.models[cfg.model].model()
+    fixed = {g: float(s.split(":")[1]) for g, s in cfg.gates if s.startswith("fixed:")}
+    return replace(base, fixed=pairs(fixed))
+
+
+@lru_cache(maxsize=4096)
+def _structural(model: Model) -> tuple[str, ...]:
+    """The gates of the cell that set keep at all (every gate free)."""
+    return keep_depends_on(model, {})
+
+
+@lru_cache(maxsize=4096)
+def _paths(model: Model, values: tuple[tuple[str, float], ...]) -> Paths:
+    return paths(model, dict(values))
+
+
+def cause(q: Question, cfg: Config) -> Cause:
+    """The cause of ``cfg``'s copy path, measured on the cell's equations."""
+    model = model_of(q, cfg)
+    values = cfg.values()
+    structural = _structural(replace(model, fixed=()))
+    deciders = tuple(g for g in structural if values.get(g) is not None)
+    free = tuple(g for g in structural if values.get(g) is None)
+    at = tuple((g, MIDDLE if values.get(g) is None else float(values[g] or 0.0))
+               for g in GATES[model.cell])
+    p = _paths(model, at)
+    blockers: tuple[str, ...] = ()
+    if not p.reads:
+        blockers = tuple(g for g, v in at if values.get(g) is not None and _paths(
+            model, tuple((h, 1.0 - w if h == g else w) for h, w in at)).reads)
+    states = cfg.states
+    fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
+    return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed)
+
+
+def _gate_value(cfg: Config, g: str) -> str:
+    """'Γu = 1' for a fixed gate, 'Γu ≈ 0' for a held one (its steady value)."""
+    v = cfg.values()[g]
+    sign = "=" if cfg.states[g].startswith("fixed:") else "≈"
+    return f"{gates.symbol(g)} {sign} {v:g}"
+
+
+def _list(items: list[str]) -> str:
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
+              eq: str = "") -> str:
+    """What one step does to the memory, in plain words with ``eq`` (the equation the step
+    reduces to, if given) after: 'every step overwrites the memory (c<t> = c̃<t>)';
+    ``detail``: and what that leaves of the gradient's other path. '' where keep is not set
+    by a gate (a cell without gates)."""
+    if not gated or not (c.deciders or c.free):
+        return ""
+    if c.keep is None:
+        who = _list([gates.symbol(g) for g in c.free])
+        return f"{who}, left free, sets how much of the memory each step copies"
+    shown = f" ({eq})" if eq else ""
+    if c.copies:
+        if c.reads:
+            return f"every step copies the memory and adds what it writes{shown}"
+        return f"every step copies the memory{shown}"
+    if c.overwrites:
+        head = f"every step overwrites the memory{shown}"
+        if not detail:
+            return head
+        if not c.reads:
+            shut = _list([_gate_value(cfg, g) for g in c.blockers if g not in c.deciders])
+            return head + (f" and, with {shut}, what it writes does not read the old memory"
+                           if shut else ", and what it writes does not depend on the old one")
+        return (f"{head}: the gradient gets through only by way of what is written, through "
+                f"random weights")
+    return f"every step copies only {c.keep:.2g} of the memory{shown}"
+
+
+def equation(q: Question, c: Cause, cfg: Config) -> str:
+    """The memory's update in ``cfg`` ('c<t> = c̃<t>'; '≈' where a held gate is in it)."""
+    spec = q.models[cfg.model]
+    values = {g: v for g, v in cfg.values().items() if v is not None}
+    eq = update(spec, values)
+    return eq if c.fixed or not eq else eq.replace(" = ", " ≈ ", 1)
+
+
+def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
+            with_equation: bool = True) -> str:
+    """The cause, deciding gate first: "Alice's model fixes Γu = 1, so every step overwrites
+    the memory (c<t> = c̃<t>)"; "with Γu ≈ 0 every step copies the memory (…)"; '' where no
+    gate sets the copy path."""
+    eq = equation(q, c, cfg) if with_equation else ""
+    mech = mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), detail, eq)
+    if not mech:
+        return ""
+    if c.keep is None:
+        start = forget_start(q.models[cfg.model])
+        return f"{mech}: {start}" if start and "forget" in c.free else mech
+    who = _list([_gate_value(cfg, g) for g in c.deciders])
+    if c.fixed:
+        return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"
+    return f"with {who} {mech}"
