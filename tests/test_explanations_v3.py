@@ -247,7 +247,9 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     limit = 1150 if "A;B" in answers.values() else 1600
     assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
-    for block in text.split("\n## ")[1:-1]:          # each question leads with its bottom line
+    blocks = text.split("\n## ")[1:]
+    assert blocks[0].startswith("How to read these explanations")   # before the first option
+    for block in blocks[1:]:                         # each question leads with its bottom line
         assert block.split("\n\n")[1].startswith("**Bottom line:** ")
 
 
