@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import base64
 
+import numpy as np
+
 from ..sim import Simulator
 from ..text import figures
+from ..text.brief import claim_config, flip_config, scenario_config
+from ..text.config import whole
 from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..text.notes import guides
 from ..verify import OptionVerdict, QuestionVerdict, flipped
@@ -20,7 +24,9 @@ from .plots import Series, gain_svg
 
 
 def option_series(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator) -> list[Series]:
-    """The curves an option's explanation cites, over every step of the horizon."""
+    """The curves an option's explanation cites, over every step of the horizon, each
+    labelled with its whole configuration; a curve that another one already draws (the
+    same numbers) is left out, so the legend lists only what the plot shows."""
     claim = v.option.claim
     if claim is None or v.curves is None:
         return []
@@ -28,17 +34,24 @@ def option_series(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator) -> list
     T, settings = q.horizon, q.simulation.settings()
     model = q.models[claim.model].model()
     scenario = v.scenario
-    out = [Series(figures.option_label(v.option.id, q.label(claim.model), scenario),
+    own = whole(q, claim_config(q, v)) if claim.has_setting and not v.unreachable else \
+        whole(q, scenario_config(q, claim.model, ()))
+    out = [Series(figures.option_label(v.option.id, own),
                   sim.run(model, scenario, T, settings).gain)]
     for f in (*v.flips, *((v.joint,) if v.joint else ())):
         m, holds = flipped(model, claim.gates, *f.gates)
-        out.append(Series(figures.flip_label(f.pairs), sim.run(m, holds, T, settings).gain,
-                          "--"))
+        out.append(Series(figures.flip_label(whole(q, flip_config(q, v, f))),
+                          sim.run(m, holds, T, settings).gain, "--"))
     d = v.delivery
     if d is not None and d.scenario is not None and tuple(d.scenario) != tuple(scenario):
-        out.append(Series(figures.deciding_label(d.scenario),
+        cfg = whole(q, scenario_config(q, claim.model, d.scenario))
+        out.append(Series(figures.deciding_label(cfg),
                           sim.run(model, d.scenario, T, settings).gain, "-."))
-    return out
+    shown: list[Series] = []
+    for s in out:
+        if not any(np.array_equal(s.gain, t.gain, equal_nan=True) for t in shown):
+            shown.append(s)
+    return shown
 
 
 def _figure(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator | None) -> Figure | None:
@@ -47,7 +60,8 @@ def _figure(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator | None) -> Fig
     if not series:
         return None
     q = qv.question
-    svg = gain_svg(figures.plot_title(q.id, v.option.id), series, q.simulation.vanish_below,
+    svg = gain_svg(figures.plot_title(v.option.id, v.option.text), series,
+                   q.simulation.vanish_below,
                    q.simulation.explode_above)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Figure(uri, figures.alt(v.option.id), figures.caption(q.simulation.seeds, q.horizon))

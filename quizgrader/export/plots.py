@@ -96,7 +96,7 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
              ) -> str:
     """An SVG line plot of gain(t) for each series, log y axis."""
     matplotlib, _ = _pyplot()
-    with svg_plot((6.4, 4.2), (0.12, 0.36, 0.84, 0.56)) as (ax, svg):
+    with svg_plot((6.4, 4.6), (0.12, 0.36, 0.84, 0.46)) as (ax, svg):
         lows = [vanish_below / 10]
         highs = [explode_above * 10]
         for s in series:
@@ -121,9 +121,9 @@ def gain_svg(title: str, series: list[Series], vanish_below: float, explode_abov
         ax.set_xlim(1, max(len(s.gain) for s in series))
         ax.set_xlabel("step t")
         ax.set_ylabel("gain ‖∂c<t>/∂c<0>‖ (median)")
-        ax.set_title(_plain(title))
+        ax.set_title(_plain(title), fontsize=8.5, loc="left")
         ax.grid(True, which="major", alpha=0.3)
         # below the axes, so it never hides a curve (and no "best" placement search)
-        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1,
                   frameon=False)
     return svg[0]

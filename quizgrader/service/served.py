@@ -108,10 +108,11 @@ class Served:
         v = qv.verdict(option)
         try:
             series = option_series(qv, v, self._sim) if v is not None else []
-            if not series:
+            if not series or v is None:
                 return None
             s = qv.question.simulation
-            svg = gain_svg(figures.plot_title(qid, option), series, s.vanish_below,
+            svg = gain_svg(figures.plot_title(v.option.id, v.option.text), series,
+                           s.vanish_below,
                            s.explode_above)
         except MissingExtraError:                               # no matplotlib: no plot
             return None

@@ -31,7 +31,9 @@ def _right(q: Question, v: OptionVerdict) -> str:
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable:
         return core(q, v)
     cfg = claim_config(q, v)
-    mech = mechanism(cause(q, cfg), cfg, bool(GATES[q.models[cfg.model].cell]), False)
+    c = cause(q, cfg)
+    mech = because(q, c, cfg, with_equation=False) if c.keep is None else \
+        mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), False)
     if not mech:
         return core(q, v)
     return f"In {whole(q, cfg)}, {mech}: the gradient {fate_over(v.curves, q.simulation)}."

@@ -175,6 +175,11 @@ def core(q: Question, v: OptionVerdict) -> str:
             if claim.gradient == "preserved":
                 return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but the model "
                         f"cannot learn: {cannot_learn(q, d, claim.model)}.")
+            if claim.gradient == "explodes" and d.deciding is not None:
+                free = scenario_config(q, claim.model, d.deciding.scenario)
+                return (f"{lead}, the gradient explodes ({amount(c.final)}), but in "
+                        f"{whole(q, free)}, as the model runs, it "
+                        f"{_amount(d.deciding.curves, s)}.")
         return f"{lead}, the gradient {fate_over(c, s)}."
     if d is None:
         return ""

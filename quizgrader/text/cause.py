@@ -119,7 +119,7 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
         return ""
     if c.keep is None:
         who = _list([gates.symbol(g) for g in c.free])
-        return f"{who}, left free, sets how much of the memory each step copies"
+        return f"how much of the memory each step copies is set by {who}, left free"
     shown = f" ({eq})" if eq else ""
     if c.copies:
         if c.reads:
@@ -156,8 +156,11 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     if not mech:
         return ""
     if c.keep is None:
-        start = forget_start(q.models[cfg.model])
-        return f"{mech}: {start}" if start and "forget" in c.free else mech
+        start = forget_start(q.models[cfg.model]) if "forget" in c.free else None
+        if start is None:
+            start = "; ".join(f"{gates.symbol(g)} starts near 0.5" for g in c.free
+                              if not q.models[cfg.model].init.bias.get(g))
+        return f"{mech}; {start}" if start else mech
     who = _list([_gate_value(cfg, g) for g in c.deciders])
     if c.fixed:
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"

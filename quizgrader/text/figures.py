@@ -1,24 +1,28 @@
 """Words around the gain(t) plots: series labels, alt text and captions."""
 from __future__ import annotations
 
-from ..sim import Scenario
-from . import gates
+import textwrap
 
 
-def option_label(option_id: str, model_label: str, scenario: Scenario) -> str:
-    return f"{option_id}: {model_label}, {gates.scenario(scenario)}"
+def option_label(option_id: str, configuration: str) -> str:
+    """The option's own setting, named whole: 'B: Alice's model (Γu fixed at 1) with Γr ≈ 1'."""
+    return f"{option_id}: {configuration}"
 
 
-def flip_label(pairs: tuple[tuple[str, int], ...]) -> str:
-    return f"counterfactual: {gates.approx_all(pairs)}"
+def flip_label(configuration: str) -> str:
+    """A flipped cited gate: 'instead: Alice's model (Γu fixed at 1) with Γr ≈ 0'."""
+    return f"instead: {configuration}"
 
 
-def deciding_label(scenario: Scenario) -> str:
-    return f"deciding setting: {gates.scenario(scenario)}"
+def deciding_label(configuration: str) -> str:
+    """The setting that decided whether the model can learn."""
+    return f"deciding setting: {configuration}"
 
 
-def plot_title(question_id: str, option_id: str) -> str:
-    return f"{question_id}, option {option_id}"
+def plot_title(option_id: str, option_text: str, width: int = 70) -> str:
+    """The option's own words, wrapped (never a question's id): 'B. Alice's model …'."""
+    return textwrap.fill(f"{option_id}. {option_text}", width, max_lines=3,
+                         placeholder=" …")
 
 
 def alt(option_id: str) -> str:

@@ -78,6 +78,12 @@ def reading_guide(q: Question, symbols: bool = False) -> str:
 
 
 def guides(questions: Iterable[Question], symbols: bool = False) -> list[str]:
+    """The notes of questions that simulate (see :func:`_guides`); none for questions whose
+    options the authors decide alone."""
+    return _guides([q for q in questions if q.models], symbols)
+
+
+def _guides(questions: Iterable[Question], symbols: bool = False) -> list[str]:
     """The notes of a document of several questions, once each: one reading guide (with T
     for the horizon and the seed counts listed, where the questions differ; one per set of
     thresholds where those differ) and the notation note of every cell type in it."""
