@@ -107,12 +107,17 @@ def test_a_factor_has_the_digits_its_gain_needs(gain, T):
 
 def test_alice_fixed_update_at_1_decides_options_a_and_b_and_the_bottom_line():
     qv = verdict(GRU)
+    whys = {}
     for oid in "AB":
         text = explain(qv, qv.verdict(oid)).text("standard", oid)
-        why = next(p for p in text.split("\n\n") if p.startswith("Why:"))
-        assert why.startswith("Why: Alice's model fixes Γu = 1, so every step overwrites the "
-                              "memory (c<t> = c̃<t>), whatever Γr does"), why
+        whys[oid] = next(p for p in text.split("\n\n") if p.startswith("Why:"))
+        assert whys[oid].startswith("Why: Alice's model fixes Γu = 1, so every step "
+                                    "overwrites the memory (c<t> = c̃<t>)"), whys[oid]
         assert not re.search(r"with Γr ≈ [01][^.]*(overwrites|copies)", text), text
+    # Γr ≈ 0 also shuts the path through what is written; Γr ≈ 1 does not matter at all
+    assert "and with Γr ≈ 0 what it writes does not read the old memory; neither setting " \
+           "of Γr rescues it (Γr ≈ 1: essentially zero, 9e-19)" in whys["A"]
+    assert ", whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)" in whys["B"]
     bl = bottom_line(qv)
     assert "Alice's model fixes Γu = 1, so every step overwrites the memory, whatever Γr " \
            "does" in bl

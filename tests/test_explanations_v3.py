@@ -51,7 +51,9 @@ def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
             e = explain(qv, v)
             standard.append(words(e.text("standard", v.option.id)))
             short.append(words(e.line(v.option.id)))
-    assert max(standard) <= 90 and statistics.median(standard) <= 70, standard
+    # v4 names each configuration whole: an LSTM's three gates take the textbook option to
+    # 95 words (the rule beats the 90-word budget; the median stays well inside)
+    assert max(standard) <= 100 and statistics.median(standard) <= 70, standard
     assert max(short) <= 30, short
 
 
@@ -244,7 +246,7 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     # and the held values before the first option (~200 words here), and explains each right
     # option the learner missed at standard, not in one line (~450 more when all five are
     # wrong): the rules beat the budget (explanations v4, "Budgets")
-    limit = 1150 if "A;B" in answers.values() else 1600
+    limit = 1250 if "A;B" in answers.values() else 1750
     assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
     blocks = text.split("\n## ")[1:]

@@ -312,7 +312,8 @@ def test_plots_are_labelled_with_legend_and_threshold(handout_verdicts, sim):
     from quizgrader.export.handout import option_series
     qv = next(v for v in verdicts if v.question.id == "c5w1-gru-alice-betty")
     series = option_series(qv, qv.options[2], sim)
-    assert [s.label for s in series][:2] == ["C: Betty's model, Γu ≈ 0", "counterfactual: Γu ≈ 1"]
+    assert [s.label for s in series][:2] == ["C: Betty's model (Γr fixed at 1) with Γu ≈ 0",
+                                             "instead: Betty's model (Γr fixed at 1) with Γu ≈ 1"]
     captured = []
     real_close = plt.close
     plots_plt = plots._pyplot

@@ -13,6 +13,7 @@ from quizgrader import api
 from quizgrader.cli import main
 from quizgrader.grading import Gradebook, Summary, grade_rows, grade_stream, score
 from quizgrader.grading.csvcells import FORMULA
+from quizgrader.question import load_question
 
 ROOT = Path(__file__).parent.parent
 QS = str(ROOT / "questions")
@@ -52,18 +53,22 @@ def test_one_answer_right_and_wrong():
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", " c "])
     assert r.exit_code == 0
     assert r.stdout.startswith("c5w1-gru-alice-betty: answer C: score 1 / 1 (correct)\n\n"
-                               "Bottom line: In Betty's model with Γu ≈ 0")
+                               "Bottom line: In Betty's model (Γr fixed at 1) with Γu ≈ 0")
     assert "Your answer\nC. Betty's model (removing Γr)" in r.stdout
     assert "   C is correct.\n" in r.stdout and "The right answer\n" not in r.stdout
     r = CliRunner().invoke(main, ["grade", GRU, "--answer", "A"])
     assert r.exit_code == 0 and "score 0 / 1 (wrong)" in r.stdout
     mine, missed = r.stdout.split("The right answer\n")
     assert "A. Alice's model (removing Γu)" in mine and "   A is wrong.\n" in mine
-    assert missed.startswith("C. “Betty's model (removing Γr)") and "   C is correct.\n" in missed
+    q = load_question(GRU)
+    assert missed.startswith(f"C. {q.get('C').text}\n") and "   C is correct.\n" in missed
+    assert "Why: with Γu ≈ 0 every step copies the memory" in missed    # why C is right
     # the reason for the wrong answer comes within the first 40 words of its explanation
     reason = mine.split("A is wrong.\n", 1)[1]
     assert "vanishes" in " ".join(reason.split()[:40])
-    assert len(r.stdout.split()) <= 200
+    # v3 said 200 words; v4 adds the reading guide before the options and explains the
+    # missed right option whole (explanations v4: the rule beats the budget)
+    assert len(r.stdout.split()) <= 560
 
 
 def test_partial_credit_for_many():
@@ -172,10 +177,11 @@ def test_a_learner_file_says_why_the_missed_right_option_is_right(tmp_path):
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "bo.md").read_text(encoding="utf-8")
-    mine, missed = text.split("The right answer: ")
+    mine, missed = text.split("### The right answer\n")
     assert "#### A. “Alice's model (removing Γu)" in mine and "score 0 / 1" in mine
-    assert "vanishes" in mine and missed.startswith("C “Betty's model (removing")
-    assert "Betty's model with Γu ≈ 0" in text.split("### Your answer")[0]   # why, first
+    assert "vanishes" in mine and missed.lstrip().startswith("#### C. “Betty's model (removing")
+    assert "Why: with Γu ≈ 0 every step copies the memory" in missed     # why C is right
+    assert "Betty's model (Γr fixed at 1) with Γu ≈ 0" in text.split("### Your answer")[0]
 
 
 def test_key_mismatch_rows_are_errors_unless_trust_key(tmp_path):

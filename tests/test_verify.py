@@ -115,15 +115,15 @@ def test_alice_update_zero_fails_for_the_right_reasons():
                 f"Γr explains nothing here.") in text
         assert ("the first input does not reach the memory at all (reach₀(1) = 0): a memory "
                 "that is never written ignores every input.") in text
-        assert ("And the model cannot learn: it never writes an input (its reach after one "
-                "step is 0).") in explain(qv, v).standard
+        assert ("For the same reason nothing is ever written: the memory stays what it was at "
+                "step 0, so the model cannot learn from its inputs.") in explain(qv, v).standard
 
 
 def test_correct_option_explanation_has_numbers_and_the_document_the_notation_note():
     qv = verify_question(load_question(GRU_Q))
     text = explain(qv, qv.verdict("C")).text("full", "C")
     assert text.startswith("C is correct.")
-    assert ("With Γu ≈ 0 at every step, over 100 steps the gain is 1.00 (1.00 per step): the "
+    assert ("With Γu ≈ 0 at every step, over 100 steps the gain is 1.00 (1.000 per step): the "
             "gradient is preserved, as the option says.") in text
     assert "Why, in one step: ∂c<t>/∂c<t−1> ≈ (1 − Γu) I ≈ I" in text
     assert "With Γu ≈ 1 instead, the gain is " in text and "it vanishes" in text

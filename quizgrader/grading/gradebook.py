@@ -100,7 +100,9 @@ class Entry:
             if s < 1.0 else ()
         correct = tuple(o for o in self.options if o in self.key)
         return Graded(s, 1.0, "graded", chosen,
-                      answer_feedback(self.explanations, chosen, missed, self.detail), correct,
+                      answer_feedback(self.explanations, chosen, missed, self.detail,
+                                      {o.id: o.text for o in self.verdict.question.options}),
+                      correct,
                       missed, self.provenance)
 
     def answered(self, answer: str, g: Graded) -> Answered:

@@ -86,8 +86,10 @@ class Served:
         text = ";".join(answer)
         graded = entry.grade(text)
         answered = entry.answered(text, graded)
+        q = entry.verdict.question
         feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,
-                                   entry.detail) if graded.ok else ""
+                                   entry.detail, {o.id: o.text for o in q.options}) \
+            if graded.ok else ""
         return Result(entry.verdict.question, graded, answered, feedback)
 
     def plot(self, qid: str, option: str) -> str | None:

@@ -43,12 +43,14 @@ _SEEDS, _HIDDEN, _INPUTS = 3, 3, 2
 class Paths:
     """One step's two gradient paths at fixed gate values.
 
-    keep  : the copy path, mean over the units of diag(∂c<t>/∂c<t−1>) with Wh = 0 (0 to 1)
-    reads : what a step writes depends on c<t−1>
+    keep   : the copy path, mean over the units of diag(∂c<t>/∂c<t−1>) with Wh = 0 (0 to 1)
+    reads  : what a step writes depends on c<t−1>
+    writes : a step writes its input into the memory at all (∂c<t>/∂x<t> ≠ 0)
     """
 
     keep: float
     reads: bool
+    writes: bool = True
 
     @property
     def copies(self) -> bool:
@@ -74,27 +76,64 @@ def _memory(eq: Equations, d: int) -> np.ndarray:
     return eq.output(np.arange(d, dtype=float)).astype(int)
 
 
-def paths(model: Model, values: Mapping[str, float],
-          equations: Mapping[str, Equations] | None = None) -> Paths:
-    """The paths of ``model``'s cell with its gates at ``values`` (every gate of the cell;
-    fixed at those constants, whatever the model fixes)."""
+def _keep(model: Model, fixed: tuple[float, ...],
+          equations: Mapping[str, Equations] | None) -> float:
+    """keep: the mean diagonal of ∂c<t>/∂c<t−1> with Wh = 0 and the gates at ``fixed``."""
     eq, step = model.equations(equations), model.stepper(equations)
-    fixed = tuple(float(values[g]) for g in GATES[model.cell])
-    shift = np.zeros(len(fixed))
     w, s, x = _cells(model)
     m = _memory(eq, s.shape[-1])
     still = replace(w, Wh=np.zeros_like(w.Wh))
-    _, cache = step(still, s, eq.inputs(still, x)[0], fixed, shift)
+    _, cache = step(still, s, eq.inputs(still, x)[0], fixed, np.zeros(len(fixed)))
     A0, _ = eq.jacobians(still, cache, fixed, False)
-    keep = float(np.mean(np.diagonal(A0[..., m[:, None], m[None, :]], axis1=-2, axis2=-1)))
+    return float(np.mean(np.diagonal(A0[..., m[:, None], m[None, :]], axis1=-2, axis2=-1)))
+
+
+def _copying(model: Model, fixed: tuple[float, ...],
+             equations: Mapping[str, Equations] | None) -> tuple[float, ...] | None:
+    """The gates at ``fixed`` but for one gate set to 0 or 1 so that a step copies the
+    memory whole (keep = 1); None when no single gate does (a cell without gates)."""
+    for i in range(len(fixed)):
+        for v in (0.0, 1.0):
+            trial = fixed[:i] + (v,) + fixed[i + 1:]
+            if abs(_keep(model, trial, equations) - 1.0) < TOL:
+                return trial
+    return None
+
+
+def paths(model: Model, values: Mapping[str, float],
+          equations: Mapping[str, Equations] | None = None) -> Paths:
+    """The paths of ``model``'s cell with its gates at ``values`` (every gate of the cell;
+    fixed at those constants, whatever the model fixes).
+
+    reads: the step's Jacobian on the memory, less its copy path, is not zero. A state may
+    hold more than c (the LSTM's a<t−1> = Γo tanh(c<t−1>)), so the step is measured after a
+    step that copies c and derives the rest of the state from it (∂s<t−1>/∂c<t−2> then says
+    how the rest follows c): the product's block on c is keep plus every path through what
+    the step writes. A cell that cannot copy (no gates) has the memory as its whole state,
+    and its one step is measured alone."""
+    eq, step = model.equations(equations), model.stepper(equations)
+    fixed = tuple(float(values[g]) for g in GATES[model.cell])
+    shift = np.zeros(len(fixed))
+    keep = _keep(model, fixed, equations)
+    w, s, x = _cells(model)
+    m = _memory(eq, s.shape[-1])
     px = eq.inputs(w, x)
-    s1, c1 = step(w, s, px[0], fixed, shift)
-    _, c2 = step(w, s1, px[1], fixed, shift)
-    A1, _ = eq.jacobians(w, c1, fixed, False)
-    A2, _ = eq.jacobians(w, c2, fixed, False)
-    two = (A2 @ A1)[..., m[:, None], m[None, :]]
-    rest = two - keep * keep * np.eye(len(m))
-    return Paths(keep, bool(np.max(np.abs(rest)) > TOL))
+    first = _copying(model, fixed, equations)
+    if first is None:
+        _, c1 = step(w, s, px[0], fixed, shift)
+        A, _ = eq.jacobians(w, c1, fixed, False)
+        block = A[..., m[:, None], m[None, :]]
+    else:
+        s1, c1 = step(w, s, px[0], first, shift)
+        _, c2 = step(w, s1, px[1], fixed, shift)
+        A1, _ = eq.jacobians(w, c1, first, False)
+        A2, _ = eq.jacobians(w, c2, fixed, False)
+        block = (A2 @ A1)[..., m[:, None], m[None, :]]
+    rest = block - keep * np.eye(len(m))
+    _, c0 = step(w, s, px[0], fixed, shift)
+    _, B = eq.jacobians(w, c0, fixed, True)
+    writes = B is not None and bool(np.max(np.abs(B[..., m, :])) > TOL)
+    return Paths(keep, bool(np.max(np.abs(rest)) > TOL), writes)
 
 
 def keep_depends_on(model: Model, values: Mapping[str, float | None],

@@ -9,14 +9,16 @@ numbers come from the evidence objects (:mod:`quizgrader.verify.results`) only.
 """
 from __future__ import annotations
 
+import math
+
 from ..question.schema import ClaimKind, Question
 from ..sim import GATES, Curves, Scenario
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
 from ..verify.checks import flipped
 from . import gates
-from .cause import because, cause
+from .cause import because, cause, mechanism
 from .config import Config, config, setting_words, whole
-from .numbers import amount, factor, plain
+from .numbers import FLOOR, amount, factor, plain
 from .onestep import one_step
 from .wording import ONE_STEP, cap, claimed, fate, fate_over, model_name
 
@@ -51,6 +53,14 @@ def _amount(c: Curves, s: object) -> str:
     return f"{fate(c, s)} ({amount(c.final)})"  # type: ignore[arg-type]
 
 
+def decap(text: str) -> str:
+    """'The LSTM …' after 'Why: ' as 'the LSTM …' (names keep their capitals)."""
+    for article in ("The ", "A ", "An "):
+        if text.startswith(article):
+            return article.lower() + text[len(article):]
+    return text
+
+
 def flat(v: float) -> str:
     """A gain without nested brackets: 'essentially zero, 7.7e-301', '1.0'."""
     text = amount(v)
@@ -66,10 +76,10 @@ def _cited(f: Flip) -> str:
 
 
 def factor_words(gain: float, T: int) -> str:
-    """'0.65996 (0.65996^100 = 9e-19)': a per-step factor a learner can check."""
+    """'0.6598 (0.6598^100 = 8.8e-19)': a per-step factor a learner can check."""
     f = factor(gain, T)
     if gain == 0:                          # underflowed: the factor is a bound, not a value
-        return f"less than {f}"
+        return f"about {f} or less (the gain falls below {FLOOR:g}, where the numbers stop)"
     return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
 
 
@@ -93,10 +103,19 @@ def cannot_learn(q: Question, d: Delivery, model_id: str) -> str:
 
 
 def _counterexample(q: Question, v: OptionVerdict) -> Tried | None:
-    """A vanishes claim's refutation: the setting in which the gradient does not vanish."""
+    """A vanishes claim's refutation: of the settings tried in which the gradient does not
+    vanish, the plainest (gates held at every step before a write then a keep) that keeps it
+    nearest whole."""
     d = v.delivery
-    return d.deciding if d is not None and d.deciding is not None and \
-        d.deciding.curves.behaviour != "vanishes" else None
+    if d is None:
+        return None
+    out = [t for t in d.tried if t.curves.behaviour != "vanishes"]
+    if not out:
+        return None
+    return min(out, key=lambda t: (any(not h.always for h in t.scenario),
+                                   t.curves.behaviour != "preserved",
+                                   abs(math.log10(t.curves.final)) if t.curves.final > 0
+                                   else math.inf))
 
 
 def _reason_failed(v: OptionVerdict) -> Flip | None:
@@ -107,8 +126,10 @@ def _reason_failed(v: OptionVerdict) -> Flip | None:
 
 
 def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
-    """', whatever Γr does (essentially zero with Γr ≈ 0 too)' where the cited gates'
-    flips leave the behaviour as it is and a gate the model fixes sets the copy path."""
+    """Where the cited gates' flips leave the behaviour as it is and a gate the model fixes
+    sets the copy path: ', whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)'; where
+    the cited gate also shuts the other path ('with Γr ≈ 0 what it writes does not read the
+    old memory'), '; neither setting of Γr rescues it (Γr ≈ 1: 9e-19)'."""
     cfg = claim_config(q, v)
     c = cause(q, cfg)
     if not v.flips or any(f.changed for f in v.flips) or not c.fixed:
@@ -118,17 +139,21 @@ def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
         return ""
     who = " or ".join(gates.symbol(g) for g in cited)
     nums = "; ".join(f"{_flip_setting(f)}: {flat(f.curves.final)}" for f in v.flips)
-    return f", whatever {who} does" + (f" ({nums})" if numbers else "")
+    tail = f" ({nums})" if numbers else ""
+    if set(cited) & set(c.blockers):
+        return f"; neither setting of {who} rescues it{tail}"
+    return f", whatever {who} does{tail}"
 
 
 def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
            ) -> str:
     """The deciding cause of the option's configuration, fixed gates first: "Alice's model
     fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does
-    (essentially zero (7.7e-301) with Γr ≈ 0)"; '' where no gate sets the copy path."""
+    (Γr ≈ 0: essentially zero, 7.7e-301)"; the one-step words of a cell without gates."""
     cfg = claim_config(q, v)
     rest = whatever(q, v, numbers)
-    text = because(q, cause(q, cfg), cfg, detail=not rest, with_equation=equation)
+    detail = not rest or rest.startswith("; neither")
+    text = because(q, cause(q, cfg), cfg, detail=detail, with_equation=equation)
     if not text:
         claim = v.option.claim
         assert claim is not None
@@ -194,6 +219,8 @@ def core(q: Question, v: OptionVerdict) -> str:
             len(d.tried) > 1 else ""
         held = setting_words(scenario_config(q, claim.model, top.scenario), free=False)
         where = f", with {held}" if held else ""
+        if not every:
+            return f"In {name} the gradient vanishes over {T} steps, to {amount(top.curves.final)}."
         return (f"In {name} the gradient vanishes over {T} steps{every}: at most "
                 f"{plain(top.curves.final)}{where}.")
     if claim.gradient == "explodes" and d.deciding is not None:
@@ -210,22 +237,31 @@ def core(q: Question, v: OptionVerdict) -> str:
 
 
 def _steps_sentence(q: Question, v: OptionVerdict) -> str:
-    """For an option that speaks of one timestep: what all the steps make of it, with a
-    per-step factor that gives the gain back."""
+    """For an option that speaks of one timestep: one step already loses (or grows) the
+    gradient, and all the steps multiply it, with a factor that gives the gain back."""
     c, T = v.curves, q.horizon
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
-    return (f"The option speaks of one timestep, but the gradient crosses all {T}, each "
-            f"multiplying it by {factor_words(c.final, T)}.")
+    if c.final == 0:
+        return (f"Even one step keeps only {factor_words(c.final, T)} of it, and the gradient "
+                f"crosses all {T} steps.")
+    f = factor(c.final, T)
+    one = f"Even one step keeps only {f} of it" if float(f) < 1 else \
+        f"Even one step multiplies it by {f}"
+    return f"{one}, and the gradient crosses all {T} steps: {f}^{T} = {plain(float(f) ** T)}."
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:
-    """The counterfactual: the cited gate flipped, where it changes the behaviour."""
+    """The counterfactual: the cited gate flipped, where it changes the behaviour, with what
+    a step does then."""
     s = q.simulation
     for f in v.flips:
         if f.changed:
-            return (f"With {_flip_setting(f)} instead, it {_amount(f.curves, s)}: "
-                    f"{_cited(f)} makes the difference.")
+            cfg = flip_config(q, v, f)
+            gated = bool(GATES[q.models[cfg.model].cell])
+            then = mechanism(cause(q, cfg), cfg, gated, detail=False) or \
+                f"{_cited(f)} makes the difference"
+            return f"With {_flip_setting(f)} instead, it {_amount(f.curves, s)}: {then}."
     return ""
 
 
@@ -237,7 +273,8 @@ def _learn(q: Question, v: OptionVerdict) -> str:
     if v.passed(Check.MODEL_DELIVERS) and d.deciding is not None:
         t = d.deciding
         cfg = scenario_config(q, claim.model, t.scenario)
-        return (f"It can also learn: in {whole(q, cfg)}, an input written at step 1 is still "
+        how = setting_words(cfg).replace(" (", "; ").rstrip(")")
+        return (f"It can also learn: an input written at step 1 ({how}) is still "
                 f"{plain(t.carry)}× {NORMAL_WRITE} at step {q.horizon}.")
     if wrote_nothing(d) and v.curves is not None:
         c = cause(q, claim_config(q, v))
@@ -253,25 +290,31 @@ def _why(q: Question, v: OptionVerdict) -> str:
     if c is None:
         return ""
     text = reason(q, v, numbers=v.decided_by != Decision.REASON_MATTERS)
-    out = f"Why: {text}."
+    out = f"Why: {decap(text)}."
     if not ONE_STEP.search(v.option.text) and c.behaviour != "preserved":
-        out += f" Each step multiplies the gradient by {factor_words(c.final, q.horizon)}."
+        out += (f" Overall each step multiplies the gradient by "
+                f"{factor_words(c.final, q.horizon)}.")
     return out
 
 
 def _bare_why(q: Question, v: OptionVerdict) -> str:
-    """A claim without gates: the cause in the deciding setting."""
+    """A claim without gates: the cause in the deciding setting (for a vanishes claim that
+    holds, the model as it is: its fixed gates)."""
     claim, d = v.option.claim, v.delivery
-    if claim is None or d is None or d.deciding is None:
+    if claim is None or d is None:
         return ""
-    t = d.deciding
-    if claim.gradient == "preserved" and not v.correct:
+    t = _counterexample(q, v) if claim.gradient == "vanishes" else d.deciding
+    if claim.gradient == "vanishes" and t is None:
+        cfg = scenario_config(q, claim.model, ())
+        text = because(q, cause(q, cfg), cfg)
+        return f"Why: {decap(text)}." if text and cfg.of("fixed") else ""
+    if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""
     cfg = scenario_config(q, claim.model, t.scenario)
     text = because(q, cause(q, cfg), cfg) or \
         one_step(q.models[claim.model], {h.gate: h.value for h in t.scenario
                                          if h.always}).plain
-    return (f"Why: {text}. Each step multiplies the gradient by "
+    return (f"Why: {decap(text)}. Overall each step multiplies the gradient by "
             f"{factor_words(t.curves.final, q.horizon)}.")
 
 

@@ -49,6 +49,7 @@ class Cause:
     free: tuple[str, ...]
     blockers: tuple[str, ...]
     fixed: bool
+    writes: bool = True
 
     @property
     def copies(self) -> bool:
@@ -93,7 +94,7 @@ def cause(q: Question, cfg: Config) -> Cause:
             model, tuple((h, 1.0 - w if h == g else w) for h, w in at)).reads)
     states = cfg.states
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
-    return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed)
+    return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -117,21 +118,29 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
     by a gate (a cell without gates)."""
     if not gated or not (c.deciders or c.free):
         return ""
+    shown = f" ({eq})" if eq else ""
+    shut = _list([_gate_value(cfg, g) for g in c.blockers if g not in c.deciders])
     if c.keep is None:
         who = _list([gates.symbol(g) for g in c.free])
-        return f"how much of the memory each step copies is set by {who}, left free"
-    shown = f" ({eq})" if eq else ""
+        verb = "is" if len(c.free) == 1 else "are"
+        return f"{who} {verb} left free, so each step copies only part of the memory"
     if c.copies:
         if c.reads:
-            return f"every step copies the memory and adds what it writes{shown}"
+            return f"every step copies the memory and adds what it writes from it{shown}"
+        if shut and not c.writes:
+            return f"every step copies the memory, and with {shut} nothing is added{shown}"
+        if shut:
+            return (f"every step copies the memory, and with {shut} what it adds does not "
+                    f"read the old memory{shown}")
         return f"every step copies the memory{shown}"
     if c.overwrites:
         head = f"every step overwrites the memory{shown}"
         if not detail:
             return head
         if not c.reads:
-            shut = _list([_gate_value(cfg, g) for g in c.blockers if g not in c.deciders])
-            return head + (f" and, with {shut}, what it writes does not read the old memory"
+            if shut and not c.writes:
+                return head + f", and with {shut} nothing new is written"
+            return head + (f", and with {shut} what it writes does not read the old memory"
                            if shut else ", and what it writes does not depend on the old one")
         return (f"{head}: the gradient gets through only by way of what is written, through "
                 f"random weights")
@@ -139,11 +148,13 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
 
 
 def equation(q: Question, c: Cause, cfg: Config) -> str:
-    """The memory's update in ``cfg`` ('c<t> = c̃<t>'; '≈' where a held gate is in it)."""
+    """The memory's update in ``cfg``: 'c<t> = c̃<t>' where the model's fixed gates alone
+    give it, '≈' where a held gate is part of it."""
     spec = q.models[cfg.model]
     values = {g: v for g, v in cfg.values().items() if v is not None}
     eq = update(spec, values)
-    return eq if c.fixed or not eq else eq.replace(" = ", " ≈ ", 1)
+    exact = update(spec, {g: v for g, v in values.items() if g in cfg.of("fixed")})
+    return eq if eq == exact or not eq else eq.replace(" = ", " ≈ ", 1)
 
 
 def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
@@ -158,9 +169,9 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     if c.keep is None:
         start = forget_start(q.models[cfg.model]) if "forget" in c.free else None
         if start is None:
-            start = "; ".join(f"{gates.symbol(g)} starts near 0.5" for g in c.free
-                              if not q.models[cfg.model].init.bias.get(g))
-        return f"{mech}; {start}" if start else mech
+            start = " and ".join(f"{gates.symbol(g)} starts near 0.5" for g in c.free
+                                 if not q.models[cfg.model].init.bias.get(g))
+        return f"{mech} ({start})" if start else mech
     who = _list([_gate_value(cfg, g) for g in c.deciders])
     if c.fixed:
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"

@@ -105,7 +105,7 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     if guide:                       # what the gain is, before the first option
         blocks.append(Para(reading_guide(a.question) if a.detail != "short" else
                            compact_guide(a.question), cls="guide"))
-    if wrong_gate(a):
+    if wrong_gate(a) or guide:          # one answer: which gate value keeps, per cell type
         blocks += [Para(n, cls="guide")
                    for n in notation(m.cell for m in a.question.models.values())]
     mine = "Your answer" if len(a.chosen) == 1 else "Your answers"

@@ -41,23 +41,27 @@ def _scales(qs: Iterable[Question]) -> str:
 
 
 def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
-           cell_types: list[str], scale: str) -> str:
+           cell_types: list[str], scale: str, hidden: str) -> str:
     gated = any(GATES[c] for c in cell_types)
     keep = 1 - epsilon
     out = (f"How to read the numbers: the gain is how much of a small change to the memory "
-           f"at step 0 still reaches step {T}, ‖∂c<{T}>/∂c<0>‖, as the median over {seeds} "
-           f"random cells (random weights of scale {scale}; larger weights can make a cell "
-           f"that overwrites its memory explode instead). Below {vanish:g} the gradient "
-           f"vanishes, above {explode:g} it explodes, in between it is kept. Each step "
-           f"multiplies the gain by a per-step factor, so gain = factor^{T}.")
+           f"at step 0 still reaches step {T} (‖∂c<{T}>/∂c<0>‖, the median over {seeds} "
+           f"random cells of {hidden} units, weights of standard deviation "
+           f"{scale}/√(units + inputs); larger weights can make an overwriting cell explode "
+           f"instead). Below {vanish:g} the gradient vanishes, above {explode:g} it explodes, "
+           f"in between it is kept. The per-step factor is gain^(1/{T}), the average a step "
+           f"multiplies it by.")
     if gated:
-        tail = (f", so a memory copied through a held gate keeps {keep:g} of the gradient per "
-                f"step ({keep:g}^{T} = {plain(keep ** int(T))})") if T.isdigit() else ""
-        out += (f" A gate ≈ 0 is pushed to about {epsilon:g} and ≈ 1 to about {keep:g}{tail}; "
-                f"a removed gate is fixed at exactly its value. A normal write is how strongly "
-                f"one step with every gate free writes its input into the memory; “k× a normal "
-                f"write at step {T}” means the first input still moves the memory at step {T} "
-                f"k times that strongly.")
+        power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
+            f"{keep:g} per step"
+        out += (f" A held gate is pushed towards {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
+                f"step, a free gate is computed by the cell, a removed gate is fixed at "
+                f"exactly its value. Copying through a gate held ≈ 1 alone keeps {power}; "
+                f"what a step writes from the old memory adds to or takes from that. A normal "
+                f"write is how strongly one step with all gates free writes its input; “k× a "
+                f"normal write at step {T}” means the first input still moves the memory k "
+                f"times that strongly at step {T} (a gate held ≈ 1 writes harder, so k can "
+                f"exceed 1).")
     return out
 
 
@@ -72,7 +76,7 @@ def reading_guide(q: Question, symbols: bool = False) -> str:
     scale; ``symbols`` (the full level): the blocks of Wc its formulas name."""
     s = q.simulation
     out = _guide(str(q.horizon), str(s.seeds), s.vanish_below, s.explode_above, s.epsilon,
-                 cells(q), _scales([q]))
+                 cells(q), _scales([q]), str(s.hidden))
     extra = _symbols(cells(q)) if symbols else ""
     return f"{out} {extra}".rstrip()
 
@@ -100,8 +104,9 @@ def _guides(questions: Iterable[Question], symbols: bool = False) -> list[str]:
         seeds = sorted({q.simulation.seeds for q in group})
         T = str(horizons[0]) if len(horizons) == 1 else "T"
         types = sorted({c for q in group for c in cells(q)})
+        hidden = " or ".join(map(str, sorted({q.simulation.hidden for q in group})))
         text = _guide(T, " or ".join(map(str, seeds)), vanish, explode, eps, types,
-                      _scales(group))
+                      _scales(group), hidden)
         out.append(f"{text} {_symbols(types)}".rstrip() if symbols else text)
     return out + notation(c for q in qs for c in cells(q))
 

@@ -59,9 +59,9 @@ def amount(v: float) -> str:
 
 
 def factor(gain: float, steps: int) -> str:
-    """The per-step factor gain^(1/T) with as many significant digits (two at least) as it
+    """The per-step factor gain^(1/T) with as many significant digits (four at least) as it
     takes for the printed factor, raised to T, to give the gain back to two significant
-    digits: '0.66' for 9e-19 over 100 steps needs '0.65996'; 0.52 over 1000 needs '0.99935'.
+    digits: '0.6600' for 9e-19 over 100 steps; 0.52 over 1000 needs '0.99935'.
     An underflowed gain gives the bound it implies, not finite gains 'inf'."""
     if gain == 0:
         return plain(FLOOR ** (1.0 / steps))
@@ -69,7 +69,7 @@ def factor(gain: float, steps: int) -> str:
         return "inf"
     f = gain ** (1.0 / steps)
     want = plain(gain)
-    for digits in range(2, 18):
+    for digits in range(4, 18):           # four at least: two settings compare digit by digit
         text = f"{f:#.{digits}g}".rstrip(".")
         if plain(float(text) ** steps) == want:
             return text

@@ -195,11 +195,11 @@ def forget_start(spec: ModelSpec) -> str | None:
     b_f ~ log U(1, T_max − 1), so σ(b_f) from 0.5 to (T_max − 1)/T_max; None without."""
     i = spec.init
     if i.chrono is not None:
-        return f"chrono init starts Γf between 0.5 and {(i.chrono - 1) / i.chrono:.3g}"
+        return f"chrono initialisation starts Γf between 0.5 and {(i.chrono - 1) / i.chrono:.3g}"
     b = i.bias.get("forget", 0.0)
     if b == 0.0:
         return None
-    return f"Γf starts near {sigma(b):.2g} (forget bias {b:.2g})"
+    return f"Γf starts near {sigma(b):.2g}, from its forget bias {b:.2g}"
 
 
 def one_step(spec: ModelSpec, values: Mapping[str, float]) -> OneStep:

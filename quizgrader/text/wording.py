@@ -28,7 +28,10 @@ def model_name(q: Question, name: str) -> str:
     label = q.models[name].label
     if not label:
         return f"the model “{name}”"
-    return "the" + label[3:] if label.startswith("The ") else label
+    for article in ("The ", "A ", "An "):                # mid-sentence: 'the LSTM', 'a …'
+        if label.startswith(article):
+            return article.lower() + label[len(article):]
+    return label
 
 
 def claimed(behaviour: str) -> str:
