@@ -46,7 +46,10 @@ def words(text: str) -> int:
 def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
     standard, short = [], []
     for qv in verdicts:
-        assert words(bottom_line(qv)) <= 60, bottom_line(qv)
+        # v4: the distractor's deciding cause stays in even where it breaks the 60 words
+        # (select-many questions with two right options, each named whole: up to 85)
+        limit = 60 if len(qv.computed_key) < 2 else 85
+        assert words(bottom_line(qv)) <= limit, bottom_line(qv)
         for v in qv.options:
             e = explain(qv, v)
             standard.append(words(e.text("standard", v.option.id)))

@@ -15,7 +15,7 @@ from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
-from .brief import cannot_learn, claim_config, core, reason, whatever, wrote_nothing
+from .brief import cannot_learn, claim_config, core, flat, reason, whatever, wrote_nothing
 from .cause import because, cause, mechanism
 from .config import whole
 from .numbers import plain
@@ -69,9 +69,13 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
         return (f"{reason(q, v, False, equation=False)}: the gradient "
                 f"{fate(v.curves, q.simulation)} over {q.horizon} steps" +
                 (f" ({nums})." if numbers else "."))
-    why = reason(q, v, numbers, equation=False) if c.fixed else \
-        f"in {whole(q, cfg)}, {mechanism(c, cfg, gated) or reason(q, v)}"
-    return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
+    if numbers:
+        why = reason(q, v, numbers, equation=False) if c.fixed else \
+            f"in {whole(q, cfg)}, {mechanism(c, cfg, gated) or reason(q, v)}"
+        return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
+    mech = mechanism(c, cfg, gated, detail=False) or reason(q, v, False, equation=False)
+    head = reason(q, v, False, equation=False) if c.fixed else f"in {whole(q, cfg)}, {mech}"
+    return f"{head}: it {fate(v.curves, q.simulation)} ({flat(v.curves.final)})."
 
 
 def _strength(q: Question, v: OptionVerdict) -> tuple[int, float]:
@@ -119,5 +123,15 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
     if other is not None:
         but = "But " if other.option.claim is not None else "But: "
         tries = [but + _measured(q, other), but + _measured(q, other, numbers=False)]
-        out += [p for p in tries if fits(p)][:1]
+        free = other.option.claim is not None and other.curves is not None and \
+            other.option.claim.has_setting and not other.unreachable and \
+            cause(q, claim_config(q, other)).keep is None
+        if free and other.curves is not None:  # the model's name says its init: the cause
+            cfg = claim_config(q, other)
+            tries.append(f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
+                         f"({flat(other.curves.final)}).")
+        fitting = [p for p in tries if fits(p)]
+        # the distractor's cause is the point of a bottom line: where even its short form
+        # does not fit, it goes in over the budget (explanations v4: the rule wins)
+        out.append(fitting[0] if fitting else min(tries, key=len))
     return " ".join(out)

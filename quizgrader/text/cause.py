@@ -14,6 +14,7 @@ things. Descriptive only: no verdict reads it.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -24,7 +25,6 @@ from ..sim.paths import Paths, keep_depends_on, paths
 from . import gates
 from .config import Config
 from .equations import update
-from .onestep import forget_start
 from .wording import cap, model_name
 
 #: A free gate is probed at this value when only its presence matters.
@@ -127,6 +127,8 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
     if c.copies:
         if c.reads:
             return f"every step copies the memory and adds what it writes from it{shown}"
+        if not detail:
+            return f"every step copies the memory{shown}"
         if shut and not c.writes:
             return f"every step copies the memory, and with {shut} nothing is added{shown}"
         if shut:
@@ -157,6 +159,18 @@ def equation(q: Question, c: Cause, cfg: Config) -> str:
     return eq if eq == exact or not eq else eq.replace(" = ", " ≈ ", 1)
 
 
+def _start(q: Question, cfg: Config, g: str) -> str:
+    """Where a free gate starts: 'starts near 0.73 (forget bias 1)', 'starts between 0.5
+    and 0.999 (chrono initialisation)', 'starts near 0.5'."""
+    i = q.models[cfg.model].init
+    if g == "forget" and i.chrono is not None and q.models[cfg.model].cell in ("lstm", "janet"):
+        return f"starts between 0.5 and {(i.chrono - 1) / i.chrono:.3g} (chrono initialisation)"
+    b = i.bias.get(g, 0.0)
+    if b:
+        return f"starts near {1 / (1 + math.exp(-b)):.2g} (bias {b:.2g})"
+    return "starts near 0.5"
+
+
 def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
             with_equation: bool = True) -> str:
     """The cause, deciding gate first: "Alice's model fixes Γu = 1, so every step overwrites
@@ -167,11 +181,9 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     if not mech:
         return ""
     if c.keep is None:
-        start = forget_start(q.models[cfg.model]) if "forget" in c.free else None
-        if start is None:
-            start = " and ".join(f"{gates.symbol(g)} starts near 0.5" for g in c.free
-                                 if not q.models[cfg.model].init.bias.get(g))
-        return f"{mech} ({start})" if start else mech
+        start = " and ".join(_start(q, cfg, g) for g in c.free)
+        return (f"{_list([gates.symbol(g) for g in c.free])}, left free, {start}, so each "
+                f"step copies only part of the memory")
     who = _list([_gate_value(cfg, g) for g in c.deciders])
     if c.fixed:
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"
