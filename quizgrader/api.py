@@ -1,11 +1,11 @@
-"""The library's front door: typed keyword arguments in, objects out.
+"""The library's front door: typed keyword arguments in, objects out::
 
     from quizgrader import api
     report = api.verify(["questions/"])
     for qv in report.verdicts:
         print(qv.question.id, qv.status, qv.computed_key)
-    graded = api.grade_answer("questions/c5w1-gru-alice-betty.yaml", "C")
-    print(graded.graded.score, graded.graded.feedback)
+    result = api.grade_answer("questions/c5w1-gru-alice-betty.yaml", "C")
+    print(result.graded.score, result.graded.feedback)
 
 Errors are :class:`~quizgrader.errors.QuizgraderError` subclasses whose messages speak of
 these functions' arguments. ``cache`` turns the disk cache of simulations on or off (it is
