@@ -20,12 +20,12 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Sequence
 
-from .apitypes import AnswerGrade, ClassGrade, Explained, Exported, Simulation, Verification
+from .apitypes import ClassGrade, Explained, Exported, Simulation, Verification
 from .atomic import write_output
 from .banks import allowed, first_variants, load, simulator, verify, verify_file
 from .course import grade_class, regrade, stats
 from .errors import ConfigError, ExportError, QuizgraderError
-from .grading import Gradebook
+from .grading import Gradebook, GradedAnswer
 from .grading.assign import course_salt
 from .idtext import id_problem
 from .question import Bank, load_bank as _load_bank, load_question
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from .variants.deploy import Deployment
 
 PathLike = str | Path
+#: The name of :class:`~quizgrader.grading.GradedAnswer` before 0.2 (kept for one release).
+AnswerGrade = GradedAnswer
 #: The largest weight or input scale a simulation accepts (as a question's init does).
 MAX_SCALE = 100.0
 Format = Literal["text", "markdown", "json", "html"]
@@ -85,7 +87,7 @@ def explain(path: PathLike, *, option: str | None = None, cache: bool = True,
 def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool = False,
                  cache: bool = True, allow_large: bool = False,
                  detail: Detail = "standard", variant: int | None = None,
-                 learner: str | None = None, salt: str | None = None) -> AnswerGrade:
+                 learner: str | None = None, salt: str | None = None) -> GradedAnswer:
     """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``, with
     feedback at ``detail`` (short, standard or full). Of a template: ``variant``, or the
     variant ``learner`` gets (with the course ``salt``, default ``$QUIZGRADER_SALT``), or
@@ -99,10 +101,11 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
             raise ConfigError(problem, "learner")
     qv = verify_file(path, cache=cache, allow_large=allow_large, variant=variant,
                      learner=learner, salt=course_salt(salt))
+    if not isinstance(answer, str) and any(";" in a for a in answer):
+        raise ConfigError("an option id in a list cannot hold ';' (give [\"A\", \"C\"] or "
+                          "\"A;C\")", "answer")
     text = answer if isinstance(answer, str) else ";".join(answer)
-    entry = Gradebook([qv], trust_key, detail).entries[qv.question.name]
-    graded = entry.grade(text)
-    return AnswerGrade(qv.question, qv, graded, entry.answered(text, graded))
+    return Gradebook([qv], trust_key, detail).entries[qv.question.name].grade_answer(text)
 
 
 def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = None, *,
@@ -244,7 +247,7 @@ def schema_json() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "Simulation", "Verification",
-           "explain", "export", "grade_answer", "grade_class", "load", "load_bank",
+__all__ = ["AnswerGrade", "ClassGrade", "Explained", "Exported", "GradedAnswer", "Simulation",
+           "Verification", "explain", "export", "grade_answer", "grade_class", "load", "load_bank",
            "load_question", "regrade", "schema", "simulate", "simulator", "stats", "variants",
            "verify", "verify_file"]
