@@ -1,15 +1,12 @@
 """The library's front door: what grade_answer returns, and answers given as a list."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import GRU_FILE as GRU
 
 from quizgrader import api
 from quizgrader.errors import ConfigError
 from quizgrader.grading import GradedAnswer
-
-GRU = Path(__file__).parent.parent / "questions" / "c5w1-gru-alice-betty.yaml"
 
 
 def test_grade_answer_returns_the_one_graded_answer_type():

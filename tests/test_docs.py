@@ -9,15 +9,14 @@ import re
 import sys
 import types
 import typing
-from pathlib import Path
 
 import click
 import pydantic
+from conftest import ROOT
 
 from quizgrader import api, cli
 from quizgrader.question.schema import Question
 
-ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 PKG = ROOT / "quizgrader"
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import GRU_FILE as GRU
 
 from quizgrader.cli import main
 
-ROOT = Path(__file__).parent.parent
-GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
 GRU_TEXT = GRU.read_text(encoding="utf-8")
 
 

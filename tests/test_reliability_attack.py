@@ -14,6 +14,7 @@ import pytest
 import yaml
 from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
+from conftest import GRU_FILE as GRU, QUESTIONS as QS
 
 from quizgrader import api
 from quizgrader.cli import main
@@ -24,10 +25,6 @@ from quizgrader.sim import Settings
 from quizgrader.sim.diskcache import DiskCache, default_dir
 from quizgrader.verify import verify_question
 from quizgrader.verify.margins import carry_margin, gain_margin
-
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
-GRU = QS / "c5w1-gru-alice-betty.yaml"
 
 
 def run(*args: str, **kw):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import QUESTIONS as QS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -17,9 +18,6 @@ from quizgrader.text.explain import explain
 from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import Check, verify_question, verify_robust
 from quizgrader.verify.margins import INFINITE, Margin, all_of, any_of, gain_margin
-
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
 
 
 def write(tmp_path, doc: dict, name: str = "q.yaml") -> Path:
