@@ -24,9 +24,14 @@ def run(*args, input=None):
 
 
 def clean(r) -> None:
-    """No traceback, every error line says something."""
-    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception,
-                                                                              SystemExit)
+    """No traceback, no exception but the exit itself, every error line says something.
+    (Each part is asserted alone: written as one `and`/`or` chain, a SystemExit made the
+    traceback check moot.)"""
+    assert "Traceback" not in r.output, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    for line in r.output.splitlines():
+        if line.startswith("error:"):
+            assert line.removeprefix("error:").strip(), r.output
 
 
 # --- YAML: control characters ---------------------------------------------------------------
