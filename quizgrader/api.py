@@ -237,9 +237,10 @@ def variants(paths: Iterable[PathLike], *, count: int = 20, cache: bool = True,
 def schema() -> dict[str, Any]:
     """The JSON Schema of the question format, for editors (YAML language server)."""
     from .text.schemadoc import author_schema
+    # the title after the models' schema, whose own title ("Question") it replaces
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://quizgrader.invalid/question-v1.schema.json",
-            "title": "quizgrader question (format v1.1)", **author_schema()}
+            **author_schema(), "title": "quizgrader question (format v1.2)"}
 
 
 def schema_json() -> str:
