@@ -1,5 +1,6 @@
-"""Verification semantics v2: the per-gate reason check, `if:` claims, overflow as explosion,
-margins and fragile verdicts, robust keys, and explanations a learner can follow."""
+"""What a verdict means (semantics v2 of the verifier): the per-gate reason check, `if:`
+claims, overflow as explosion, margins and fragile verdicts, robust keys, and explanations a
+learner can follow."""
 from __future__ import annotations
 
 import json
