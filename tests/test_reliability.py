@@ -168,11 +168,11 @@ def test_a_simulation_too_large_is_refused_with_its_estimate(flag, value):
 
 
 def test_out_of_memory_is_one_line(monkeypatch):
-    from quizgrader import api
+    from quizgrader.jobs import simulation
 
     def no_memory(*a, **k):
         raise MemoryError
-    monkeypatch.setattr(api, "curves", no_memory)
+    monkeypatch.setattr(simulation, "curves", no_memory)
     r = run("simulate", "--cell", "gru")
     assert r.exit_code == 1 and r.stderr.startswith("error: out of memory") and \
         "Traceback" not in r.output
