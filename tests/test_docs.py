@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import tomllib
 import types
 import typing
 
@@ -118,3 +119,22 @@ def test_the_readme_runs_the_commands_ci_runs():
     docs = next(line for line in ci.splitlines() if "sphinx" in line and
                 not line.startswith("#"))
     assert tests in readme and docs in readme
+
+
+def test_every_http_route_is_in_the_http_reference():
+    def plain(text: str) -> str:                  # /q/{qid} and /q/{id} are one route
+        return re.sub(r"\{[a-z_]+\}", "{}", text)
+
+    page = plain((DOCS / "reference" / "http.md").read_text(encoding="utf-8"))
+    routes = {plain(path) for p in (PKG / "service").rglob("*.py")
+              for path in re.findall(r"@app\.(?:get|post|api_route)\(\"([^\"]+)\"",
+                                     p.read_text(encoding="utf-8"))}
+    assert "/api/attempts" in routes and "/lti/launch" in routes
+    assert {r for r in routes if f"{r}`" not in page and f"{r}[" not in page} == set()
+
+
+def test_the_readme_lists_every_extra():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = set(pyproject["project"]["optional-dependencies"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert {e for e in extras if f"| `{e}` |" not in readme} == set()
