@@ -1,13 +1,13 @@
-"""What the functions of :mod:`quizgrader.api` return."""
+"""What the functions of :mod:`quizgrader.api` return (a graded answer is
+:class:`quizgrader.grading.GradedAnswer`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .grading import Graded, Summary
-from .question import Bank, Question
+from .grading import Summary
+from .question import Bank
 from .sim import Curves, Hold, Model
 from .text.explain import Explanation
-from .text.gradereport import Answered
 from .verify import OptionVerdict, QuestionVerdict, Status
 
 
@@ -41,16 +41,6 @@ class Explained:
 
     verdict: QuestionVerdict
     options: list[tuple[OptionVerdict, Explanation]]
-
-
-@dataclass(frozen=True)
-class AnswerGrade:
-    """One graded answer, and what a report of it shows."""
-
-    question: Question
-    verdict: QuestionVerdict
-    graded: Graded
-    answered: Answered
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def main() -> None:
 @PATHS
 @_errors
 def validate(paths: tuple[str, ...]) -> None:
-    """Schema-check question files (or folders of *.yaml files; - reads stdin).
+    """Schema-check question files (or folders of .yaml files; - reads stdin).
 
     Prints every problem as FILE:LINE: PATH: MESSAGE and exits 1 if there is any.
     """

@@ -23,7 +23,6 @@ from .text.regradereport import learner_note
 from .verify import choose_key
 
 PathLike = str | Path
-Feedback = Detail
 
 
 def snapshots() -> SnapshotStore | None:
@@ -32,7 +31,7 @@ def snapshots() -> SnapshotStore | None:
     return SnapshotStore(root / "verdicts") if root is not None else None
 
 
-def _book(report: Verification, trust_key: bool, feedback: Feedback, salt: str = ""
+def _book(report: Verification, trust_key: bool, feedback: Detail, salt: str = ""
           ) -> tuple[Gradebook, dict[str, Snapshot]]:
     """The gradebook of a verified bank, its rows stamped with each question's provenance,
     and the snapshot of what grading uses of each question (or variant, by its name),
@@ -48,7 +47,7 @@ def _book(report: Verification, trust_key: bool, feedback: Feedback, salt: str =
 
 
 def _grade(report: Verification, responses: PathLike, out: PathLike,
-           feedback_dir: PathLike | None, feedback: Feedback, trust_key: bool,
+           feedback_dir: PathLike | None, feedback: Detail, trust_key: bool,
            progress: Callable[[int], None] | None = None, previous: PathLike | None = None,
            detail: Detail = "standard", salt: str | None = None
            ) -> tuple[ClassGrade, Impact | None]:
@@ -72,7 +71,7 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
 
 
 def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *,
-                feedback_dir: PathLike | None = None, feedback: Feedback = "short",
+                feedback_dir: PathLike | None = None, feedback: Detail = "short",
                 trust_key: bool = False, cache: bool = True, allow_large: bool = False,
                 progress: Callable[[int], None] | None = None,
                 detail: Detail = "standard", salt: str | None = None) -> ClassGrade:
@@ -87,7 +86,7 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
 
 
 def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
-            out: PathLike, *, feedback_dir: PathLike | None = None, feedback: Feedback = "short",
+            out: PathLike, *, feedback_dir: PathLike | None = None, feedback: Detail = "short",
             trust_key: bool = False, cache: bool = True, allow_large: bool = False,
             detail: Detail = "standard", salt: str | None = None) -> tuple[ClassGrade, Impact]:
     """Grade ``responses`` again with today's bank and code into ``out``, and compare with the

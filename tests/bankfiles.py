@@ -1,9 +1,8 @@
 """The shipped bank's files: plain questions, and templates of variants (with their locks)."""
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import QUESTIONS
 
-QUESTIONS = Path(__file__).parent.parent / "questions"
 _ALL = sorted(p for p in QUESTIONS.glob("*.yaml") if not p.name.endswith(".variants.yaml"))
 #: Template files (those with params), each with a lock beside it.
 TEMPLATES = [p for p in _ALL if "\nparams:" in p.read_text(encoding="utf-8")]

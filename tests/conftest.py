@@ -1,9 +1,23 @@
+"""Shared settings, paths and examples of the suite.
+
+The paths and the suite's usual example question are imported by the test modules
+(``from conftest import GRU_FILE``), so that none defines its own."""
 import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+#: The repository, and its question bank (every file a fixture).
+ROOT = Path(__file__).parent.parent
+QUESTIONS = ROOT / "questions"
+#: The course's GRU question (Alice and Betty): its file and its id.
+GRU_FILE = QUESTIONS / "c5w1-gru-alice-betty.yaml"
+GRU_ID = "c5w1-gru-alice-betty"
+#: The bank's GRU template (variants of that question).
+GRU_TEMPLATE = QUESTIONS / "c5w1-gru-template.yaml"
 
 settings.register_profile("dev", deadline=None, max_examples=60)
 settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True,

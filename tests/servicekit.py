@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
+from conftest import QUESTIONS
+
+QS = str(QUESTIONS)
 TOKEN = "test-token-1234"
 
 

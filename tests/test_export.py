@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GRU_FILE as GRU, QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.export import export
@@ -25,9 +26,7 @@ from quizgrader.export.items import build_all
 from quizgrader.export.moodle import ALLOWED, fractions, nearest
 from quizgrader.grading import score
 
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
-GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
+QS = str(QUESTIONS)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GRU_FILE, QUESTIONS, ROOT
 from hypothesis import given, strategies as st
 
 from quizgrader import api
@@ -15,9 +16,8 @@ from quizgrader.grading import Gradebook, Summary, grade_rows, grade_stream, sco
 from quizgrader.grading.csvcells import FORMULA
 from quizgrader.question import load_question
 
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
-GRU = str(ROOT / "questions" / "c5w1-gru-alice-betty.yaml")
+QS = str(QUESTIONS)
+GRU = str(GRU_FILE)
 
 
 @pytest.fixture(scope="module")

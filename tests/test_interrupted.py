@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import QUESTIONS
 
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
+QS = str(QUESTIONS)
 Q = "c5w1-gru-alice-betty"
 
 

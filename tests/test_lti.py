@@ -17,11 +17,11 @@ pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
+from conftest import GRU_ID as GRU  # noqa: E402
 from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields  # noqa: E402
 from servicekit import QS, TOKEN, chromium, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU = "c5w1-gru-alice-betty"
 TEMPLATE = "c5w1-gru-template"
 FILES = (f"{GRU}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
 

@@ -19,13 +19,13 @@ pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
 import pgkit  # noqa: E402
+from conftest import GRU_ID as GRU  # noqa: E402
 from servicekit import TOKEN, start  # noqa: E402
 
 from quizgrader.service import db  # noqa: E402
 from quizgrader.service.dburl import engine_for, shown  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU = "c5w1-gru-alice-betty"
 N = [0]
 
 

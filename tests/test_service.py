@@ -20,6 +20,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
+from conftest import GRU_ID as GRU  # noqa: E402
 from servicekit import QS, TOKEN, chromium, start  # noqa: E402
 
 from quizgrader import api  # noqa: E402
@@ -28,7 +29,6 @@ from quizgrader.text.bottomline import bottom_line  # noqa: E402
 from quizgrader.text.explain import explain  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU = "c5w1-gru-alice-betty"
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,10 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
+from conftest import GRU_ID as GRU  # noqa: E402
 from servicekit import QS, TOKEN, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU = "c5w1-gru-alice-betty"
 
 
 @pytest.fixture(scope="module")

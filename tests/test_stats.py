@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import GRU_ID as GRU, ROOT
 from hypothesis import example, given, strategies as st
 
 from quizgrader.analysis.itemstats import Scores, groups, test_stats as compute_stats
 from quizgrader.cli import main
-
-ROOT = Path(__file__).parent.parent
 
 
 def direct(x: np.ndarray, rest: np.ndarray) -> tuple[float | None, float | None]:
@@ -107,7 +106,6 @@ def test_a_wrong_option_the_top_group_prefers_is_flagged():
 
 # --- the commands ---------------------------------------------------------------------------
 
-GRU = "c5w1-gru-alice-betty"
 LSTM = "lstm-if-gates"
 
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from bankfiles import PLAIN
+from conftest import QUESTIONS, ROOT
 
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
+QS = str(QUESTIONS)
 LSTM_TEMPLATE = ROOT / "questions" / "lstm-gate-template.yaml"
 
 

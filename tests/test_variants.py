@@ -12,6 +12,7 @@ import pytest
 import yaml
 from bankfiles import TEMPLATES
 from click.testing import CliRunner
+from conftest import GRU_TEMPLATE as GRU
 
 from quizgrader import api
 from quizgrader.banks import verify_file
@@ -222,7 +223,6 @@ def test_learners_spread_evenly_over_the_variants(path):
         [assigned(f"l{i}", t, numbers, "b") for i in range(50)]
 
 
-GRU = Path(__file__).parent.parent / "questions" / "c5w1-gru-template.yaml"
 
 
 def test_grading_uses_each_learners_variant_and_says_which(tmp_path, monkeypatch):

@@ -17,8 +17,6 @@ from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
 from quizgrader.variants.lock import lock_path, read_lock
 
-ROOT = Path(__file__).parent.parent
-GRU = ROOT / "questions" / "c5w1-gru-template.yaml"
 SALT = "course-2026"
 
 
@@ -116,6 +114,7 @@ def test_stats_by_variant_reports_each_variant_with_its_own_key(tmp_path):
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
+from conftest import GRU_TEMPLATE as GRU, ROOT  # noqa: E402
 from servicekit import TOKEN, chromium, start  # noqa: E402
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
+from conftest import GRU_FILE as GRU_Q, ROOT
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -20,9 +20,7 @@ from quizgrader.text.explain import explain
 from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import Check, Unreachable, verify_question
 
-ROOT = Path(__file__).parent.parent
 BANK = PLAIN
-GRU_Q = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
 
 
 @pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])

@@ -1,9 +1,9 @@
 """Grading: scores, the gradebook of a verified bank, class CSVs and per-learner files."""
 from .classcsv import grade_csv, grade_rows, grade_stream
-from .gradebook import Entry, Gradebook, Graded
+from .gradebook import Entry, Gradebook, Graded, GradedAnswer
 from .learnerfiles import write_learner_files
 from .rows import Summary
 from .scoring import parse_answer, score
 
-__all__ = ["Entry", "Gradebook", "Graded", "Summary", "grade_csv", "grade_rows", "grade_stream",
-           "parse_answer", "score", "write_learner_files"]
+__all__ = ["Entry", "Gradebook", "Graded", "GradedAnswer", "Summary", "grade_csv", "grade_rows",
+           "grade_stream", "parse_answer", "score", "write_learner_files"]

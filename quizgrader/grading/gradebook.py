@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from ..question import Question
 from ..question.schema import variant_name, variant_number
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, Explanation, explain
@@ -22,7 +23,6 @@ from ..verify import QuestionVerdict, choose_key
 from .assign import assigned
 from .scoring import parse_answer, score
 
-FeedbackLength = Detail
 #: Distinct answers remembered per question (they are few; bound it anyway).
 MEMO_SIZE = 10_000
 
@@ -46,6 +46,19 @@ class Graded:
         return self.score is not None
 
 
+@dataclass(frozen=True)
+class GradedAnswer:
+    """One graded answer, whole: the question answered (of a template, the variant graded),
+    the verdict its key comes from, the score (:class:`Graded`) and what a report of it
+    shows (:class:`~quizgrader.text.gradereport.Answered`). ``graded.feedback`` is the
+    feedback text at the entry's level."""
+
+    question: Question
+    verdict: QuestionVerdict
+    graded: Graded
+    answered: Answered
+
+
 def error(reason: str) -> Graded:
     """A :class:`Graded` that is an error with ``reason``."""
     return Graded(None, 1.0, f"error: {reason}", (), "")
@@ -54,7 +67,7 @@ def error(reason: str) -> Graded:
 class Entry:
     """One question's key, scheme and option explanations, or the reason it cannot be graded."""
 
-    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: FeedbackLength = "full",
+    def __init__(self, qv: QuestionVerdict, trust_key: bool, feedback: Detail = "full",
                  provenance: str = ""):
         q = qv.question
         self.provenance = provenance
@@ -72,7 +85,7 @@ class Entry:
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
         self._memo: dict[str, Graded] = {}
 
-    def with_feedback(self, feedback: FeedbackLength) -> Entry:
+    def with_feedback(self, feedback: Detail) -> Entry:
         """This entry with feedback of another length (its explanations are not written
         again)."""
         other = copy.copy(self)
@@ -105,6 +118,12 @@ class Entry:
                       correct,
                       missed, self.provenance)
 
+    def grade_answer(self, answer: str) -> GradedAnswer:
+        """Grade ``answer`` (as :meth:`grade`) with what a report of it shows."""
+        graded = self.grade(answer)
+        return GradedAnswer(self.verdict.question, self.verdict, graded,
+                            self.answered(answer, graded))
+
     def answered(self, answer: str, g: Graded) -> Answered:
         """``g`` with what a report of it shows (the question and the explanations)."""
         return Answered(self.verdict.question, answer, g.chosen, g.missed, g.score,
@@ -117,7 +136,7 @@ class Gradebook:
     deployed variant of a template under ``id#n`` (:attr:`Question.name`)."""
 
     def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
-                 feedback: FeedbackLength = "full",
+                 feedback: Detail = "full",
                  provenance: dict[str, str] | None = None, salt: str = ""):
         """``provenance``: question name -> the hash that grades carry (see
         :func:`quizgrader.analysis.impact.provenance`); ``salt``: the course's salt for
@@ -140,7 +159,7 @@ class Gradebook:
         self._ids = {e.id for e in self.entries.values()}
         self._folded = {qid.casefold(): qid for qid in self._ids}
 
-    def with_feedback(self, feedback: FeedbackLength) -> Gradebook:
+    def with_feedback(self, feedback: Detail) -> Gradebook:
         """The same book with feedback of another length, sharing its explanations."""
         other = copy.copy(self)
         other.entries = {n: e.with_feedback(feedback) for n, e in self.entries.items()}

@@ -1,9 +1,10 @@
-"""One row of a responses CSV graded: the columns of the header, the memo of (question,
-answer[, variant]) results with their pre-formatted output, and the summary's counts."""
+"""One row of a responses CSV graded: the columns of the header, the grades CSV's row (one
+layout, :class:`GradeRow`, that every writer formats), the memo of (question, answer[,
+variant]) results with their pre-formatted output, and the summary's counts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..idtext import id_problem
 from ..question.schema import variant_name
@@ -18,7 +19,50 @@ HEADER = ("learner", "question", "answer")
 #: An optional column of the responses: the variant of a template's question the learner
 #: was given (else it is derived from the learner id).
 VARIANT = "variant"
-OUT_HEADER = HEADER + ("score", "max_score", "status", "feedback", "provenance", VARIANT)
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One row of the grades CSV, in the order of its columns (:data:`OUT_HEADER`): the one
+    layout that ``grade``, ``regrade`` and the service's grades.csv write. Scores are
+    already formatted (``""`` for none); :meth:`text` makes the text cells safe."""
+
+    learner: str
+    question: str
+    answer: str
+    score: str
+    max_score: str
+    status: str
+    feedback: str = ""
+    provenance: str = ""
+    variant: str = ""
+
+    @classmethod
+    def graded(cls, learner: str, question: str, answer: str, g: Graded,
+               variant: int | None) -> GradeRow:
+        """The row of a graded answer (or of an answer the question could not grade)."""
+        return cls(learner, question, answer, fmt_score(g.score), fmt_score(g.max_score),
+                   g.status, g.feedback, g.provenance, "" if variant is None else str(variant))
+
+    @classmethod
+    def error(cls, learner: str, question: str, answer: str, reason: str,
+              variant: str = "") -> GradeRow:
+        """The row of an input row that could not be read as an answer; it keeps its place."""
+        return cls(learner, question, answer, "", "1", f"error: {reason}", variant=variant)
+
+    def text(self) -> str:
+        """The row as CSV text, no line end: text cells safe from spreadsheet formulas,
+        quoted as the csv module quotes."""
+        return row_text((safe_cell(self.learner), safe_cell(self.question),
+                         safe_cell(self.answer), self.score, self.max_score,
+                         safe_cell(self.status), safe_cell(self.feedback), self.provenance,
+                         safe_cell(self.variant)))
+
+
+#: The grades CSV's header: :class:`GradeRow`'s fields.
+OUT_HEADER = tuple(f.name for f in fields(GradeRow))
+
+
 @dataclass
 class Mean:
     """A running mean of one question's scores."""
@@ -67,17 +111,17 @@ def columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:
     return {h: i for i, h in enumerate(HEADER)}, None, True
 
 
-class Result:
-    """A graded (question, answer) pair and the pre-formatted end of its output rows."""
+class RowMemo:
+    """A graded (question, answer) pair, remembered with the text of its grades rows after
+    the learner's cell (``middle``: the :class:`GradeRow` with an empty learner, whose
+    cell is the empty text before the first comma)."""
 
     __slots__ = ("qid", "name", "answer", "graded", "middle", "count")
 
     def __init__(self, question: str, answer: str, g: Graded, variant: int | None):
         self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
         self.name = variant_name(self.qid, variant)
-        tail = (fmt_score(g.score), fmt_score(g.max_score), safe_cell(g.status),
-                safe_cell(g.feedback), g.provenance, "" if variant is None else str(variant))
-        self.middle = "," + row_text((safe_cell(question), safe_cell(answer), *tail)) + "\n"
+        self.middle = GradeRow.graded("", question, answer, g, variant).text() + "\n"
 
 
 def first_field(line: str) -> str:
@@ -92,7 +136,7 @@ class Grader:
 
     def __init__(self, book: Gradebook, summary: Summary, learners: Learners | None):
         self.book, self.summary, self.learners = book, summary, learners
-        self.memo: dict[tuple[str, ...], Result] = {}
+        self.memo: dict[tuple[str, ...], RowMemo] = {}
         self.errors = 0                     # row-level errors (not from a question's answer)
         self.templates = set(book.families)
 
@@ -107,14 +151,14 @@ class Grader:
         return question, answer
 
     def result(self, question: str, answer: str, learner: str = "", variant: str = ""
-               ) -> Result:
+               ) -> RowMemo:
         key = self.key(question, answer, learner, variant)
         r = self.memo.get(key)
         if r is None:
             entry, problem = self.book.resolve(question, learner, variant)
             graded = entry.grade(answer) if entry is not None else \
                 error(problem or "unknown question")
-            r = Result(question, answer, graded, entry.variant if entry else None)
+            r = RowMemo(question, answer, graded, entry.variant if entry else None)
             if entry is not None:             # ids match ignoring case: count under the real id
                 r.qid, r.name = entry.id, entry.name
             if len(self.memo) < 10_000:    # distinct answers are few; bound it anyway
@@ -125,7 +169,7 @@ class Grader:
         r.count += 1
         return r
 
-    def _tally(self, r: Result, rows: int) -> None:
+    def _tally(self, r: RowMemo, rows: int) -> None:
         """Count ``rows`` output rows of result ``r`` in the summary."""
         if r.graded.score is None:
             self.errors += rows
@@ -133,7 +177,7 @@ class Grader:
             self.summary.graded += rows
             self.summary.per_question[r.qid].add(r.graded.score, rows)
 
-    def learner(self, name: str, r: Result) -> None:
+    def learner(self, name: str, r: RowMemo) -> None:
         if self.learners is not None and r.graded.score is not None:
             mine = self.learners.setdefault(name, {})
             if r.name != r.qid:              # a variant: the learner's last one counts
@@ -147,8 +191,7 @@ class Grader:
         the row (or the whole file) cannot be graded, if anything is."""
         if not row:
             self.errors += 1
-            return row_text(("", "", "", "", "1", f"error: {problem or 'blank line'}",
-                              "", "", "")) + "\n"
+            return GradeRow.error("", "", "", problem or "blank line").text() + "\n"
         vals = [row[cols[h]] if cols and cols[h] < len(row) else "" for h in HEADER] \
             if cols else (row + ["", "", ""])[:3]
         reason = (problem if problem else
@@ -160,8 +203,7 @@ class Grader:
             else ""
         if reason is not None:
             self.errors += 1
-            return row_text((*(safe_cell(v) for v in vals), "", "1", f"error: {reason}", "", "",
-                             safe_cell(variant))) + "\n"
+            return GradeRow.error(vals[0], vals[1], vals[2], reason, variant).text() + "\n"
         r = self.result(vals[1], vals[2], vals[0], variant)
         self.learner(vals[0], r)
         return quote(safe_cell(vals[0])) + r.middle

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import zipfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 import yaml
 from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
+from conftest import GRU_FILE as GRU, QUESTIONS as QS
 
 from quizgrader import api
 from quizgrader.cli import main
@@ -25,18 +25,17 @@ from quizgrader.sim.diskcache import DiskCache, default_dir
 from quizgrader.verify import verify_question
 from quizgrader.verify.margins import carry_margin, gain_margin
 
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
-GRU = QS / "c5w1-gru-alice-betty.yaml"
-
 
 def run(*args: str, **kw):
     return CliRunner().invoke(main, list(args), **kw)
 
 
 def clean(r) -> None:
-    assert r.exit_code in (1, 2) and "Traceback" not in r.output and r.exception is None or \
-        isinstance(r.exception, SystemExit), r.output
+    """A refusal: exit 1 or 2, no traceback, no exception but the exit itself. (Each part is
+    asserted alone: written as one `and`/`or` chain, a SystemExit made the rest moot.)"""
+    assert r.exit_code in (1, 2), r.output
+    assert "Traceback" not in r.output, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
 
 
 # --- inputs that crashed a command --------------------------------------------------------
@@ -252,5 +251,10 @@ def test_a_disputed_key_names_trust_key(tmp_path):
     path.write_text(GRU.read_text(encoding="utf-8").replace("key: [C]", "key: [A]"),
                     encoding="utf-8")
     r = run("grade", str(path), "--answer", "C")
-    assert "--trust-key" in r.stdout + r.stderr
-    assert os.path.exists(path)
+    assert r.exit_code == 1                       # not graded: no score against either key
+    assert "score" not in r.stdout
+    assert "key mismatch: the author's key is A, the simulation's is C" in r.output
+    assert "--trust-key" in r.output
+    trusted = run("grade", str(path), "--answer", "C", "--trust-key")
+    assert trusted.exit_code == 0                 # the flag it names grades by the author's key
+    assert "answer C: score 0 / 1 (wrong)" in trusted.stdout

@@ -1,5 +1,6 @@
-"""Verification semantics v2: the per-gate reason check, `if:` claims, overflow as explosion,
-margins and fragile verdicts, robust keys, and explanations a learner can follow."""
+"""What a verdict means (semantics v2 of the verifier): the per-gate reason check, `if:`
+claims, overflow as explosion, margins and fragile verdicts, robust keys, and explanations a
+learner can follow."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import QUESTIONS as QS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -17,9 +19,6 @@ from quizgrader.text.explain import explain
 from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import Check, verify_question, verify_robust
 from quizgrader.verify.margins import INFINITE, Margin, all_of, any_of, gain_margin
-
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
 
 
 def write(tmp_path, doc: dict, name: str = "q.yaml") -> Path:
