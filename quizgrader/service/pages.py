@@ -60,8 +60,7 @@ class Pages:
             e = a.explanations[oid]
             text = r.question.get(oid).text
             detail = a.detail          # a right option not chosen: why it is right, in full
-            said = a.bottom_line.lower()           # said once, in the bottom line
-            body = [p for p in e.body(detail) if p.lower() not in said]
+            body = list(e.body(detail))     # whole, even where the bottom line says it too
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
                           "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation

@@ -86,8 +86,7 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
                        cls="option")
     if detail == "short":
         return Section((Heading(level, f"{oid}. {text}"), Para(e.line(oid))), cls="option")
-    said = a.bottom_line.lower()                   # said once, in the bottom line
-    body = [p for p in e.body(detail) if p.lower() not in said]
+    body = list(e.body(detail))     # whole, even where the bottom line says it too (v4)
     # a learner file's one answer to a select-one question: its score already says the verdict
     verdict = () if quoted and a.question.select == "one" else (strong(e.verdict(oid)),)
     return Section((Heading(level, f"{oid}. {text}"), *verdict, *(Para(p) for p in body)),

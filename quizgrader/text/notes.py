@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ..question.schema import Question
 from ..sim import GATES
-from .numbers import plain
+from .numbers import TINY, plain
 
 NOTATION = {
     "gru": "Notation: in the course's GRU, Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 "
@@ -49,19 +49,19 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
            f"random cells of {hidden} units, weights of standard deviation "
            f"{scale}/√(units + inputs); larger weights can make an overwriting cell explode "
            f"instead). Below {vanish:g} the gradient vanishes, above {explode:g} it explodes, "
-           f"in between it is kept. The per-step factor is gain^(1/{T}), the average a step "
-           f"multiplies it by.")
+           f"in between it is kept; below {TINY:g} it is essentially zero. The per-step "
+           f"factor is gain^(1/{T}), the average a step multiplies it by.")
     if gated:
         power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
             f"{keep:g} per step"
         out += (f" A held gate is pushed towards {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
                 f"step, a free gate is computed by the cell, a removed gate is fixed at "
-                f"exactly its value. Copying through a gate held ≈ 1 alone keeps {power}; "
-                f"what a step writes from the old memory adds to or takes from that. A normal "
-                f"write is how strongly one step with all gates free writes its input; “k× a "
-                f"normal write at step {T}” means the first input still moves the memory k "
-                f"times that strongly at step {T} (a gate held ≈ 1 writes harder, so k can "
-                f"exceed 1).")
+                f"exactly its value. So a step that copies the memory through a held gate keeps "
+                f"{keep:g} of it ({power}), and what a step writes from the old memory adds to "
+                f"or takes from that. A normal write is how strongly one step with all gates "
+                f"free writes its input; “k× a normal write at step {T}” means the first input "
+                f"still moves the memory k times that strongly at step {T} (a gate held open "
+                f"to write writes harder than a free one, so k can exceed 1).")
     return out
 
 
