@@ -2,6 +2,7 @@
 simulation, and its result, :class:`Curves`, with the behaviour it implies."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Literal, Mapping
@@ -177,11 +178,15 @@ class Curves:
 
     gain  : ndarray (T,)  median over seeds of ‖∂c<t>/∂c<0>‖₂
     reach : ndarray (T,)  median over seeds of ‖∂c<t>/∂x<1>‖₂
+    gain_interval, reach_interval : (lo, hi), the 95 % interval of gain(T), reach(T) over the
+            seeds (:func:`.spread.median_interval`; NaN when unknown)
     """
 
     gain: np.ndarray
     reach: np.ndarray
     behaviour: Behaviour
+    gain_interval: tuple[float, float] = (math.nan, math.nan)
+    reach_interval: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def steps(self) -> int:
