@@ -3,6 +3,7 @@ median's 95 % interval over the seeds; chrono takes real T_max; JANET takes chro
 forget bias together."""
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction
 from math import comb
@@ -11,11 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import example, given, strategies as st
 
+from quizgrader.cli import main
+from quizgrader.question import load_question
 from quizgrader.sim import Hold, Model, Settings, Simulator
 from quizgrader.sim.diskcache import DiskCache
 from quizgrader.sim.spread import median_interval, median_ranks
+from quizgrader.verify import verify_question
+from quizgrader.verify.margins import Margin, all_of, any_of, carry_margin, gain_margin
 
 S = Settings()
 
@@ -27,8 +33,10 @@ def write(tmp_path: Path, doc: dict, name: str = "q.yaml") -> Path:
 
 
 def question(models: dict, options: list[dict], **fields) -> dict:
+    """A question with ``options`` and a static wrong option after them."""
+    static = {"id": "Z", "text": "None of these.", "correct": False, "feedback": "No."}
     return {"id": "q", "title": "t", "stem": "s", "select": "many", "models": models,
-            "options": options, **fields}
+            "options": [*options, static], **fields}
 
 
 # --- the interval: ranks from the binomial ---------------------------------------------------
@@ -96,3 +104,79 @@ def test_simulations_carry_the_interval_through_the_disk_cache(tmp_path):
     lo, hi = cold.gain_interval
     assert lo <= cold.final <= hi and lo < hi and cold.reach_interval[0] <= cold.reach[-1]
     assert (warm.gain_interval, warm.reach_interval) == (cold.gain_interval, cold.reach_interval)
+
+
+# --- the two questions of issue 36 ----------------------------------------------------------
+
+def indrnn_dying(tmp_path: Path) -> Path:
+    """An IndRNN with u ~ U(−0.62, 1.29): at seed 0, 17 of its 32 cells die (gain exactly 0),
+    so the median is 0, which v2 called vanishing with an infinite margin."""
+    return write(tmp_path, question(
+        {"m": {"cell": "indrnn", "init": {"recurrent_range": [-0.62, 1.29]}}},
+        [{"id": "A", "text": "It vanishes.", "claim": {"model": "m", "if": "free",
+                                                       "gradient": "vanishes"}}]))
+
+
+def relu_orthogonal(tmp_path: Path) -> Path:
+    """A ReLU RNN with an orthogonal recurrent block at scale 1.48 over 200 steps: the
+    median explodes by two decades, but the middle 95 % of cells spans 0.008 to 3e12."""
+    return write(tmp_path, question(
+        {"m": {"cell": "rnn", "activation": "relu",
+               "init": {"recurrent": "orthogonal", "scale": 1.48}}},
+        [{"id": "A", "text": "It explodes.", "claim": {"model": "m", "gradient": "explodes"}}],
+        horizon=200))
+
+
+def test_a_median_of_dead_cells_is_fragile_not_infinitely_sure(tmp_path):
+    v = verify_question(load_question(indrnn_dying(tmp_path))).options[0]
+    assert v.correct and v.gain == 0.0
+    assert v.margin is not None and v.margin.decades == 0.0 and v.fragile
+    lo, hi = v.margin.interval or (None, None)
+    assert lo == 0.0 and hi is not None and hi > 1e6
+
+
+def test_an_orthogonal_relu_rnn_two_decades_from_its_threshold_is_fragile(tmp_path):
+    v = verify_question(load_question(relu_orthogonal(tmp_path))).options[0]
+    assert v.correct and v.decided_by == "all-pass" and v.fragile
+    assert v.margin is not None and v.margin.decades > 2.0 and v.margin.straddles
+    lo, hi = v.margin.interval or (None, None)
+    assert lo is not None and hi is not None and lo < S.vanish_below and hi > 1e12
+
+
+@pytest.mark.parametrize("build", [indrnn_dying, relu_orthogonal])
+def test_both_are_unstable_under_robust(tmp_path, build):
+    r = CliRunner().invoke(main, ["verify", str(build(tmp_path)), "--robust", "--json"])
+    q = json.loads(r.stdout)["questions"][0]
+    assert r.exit_code == 1 and q["status"] == "unstable", r.output
+
+
+# --- margins that straddle -------------------------------------------------------------------
+
+def test_a_straddling_margin_is_fragile_however_far_its_median():
+    m = gain_margin(1e4, "explodes", S, (1.5, 7.6e7))
+    assert m.decades == pytest.approx(2.0) and m.straddles and m.fragile(0.5)
+    assert not gain_margin(1e4, "explodes", S, (1e3, 1e5)).fragile(0.5)
+    assert not gain_margin(1e4, "explodes", S).straddles              # no interval known
+    assert carry_margin(1.0, S, (1e-3, 2.0)).threshold == S.vanish_below
+
+
+def test_a_median_of_zero_or_inf_is_no_infinite_margin_when_its_interval_straddles():
+    dead = gain_margin(0.0, "vanishes", S, (0.0, 1e7))
+    assert dead.decades == 0.0 and dead.straddles and dead.fragile(0.5)
+    assert math.isinf(gain_margin(0.0, "vanishes", S, (0.0, 0.0)).decades)   # all dead: sure
+    blown = gain_margin(math.inf, "explodes", S, (3.0, math.inf))
+    assert blown.decades == 0.0 and blown.fragile(0.5)
+    assert not gain_margin(math.inf, "explodes", S, (1e9, math.nan)).fragile(0.5)
+
+
+def test_straddling_counts_as_nearest_in_the_margin_algebra():
+    far_unsure = Margin(3.0, 1e5, 100.0, interval=(1.0, 1e9))
+    near, far = Margin(0.3), Margin(2.0)
+    # AND, true: any straddling part can flip it
+    assert all_of([(True, far), (True, far_unsure)]) == (True, far_unsure)
+    # OR, true: it flips only when every true part can: the sure one decides
+    assert any_of([(True, far_unsure), (True, far)]) == (True, far)
+    assert any_of([(True, far_unsure), (True, near)])[1] == near     # both fragile
+    assert any_of([(True, far_unsure), (True, far_unsure)])[1].straddles
+    # OR, false: the nearest part, a straddling one first
+    assert any_of([(False, near), (False, far_unsure)]) == (False, far_unsure)
