@@ -20,6 +20,7 @@ from quizgrader.question import load_question
 from quizgrader.sim import Hold, Model, Settings, Simulator
 from quizgrader.sim.diskcache import DiskCache
 from quizgrader.sim.spread import median_interval, median_ranks
+from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import verify_question
 from quizgrader.verify.margins import Margin, all_of, any_of, carry_margin, gain_margin
 
@@ -148,6 +149,30 @@ def test_both_are_unstable_under_robust(tmp_path, build):
     r = CliRunner().invoke(main, ["verify", str(build(tmp_path)), "--robust", "--json"])
     q = json.loads(r.stdout)["questions"][0]
     assert r.exit_code == 1 and q["status"] == "unstable", r.output
+
+
+def test_verify_names_the_interval_in_the_finding_and_in_json(tmp_path):
+    path = str(relu_orthogonal(tmp_path))
+    r = CliRunner().invoke(main, ["verify", path])
+    assert r.exit_code == 0 and "  fragile: A is correct by 2.02 decade (gain(200) = 1.04e+04 " \
+        "against 100), but another seed set could flip it: the median's 95 % interval over " \
+        "the cells spans 0.0081 … 2.9e12\n" in r.stdout, r.output
+    assert CliRunner().invoke(main, ["verify", path, "--strict"]).exit_code == 1
+    q = json.loads(CliRunner().invoke(main, ["verify", path, "--json"]).stdout)["questions"][0]
+    a = q["options"][0]
+    lo, hi = a["evidence"]["margin"]["interval"]
+    assert a["fragile"] and a["margin"] > 2 and lo < 0.01 < 100 < hi
+    assert q["options"][1]["evidence"] == {}                     # a static option: none
+
+
+def test_explain_says_why_at_the_full_and_standard_levels(tmp_path):
+    qv = verify_question(load_question(indrnn_dying(tmp_path)))
+    full = explain_doc(qv, [qv.options[0]], "text", "full")
+    assert "decided by all-pass, margin 0.00 decade(s) (fragile: another seed set could flip " \
+        "it: the median's 95 % interval over the cells spans 0 … 1.1e7)." in full
+    standard = explain_doc(qv, [qv.options[0]], "text", "standard")
+    assert "This verdict is uncertain: another seed set could flip it: the median's 95 % " \
+        "interval over the cells spans 0 … 1.1e7." in standard
 
 
 # --- margins that straddle -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ..question.schema import ClaimKind, Question
 from ..sim import GATES, Curves
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
 from . import gates
+from .findings import spread
 from .numbers import amount, per_step, plain
 from .onestep import one_step
 from .wording import (
@@ -183,7 +184,9 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
             step = one_step(q.models[claim.model], held(t.scenario))
             out.append(f"Why: {step.brief}: {step.plain}, "
                        f"{per_step(t.curves.final, q.horizon)}.")
-    if v.fragile and v.margin is not None:
+    if v.fragile and v.margin is not None and v.margin.straddles:
+        out.append(f"This verdict is uncertain: {spread(v.margin)}.")
+    elif v.fragile and v.margin is not None:
         out.append(f"This verdict is close to its threshold ({plain(v.margin.decades)} decade): "
                    f"another seed set could flip it.")
     return tuple(p for p in out if p)
