@@ -16,9 +16,11 @@ from click.testing import CliRunner
 from hypothesis import example, given, strategies as st
 
 from quizgrader.cli import main
+from quizgrader.errors import ConfigError
 from quizgrader.question import load_question
 from quizgrader.sim import Hold, Model, Settings, Simulator
 from quizgrader.sim.diskcache import DiskCache
+from quizgrader.sim.simulate import random_setup
 from quizgrader.sim.spread import median_interval, median_ranks
 from quizgrader.text.explaindoc import explain_doc
 from quizgrader.verify import verify_question
@@ -205,3 +207,64 @@ def test_straddling_counts_as_nearest_in_the_margin_algebra():
     assert any_of([(True, far_unsure), (True, far_unsure)])[1].straddles
     # OR, false: the nearest part, a straddling one first
     assert any_of([(False, near), (False, far_unsure)]) == (False, far_unsure)
+
+
+# --- chrono: any real T_max ≥ 2; JANET's chrono plus a forget bias --------------------------
+
+def chrono_question(tmp_path: Path, cell: str, init: dict, name: str = "q.yaml") -> Path:
+    return write(tmp_path, question(
+        {"m": {"cell": cell, "init": init}},
+        [{"id": "A", "text": "It keeps the gradient.",
+          "claim": {"model": "m", "if": "free", "gradient": "preserved"}}]), name)
+
+
+def test_chrono_19_0_is_chrono_19(tmp_path):
+    real = load_question(chrono_question(tmp_path, "lstm", {"chrono": 19.0}, "a.yaml"))
+    whole = load_question(chrono_question(tmp_path, "lstm", {"chrono": 19}, "b.yaml"))
+    assert real.models["m"].model() == whole.models["m"].model()
+    assert real.models["m"].model().chrono == 19 and isinstance(real.models["m"].init.chrono, int)
+    a, b = (verify_question(q).options[0] for q in (real, whole))
+    assert a.gain == b.gain and a.correct == b.correct
+
+
+def test_chrono_81_9_draws_forget_biases_up_to_log_80_9_and_says_so(tmp_path):
+    path = chrono_question(tmp_path, "lstm", {"chrono": 81.9})
+    model = load_question(path).models["m"].model()
+    w, _, _ = random_setup(model, Settings(hidden=200, seeds=20), 2)
+    n = 200
+    bf, bu = w.b[:, n:2 * n], w.b[:, 0:n]                      # LSTM blocks: update, forget, …
+    assert bf.min() >= 0.0 and bf.max() <= math.log(80.9) and bf.max() > math.log(70)
+    np.testing.assert_array_equal(bu, -bf)
+    r = CliRunner().invoke(main, ["explain", str(path), "--detail", "full"])
+    assert r.exit_code == 0 and "T_max = 81.9: b_f ~ log U(1, 80.9)" in r.stdout, r.output
+    sim = CliRunner().invoke(main, ["simulate", "--cell", "lstm", "--chrono", "81.9", "--json",
+                                    "--steps", "20", "--seeds", "4"])
+    assert sim.exit_code == 0, sim.output
+
+
+@pytest.mark.parametrize("chrono,message", [(1.99, "greater than or equal to 2"),
+                                            (".inf", "finite number")])
+def test_chrono_below_2_or_infinite_is_refused(tmp_path, chrono, message):
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(question({"m": {"cell": "lstm", "init": {"chrono": 0}}}, [
+        {"id": "A", "text": "t", "claim": {"model": "m", "gradient": "preserved"}}]))
+        .replace("chrono: 0", f"chrono: {chrono}"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 1 and message in r.stderr and "init.chrono" in r.stderr, r.output
+
+
+def test_janet_takes_chrono_and_a_forget_bias_added_together(tmp_path):
+    both = load_question(chrono_question(tmp_path, "janet", {"chrono": 50, "bias": {"forget": 1.5}},
+                                         "a.yaml"))
+    alone = load_question(chrono_question(tmp_path, "janet", {"chrono": 50}, "b.yaml"))
+    s = Settings(hidden=8, seeds=4)
+    wb, _, _ = random_setup(both.models["m"].model(), s, 2)
+    wa, _, _ = random_setup(alone.models["m"].model(), s, 2)
+    np.testing.assert_allclose(wb.b[:, :8], wa.b[:, :8] + 1.5)    # the forget block
+    np.testing.assert_array_equal(wb.b[:, 8:], wa.b[:, 8:])
+    qv = verify_question(both)
+    text = explain_doc(qv, [qv.options[0]], "text", "full")
+    assert "with chrono initialisation (T_max = 50: b_f ~ log U(1, 49)) and Γf bias 1.5" in text
+    assert "chrono init with forget bias 1.5 starts Γf between 0.818 and 0.995" in text
+    with pytest.raises(ConfigError, match="not both"):             # the LSTM's b_u = −b_f
+        Model("lstm", chrono=50, bias={"forget": 1.0})
