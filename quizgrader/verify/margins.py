@@ -90,10 +90,6 @@ def _edge(value: float, threshold: float, quantity: Quantity,
     return replace(m, decades=0.0) if m.straddles and not m.finite else m
 
 
-def _nearest(margins: Sequence[Margin]) -> Margin:
-    return min(margins, key=_nearness)
-
-
 def gain_margin(gain: float, behaviour: Behaviour, s: Settings,
                 interval: tuple[float, float] | None = None) -> Margin:
     """Decades between ``gain`` and the edge of ``behaviour``'s interval (vanishes: below
@@ -103,7 +99,7 @@ def gain_margin(gain: float, behaviour: Behaviour, s: Settings,
     g = math.inf if math.isnan(gain) else gain
     edges = {"vanishes": (s.vanish_below,), "explodes": (s.explode_above,),
              "preserved": (s.vanish_below, s.explode_above)}[behaviour]
-    return _nearest([_edge(g, e, Quantity.GAIN, interval) for e in edges])
+    return _pick([_edge(g, e, Quantity.GAIN, interval) for e in edges], largest=False)
 
 
 def carry_margin(carry: float, s: Settings,
@@ -111,8 +107,8 @@ def carry_margin(carry: float, s: Settings,
     """Decades between carry(T) and the edge of the band [vanish_below, explode_above]
     that it is nearest (inside it or out); ``interval``: carry's 95 % interval."""
     c = math.inf if math.isnan(carry) else carry
-    return _nearest([_edge(c, e, Quantity.CARRY, interval)
-                     for e in (s.vanish_below, s.explode_above)])
+    return _pick([_edge(c, e, Quantity.CARRY, interval)
+                  for e in (s.vanish_below, s.explode_above)], largest=False)
 
 
 def decade_margin(moved: float, interval: tuple[float, float] | None = None) -> Margin:
