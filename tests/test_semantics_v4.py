@@ -23,8 +23,9 @@ from quizgrader.sim.diskcache import DiskCache
 from quizgrader.sim.simulate import random_setup
 from quizgrader.sim.spread import median_interval, median_ranks
 from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.findings import spread
 from quizgrader.verify import verify_question
-from quizgrader.verify.margins import Margin, all_of, any_of, carry_margin, gain_margin
+from quizgrader.verify.margins import Margin, Quantity, all_of, any_of, carry_margin, gain_margin
 
 S = Settings()
 
@@ -268,3 +269,10 @@ def test_janet_takes_chrono_and_a_forget_bias_added_together(tmp_path):
     assert "chrono init with forget bias 1.5 starts Γf between 0.818 and 0.995" in text
     with pytest.raises(ConfigError, match="not both"):             # the LSTM's b_u = −b_f
         Model("lstm", chrono=50, bias={"forget": 1.0})
+
+
+def test_the_words_for_a_flip_s_move_are_in_decades():
+    m = Margin(0.2, 0.8, 1.0, Quantity.DECADES, (0.0, 1.6))
+    assert m.straddles and spread(m) == ("another seed set could flip it: over the median's "
+                                         "95 % interval of the flipped gain, the move spans "
+                                         "0.00 … 1.60 decades")
