@@ -83,6 +83,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300, help="questions to generate")
     ap.add_argument("--seed", type=int, default=0, help="the generator's seed")
     ap.add_argument("--list", action="store_true", help="print each fragile option")
+    ap.add_argument("--flips", type=int, default=0, metavar="K",
+                    help="also verify with the seeds seed+1 .. seed+K and count the options "
+                         "whose verdict flips, flagged fragile or not")
     ap.add_argument("--all-cells", action="store_true",
                     help="generate over every cell and init of format v1.2")
     a = ap.parse_args()
@@ -90,6 +93,7 @@ def main() -> None:
     from quizgrader.banks import load
     from quizgrader.sim import Simulator
     from quizgrader.verify import verify_question
+    from quizgrader.verify.robust import varied
     rnd, t0 = random.Random(a.seed), time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(a.n):
@@ -102,13 +106,17 @@ def main() -> None:
             print(f"{len(bank.problems)} of {a.n} left out (too large or invalid), e.g. "
                   f"{bank.problems[0]}")
     sim = Simulator()
-    claims, why, cells = 0, Counter[str](), Counter[str]()
+    claims, why, cells, flips = 0, Counter[str](), Counter[str](), Counter[bool]()
     for q in questions:
         qv = verify_question(q, sim=sim)
-        for v in qv.options:
+        others = [verify_question(varied(q, q.simulation.seed + k, q.simulation.hidden),
+                                  sim=sim) for k in range(1, a.flips + 1)]
+        for i, v in enumerate(qv.options):
             if v.option.claim is None:
                 continue
             claims += 1
+            if any(o.options[i].correct != v.correct for o in others):
+                flips[v.fragile] += 1
             if not v.fragile or v.margin is None:
                 continue
             m = v.margin
@@ -130,6 +138,11 @@ def main() -> None:
     for k, n in sorted(why.items()):
         print(f"  {k:24s} {n:4d}")
     print("  by cell: " + ", ".join(f"{c} {n}" for c, n in sorted(cells.items())))
+    if a.flips:
+        print(f"verdicts that flip under {a.flips} other seed sets (simulation.seed + 1 .. "
+              f"+ {a.flips}): "
+              f"{sum(flips.values())}, {flips[True]} of them flagged fragile, "
+              f"{flips[False]} not")
 
 
 if __name__ == "__main__":
