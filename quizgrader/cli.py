@@ -80,7 +80,8 @@ def validate(paths: tuple[str, ...]) -> None:
                    "doubled; a key that changes is unstable (exit 1).")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1) on fragile verdicts too: those whose deciding number is "
-                   "within simulation.fragile_below decades (0.5) of its threshold.")
+                   "within simulation.fragile_below decades (0.5) of its threshold, or whose "
+                   "threshold lies inside the median's 95 % interval over the seeds.")
 @CACHE
 @LARGE
 @_errors

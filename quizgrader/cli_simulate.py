@@ -36,7 +36,7 @@ from .sim import CELLS
               help="Add B to gate G's pre-activation at every step (repeatable), e.g. "
                    "--bias forget=1 (Gers 2000; Keras's unit_forget_bias). With --weights it "
                    "is added to the file's biases.")
-@click.option("--chrono", type=int, default=None, metavar="T_MAX",
+@click.option("--chrono", type=float, default=None, metavar="T_MAX",
               help="lstm and janet: chrono initialisation, b_f ~ log U(1, T_MAX − 1) per "
                    "unit (and b_u = −b_f for the LSTM; Tallec & Ollivier 2018).")
 @click.option("--recurrent", type=click.Choice(["gaussian", "orthogonal", "identity"]),
@@ -57,7 +57,7 @@ from .sim import CELLS
 def simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], steps: int | None,
              hidden: int, inputs: int, seeds: int, seed: int, scale: float, input_scale: float,
              epsilon: float, activation: str | None, biases: tuple[str, ...],
-             chrono: int | None, recurrent: str, recurrent_range: str | None,
+             chrono: float | None, recurrent: str, recurrent_range: str | None,
              reset: str | None, weights: str | None, as_json: bool, allow_large: bool) -> None:
     """Gain ‖∂c<t>/∂c<0>‖ and reach ‖∂c<t>/∂x<1>‖ of one cell configuration.
 

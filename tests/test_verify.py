@@ -28,6 +28,7 @@ def test_every_bank_question_verifies_and_its_key_agrees(path):
     qv = verify_question(load_question(path), str(path))
     assert qv.status == "ok", [(v.option.id, v.decided_by) for v in qv.options]
     assert qv.author_key == qv.computed_key
+    assert not qv.fragile, [(v.option.id, v.margin) for v in qv.options if v.fragile]
 
 
 def test_gru_wordings_all_have_key_c():

@@ -27,7 +27,7 @@ def simulate(cell: str, *, fixed: Mapping[str, float] | None = None,
              holds: Sequence[Hold] = (), steps: int | None = None, hidden: int = 16,
              inputs: int = 8, seeds: int = 32, seed: int = 0, scale: float = 1.0,
              input_scale: float = 1.0, epsilon: float = 0.001, activation: str | None = None,
-             bias: Mapping[str, float] | None = None, chrono: int | None = None,
+             bias: Mapping[str, float] | None = None, chrono: float | None = None,
              recurrent: str = "gaussian", recurrent_range: tuple[float, float] | None = None,
              reset: str | None = None, weights: PathLike | None = None,
              at: Sequence[int] | None = None, allow_large: bool = False) -> Simulation:

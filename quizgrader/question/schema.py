@@ -112,13 +112,19 @@ Bias = Annotated[float, Field(ge=-MAX_BIAS, le=MAX_BIAS, allow_inf_nan=False)]
 URange = Annotated[float, Field(ge=-MAX_U, le=MAX_U, allow_inf_nan=False)]
 
 
+def whole(x: float) -> float:
+    """``x``, as an int when it is a whole number (chrono: 19.0 is 19)."""
+    return int(x) if x.is_integer() else x
+
+
 class Init(Strict):
     """How a model's random weights and inputs are drawn (v1.2: biases, chrono, the
     recurrent blocks, the IndRNN's u)."""
     scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
     input_scale: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
     bias: dict[str, Bias] = Field(default_factory=dict)
-    chrono: Annotated[int, Field(ge=2, le=1_000_000)] | None = None
+    chrono: Annotated[float, Field(ge=2, le=1_000_000, allow_inf_nan=False),
+                      AfterValidator(whole)] | None = None
     recurrent: Literal[RECURRENTS] = "gaussian"  # type: ignore[valid-type]
     recurrent_range: Annotated[list[URange], Field(min_length=2, max_length=2)] | None = None
 

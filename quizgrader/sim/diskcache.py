@@ -1,10 +1,10 @@
 """A simulation cache on disk, so that grading after `verify` does not simulate again.
 
-Each entry is one simulation's curves, in a file of its own named by a hash of the
-simulation key (model, scenario, horizon, settings, endpoints-only or full) and of a
-fingerprint of the code that computes it: the source of every module of
-:mod:`quizgrader.sim` (this folder), numpy's version, the backend (numpy or numba, see
-:mod:`.kernels`) and this format's version. Editing the equations, upgrading numpy or
+Each entry is one simulation's curves and the 95 % intervals of their last values, in a
+file of its own named by a hash of the simulation key (model, scenario, horizon, settings,
+endpoints-only or full) and of a fingerprint of the code that computes it: the source of
+every module of :mod:`quizgrader.sim` (this folder), numpy's version, the backend (numpy or
+numba, see :mod:`.kernels`) and this format's version. Editing the equations, upgrading numpy or
 switching the backend therefore misses every old entry.
 
 An entry checks itself: it holds its whole key and a SHA-256 of its numbers, both compared
@@ -31,8 +31,10 @@ import numpy as np
 from ..jsonguard import loads as guarded_loads
 from .kernels import backend
 
-FORMAT = "quizgrader-simcache-2"
-MAGIC = b"QGSIM2\n"
+FORMAT = "quizgrader-simcache-3"           # 3: the intervals at T (semantics v4)
+MAGIC = b"QGSIM3\n"
+#: The numbers stored after the curves: gain(T)'s interval (lo, hi), then reach(T)'s.
+SPREAD = 4
 MAX_HEADER = 1 << 16
 #: The folder whose code decides the numbers: every ``*.py`` below it is fingerprinted.
 SOURCES = Path(__file__).parent
@@ -83,7 +85,8 @@ def _home() -> Path | None:
 
 
 class DiskCache:
-    """Curves (gain and reach, t = 1..T) on disk under ``root``, keyed by a key's ``repr``."""
+    """Curves (gain and reach, t = 1..T, and the :data:`SPREAD` interval ends at T) on disk
+    under ``root``, keyed by a key's ``repr``."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -96,8 +99,8 @@ class DiskCache:
         digest = hashlib.sha256(ident.encode()).hexdigest()
         return self.root / digest[:2] / f"{digest}.qgsim"
 
-    def get(self, key: object) -> tuple[np.ndarray, np.ndarray] | None:
-        """(gain, reach) stored for ``key``, or None (absent, or failing a check)."""
+    def get(self, key: object) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(gain, reach, spread) stored for ``key``, or None (absent, or failing a check)."""
         ident = self._ident(key)
         found = _read(self._path(ident), ident)
         if found is None:
@@ -106,12 +109,17 @@ class DiskCache:
             self.hits += 1
         return found
 
-    def put(self, key: object, gain: np.ndarray, reach: np.ndarray) -> None:
-        """Store the curves of ``key`` (skipped when the folder cannot be written)."""
+    def put(self, key: object, gain: np.ndarray, reach: np.ndarray,
+            spread: tuple[float, ...] = (np.nan,) * SPREAD) -> None:
+        """Store the curves of ``key`` and their :data:`SPREAD` interval ends (NaN: unknown;
+        skipped when the folder cannot be written)."""
+        if len(spread) != SPREAD:
+            raise ValueError(f"need {SPREAD} interval ends, got {len(spread)}")
         ident = self._ident(key)
         path = self._path(ident)
         payload = (np.ascontiguousarray(gain, dtype="<f8").tobytes()
-                   + np.ascontiguousarray(reach, dtype="<f8").tobytes())
+                   + np.ascontiguousarray(reach, dtype="<f8").tobytes()
+                   + np.asarray(spread, dtype="<f8").tobytes())
         header = json.dumps({"key": ident, "steps": len(gain),
                              "sha256": hashlib.sha256(payload).hexdigest()}).encode()
         try:
@@ -128,7 +136,7 @@ class DiskCache:
             pass                       # read-only or full disk: run without caching
 
 
-def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """An entry's curves if every check passes (module docstring), else None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -147,11 +155,11 @@ def _read(path: Path, ident: str) -> tuple[np.ndarray, np.ndarray] | None:
         payload = data[end + 1:]
         steps = header["steps"]
         if (header["key"] != ident or not isinstance(steps, int) or steps < 1
-                or len(payload) != 16 * steps
+                or len(payload) != 8 * (2 * steps + SPREAD)
                 or hashlib.sha256(payload).hexdigest() != header["sha256"]):
             return None
         numbers = np.frombuffer(payload, dtype="<f8").astype(np.float64)
-        return numbers[:steps], numbers[steps:]
+        return numbers[:steps], numbers[steps:2 * steps], numbers[2 * steps:]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None                    # JSONRefused is a ValueError: a spoiled entry
 

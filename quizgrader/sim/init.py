@@ -6,8 +6,8 @@
   Mezzadri 2007); ``identity``: Wh_g = scale × I. With either, the input blocks are drawn
   again from N(0, 1/inputs), so ``scale`` sets only the recurrent spectrum (Saxe et al. 2013;
   IRNN, Le et al. 2015);
-- ``chrono: T_max`` (Tallec & Ollivier 2018): b_f ~ log U(1, T_max − 1) per unit and, for the
-  LSTM, b_u = −b_f;
+- ``chrono: T_max`` (Tallec & Ollivier 2018; T_max a real number ≥ 2): b_f ~ log U(1,
+  T_max − 1) per unit and, for the LSTM, b_u = −b_f (a JANET's forget bias is added to b_f);
 - ``bias: {gate: b}``: b added to that gate's pre-activation at every step.
 
 The extra numbers come from a generator of their own, seeded by (seed, :data:`STREAM`), so a
@@ -36,7 +36,7 @@ def haar(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return q * d[..., None, :]
 
 
-def chrono_bias(rng: np.random.Generator, T_max: int, shape: tuple[int, ...]) -> np.ndarray:
+def chrono_bias(rng: np.random.Generator, T_max: float, shape: tuple[int, ...]) -> np.ndarray:
     """b_f ~ log U(1, T_max − 1), one per unit."""
     return np.log(rng.uniform(1.0, T_max - 1.0, shape))
 

@@ -2,6 +2,7 @@
 simulation, and its result, :class:`Curves`, with the behaviour it implies."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Literal, Mapping
@@ -54,7 +55,7 @@ class Model:
     scale: float = 1.0
     input_scale: float = 1.0
     bias: FixedGates = ()         # gate -> b added to its pre-activation (v1.2 init.bias)
-    chrono: int | None = None     # T_max of chrono initialisation (lstm, janet)
+    chrono: float | None = None   # T_max of chrono initialisation (lstm, janet; 19.0 is 19)
     recurrent: str = "gaussian"   # how the hidden×hidden blocks are drawn
     recurrent_range: tuple[float, float] | None = None    # indrnn: u ~ U(lo, hi)
 
@@ -94,9 +95,13 @@ class Model:
                 raise ConfigError(f"chrono initialisation sets a forget gate's bias: it "
                                   f"applies to lstm and janet cells, not {self.cell}", "chrono")
             if isinstance(self.chrono, bool) or not 2 <= self.chrono <= 1_000_000:
-                raise ConfigError(f"chrono T_max must be a whole number from 2 to 1000000, "
+                raise ConfigError(f"chrono T_max must be a number from 2 to 1000000, "
                                   f"got {self.chrono}", "chrono")
-            set_by_chrono = {"forget", "update"} if self.cell == "lstm" else {"forget"}
+            if float(self.chrono).is_integer():     # one model, one cache key, one text
+                object.__setattr__(self, "chrono", int(self.chrono))
+            # the LSTM's chrono sets b_u = −b_f: a bias on either would be ambiguous; JANET's
+            # forget bias is added to the chrono draw, as any gate bias (semantics v4)
+            set_by_chrono = {"forget", "update"} if self.cell == "lstm" else set()
             both = sorted(set_by_chrono & set(dict(self.bias)))
             if both:
                 raise ConfigError(f"chrono initialisation sets the {' and '.join(both)} "
@@ -177,11 +182,15 @@ class Curves:
 
     gain  : ndarray (T,)  median over seeds of ‖∂c<t>/∂c<0>‖₂
     reach : ndarray (T,)  median over seeds of ‖∂c<t>/∂x<1>‖₂
+    gain_interval, reach_interval : (lo, hi), the 95 % interval of gain(T), reach(T) over the
+            seeds (:func:`.spread.median_interval`; NaN when unknown)
     """
 
     gain: np.ndarray
     reach: np.ndarray
     behaviour: Behaviour
+    gain_interval: tuple[float, float] = (math.nan, math.nan)
+    reach_interval: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def steps(self) -> int:

@@ -15,6 +15,7 @@ from .init import initialise
 from .model import DEFAULT_STEPS, Curves, Model, Settings, classify
 from .propagate import propagate, steps_mask
 from .scenarios import Scenario
+from .spread import median_interval
 
 if TYPE_CHECKING:
     from .torch_weights import Loaded
@@ -52,9 +53,10 @@ def curves_many(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
                 scenarios: list[Scenario], settings: Settings, stride: int = 1,
                 reach_stride: int | None = None, at: tuple[int, ...] = (),
                 equations: Mapping[str, Equations] | None = None) -> list[Curves]:
-    """gain(t), reach(t) and behaviour of the same cells under each scenario, simulated
-    together. Recorded at t = 1, T, every ``stride``-th step (0: no more) and the steps ``at``
-    (reach every ``reach_stride``-th, by default the same); the other entries are NaN."""
+    """gain(t), reach(t), behaviour and the 95 % intervals of gain(T) and reach(T) of the
+    same cells under each scenario, simulated together. Recorded at t = 1, T, every
+    ``stride``-th step (0: no more) and the steps ``at`` (reach every ``reach_stride``-th, by
+    default the same); the other entries are NaN."""
     T = x.shape[0]
     drive = stack([make_drive(model.cell, model.fixed, holds, T, settings.epsilon)
                    for holds in scenarios])
@@ -63,7 +65,9 @@ def curves_many(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
     g, r, _ = propagate(model, w, state0, x, drive, gain_at=gain_at, reach_at=reach_at,
                         equations=equations)
     gain, reach = median(g), median(r)                  # (T, K)
-    return [Curves(gain[:, k], reach[:, k], classify(float(gain[-1, k]), settings))
+    (glo, ghi), (rlo, rhi) = median_interval(g[-1]), median_interval(r[-1])   # (K,)
+    return [Curves(gain[:, k], reach[:, k], classify(float(gain[-1, k]), settings),
+                   (float(glo[k]), float(ghi[k])), (float(rlo[k]), float(rhi[k])))
             for k in range(len(scenarios))]
 
 

@@ -115,7 +115,8 @@ class Simulator:
                                   equations=self.equations)
             for key, result in zip(group, results, strict=True):
                 if self.store is not None:
-                    self.store.put((key, full), result.gain, result.reach)
+                    self.store.put((key, full), result.gain, result.reach,
+                                   (*result.gain_interval, *result.reach_interval))
                 (self._curves if full else self._endpoints)[key] = result
         out = [self._cached(key, full) for key in keys]
         return [c for c in out if c is not None]      # every key was just run or found
@@ -127,7 +128,8 @@ class Simulator:
         return found
 
     def _load(self, key: SimKey, full: bool) -> Curves | None:
-        """The curves stored on disk for ``key`` (behaviour derived again from the gain)."""
+        """The curves stored on disk for ``key`` (behaviour derived again from the gain),
+        with their intervals at T."""
         if self.store is None:
             return None
         found = self.store.get((key, full))
@@ -135,5 +137,6 @@ class Simulator:
             found = self.store.get((key, True))
         if found is None or len(found[0]) != key.steps:
             return None
-        gain, reach = found
-        return Curves(gain, reach, classify(float(gain[-1]), key.settings))
+        gain, reach, spread = found
+        return Curves(gain, reach, classify(float(gain[-1]), key.settings),
+                      (float(spread[0]), float(spread[1])), (float(spread[2]), float(spread[3])))

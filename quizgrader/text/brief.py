@@ -18,6 +18,7 @@ from ..verify.checks import flipped
 from . import gates
 from .cause import because, cause, mechanism
 from .config import Config, config, setting_words, whole
+from .findings import spread
 from .numbers import FLOOR, amount, factor, plain
 from .onestep import one_step
 from .wording import ONE_STEP, cap, claimed, fate, fate_over, model_name
@@ -337,7 +338,9 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
             out.append(_learn(q, v))
     elif not claim.gates:
         out.append(_bare_why(q, v))
-    if v.fragile and v.margin is not None:
+    if v.fragile and v.margin is not None and v.margin.straddles:
+        out.append(f"This verdict is uncertain: {spread(v.margin)}.")
+    elif v.fragile and v.margin is not None:
         out.append(f"This verdict is close to its threshold ({plain(v.margin.decades)} decade): "
                    f"another seed set could flip it.")
     return tuple(p for p in out if p)

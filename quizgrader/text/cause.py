@@ -23,6 +23,7 @@ from ..sim import GATES, Model
 from ..sim.model import pairs
 from ..sim.paths import Paths, keep_depends_on, paths
 from . import gates
+from .cells import sigma
 from .config import Config
 from .equations import update
 from .wording import cap, model_name
@@ -163,11 +164,12 @@ def _start(q: Question, cfg: Config, g: str) -> str:
     """Where a free gate starts: 'starts near 0.73 (forget bias 1)', 'starts between 0.5
     and 0.999 (chrono initialisation)', 'starts near 0.5'."""
     i = q.models[cfg.model].init
-    if g == "forget" and i.chrono is not None and q.models[cfg.model].cell in ("lstm", "janet"):
-        return f"starts between 0.5 and {(i.chrono - 1) / i.chrono:.3g} (chrono initialisation)"
     b = i.bias.get(g, 0.0)
+    if g == "forget" and i.chrono is not None and q.models[cfg.model].cell in ("lstm", "janet"):
+        lo, hi = sigma(b), sigma(math.log(i.chrono - 1) + b)     # b_f ~ log U(1, T_max − 1)
+        return f"starts between {lo:.3g} and {hi:.3g} (chrono initialisation)"
     if b:
-        return f"starts near {1 / (1 + math.exp(-b)):.2g} (bias {b:.2g})"
+        return f"starts near {sigma(b):.2g} (bias {b:.2g})"
     return "starts near 0.5"
 
 

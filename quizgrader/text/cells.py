@@ -31,8 +31,8 @@ def init_words(m: Model) -> list[str]:
     out = []
     if m.chrono is not None:
         both = ", b_u = −b_f" if m.cell == "lstm" else ""
-        out.append(f"chrono initialisation (T_max = {m.chrono}: b_f ~ log U(1, {m.chrono - 1})"
-                   f"{both})")
+        out.append(f"chrono initialisation (T_max = {m.chrono:.10g}: b_f ~ log U(1, "
+                   f"{m.chrono - 1:.10g}){both})")
     out += [_gate_bias(g, b) for g, b in m.bias]
     if m.recurrent != "gaussian":
         times = "" if m.scale == 1 else f"{m.scale:g} × "

@@ -50,7 +50,9 @@ def evidence(v: OptionVerdict) -> dict[str, Any]:
         out["margin"] = {"decades": json_number(v.margin.decades),
                          "value": json_number(v.margin.value),
                          "threshold": json_number(v.margin.threshold),
-                         "quantity": v.margin.quantity}
+                         "quantity": v.margin.quantity,
+                         "interval": None if v.margin.interval is None else
+                         [json_number(x) for x in v.margin.interval]}
     return out
 
 

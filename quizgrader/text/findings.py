@@ -12,7 +12,7 @@ from ..verify import (
     QuestionVerdict,
     Status,
 )
-from .numbers import fmt
+from .numbers import fmt, plain
 
 CHECK_WORDS = {
     Decision.REACHABLE: "the case the reason cites cannot happen in this model",
@@ -38,6 +38,18 @@ def deciding_number(m: Margin, horizon: int) -> str:
     return f"{what} = {fmt(m.value)} against {fmt(m.threshold)}"
 
 
+def spread(m: Margin) -> str:
+    """Why a straddling verdict could flip (v4): 'another seed set could flip it: the
+    median's 95 % interval over the cells spans 1.5 … 7.6e7'."""
+    lo, hi = m.interval or (m.value, m.value)
+    if m.quantity == Quantity.DECADES:
+        what = (f"over the median's 95 % interval of the flipped gain, the move spans "
+                f"{lo:.2f} … {hi:.2f} decades")
+    else:
+        what = f"the median's 95 % interval over the cells spans {plain(lo)} … {plain(hi)}"
+    return f"another seed set could flip it: {what}"
+
+
 def message(qv: QuestionVerdict, f: Finding) -> str:
     """One finding in words."""
     computed = ids(qv.computed_key)
@@ -59,9 +71,12 @@ def message(qv: QuestionVerdict, f: Finding) -> str:
         m = v.margin if v is not None else None
         if v is None or m is None:
             return f"fragile: {ids(f.options)}"
-        return (f"fragile: {v.option.id} is {'correct' if v.correct else 'wrong'} by "
-                f"{m.decades:.2f} decade ({deciding_number(m, qv.question.horizon)}), less than "
-                f"{qv.question.simulation.fragile_below:g}: another seed could flip it")
+        below = qv.question.simulation.fragile_below
+        head = (f"fragile: {v.option.id} is {'correct' if v.correct else 'wrong'} by "
+                f"{m.decades:.2f} decade ({deciding_number(m, qv.question.horizon)})")
+        if m.straddles:
+            return f"{head}, but {spread(m)}"
+        return f"{head}, less than {below:g}: another seed could flip it"
     var = f.variation
     if var is None:
         return f"unstable: {ids(f.options)} flipped"

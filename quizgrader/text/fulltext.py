@@ -13,6 +13,7 @@ from . import gates
 from .brief import reason
 from .cells import name as cell_name, with_init
 from .equations import reduced
+from .findings import spread
 from .numbers import FLOOR, factor, fmt, per_step
 from .onestep import one_step
 from .wording import ONE_STEP, cap, model_name, removing, written
@@ -151,7 +152,10 @@ def _checks(v: OptionVerdict) -> str:
     decades.'"""
     ran = ", ".join(f"{c.check} {'passed' if c.passed else 'failed'}" for c in v.checks)
     margin = (f", margin {v.margin.decades:.2f} decade(s)" if v.margin is not None else "")
-    fragile = " (fragile: another seed set could flip it)" if v.fragile else ""
+    m, fragile = v.margin, ""
+    if v.fragile:
+        fragile = f" (fragile: {spread(m)})" if m is not None and m.straddles else \
+            " (fragile: another seed set could flip it)"
     return f"Checks: {ran}; decided by {v.decided_by}{margin}{fragile}."
 
 

@@ -8,6 +8,7 @@ multiplies a<t−1> (LSTM): only that block of Wc acts on the memory.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -194,9 +195,13 @@ def forget_start(spec: ModelSpec) -> str | None:
     """Where a free Γf starts when an init moves it: σ(b) for a forget bias b, or chrono's
     b_f ~ log U(1, T_max − 1), so σ(b_f) from 0.5 to (T_max − 1)/T_max; None without."""
     i = spec.init
+    b = i.bias.get("forget", 0.0)
+    if i.chrono is not None and b != 0.0:            # JANET: the bias adds to b_f
+        return (f"chrono initialisation with forget bias {b:.2g} starts Γf between "
+                f"{sigma(b):.3g} and "
+                f"{sigma(math.log(i.chrono - 1) + b):.3g}")
     if i.chrono is not None:
         return f"chrono initialisation starts Γf between 0.5 and {(i.chrono - 1) / i.chrono:.3g}"
-    b = i.bias.get("forget", 0.0)
     if b == 0.0:
         return None
     return f"Γf starts near {sigma(b):.2g}, from its forget bias {b:.2g}"

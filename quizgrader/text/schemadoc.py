@@ -35,7 +35,8 @@ HELP: dict[str, dict[str, str]] = {
                         "(default 0.01).",
         "explode_above": "It explodes above this (default 100); between the two it is kept.",
         "fragile_below": "A verdict whose deciding number is closer than this many decades to "
-                         "its threshold is reported as fragile (default 0.5).",
+                         "its threshold is reported as fragile (default 0.5); so is one whose "
+                         "threshold lies inside the median's 95 % interval over the seeds.",
     },
     "ModelSpec": {
         "": "A model: a cell with some gates removed (fixed at a constant). Its size is set "
@@ -57,8 +58,9 @@ HELP: dict[str, dict[str, str]] = {
         "input_scale": "Inputs are N(0, input_scale²) (0-100; default 1).",
         "bias": "Gate -> b added to its pre-activation at every step, e.g. {forget: 1.0} "
                 "(Gers 2000; Jozefowicz 2015).",
-        "chrono": "lstm and janet: T_max; b_f ~ log U(1, T_max - 1) per unit, and b_u = -b_f "
-                  "for the LSTM (Tallec & Ollivier 2018).",
+        "chrono": "lstm and janet: T_max, a number >= 2; b_f ~ log U(1, T_max - 1) per unit, "
+                  "and b_u = -b_f for the LSTM (Tallec & Ollivier 2018); a janet's forget "
+                  "bias is added to b_f.",
         "recurrent": "gaussian (default), orthogonal (scale × a random orthogonal matrix) or "
                      "identity (scale × I); with either, inputs blocks are N(0, 1/inputs).",
         "recurrent_range": "indrnn only: [lo, hi], each unit's recurrent weight u ~ U(lo, hi) "

@@ -110,11 +110,15 @@ def rejection(qv: QuestionVerdict) -> str | None:
             return (f"unstable: with seed {v.seed} and hidden {v.hidden} the key is "
                     f"{';'.join(v.computed_key) or 'empty'} (options {', '.join(f.options)} "
                     f"flip)")
-    fragile = [(v.option.id, v.margin.decades) for v in qv.options
+    fragile = [(v.option.id, v.margin) for v in qv.options
                if v.fragile and v.margin is not None]
     if fragile:
         o, m = fragile[0]
-        return (f"fragile: option {o}'s verdict is {m:.2f} decades from its threshold "
+        if m.straddles and m.interval is not None:
+            return (f"fragile: option {o}'s threshold {m.threshold:g} lies inside its "
+                    f"median's 95 % interval over the seeds, {m.interval[0]:.3g} to "
+                    f"{m.interval[1]:.3g}")
+        return (f"fragile: option {o}'s verdict is {m.decades:.2f} decades from its threshold "
                 f"(below simulation.fragile_below, {q.simulation.fragile_below:g})")
     return None
 

@@ -14,11 +14,13 @@ g over the horizon T. A because-claim (``when``) runs all four checks, a conditi
                   every scenario loses the gain; explodes: all gates free explodes.
 
 Every verdict comes from simulated numbers; nothing here knows what a gate "does". Each check
-also has a margin (:mod:`.margins`). Check 4 scans the scenarios in order, a few at a time,
-and stops once the verdict is decided by a number at least ``fragile_below`` from its
-threshold (its margin is then the best found: the fragile flag is exact, the margin a lower
-bound); otherwise it tries them all. Only the numbers at t = 1 and t = T are computed here;
-plots ask the simulator for full curves.
+also has a margin (:mod:`.margins`), and each median its 95 % interval over the seeds (v4):
+gain(T) and reach(T) (so carry(T)) from the simulation, a flip's move from its gain's.
+Check 4 scans the scenarios in order, a few at a time, and stops once the verdict is decided
+by a number that is not fragile (at least ``fragile_below`` from its threshold, which lies
+outside its interval; its margin is then the best found: the fragile flag is exact, the
+margin a lower bound); otherwise it tries them all. Only the numbers at t = 1 and t = T are
+computed here; plots ask the simulator for full curves.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from typing import Callable
 from ..question.schema import Claim, ClaimKind, Option, Question
 from ..sim import Curves, Hold, Model, Scenario, Settings, Simulator, all_scenarios
 from ..sim.model import pairs
-from .margins import INFINITE, Part, all_of, any_of, carry_margin, decade_margin, gain_margin
+from .margins import INFINITE, Part, all_of, any_of, carry_margin, decade_margin, gain_margin, known
 from .results import (
     Check,
     CheckResult,
@@ -66,6 +68,17 @@ def _clipped_log(gain: float, s: Settings) -> float:
     return math.log10(min(max(g, s.vanish_below), s.explode_above))
 
 
+def _moved_interval(c: Curves, claim: Curves, s: Settings) -> tuple[float, float] | None:
+    """The range of a flip's clipped move in decades while its gain(T) spans its 95 %
+    interval (the claim's gain at its median)."""
+    interval = known(c.gain_interval)
+    if interval is None:
+        return None
+    b = _clipped_log(claim.final, s)
+    lo, hi = (_clipped_log(g, s) - b for g in interval)
+    return (0.0 if lo <= 0.0 <= hi else min(abs(lo), abs(hi))), max(abs(lo), abs(hi))
+
+
 def _flip(c: Curves, gates: dict[str, int], flip: tuple[str, ...], s: Settings, claim: Curves
           ) -> Flip:
     """The evidence of flipping ``flip`` (curves ``c``) against the claim's curves. Flipping
@@ -73,18 +86,25 @@ def _flip(c: Curves, gates: dict[str, int], flip: tuple[str, ...], s: Settings, 
     gain by a decade (when it is the only cited gate, its flip is the joint one)."""
     changed = c.behaviour != claim.behaviour
     moved = abs(_clipped_log(c.final, s) - _clipped_log(claim.final, s))
-    change: Part = (changed, gain_margin(c.final, claim.behaviour, s))
-    relevant, margin = any_of([change, (moved >= 1.0, decade_margin(moved))]) \
+    change: Part = (changed, gain_margin(c.final, claim.behaviour, s, c.gain_interval))
+    relevant, margin = any_of([change, (moved >= 1.0,
+                                        decade_margin(moved, _moved_interval(c, claim, s)))]) \
         if len(flip) < len(gates) else change
     return Flip(flip, tuple(1 - gates[g] for g in flip), c, changed, moved, relevant, margin)
 
 
+def _carry(reach: float, reach0: float) -> float:
+    """reach / reach₀(1): 0 for a cell that never writes an input, +inf for NaN."""
+    carry = reach / reach0 if reach0 > 0 else 0.0
+    return math.inf if math.isnan(carry) else carry
+
+
 def _tried(c: Curves, scenario: Scenario, reach0: float, s: Settings) -> Tried:
-    rT = float(c.reach[-1])
-    carry = rT / reach0 if reach0 > 0 else 0.0          # a cell that never writes an input
-    if math.isnan(carry):
-        carry = math.inf
-    return Tried(scenario, c, carry, s.vanish_below <= carry <= s.explode_above)
+    carry = _carry(float(c.reach[-1]), reach0)
+    interval = known(c.reach_interval)
+    return Tried(scenario, c, carry, s.vanish_below <= carry <= s.explode_above,
+                 None if interval is None else (_carry(interval[0], reach0),
+                                                _carry(interval[1], reach0)))
 
 
 def _scan(sim: Simulator, model: Model, T: int, s: Settings, reach0: float,
@@ -111,18 +131,21 @@ def deliver(sim: Simulator, model: Model, claim: Claim, T: int, s: Settings,
     if claim.gradient == "explodes":
         t = _tried(free, (), reach0, s)
         ok = t.curves.behaviour == "explodes"
-        return (ok, gain_margin(t.curves.final, "explodes", s)), Delivery((t,), t, reach0)
+        return ((ok, gain_margin(t.curves.final, "explodes", s, t.curves.gain_interval)),
+                Delivery((t,), t, reach0))
     if claim.gradient == "vanishes":
         def parts(tried: list[Tried]) -> Part:
             return all_of([(t.curves.behaviour == "vanishes",
-                            gain_margin(t.curves.final, "vanishes", s)) for t in tried])
+                            gain_margin(t.curves.final, "vanishes", s, t.curves.gain_interval))
+                           for t in tried])
     else:
         def parts(tried: list[Tried]) -> Part:
-            return any_of([(t.carries, carry_margin(t.carry, s)) for t in tried])
+            return any_of([(t.carries, carry_margin(t.carry, s, t.carry_interval))
+                           for t in tried])
 
     def decided(tried: list[Tried]) -> bool:       # an outcome only a robust number gives
         ok, margin = parts(tried)
-        return ok == (claim.gradient == "preserved") and margin.decades >= fragile_below
+        return ok == (claim.gradient == "preserved") and not margin.fragile(fragile_below)
 
     tried = tuple(_scan(sim, model, T, s, reach0, decided))
     part = parts(list(tried))
@@ -164,7 +187,8 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
                                                        for f in flips_of], T, s, full=False)
             curves = runs[0]
             checks.append(CheckResult(Check.AS_CLAIMED, curves.behaviour == claim.gradient,
-                                      gain_margin(curves.final, claim.gradient, s)))
+                                      gain_margin(curves.final, claim.gradient, s,
+                                                  curves.gain_interval)))
             if because:
                 evidence = [_flip(c, gates, f, s, curves)
                             for c, f in zip(runs[1:], flips_of, strict=True)]
@@ -183,7 +207,7 @@ def verify_option(sim: Simulator, q: Question, opt: Option) -> OptionVerdict:
     if not correct:              # the deciding check's own margin: its number is the reason
         margin = next(r.margin or INFINITE for r in checks if r.check == failed)
     numeric = margin if margin.finite else None
-    fragile = numeric is not None and numeric.decades < q.simulation.fragile_below
+    fragile = numeric is not None and numeric.fragile(q.simulation.fragile_below)
     return OptionVerdict(opt, correct, Decision(failed or Decision.ALL_PASS), tuple(checks),
                          unreachable, scenario, curves, flips, joint, delivery, numeric, fragile)
 

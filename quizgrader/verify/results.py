@@ -93,12 +93,14 @@ class Tried:
               the model with every free gate free (how strongly the cell writes an input in
               one normal step); 0 for a model that never writes one
     carries : carry(T) is between vanish_below and explode_above (semantics v3)
+    carry_interval : carry(T)'s 95 % interval over the seeds (reach(T)'s over reach₀(1))
     """
 
     scenario: Scenario
     curves: Curves
     carry: float
     carries: bool
+    carry_interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,9 @@ class OptionVerdict:
     """One option's verdict and the evidence of every check that ran.
 
     margin  : decades between the deciding number and its threshold (None: static option, or
-              a reason that can never happen); fragile when below the question's fragile_below
+              a reason that can never happen), with the number's 95 % interval over the seeds;
+              fragile when below the question's fragile_below, or when the threshold lies
+              inside that interval (v4)
     """
 
     option: Option
