@@ -136,8 +136,8 @@ def test_a_launched_learner_answers_their_own_variant(tool, platform):
     c, page = launched(tool, platform, "variant", sub="bo-7", question=TEMPLATE)
     _, fields = form_fields(page)
     learner = f"{platform.issuer}|bo-7"
-    public = httpx.get(f"{tool.url}/api/questions/{TEMPLATE}",
-                       params={"learner": learner}).json()
+    public = httpx.get(f"{tool.url}/api/questions/{TEMPLATE}",      # as the instructor
+                       params={"learner": learner}, headers=AUTH).json()
     assert fields["variant"] == str(public["variant"]) and public["stem"] in page
     r = answer(c, tool, page, [public["options"][0]["id"]])
     assert r.status_code == 200

@@ -10,12 +10,14 @@ import base64
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..analysis.impact import provenances
 from ..banks import verify
 from ..errors import MissingExtraError
 from ..grading import Entry, Gradebook, Graded
+from ..grading.gradebook import error
+from ..grading.scoring import parse_ids
 from ..question import Question
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
@@ -78,12 +80,17 @@ class Served:
                 "options": [{"id": o.id, "text": o.text} for o in q.options],
                 "variant": q.variant}
 
-    def grade(self, qid: str, answer: Iterable[str], detail: Detail | None = None,
+    def grade(self, qid: str, answer: Sequence[str], detail: Detail | None = None,
               learner: str = "") -> Result:
-        """Grade ``learner``'s ``answer`` (to their variant of a template), with feedback at
-        ``detail`` (default: the service's)."""
+        """Grade ``learner``'s ``answer``, a list of option ids (to their variant of a
+        template), with feedback at ``detail`` (default: the service's). Each item is one
+        option id: ``["A;C"]`` is the unknown option 'A;C', never read as two."""
         entry = self.entry(qid, learner, detail)
-        text = ";".join(answer)
+        chosen, problem = parse_ids(answer, entry.options, entry.select, entry.id)
+        if problem:
+            fail = error(problem)
+            return Result(entry.verdict.question, fail, entry.answered("", fail), "")
+        text = ";".join(chosen)                 # known option ids, none holds a ';'
         graded = entry.grade(text)
         answered = entry.answered(text, graded)
         feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..identity import lti_learner
 from .jose import LtiRefused, header, verified
 from .platformkeys import PlatformKeys
 from .platforms import Platform, Platforms
@@ -47,7 +48,7 @@ class Launch:
     @property
     def learner(self) -> str:
         """The learner as the attempts store them: ``iss|sub``."""
-        return f"{self.platform.issuer}|{self.sub}"
+        return lti_learner(self.platform.issuer, self.sub)
 
 
 def login_target(platforms: Platforms, params: dict[str, str], public_url: str) -> Platform:
