@@ -142,3 +142,51 @@ def test_answer_items_must_be_strings(tool):
                    json={"learner": "ann", "question": GRU, "answer": ["C", 3]})
     assert r.status_code == 400 and r.json() == {
         "error": "answer: a list of option ids is needed, e.g. [\"C\"]"}
+
+
+# --- input the database cannot hold is a 4xx on either database ------------------------------
+
+LONG_ITEM = "/lineitems/long?pad=" + "x" * 2100
+CLAIMS = {
+    "NUL in sub": ({"claims": {"sub": "ann\x00"}}, "sub"),
+    "NUL in name": ({"claims": {"name": "Ann\x00Learner"}}, "name"),
+    "2,100-char line item": ({"lineitem": "LONG"}, "lineitem"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLAIMS))
+def test_a_launch_claim_the_database_cannot_hold_is_a_400(tool, platform, case):
+    spec, words = CLAIMS[case]
+    if spec.get("lineitem") == "LONG":
+        spec = {"lineitem": platform.url + LONG_ITEM}
+    _, r = launched(tool, platform, "bad-" + case.replace(" ", "-").replace(",", ""), **spec)
+    assert r.status_code == 400 and words in r.text, (r.status_code, r.text[-400:])
+    assert "unavailable" not in r.text
+
+
+@pytest.mark.parametrize("field", ["session", "state"])
+def test_a_nul_in_an_lti_form_field_is_a_4xx(tool, field):
+    path = "/lti/launch" if field == "state" else "/lti/answer"
+    data = {"state": "ab\x00cd", "id_token": "x.y.z"} if field == "state" else \
+        {"session": "ab\x00cd", "answer": "C"}
+    r = httpx.post(tool.url + path, data=data)
+    assert r.status_code in (400, 403) and "unavailable" not in r.text, r.text
+    long = httpx.post(tool.url + path, data={**data, field: "s" * 5000})
+    assert long.status_code in (400, 403), long.text
+
+
+@pytest.mark.parametrize("params,words", [
+    ({"learner": "ann\x00"}, "learner"),
+    ({"question": "q\x00"}, "question"),
+    ({"learner": "a" * 900}, "learner"),
+    ({"question": "q" * 300}, "question"),
+])
+def test_an_instructor_query_the_database_cannot_hold_is_a_400(tool, params, words):
+    r = httpx.get(tool.url + "/api/attempts", params=params, headers=AUTH)
+    assert r.status_code == 400 and r.json()["error"].startswith(words), r.text
+
+
+def test_a_nul_in_the_plain_form_is_a_400(tool):
+    r = httpx.post(f"{tool.url}/q/{GRU}", content=b"learner=ann%00&answer=C",
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "control characters" in r.text

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -66,6 +66,12 @@ def create_app(served: Served, engine: Engine, token: str | None,
     @app.exception_handler(SQLAlchemyError)
     @app.exception_handler(db.DatabaseUnavailable)
     async def unavailable(request: Request, e: Exception) -> JSONResponse:
+        if isinstance(e, DataError):         # the input's fault (a value the database
+            log.warning(json.dumps({         # refuses), not an outage: never a 503
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "event": "value refused",
+                "path": request.url.path, "error": type(e.orig).__name__}))
+            return _error(400, "a value in this request cannot be stored by the database "
+                               "(a NUL character or an over-long text)")
         log.error(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               "event": "database unavailable", "path": request.url.path,
                               "error": str(e).splitlines()[0] if str(e) else type(e).__name__,

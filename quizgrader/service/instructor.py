@@ -17,6 +17,8 @@ from ..grading.rows import OUT_HEADER
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
 from . import db
+from .dberrors import storable_problem
+from .refused import Refused
 from .served import Served
 
 
@@ -31,6 +33,10 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
     def listed(request: Request, learner: str | None = None,
                question: str | None = None) -> list[dict[str, Any]]:
         instructor(request)
+        for value, what, limit in ((learner, "learner", 800), (question, "question", 100)):
+            problem = None if value is None else storable_problem(value, what, limit)
+            if problem:
+                raise Refused(400, problem)
         found = list(db.stored(engine, learner, question))
         sent = passback([a.id for a in found]) if passback is not None and found else {}
         return [{"attempt": a.id, "learner": a.learner, "question": a.question,

@@ -157,6 +157,13 @@ def launch(engine: Engine, used: State, session: Session, now: float | None = No
         raise LtiRefused(409, "this launch was already used (its nonce is spent)") from None
 
 
+def token_ok(value: str) -> bool:
+    """Whether ``value`` can be a state or session id this tool made (token_urlsafe(32):
+    43 URL-safe characters); anything else is not looked up in the database."""
+    return 1 <= len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_")
+                                         for c in value)
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
