@@ -7,6 +7,7 @@ accepted attempt is committed before the response is sent.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -99,12 +100,22 @@ def create_app(served: Served, engine: Engine, token: str | None,
 
     health = HealthCheck(engine)
 
+    gate = None
+    if lti is not None:
+        from .lti.limit import Gate, LtiLimit
+        gate = Gate()
+        app.add_middleware(LtiLimit, gate=gate)
+
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        up = await health.check()
-        out = {"ok": up, "questions": len(served.entries),
-               "database": "ok" if up else "unavailable"}
-        return JSONResponse(out, status_code=200 if up else 503)
+        up, free = await asyncio.gather(health.check(), health.workers())
+        out: dict[str, Any] = {"ok": up and free, "questions": len(served.entries),
+                               "database": "ok" if up else "unavailable"}
+        if not free:
+            out["workers"] = "all busy"
+        if gate is not None:
+            out["lti"] = {"busy": gate.busy, "slots": gate.slots, "refused": gate.refused}
+        return JSONResponse(out, status_code=200 if up and free else 503)
 
     def who(request: Request, learner: str | None) -> str | None:
         """A learner named in a query: a plain id, or (for an instructor) any stored id."""
