@@ -195,3 +195,34 @@ def test_launches_stuck_on_a_hostile_jwks_leave_the_plain_api_answering(tmp_path
         assert h.requests <= 3                          # one fetch in flight, then refetch limit
     finally:
         tool.stop()
+
+
+def test_healthz_says_so_when_every_worker_thread_is_taken(tmp_path):
+    import asyncio
+
+    from starlette.concurrency import run_in_threadpool
+
+    from quizgrader.service import db
+    from quizgrader.service.health import HealthCheck
+
+    engine = db.connect(f"sqlite:///{tmp_path / 'h.db'}")
+    release = threading.Event()
+
+    async def crowd() -> tuple[bool, bool, float]:
+        health = HealthCheck(engine)
+        assert await health.workers()
+        held = [asyncio.ensure_future(run_in_threadpool(release.wait, 20)) for _ in range(40)]
+        await asyncio.sleep(0.2)
+        t = time.monotonic()
+        free = await health.workers()
+        took = time.monotonic() - t
+        release.set()
+        await asyncio.gather(*held)
+        return free, await health.workers(), took
+
+    try:
+        busy, after, took = asyncio.run(crowd())
+    finally:
+        release.set()
+        engine.dispose()
+    assert (busy, after) == (False, True) and took < 2.0
