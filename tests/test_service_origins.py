@@ -190,3 +190,32 @@ def test_a_nul_in_the_plain_form_is_a_400(tool):
     r = httpx.post(f"{tool.url}/q/{GRU}", content=b"learner=ann%00&answer=C",
                    headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 400 and "control characters" in r.text
+
+
+def test_a_value_the_database_refuses_is_a_400_not_an_outage(tmp_path, caplog):
+    """The last line of defence: a DataError (the input's fault) that reaches the app's
+    handler is a 400 with a one-line log, while an OperationalError is still a 503."""
+    from types import SimpleNamespace
+
+    from sqlalchemy.exc import DataError, OperationalError
+    from starlette.testclient import TestClient
+
+    from quizgrader.service import db
+    from quizgrader.service.app import create_app
+
+    engine = db.connect(f"sqlite:///{tmp_path / 'a.db'}")
+    app = create_app(SimpleNamespace(entries={}), engine, None)  # type: ignore[arg-type]
+
+    def refuses() -> None:
+        raise DataError("INSERT …", {}, ValueError("PostgreSQL text fields cannot contain NUL"))
+
+    def down() -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+    app.add_api_route("/refuses", refuses)
+    app.add_api_route("/down", down)
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.get("/refuses")
+    assert r.status_code == 400 and "cannot be stored by the database" in r.json()["error"]
+    assert "traceback" not in caplog.text
+    assert client.get("/down").status_code == 503
+    engine.dispose()
