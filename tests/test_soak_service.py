@@ -20,7 +20,7 @@ BENCH = Path(__file__).parent.parent / "bench" / "soak_service.py"
 def test_a_short_soak_loses_nothing_and_sends_no_score_twice(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(BENCH.parent.parent), os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run([sys.executable, str(BENCH), "4", "2", "1", "8"], capture_output=True,
+    r = subprocess.run([sys.executable, str(BENCH), "3", "2", "1", "8"], capture_output=True,
                        text=True, timeout=240, cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
     assert "PROBLEM" not in r.stdout and "scores at the platform" in r.stdout, r.stdout
