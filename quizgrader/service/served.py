@@ -16,8 +16,6 @@ from ..analysis.impact import provenances
 from ..banks import verify
 from ..errors import MissingExtraError
 from ..grading import Entry, Gradebook, Graded
-from ..grading.gradebook import error
-from ..grading.scoring import parse_ids
 from ..question import Question
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
@@ -86,12 +84,8 @@ class Served:
         template), with feedback at ``detail`` (default: the service's). Each item is one
         option id: ``["A;C"]`` is the unknown option 'A;C', never read as two."""
         entry = self.entry(qid, learner, detail)
-        chosen, problem = parse_ids(answer, entry.options, entry.select, entry.id)
-        if problem:
-            fail = error(problem)
-            return Result(entry.verdict.question, fail, entry.answered("", fail), "")
-        text = ";".join(chosen)                 # known option ids, none holds a ';'
-        graded = entry.grade(text)
+        graded = entry.grade_ids(answer)
+        text = ";".join(graded.chosen)          # as reports show an answer; not parsed
         answered = entry.answered(text, graded)
         feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,
                                    entry.detail) if graded.ok else ""
