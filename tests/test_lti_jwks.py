@@ -131,70 +131,110 @@ def test_one_platform_never_waits_for_another(servers):
 GRU = "c5w1-gru-alice-betty"
 
 
+TRICKLING, SLOW = "https://lms.example.edu", "https://slow.example.edu"
+
+
 def config(issuer: str, jwks_url: str) -> str:
     return (f'[[platform]]\nissuer = "{issuer}"\nclient_id = "c1"\ndeployment_ids = ["d1"]\n'
             f'auth_url = "{issuer}/auth"\ntoken_url = "{issuer}/token"\n'
             f'jwks_url = "{jwks_url}"\n')
 
 
-def forged_launch(tool_url: str, issuer: str) -> dict[str, str]:
-    """A login's state and an id_token whose key the tool must fetch from the platform."""
+@pytest.fixture(scope="module")
+def tool(tmp_path_factory):
+    """A real service, LTI tool of two platforms: one whose JWKS trickles a byte every
+    0.5 s, one whose JWKS (holding KEY) takes 1.5 s to answer."""
+    folder = tmp_path_factory.mktemp("hostile-tool")
+    bank = folder / "bank"
+    bank.mkdir()
+    shutil.copy(Path(QS) / f"{GRU}.yaml", bank)
+    trickle = Hostile(mode="trickle", every=0.5, max_seconds=60)
+    slow = Hostile(mode="slow", body=JWKS, delay=1.5)
+    (folder / "platforms.toml").write_text(config(TRICKLING, trickle.url) + "\n"
+                                           + config(SLOW, slow.url), encoding="utf-8")
+    server = start(folder / "attempts.db", folder / "cache", bank=str(bank),
+                   extra=("--lti-config", str(folder / "platforms.toml")))
+    server.jwks = {TRICKLING: trickle, SLOW: slow}  # type: ignore[attr-defined]
+    yield server
+    server.stop()
+    trickle.close()
+    slow.close()
+
+
+def forged_launch(tool_url: str, issuer: str, kid: str = "k1") -> dict[str, str]:
+    """A login's state and an id_token (with the login's nonce, for question GRU) signed by
+    KEY and naming ``kid``: the tool must look the key up in the platform's JWKS."""
     r = httpx.get(tool_url + "/lti/login", params={
         "iss": issuer, "client_id": "c1", "login_hint": "u",
         "target_link_uri": tool_url + "/lti/launch"})
     assert r.status_code == 302, r.text
-    state = parse_qs(urlsplit(r.headers["location"]).query)["state"][0]
+    query = parse_qs(urlsplit(r.headers["location"]).query)
     now = int(time.time())
     token = KEY.sign({"iss": issuer, "aud": "c1", "sub": "x", "iat": now, "exp": now + 300,
-                      "nonce": "n", LTI + "deployment_id": "d1", LTI + "version": "1.3.0",
-                      LTI + "roles": [LEARNER]})
-    return {"state": state, "id_token": token}
+                      "nonce": query["nonce"][0], LTI + "deployment_id": "d1",
+                      LTI + "version": "1.3.0", LTI + "roles": [LEARNER],
+                      LTI + "message_type": "LtiResourceLinkRequest",
+                      LTI + "custom": {"question": GRU}}, kid)
+    return {"state": query["state"][0], "id_token": token}
 
 
-def test_launches_stuck_on_a_hostile_jwks_leave_the_plain_api_answering(tmp_path, servers):
-    bank = tmp_path / "bank"
-    bank.mkdir()
-    shutil.copy(Path(QS) / f"{GRU}.yaml", bank)
-    h = servers(mode="trickle", every=0.5, max_seconds=60)
-    issuer = "https://lms.example.edu"
-    (tmp_path / "platforms.toml").write_text(config(issuer, h.url), encoding="utf-8")
-    tool = start(tmp_path / "attempts.db", tmp_path / "cache", bank=str(bank),
-                 extra=("--lti-config", str(tmp_path / "platforms.toml")))
-    try:
-        form = forged_launch(tool.url, issuer)
-        launches: list[tuple[int, float]] = []
+def test_launches_stuck_on_a_hostile_jwks_leave_the_plain_api_answering(tool):
+    h = tool.jwks[TRICKLING]
+    form = forged_launch(tool.url, TRICKLING)
+    launches: list[tuple[int, float]] = []
 
-        def launch() -> None:
-            t = time.monotonic()
-            try:
-                code = httpx.post(tool.url + "/lti/launch", data=form, timeout=60).status_code
-            except httpx.HTTPError:
-                code = 0
-            launches.append((code, time.monotonic() - t))
-        crowd = [threading.Thread(target=launch) for _ in range(60)]
-        for t in crowd:
-            t.start()
-        time.sleep(0.5)
-        plain, health = [], []
-        with httpx.Client(timeout=30) as c:
-            for i in range(20):
-                t = time.monotonic()
-                r = c.post(tool.url + "/api/attempts",
-                           json={"learner": f"p{i}", "question": GRU, "answer": ["C"]})
-                assert r.status_code == 200, r.text
-                assert c.get(tool.url + "/api/questions").status_code == 200
-                plain.append(time.monotonic() - t)
-            health.append(c.get(tool.url + "/healthz"))
-        for t in crowd:
-            t.join(60)
-        codes = sorted({code for code, _ in launches})
-        assert len(launches) == 60 and set(codes) <= {503, 504}, codes
-        assert max(s for _, s in launches) < 12, max(s for _, s in launches)
-        assert statistics.quantiles(plain, n=20)[-1] < 2.0, plain       # p95
-        assert health[0].status_code == 200 and health[0].json()["lti"]["slots"] == 16
-        assert h.requests <= 3                          # one fetch in flight, then refetch limit
-    finally:
-        tool.stop()
+    def launch() -> None:
+        t = time.monotonic()
+        try:
+            code = httpx.post(tool.url + "/lti/launch", data=form, timeout=60).status_code
+        except httpx.HTTPError:
+            code = 0
+        launches.append((code, time.monotonic() - t))
+    crowd = [threading.Thread(target=launch) for _ in range(60)]
+    for t in crowd:
+        t.start()
+    time.sleep(0.5)
+    plain, health = [], []
+    with httpx.Client(timeout=30) as c:
+        for i in range(20):
+            t0 = time.monotonic()
+            r = c.post(tool.url + "/api/attempts",
+                       json={"learner": f"p{i}", "question": GRU, "answer": ["C"]})
+            assert r.status_code == 200, r.text
+            assert c.get(tool.url + "/api/questions").status_code == 200
+            plain.append(time.monotonic() - t0)
+        health.append(c.get(tool.url + "/healthz"))
+    for t in crowd:
+        t.join(60)
+    codes = sorted({code for code, _ in launches})
+    assert len(launches) == 60 and set(codes) <= {503, 504}, codes
+    assert max(s for _, s in launches) < 12, max(s for _, s in launches)
+    assert statistics.quantiles(plain, n=20)[-1] < 2.0, plain       # p95
+    assert health[0].status_code == 200 and health[0].json()["lti"]["slots"] == 16
+    assert h.requests <= 3                          # one fetch in flight, then refetch limit
+
+
+def test_made_up_kids_against_a_slow_jwks_do_not_delay_a_real_launch(tool):
+    h = tool.jwks[SLOW]
+    first = httpx.post(tool.url + "/lti/launch", data=forged_launch(tool.url, SLOW))
+    assert first.status_code == 200, first.text         # KEY fetched (1.5 s) and cached
+    time.sleep(5.1)                                     # past the refetch interval
+    forms = [forged_launch(tool.url, SLOW, kid=f"made-up-{i}") for i in range(40)]
+    real = forged_launch(tool.url, SLOW)
+    codes: list[int] = []
+    crowd = [threading.Thread(target=lambda f=f: codes.append(
+        httpx.post(tool.url + "/lti/launch", data=f, timeout=60).status_code)) for f in forms]
+    for t in crowd:
+        t.start()
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    r = httpx.post(tool.url + "/lti/launch", data=real, timeout=60)
+    took = time.monotonic() - t0
+    for t in crowd:
+        t.join(60)
+    assert r.status_code == 200 and took < 3.0, (r.status_code, took)  # one lock: > 10 s
+    assert set(codes) <= {401, 503} and len(codes) == 40, sorted(set(codes))
+    assert h.requests == 2                              # the first fetch and one refetch
 
 
 def test_healthz_says_so_when_every_worker_thread_is_taken(tmp_path):
