@@ -103,6 +103,7 @@ def test_a_launched_learner_cannot_be_named_on_a_plain_path(tool, platform):
                    json={"learner": lti_id, "question": GRU, "answer": ["C"]}),
         httpx.post(f"{tool.url}/q/{GRU}", data={"learner": lti_id, "answer": "C"}),
         httpx.get(f"{tool.url}/q/{TEMPLATE}", params={"learner": lti_id}),
+        httpx.get(f"{tool.url}/q/{GRU}", params={"learner": lti_id}),
         httpx.get(f"{tool.url}/api/questions/{TEMPLATE}", params={"learner": lti_id}),
         httpx.get(f"{tool.url}/api/questions", params={"learner": lti_id}),
         httpx.post(f"{tool.url}/q/{GRU}", data={"learner": "any|thing", "answer": "C"}),

@@ -169,6 +169,9 @@ def create_app(served: Served, engine: Engine, token: str | None,
             problem = plain_problem(learner)
             if problem:
                 return HTMLResponse(pages.who(qid, problem), status_code=400)
+        elif learner and learner.strip() and plain_problem(learner):   # never prefilled
+            return HTMLResponse(pages.question(qid, error=plain_problem(learner)),
+                                status_code=400)
         return HTMLResponse(pages.question(qid, learner=learner or ""))
 
     @app.post("/q/{qid}", response_class=HTMLResponse)
