@@ -11,6 +11,7 @@ port (connection refused) until :meth:`Emulator.start`.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -114,6 +115,7 @@ class Emulator:
     jtis: set[str] = field(default_factory=set)
     jwks_fetches: int = 0
     down: bool = False
+    score_delay: float = 0.0           # seconds the scores endpoint takes to answer
 
     def __post_init__(self) -> None:
         self._sock = socket.socket()
@@ -255,6 +257,8 @@ class Emulator:
 
         @app.post("/lineitems/{item}/scores")
         async def scores(item: str, request: Request) -> Response:
+            if self.score_delay:
+                await asyncio.sleep(self.score_delay)
             if self.down:
                 return Response("down", 503)
             auth = request.headers.get("authorization", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..question import Question
 from ..question.schema import variant_name, variant_number
@@ -21,7 +22,7 @@ from ..text.gradereport import Answered, answer_feedback
 from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
 from .assign import assigned
-from .scoring import parse_answer, score
+from .scoring import parse_answer, parse_ids, score
 
 #: Distinct answers remembered per question (they are few; bound it anyway).
 MEMO_SIZE = 10_000
@@ -102,12 +103,31 @@ class Entry:
             self._memo[answer] = result
         return result
 
+    def grade_ids(self, ids: Sequence[str]) -> Graded:
+        """Grade a list of option ids, one id per item (``["A;C"]`` is the unknown option
+        'A;C', not two options): never joined into a string to be parsed again."""
+        if self.error:
+            return error(self.error)
+        chosen, problem = parse_ids(ids, self.options, self.select, self.id)
+        if problem:
+            return error(problem)
+        key = ";".join(chosen)                       # a memo key of known ids, not parsed
+        memo = self._memo.get(key)
+        if memo is None:
+            memo = self._scored(chosen)
+            if len(self._memo) < MEMO_SIZE:
+                self._memo[key] = memo
+        return memo
+
     def _grade(self, answer: str) -> Graded:
         if self.error:
             return error(self.error)
         chosen, problem = parse_answer(answer, self.options, self.select, self.id)
         if problem:
             return error(problem)
+        return self._scored(chosen)
+
+    def _scored(self, chosen: tuple[str, ...]) -> Graded:
         s = score(set(chosen), self.key, self.options, self.scheme)
         missed = tuple(o for o in self.options if o in self.key and o not in chosen) \
             if s < 1.0 else ()

@@ -26,9 +26,19 @@ def parse_answer(answer: str, options: Sequence[str], select: str, question_id: 
     parts = [p.strip() for p in answer.replace(" ", "").split(";")]
     if not any(parts):
         return (), "empty answer"
+    return parse_ids(parts, options, select, question_id, answer)
+
+
+def parse_ids(parts: Sequence[str], options: Sequence[str], select: str, question_id: str,
+              answer: str | None = None) -> tuple[tuple[str, ...], str | None]:
+    """Option ids from a list of them, each item one id (case-insensitive): ``["A;C"]`` is
+    the unknown option 'A;C', not two options. () and an error reason when not."""
+    if not parts:
+        return (), "empty answer"
+    answer = ";".join(parts) if answer is None else answer
     lookup = {o.upper(): o for o in options}
     chosen: list[str] = []
-    for p in parts:
+    for p in (p.strip() for p in parts):
         if not p:
             return (), f"empty option id in {answer!r}"
         oid = lookup.get(p.upper())

@@ -204,17 +204,29 @@ def _attempt(r: Any) -> Attempt:
                    r.score, r.max_score, r.provenance, created, r.variant)
 
 
-def stored(engine: Engine, learner: str | None = None, question: str | None = None
-           ) -> Iterator[Attempt]:
-    """The stored attempts, oldest first, optionally of one learner and/or question."""
-    q = select(attempts).order_by(attempts.c.id)
-    if learner is not None:
-        q = q.where(attempts.c.learner == learner)
-    if question is not None:
-        q = q.where(attempts.c.question == question)
-    with engine.connect() as conn:
-        for r in conn.execute(q):
+#: Attempts read per query by :func:`stored` (memory is bounded by a page, not the table).
+PAGE = 1000
+
+
+def stored(engine: Engine, learner: str | None = None, question: str | None = None,
+           page: int = PAGE) -> Iterator[Attempt]:
+    """The stored attempts, oldest first, optionally of one learner and/or question: read
+    ``page`` rows per query (by id, each query on a connection of its own and none held
+    between pages), so any number of attempts takes the memory of one page."""
+    last = 0
+    while True:
+        q = select(attempts).where(attempts.c.id > last).order_by(attempts.c.id).limit(page)
+        if learner is not None:
+            q = q.where(attempts.c.learner == learner)
+        if question is not None:
+            q = q.where(attempts.c.question == question)
+        with engine.connect() as conn:
+            rows = conn.execute(q).all()
+        for r in rows:
             yield _attempt(r)
+        if len(rows) < page:
+            return
+        last = rows[-1].id
 
 
 def nth(engine: Engine, attempt: int, learner: str, question: str) -> int:

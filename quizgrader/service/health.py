@@ -7,6 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from . import db
 
@@ -37,3 +38,16 @@ class HealthCheck:
             return await asyncio.wait_for(asyncio.wrap_future(self.pending), HEALTH_TIMEOUT)
         except asyncio.TimeoutError:
             return False
+
+    async def workers(self) -> bool:
+        """Whether the request thread pool runs a job within :data:`HEALTH_TIMEOUT` s (every
+        worker busy: the service cannot answer, whatever the database says)."""
+        try:
+            await asyncio.wait_for(run_in_threadpool(_nothing), HEALTH_TIMEOUT)
+            return True
+        except asyncio.TimeoutError:
+            return False
+
+
+def _nothing() -> None:
+    return None

@@ -2,11 +2,12 @@
 Each needs the bearer token (``instructor`` raises otherwise)."""
 from __future__ import annotations
 
-import io
+import itertools
+import json
 from typing import Any, Callable, Iterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.engine import Engine
 
 from ..analysis.gradestable import scores_from
@@ -17,6 +18,8 @@ from ..grading.rows import OUT_HEADER
 from ..text.numbers import score as fmt_score
 from ..text.statsreport import stats_json
 from . import db
+from .dberrors import storable_problem
+from .refused import Refused
 from .served import Served
 
 
@@ -29,15 +32,16 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
     with the platform's answer; null for an attempt that has no score to send)."""
     @app.get("/api/attempts")
     def listed(request: Request, learner: str | None = None,
-               question: str | None = None) -> list[dict[str, Any]]:
+               question: str | None = None) -> Response:
         instructor(request)
-        found = list(db.stored(engine, learner, question))
-        sent = passback([a.id for a in found]) if passback is not None and found else {}
-        return [{"attempt": a.id, "learner": a.learner, "question": a.question,
-                 "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
-                 "provenance": a.provenance, "created": a.created.isoformat(),
-                 "variant": a.variant, "passback": sent.get(a.id)}
-                for a in found]
+        for value, what, limit in ((learner, "learner", 800), (question, "question", 100)):
+            problem = None if value is None else storable_problem(value, what, limit)
+            if problem:
+                raise Refused(400, problem)
+        found = db.stored(engine, learner, question)
+        first = _page(found)                      # a database error here is still a 503
+        return StreamingResponse(_attempts_json(first, found, passback),
+                                 media_type="application/json")
 
     @app.get("/api/stats")
     def stats(request: Request) -> Response:
@@ -55,15 +59,55 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
     @app.get("/api/grades.csv")
     def grades(request: Request) -> Response:
         instructor(request)
-        buf = io.StringIO()
-        buf.write(row_text(OUT_HEADER) + "\n")
-        for a in db.stored(engine):
-            variant = "" if a.variant is None else str(a.variant)
-            g = served.short.grade(a.question, ";".join(a.answer), a.learner, variant)
-            buf.write(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
-                                fmt_score(a.score), fmt_score(a.max_score), "graded",
-                                safe_cell(g.feedback), a.provenance, variant)) + "\n")
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
+        found = db.stored(engine)
+        first = _page(found)
+
+        def rows() -> Iterator[str]:
+            out = [row_text(OUT_HEADER) + "\n"]
+            for page in _pages(first, found):
+                for a in page:
+                    variant = "" if a.variant is None else str(a.variant)
+                    g = served.short.grade(a.question, ";".join(a.answer), a.learner, variant)
+                    out.append(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
+                                         fmt_score(a.score), fmt_score(a.max_score), "graded",
+                                         safe_cell(g.feedback), a.provenance, variant)) + "\n")
+                yield "".join(out)
+                out = []
+        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8")
+
+
+def _page(found: Iterator[db.Attempt]) -> list[db.Attempt]:
+    """The next page of ``found`` (read now, so a database error is answered 503 before the
+    response starts)."""
+    return list(itertools.islice(found, db.PAGE))
+
+
+def _pages(first: list[db.Attempt], found: Iterator[db.Attempt]
+           ) -> Iterator[list[db.Attempt]]:
+    page = first
+    while page:
+        yield page
+        page = _page(found)
+
+
+def _attempts_json(first: list[db.Attempt], found: Iterator[db.Attempt],
+                   passback: Callable[[list[int]], dict[int, dict[str, Any]]] | None
+                   ) -> Iterator[bytes]:
+    """The stored attempts as one JSON array, a page at a time: the bytes a JSONResponse of
+    the whole list would be."""
+    yield b"["
+    sep = b""
+    for page in _pages(first, found):
+        sent = passback([a.id for a in page]) if passback is not None else {}
+        rows = [{"attempt": a.id, "learner": a.learner, "question": a.question,
+                 "answer": list(a.answer), "score": a.score, "max_score": a.max_score,
+                 "provenance": a.provenance, "created": a.created.isoformat(),
+                 "variant": a.variant, "passback": sent.get(a.id)} for a in page]
+        yield sep + b",".join(json.dumps(r, ensure_ascii=False, allow_nan=False,
+                                         separators=(",", ":")).encode("utf-8")
+                              for r in rows)
+        sep = b","
+    yield b"]"
 
 
 def _rows(engine: Engine) -> Iterator[dict[str, str]]:

@@ -10,7 +10,7 @@ import base64
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..analysis.impact import provenances
 from ..banks import verify
@@ -78,13 +78,14 @@ class Served:
                 "options": [{"id": o.id, "text": o.text} for o in q.options],
                 "variant": q.variant}
 
-    def grade(self, qid: str, answer: Iterable[str], detail: Detail | None = None,
+    def grade(self, qid: str, answer: Sequence[str], detail: Detail | None = None,
               learner: str = "") -> Result:
-        """Grade ``learner``'s ``answer`` (to their variant of a template), with feedback at
-        ``detail`` (default: the service's)."""
+        """Grade ``learner``'s ``answer``, a list of option ids (to their variant of a
+        template), with feedback at ``detail`` (default: the service's). Each item is one
+        option id: ``["A;C"]`` is the unknown option 'A;C', never read as two."""
         entry = self.entry(qid, learner, detail)
-        text = ";".join(answer)
-        graded = entry.grade(text)
+        graded = entry.grade_ids(answer)
+        text = ";".join(graded.chosen)          # as reports show an answer; not parsed
         answered = entry.answered(text, graded)
         q = entry.verdict.question
         feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,

@@ -9,12 +9,19 @@ slow, rate-limiting or answering 5xx is tried again with exponential backoff (1 
 5 minutes); another 4xx is ``failed`` with the platform's answer, as is a score still unsent
 after :data:`GIVE_UP` seconds.
 
+Any number of services may share one database and send its outbox: a sender claims one row
+at a time for :data:`LEASE` seconds and sends it within :data:`SEND_DEADLINE` seconds (the
+token and the post together, a deadline for the whole exchange, not per read), so no other
+sender can claim the row while its post is under way; the outcome is written only while the
+claim still holds.
+
 A row is marked sent only after the platform accepted it, so a crash between the two sends it
 again after the restart; the score carries its attempt's timestamp, so the platform reads the
 repeat as the same score, never as a newer one.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -36,7 +43,44 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 BASE_DELAY, MAX_DELAY = 1.0, 300.0
 GIVE_UP = 3 * 24 * 3600.0
 LEASE = 60.0
+#: Seconds one score's whole exchange (token and post) may take; well inside the lease.
+SEND_DEADLINE = 20.0
+#: Seconds one network step (connect, one read) may take.
 TIMEOUT = 10.0
+#: Bytes of a platform's answer read at most.
+MAX_ANSWER = 64 * 1024
+
+
+class Late(Exception):
+    """The exchange ran past its deadline."""
+
+
+@dataclass
+class Answer:
+    """A platform's answer, read within a deadline."""
+    status_code: int
+    text: str
+
+    def json(self) -> object:
+        return json.loads(self.text)
+
+
+def bounded(client: httpx.Client, method: str, url: str, end: float,
+            **kw: object) -> Answer:
+    """``method url`` answered by ``end`` (monotonic): each network step at most
+    :data:`TIMEOUT` s and never past ``end``, the body read in chunks with the deadline
+    checked between them, at most :data:`MAX_ANSWER` bytes kept."""
+    left = end - time.monotonic()
+    if left <= 0:
+        raise Late(f"no time left for {url}")
+    body = bytearray()
+    with client.stream(method, url, timeout=min(TIMEOUT, left), **kw) as r:  # type: ignore[arg-type]
+        for chunk in r.iter_bytes():
+            if len(body) < MAX_ANSWER:
+                body += chunk[:MAX_ANSWER - len(body)]
+            if time.monotonic() > end:
+                raise Late(f"{url} answered too slowly")
+        return Answer(r.status_code, body.decode("utf-8", "replace"))
 
 
 def scores_url(lineitem: str) -> str:
@@ -69,7 +113,8 @@ class Tokens:
         self._cache: dict[tuple[str, str], _Token] = {}
         self.requests = 0
 
-    def get(self, p: Platform) -> str:
+    def get(self, p: Platform, end: float | None = None) -> str:
+        end = time.monotonic() + TIMEOUT if end is None else end
         key = (p.issuer, p.client_id)
         got = self._cache.get(key)
         if got is not None and got.until > time.monotonic():
@@ -77,7 +122,7 @@ class Tokens:
         assertion = signed(self.keys, {"iss": p.client_id, "sub": p.client_id,
                                        "aud": p.assertion_audience})
         self.requests += 1
-        r = self.client.post(p.token_url, data={
+        r = bounded(self.client, "POST", p.token_url, end, data={
             "grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": assertion, "scope": SCORE_SCOPE},
             headers={"Accept": "application/json"})
@@ -85,6 +130,8 @@ class Tokens:
             raise TokenError(f"token endpoint answered {r.status_code}: {r.text[:300]}")
         try:
             data = r.json()
+            if not isinstance(data, dict):
+                raise TypeError("not a JSON object")
             value = str(data["access_token"])
             life = float(data.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
@@ -102,8 +149,11 @@ class Sender:
     time (:meth:`run_once`)."""
 
     def __init__(self, engine: Engine, platforms: Platforms, keys: ToolKeys,
-                 client: httpx.Client | None = None, poll: float = 5.0):
+                 client: httpx.Client | None = None, poll: float = 5.0,
+                 lease: float | None = None, deadline: float | None = None):
         self.engine, self.platforms, self.poll = engine, platforms, poll
+        self.lease = LEASE if lease is None else lease
+        self.deadline = min(SEND_DEADLINE if deadline is None else deadline, self.lease / 2)
         self.client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
         self.tokens = Tokens(self.client, keys)
         self._wake = threading.Event()
@@ -133,14 +183,17 @@ class Sender:
             self._wake.wait(self.poll)
             self._wake.clear()
 
-    def run_once(self) -> int:
-        """Send what is due; returns how many rows were tried."""
-        due = store.claim(self.engine, LEASE)
-        for o in due:
-            if self._stop.is_set():
+    def run_once(self, most: int = 100) -> int:
+        """Send what is due, one claimed row at a time (at most ``most``); returns how many
+        rows were tried."""
+        tried = 0
+        while tried < most and not self._stop.is_set():
+            due = store.claim(self.engine, self.lease, limit=1)
+            if not due:
                 break
-            self._send(o)
-        return len(due)
+            self._send(due[0])
+            tried += 1
+        return tried
 
     def _send(self, o: store.Outgoing) -> None:
         p = self.platforms.find(o.issuer, o.client_id)
@@ -148,21 +201,23 @@ class Sender:
         if p is None:
             store.settle(self.engine, o.attempt, "failed",
                          f"the platform {o.issuer} ({o.client_id}) is no longer registered",
-                         tries)
+                         tries, lease=o.lease)
             return
         body = {"userId": o.user_id, "scoreGiven": o.score_given,
                 "scoreMaximum": o.score_maximum, "activityProgress": "Completed",
                 "gradingProgress": "FullyGraded", "timestamp": o.timestamp}
+        end = time.monotonic() + self.deadline
         try:
-            token = self.tokens.get(p)
-            r = self.client.post(scores_url(o.lineitem), json=body, headers={
-                "Authorization": f"Bearer {token}", "Content-Type": SCORE_TYPE})
-        except (httpx.HTTPError, TokenError) as e:
+            token = self.tokens.get(p, end)
+            r = bounded(self.client, "POST", scores_url(o.lineitem), end,
+                        content=json.dumps(body).encode(), headers={
+                            "Authorization": f"Bearer {token}", "Content-Type": SCORE_TYPE})
+        except (httpx.HTTPError, TokenError, Late) as e:
             self._again(o, tries, str(e) or type(e).__name__)
             return
         answer = f"{r.status_code} {r.text[:500]}".strip()
         if 200 <= r.status_code < 300:
-            store.settle(self.engine, o.attempt, "sent", answer, tries)
+            store.settle(self.engine, o.attempt, "sent", answer, tries, lease=o.lease)
             log.info("lti score sent: attempt %d to %s", o.attempt, o.issuer)
         elif r.status_code == 401:                        # the token expired early
             self.tokens.forget(p)
@@ -170,12 +225,13 @@ class Sender:
         elif r.status_code in (408, 425, 429) or r.status_code >= 500:
             self._again(o, tries, answer)
         else:
-            store.settle(self.engine, o.attempt, "failed", answer, tries)
+            store.settle(self.engine, o.attempt, "failed", answer, tries, lease=o.lease)
 
     def _again(self, o: store.Outgoing, tries: int, answer: str) -> None:
         now = time.time()
         if now - o.created > GIVE_UP:
             store.settle(self.engine, o.attempt, "failed", f"gave up after {tries} tries: "
-                         f"{answer}", tries)
+                         f"{answer}", tries, lease=o.lease)
             return
-        store.settle(self.engine, o.attempt, "pending", answer, tries, now + delay(tries))
+        store.settle(self.engine, o.attempt, "pending", answer, tries, now + delay(tries),
+                     lease=o.lease)

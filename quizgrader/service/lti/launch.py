@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..dberrors import storable_problem
+from ..identity import lti_learner
 from .jose import LtiRefused, header, verified
 from .platformkeys import PlatformKeys
 from .platforms import Platform, Platforms
@@ -47,7 +49,7 @@ class Launch:
     @property
     def learner(self) -> str:
         """The learner as the attempts store them: ``iss|sub``."""
-        return f"{self.platform.issuer}|{self.sub}"
+        return lti_learner(self.platform.issuer, self.sub)
 
 
 def login_target(platforms: Platforms, params: dict[str, str], public_url: str) -> Platform:
@@ -137,8 +139,10 @@ def checked(token: str, used: State, platforms: Platforms, keys: PlatformKeys,
     sub = _claim(claims, "sub", str, "sub (the user)")
     if not sub or len(sub) > 255:
         raise LtiRefused(400, "id_token: sub must be 1 to 255 characters")
+    _storable(sub, "sub", 255)
     given = claims.get("name")
     name = given[:200] if isinstance(given, str) else ""
+    _storable(name, "name", 200)
     if kind == DEEP_LINKING:
         roles = claims.get(LTI + "roles")
         if not isinstance(roles, list) or not any(
@@ -149,8 +153,10 @@ def checked(token: str, used: State, platforms: Platforms, keys: PlatformKeys,
         url = settings.get("deep_link_return_url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             raise LtiRefused(400, "id_token: deep_link_return_url is missing")
+        _storable(url, "deep_link_return_url", 2000)
         data = settings.get("data")
-        echoed = data[:4000] if isinstance(data, str) else ""
+        echoed = data if isinstance(data, str) else ""
+        _storable(echoed, "deep_linking_settings.data", 4000)
         return Launch(platform, kind, deployment, sub, name, "", "", url, echoed)
     custom = claims.get(LTI + "custom")
     question = custom.get("question") if isinstance(custom, dict) else None
@@ -163,7 +169,15 @@ def checked(token: str, used: State, platforms: Platforms, keys: PlatformKeys,
     if isinstance(ags, dict) and SCORE_SCOPE in (ags.get("scope") or []):
         item = ags.get("lineitem")
         lineitem = item if isinstance(item, str) and url_ok(item) else ""
+        _storable(lineitem, "the AGS lineitem URL", 2000)
     return Launch(platform, kind, deployment, sub, name, question[:100], lineitem, "", "")
+
+
+def _storable(value: str, what: str, limit: int) -> None:
+    """Refuse a claim the database cannot hold (NUL, over-long) before anything is stored."""
+    problem = storable_problem(value, what, limit)
+    if problem:
+        raise LtiRefused(400, "id_token: " + problem)
 
 
 def url_ok(url: str) -> bool:

@@ -105,6 +105,9 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
             raise LtiRefused(400, f"the platform refused the login: {f['error'][0][:100]} "
                                   f"{(f.get('error_description') or [''])[0][:300]}".strip())
         given = one(f, "state")
+        if not store.token_ok(given):
+            raise LtiRefused(400, "state: not one this tool sends (1 to 64 URL-safe "
+                                  "characters)")
         cookie = cookies.get(STATE_COOKIE + given[:16])
         if cookie is not None and cookie != given:
             raise LtiRefused(400, "state: it does not match this browser's login")
@@ -143,7 +146,8 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
                               lti={"session": s.id, "name": s.name})
 
     def open_session(f: dict[str, list[str]], kind: str) -> store.Session:
-        s = store.session(engine, one(f, "session"), kind)
+        sid = one(f, "session")
+        s = store.session(engine, sid, kind) if store.token_ok(sid) else None
         if s is None:
             raise LtiRefused(403, "this page's launch has expired or was never made: open the "
                                   "activity again from your course")

@@ -157,6 +157,13 @@ def launch(engine: Engine, used: State, session: Session, now: float | None = No
         raise LtiRefused(409, "this launch was already used (its nonce is spent)") from None
 
 
+def token_ok(value: str) -> bool:
+    """Whether ``value`` can be a state or session id this tool made (token_urlsafe(32):
+    43 URL-safe characters); anything else is not looked up in the database."""
+    return 1 <= len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_")
+                                         for c in value)
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
@@ -207,12 +214,16 @@ class Outgoing:
     timestamp: str
     tries: int
     created: float
+    lease: float = 0.0              # when this sender's claim ends (its token)
 
 
-def claim(engine: Engine, lease: float, limit: int = 20, now: float | None = None
+def claim(engine: Engine, lease: float, limit: int = 1, now: float | None = None
           ) -> list[Outgoing]:
-    """Pending scores that are due, each leased to this sender for ``lease`` seconds (another
-    sender on the same database skips them meanwhile)."""
+    """Pending scores that are due (the oldest ``limit``), each leased to this sender until
+    ``now + lease``; another sender on the same database skips them meanwhile. A sender
+    claims one row at a time and sends it within a deadline shorter than the lease, so the
+    lease outlives the post. The lease's end, :attr:`Outgoing.lease`, is the claim's token:
+    :func:`settle` writes only while it still holds."""
     now = time.time() if now is None else now
     with engine.connect() as conn:
         due = conn.execute(select(outbox).where(
@@ -220,24 +231,30 @@ def claim(engine: Engine, lease: float, limit: int = 20, now: float | None = Non
             outbox.c.claimed_until <= now).order_by(outbox.c.attempt).limit(limit)).all()
     mine = []
     for r in due:
+        until = now + lease + secrets.randbelow(1_000_000) / 1e9     # unique to this claim
         with engine.begin() as conn:
             got = conn.execute(update(outbox).where(
                 outbox.c.attempt == r.attempt, outbox.c.status == "pending",
-                outbox.c.claimed_until <= now).values(claimed_until=now + lease))
+                outbox.c.claimed_until <= now).values(claimed_until=until))
         if got.rowcount == 1:
             mine.append(Outgoing(r.attempt, r.issuer, r.client_id, r.lineitem, r.user_id,
                                  r.score_given, r.score_maximum, r.timestamp, r.tries,
-                                 r.created))
+                                 r.created, until))
     return mine
 
 
 def settle(engine: Engine, attempt: int, status: str, answer: str, tries: int,
-           next_try: float = 0.0) -> None:
-    """Record a send's outcome: ``sent``, ``failed``, or ``pending`` again from ``next_try``."""
+           next_try: float = 0.0, lease: float | None = None) -> bool:
+    """Record a send's outcome: ``sent``, ``failed``, or ``pending`` again from ``next_try``;
+    with ``lease`` (the claim's), only while that lease still holds. False: it did not."""
+    cond = [outbox.c.attempt == attempt]
+    if lease is not None:
+        cond.append(outbox.c.claimed_until == lease)
     with engine.begin() as conn:
-        conn.execute(update(outbox).where(outbox.c.attempt == attempt).values(
+        done = conn.execute(update(outbox).where(*cond).values(
             status=status, answer=answer[:1000], tries=tries, next_try=next_try,
             claimed_until=0.0))
+    return done.rowcount == 1
 
 
 def passback(engine: Engine, attempts: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
