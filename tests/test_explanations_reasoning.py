@@ -115,7 +115,7 @@ def test_alice_fixed_update_at_1_decides_options_a_and_b_and_the_bottom_line():
                                     "overwrites the memory (c<t> = c̃<t>)"), whys[oid]
         assert not re.search(r"with Γr ≈ [01][^.]*(overwrites|copies)", text), text
     # Γr ≈ 0 also shuts the path through what is written; Γr ≈ 1 does not matter at all
-    assert "and with Γr ≈ 0 what it writes does not read the old memory; neither setting " \
+    assert "and with Γr ≈ 0 what it writes hardly reads the old memory; neither setting " \
            "of Γr rescues it (Γr ≈ 1: essentially zero, 9e-19)" in whys["A"]
     assert ", whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)" in whys["B"]
     bl = bottom_line(qv)

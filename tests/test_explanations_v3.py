@@ -55,8 +55,8 @@ def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
             standard.append(words(e.text("standard", v.option.id)))
             short.append(words(e.line(v.option.id)))
     # v4 names each configuration whole: an LSTM's three gates take the textbook option to
-    # 95 words (the rule beats the 90-word budget; the median stays well inside)
-    assert max(standard) <= 100 and statistics.median(standard) <= 70, standard
+    # 106 words (the rule beats the 90-word budget; the median stays well inside)
+    assert max(standard) <= 110 and statistics.median(standard) <= 70, standard
     assert max(short) <= 30, short
 
 
@@ -145,7 +145,7 @@ def test_verify_json_carries_all_three_levels_and_the_bottom_line():
 
 
 @pytest.mark.parametrize("detail,marker", [("short", "C is correct. In Betty's model"),
-                                           ("standard", "It can also learn"),
+                                           ("standard", "It can also carry an input"),
                                            ("full", "Checks: reachable passed")])
 def test_explain_and_grade_take_a_detail(detail, marker):
     r = CliRunner().invoke(main, ["explain", GRU, "--option", "C", "--detail", detail])
@@ -250,7 +250,7 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     # explanation whole even where the bottom line says it too, and explains each right
     # option the learner missed at standard, not in one line (~450 more when all five are
     # wrong): the rules beat the budget (explanations v4, "Budgets")
-    limit = 1350 if "A;B" in answers.values() else 1850
+    limit = 1450 if "A;B" in answers.values() else 1950
     assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
     blocks = text.split("\n## ")[1:]

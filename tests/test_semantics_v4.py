@@ -266,7 +266,7 @@ def test_janet_takes_chrono_and_a_forget_bias_added_together(tmp_path):
     qv = verify_question(both)
     text = explain_doc(qv, [qv.options[0]], "text", "full")
     assert "with chrono initialisation (T_max = 50: b_f ~ log U(1, 49)) and Γf bias 1.5" in text
-    assert "chrono init with forget bias 1.5 starts Γf between 0.818 and 0.995" in text
+    assert "chrono initialisation with forget bias 1.5 starts Γf between 0.818 and 0.995" in text
     with pytest.raises(ConfigError, match="not both"):             # the LSTM's b_u = −b_f
         Model("lstm", chrono=50, bias={"forget": 1.0})
 

@@ -15,7 +15,17 @@ from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
-from .brief import cannot_learn, claim_config, core, flat, reason, whatever, wrote_nothing
+from .brief import (
+    cannot_learn,
+    claim_config,
+    core,
+    counterexample,
+    flat,
+    reason,
+    scenario_config,
+    whatever,
+    wrote_nothing,
+)
 from .cause import because, cause, mechanism
 from .config import whole
 from .numbers import plain
@@ -24,22 +34,23 @@ from .wording import fate, fate_over, model_name, setting
 LIMIT = 60
 
 
-def _right(q: Question, v: OptionVerdict) -> str:
+def _right(q: Question, v: OptionVerdict, qv_options: Sequence[OptionVerdict] = ()) -> str:
     """A right option's measured sentence with its cause: "In Betty's model (Γr fixed at 1)
     with Γu ≈ 0, every step copies the memory (c<t> ≈ c<t−1>): the gradient is kept …"."""
     claim = v.option.claim
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable:
-        return core(q, v)
+        return core(q, v, qv_options)
     cfg = claim_config(q, v)
     c = cause(q, cfg)
     mech = because(q, c, cfg, with_equation=False) if c.keep is None else \
         mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), False)
     if not mech:
-        return core(q, v)
+        return core(q, v, qv_options)
     return f"In {whole(q, cfg)}, {mech}: the gradient {fate_over(v.curves, q.simulation)}."
 
 
-def _measured(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
+def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
+              qv_options: Sequence[OptionVerdict] = ()) -> str:
     """What decides a wrong option, cause before effect, whatever it claims: "Alice's model
     fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does: the
     gradient vanishes over 100 steps, to essentially zero (9e-19)"."""
@@ -58,7 +69,7 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
                 f"learn: {cannot_learn(q, v.delivery, claim.model)}.")
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable or \
             v.decided_by == Decision.REASON_MATTERS:
-        text = core(q, v)
+        text = core(q, v, qv_options)
         return text[:1].lower() + text[1:] if text.startswith("In ") else text
     cfg = claim_config(q, v)
     c = cause(q, cfg)
@@ -116,13 +127,14 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
         return not out or len(" ".join(out + [p]).split()) <= LIMIT
 
     for v in right:
-        text = _right(q, v)
+        text = _right(q, v, qv.options)
         if text and fits(text):
             out.append(text)
     other = distractor(qv, key)
     if other is not None:
         but = "But " if other.option.claim is not None else "But: "
-        tries = [but + _measured(q, other), but + _measured(q, other, numbers=False)]
+        tries = [but + _measured(q, other, qv_options=qv.options),
+                 but + _measured(q, other, numbers=False, qv_options=qv.options)]
         free = other.option.claim is not None and other.curves is not None and \
             other.option.claim.has_setting and not other.unreachable and \
             cause(q, claim_config(q, other)).keep is None
@@ -130,6 +142,15 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
             cfg = claim_config(q, other)
             tries.append(f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
                          f"({flat(other.curves.final)}).")
+        said = " ".join(out)
+        claim = other.option.claim
+        if claim is not None and not claim.has_setting and claim.gradient == "vanishes":
+            t = counterexample(q, other, qv.options)
+            if t is not None and \
+                    whole(q, scenario_config(q, claim.model, t.scenario)) in said:
+                # refuted by a setting already named: say what it means for the distractor
+                tries = [f"So {model_name(q, claim.model)} can keep the gradient: it does not "
+                         f"vanish in every setting."]
         fitting = [p for p in tries if fits(p)]
         # the distractor's cause is the point of a bottom line: where even its short form
         # does not fit, it goes in over the budget (explanations v4: the rule wins)

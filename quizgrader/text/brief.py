@@ -10,10 +10,11 @@ numbers come from the evidence objects (:mod:`quizgrader.verify.results`) only.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple, Sequence
 
 from ..question.schema import ClaimKind, Question
 from ..sim import GATES, Curves, Scenario
-from ..verify import Check, Decision, Delivery, Flip, OptionVerdict, Tried
+from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from ..verify.checks import flipped
 from . import gates
 from .cause import because, cause, mechanism
@@ -80,7 +81,8 @@ def factor_words(gain: float, T: int) -> str:
     """'0.6598 (0.6598^100 = 8.8e-19)': a per-step factor a learner can check."""
     f = factor(gain, T)
     if gain == 0:                          # underflowed: the factor is a bound, not a value
-        return f"about {f} or less (the gain falls below {FLOOR:g}, where the numbers stop)"
+        return (f"at most about {f} (the gain falls below {FLOOR:g}, smaller than the "
+                f"simulation can represent)")
     return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
 
 
@@ -103,20 +105,35 @@ def cannot_learn(q: Question, d: Delivery, model_id: str) -> str:
             f"{plain(best.carry)}× {NORMAL_WRITE}, in {whole(q, cfg)})")
 
 
-def _counterexample(q: Question, v: OptionVerdict) -> Tried | None:
-    """A vanishes claim's refutation: of the settings tried in which the gradient does not
-    vanish, the plainest (gates held at every step before a write then a keep) that keeps it
-    nearest whole."""
+class Counter(NamedTuple):
+    """A setting in which the gradient does not vanish: its holds and curves."""
+    scenario: Scenario
+    curves: Curves
+
+
+def counterexample(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
+                    ) -> Counter | None:
+    """A vanishes claim's refutation: the setting in which the gradient does not vanish.
+    Another option's own setting of the same model comes first (the number the learner
+    meets there too), then of the settings the delivery check tried, the plainest (gates held
+    at every step before a write then a keep) that keeps it nearest whole."""
+    claim = v.option.claim
+    if claim is None:
+        return None
+    own = [Counter(o.scenario, o.curves) for o in others
+           if o is not v and o.option.claim is not None and o.curves is not None and
+           o.option.claim.model == claim.model and o.option.claim.has_setting and
+           not o.unreachable and o.curves.behaviour != "vanishes"]
     d = v.delivery
-    if d is None:
-        return None
-    out = [t for t in d.tried if t.curves.behaviour != "vanishes"]
-    if not out:
-        return None
-    return min(out, key=lambda t: (any(not h.always for h in t.scenario),
-                                   t.curves.behaviour != "preserved",
-                                   abs(math.log10(t.curves.final)) if t.curves.final > 0
-                                   else math.inf))
+    tried = [Counter(t.scenario, t.curves) for t in (d.tried if d is not None else ())
+             if t.curves.behaviour != "vanishes"]
+    for pool in (own, tried):
+        if pool:
+            return min(pool, key=lambda t: (any(not h.always for h in t.scenario),
+                                            t.curves.behaviour != "preserved",
+                                            abs(math.log10(t.curves.final))
+                                            if t.curves.final > 0 else math.inf))
+    return None
 
 
 def _reason_failed(v: OptionVerdict) -> Flip | None:
@@ -162,7 +179,7 @@ def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool =
     return text + rest
 
 
-def core(q: Question, v: OptionVerdict) -> str:
+def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
     """One sentence: what the numbers say about the option, in its whole configuration."""
     opt = v.option
     if opt.claim is None:
@@ -193,7 +210,7 @@ def core(q: Question, v: OptionVerdict) -> str:
                     f"of {_cited(f)}: with {_flip_setting(f)} it is "
                     f"{amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
-            t = _counterexample(q, v)
+            t = counterexample(q, v, others)
             if claim.gradient == "vanishes" and t is not None:
                 other = scenario_config(q, claim.model, t.scenario)
                 return (f"{lead}, the gradient vanishes ({amount(c.final)}), but not in every "
@@ -210,7 +227,7 @@ def core(q: Question, v: OptionVerdict) -> str:
     if d is None:
         return ""
     if claim.gradient == "vanishes":
-        t = _counterexample(q, v)
+        t = counterexample(q, v, others)
         if t is not None:
             other = scenario_config(q, claim.model, t.scenario)
             return (f"In {whole(q, other)}, the gradient {fate_over(t.curves, s)}: not "
@@ -231,25 +248,29 @@ def core(q: Question, v: OptionVerdict) -> str:
         return f"In {whole(q, cfg)}, the gradient {fate_over(c, s)}{contrast}."
     if d.deciding is None or not v.passed(Check.MODEL_DELIVERS):
         return f"{cap(name)} cannot learn over {T} steps: {cannot_learn(q, d, claim.model)}."
-    t = d.deciding
-    cfg = scenario_config(q, claim.model, t.scenario)
+    carrier = d.deciding
+    cfg = scenario_config(q, claim.model, carrier.scenario)
     return (f"{cap(name)} carries an input over {T} steps: in {whole(q, cfg)}, an input "
-            f"written at step 1 is still {plain(t.carry)}× {NORMAL_WRITE} at step {T}.")
+            f"written at step 1 is still {plain(carrier.carry)}× {NORMAL_WRITE} at step {T}.")
 
 
 def _steps_sentence(q: Question, v: OptionVerdict) -> str:
-    """For an option that speaks of one timestep: one step already loses (or grows) the
-    gradient, and all the steps multiply it, with a factor that gives the gain back."""
+    """For an option that speaks of one timestep: on average a step already loses (or
+    grows) the gradient, and all the steps multiply it, with a factor that gives the gain
+    back."""
     c, T = v.curves, q.horizon
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
     if c.final == 0:
-        return (f"Even one step keeps only {factor_words(c.final, T)} of it, and the gradient "
-                f"crosses all {T} steps.")
+        return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
+                f"average each step keeps at most about {factor(c.final, T)} of it, and over "
+                f"{T} steps the gain falls below {FLOOR:g}, smaller than the simulation can "
+                f"represent.")
     f = factor(c.final, T)
-    one = f"Even one step keeps only {f} of it" if float(f) < 1 else \
-        f"Even one step multiplies it by {f}"
-    return f"{one}, and the gradient crosses all {T} steps: {f}^{T} = {plain(float(f) ** T)}."
+    one = f"on average each step keeps only {f} of it" if float(f) < 1 else \
+        f"on average each step multiplies it by {f}"
+    return (f"The option speaks of one timestep, but the gradient crosses all {T}: {one}, and "
+            f"{f}^{T} = {plain(float(f) ** T)}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:
@@ -260,7 +281,7 @@ def _flip(q: Question, v: OptionVerdict) -> str:
         if f.changed:
             cfg = flip_config(q, v, f)
             gated = bool(GATES[q.models[cfg.model].cell])
-            then = mechanism(cause(q, cfg), cfg, gated, detail=False) or \
+            then = mechanism(cause(q, cfg), cfg, gated) or \
                 f"{_cited(f)} makes the difference"
             return f"With {_flip_setting(f)} instead, it {_amount(f.curves, s)}: {then}."
     return ""
@@ -275,7 +296,7 @@ def _learn(q: Question, v: OptionVerdict) -> str:
         t = d.deciding
         cfg = scenario_config(q, claim.model, t.scenario)
         how = setting_words(cfg).replace(" (", "; ").rstrip(")")
-        return (f"It can also learn: an input written at step 1 ({how}) is still "
+        return (f"It can also carry an input: one written at step 1 ({how}) is still "
                 f"{plain(t.carry)}× {NORMAL_WRITE} at step {q.horizon}.")
     if wrote_nothing(d) and v.curves is not None:
         c = cause(q, claim_config(q, v))
@@ -298,17 +319,23 @@ def _why(q: Question, v: OptionVerdict) -> str:
     return out
 
 
-def _bare_why(q: Question, v: OptionVerdict) -> str:
+def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
     """A claim without gates: the cause in the deciding setting (for a vanishes claim that
     holds, the model as it is: its fixed gates)."""
     claim, d = v.option.claim, v.delivery
     if claim is None or d is None:
         return ""
-    t = _counterexample(q, v) if claim.gradient == "vanishes" else d.deciding
+    t = counterexample(q, v, others) if claim.gradient == "vanishes" else d.deciding
     if claim.gradient == "vanishes" and t is None:
         cfg = scenario_config(q, claim.model, ())
-        text = because(q, cause(q, cfg), cfg)
-        return f"Why: {decap(text)}." if text and cfg.of("fixed") else ""
+        text = because(q, cause(q, cfg), cfg) if cfg.of("fixed") else ""
+        if not GATES[q.models[claim.model].cell]:
+            text = one_step(q.models[claim.model], {}).plain
+        top = max(d.tried, key=lambda t: t.curves.final)
+        best = "at best " if len(d.tried) > 1 else ""
+        step = cap(f"{best}each step multiplies the gradient by "
+                   f"{factor_words(top.curves.final, q.horizon)} on average.")
+        return f"Why: {decap(text)}. {step}" if text else step
     if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""
     cfg = scenario_config(q, claim.model, t.scenario)
@@ -319,13 +346,14 @@ def _bare_why(q: Question, v: OptionVerdict) -> str:
             f"{factor_words(t.curves.final, q.horizon)}.")
 
 
-def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
+def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
+             ) -> tuple[str, ...]:
     """The standard explanation's paragraphs (after the verdict)."""
     opt = v.option
     if opt.claim is None:
         return (opt.feedback.strip(),) if opt.feedback else ()
     claim = opt.claim
-    out = [core(q, v)]
+    out = [core(q, v, others)]
     if claim.has_setting and v.curves is not None and not v.unreachable:
         out.append(_why(q, v))
         out.append(_steps_sentence(q, v))
@@ -337,7 +365,7 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
                  v.passed(Check.MODEL_DELIVERS) is False)):
             out.append(_learn(q, v))
     elif not claim.gates:
-        out.append(_bare_why(q, v))
+        out.append(_bare_why(q, v, others))
     if v.fragile and v.margin is not None and v.margin.straddles:
         out.append(f"This verdict is uncertain: {spread(v.margin)}.")
     elif v.fragile and v.margin is not None:
@@ -346,6 +374,6 @@ def standard(q: Question, v: OptionVerdict) -> tuple[str, ...]:
     return tuple(p for p in out if p)
 
 
-def short(q: Question, v: OptionVerdict) -> str:
+def short(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
     """The one-sentence explanation (after the verdict)."""
-    return core(q, v)
+    return core(q, v, others)

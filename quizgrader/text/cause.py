@@ -51,6 +51,7 @@ class Cause:
     blockers: tuple[str, ...]
     fixed: bool
     writes: bool = True
+    enablers: tuple[str, ...] = ()
 
     @property
     def copies(self) -> bool:
@@ -94,8 +95,14 @@ def cause(q: Question, cfg: Config) -> Cause:
         blockers = tuple(g for g, v in at if values.get(g) is not None and _paths(
             model, tuple((h, 1.0 - w if h == g else w) for h, w in at)).reads)
     states = cfg.states
+    enablers: tuple[str, ...] = ()
+    if p.reads:
+        enablers = tuple(g for g, v in at if states[g].startswith("fixed:") and
+                         g not in deciders and not _paths(model, tuple(
+                             (h, 1.0 - w if h == g else w) for h, w in at)).reads)
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
-    return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes)
+    return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
+                 enablers)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -120,7 +127,10 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
     if not gated or not (c.deciders or c.free):
         return ""
     shown = f" ({eq})" if eq else ""
-    shut = _list([_gate_value(cfg, g) for g in c.blockers if g not in c.deciders])
+    shut_gates = [g for g in c.blockers if g not in c.deciders]
+    shut = _list([_gate_value(cfg, g) for g in shut_gates])
+    held = any(not cfg.states[g].startswith("fixed:") for g in shut_gates)
+    nothing, hardly = ("almost nothing", "hardly reads") if held else ("nothing", "does not read")
     if c.keep is None:
         who = _list([gates.symbol(g) for g in c.free])
         verb = "is" if len(c.free) == 1 else "are"
@@ -131,10 +141,10 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
         if not detail:
             return f"every step copies the memory{shown}"
         if shut and not c.writes:
-            return f"every step copies the memory, and with {shut} nothing is added{shown}"
+            return f"every step copies the memory, and with {shut} {nothing} is added{shown}"
         if shut:
-            return (f"every step copies the memory, and with {shut} what it adds does not "
-                    f"read the old memory{shown}")
+            return (f"every step copies the memory, and with {shut} what it adds {hardly} "
+                    f"the old memory{shown}")
         return f"every step copies the memory{shown}"
     if c.overwrites:
         head = f"every step overwrites the memory{shown}"
@@ -142,11 +152,11 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
             return head
         if not c.reads:
             if shut and not c.writes:
-                return head + f", and with {shut} nothing new is written"
-            return head + (f", and with {shut} what it writes does not read the old memory"
+                return head + f", and with {shut} {nothing} new is written"
+            return head + (f", and with {shut} what it writes {hardly} the old memory"
                            if shut else ", and what it writes does not depend on the old one")
-        return (f"{head}: the gradient gets through only by way of what is written, through "
-                f"random weights")
+        return (f"{head}, so the gradient gets through only by way of what is written, "
+                f"through random weights")
     return f"every step copies only {c.keep:.2g} of the memory{shown}"
 
 
@@ -189,4 +199,8 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     who = _list([_gate_value(cfg, g) for g in c.deciders])
     if c.fixed:
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"
+    if c.enablers and c.copies:          # a fixed gate keeps adding writes: named too
+        on = _list([_gate_value(cfg, g) for g in c.enablers])
+        return (f"{cap(model_name(q, cfg.model))} fixes {on}, so every step writes and what "
+                f"it writes reads the old memory; with {who} {mech}")
     return f"with {who} {mech}"

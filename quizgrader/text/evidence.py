@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from ..question.schema import Question
 from ..sim import Curves
@@ -56,12 +56,13 @@ def evidence(v: OptionVerdict) -> dict[str, Any]:
     return out
 
 
-def figures(q: Question, v: OptionVerdict) -> list[dict[str, Any]]:
+def figures(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
+            ) -> list[dict[str, Any]]:
     """Every figure the option's explanations can quote, each with its whole configuration
     (explanations v4): the gain and per-step factor of the option's own setting and of each
     flipped gate, and the gain and carry of each setting the delivery check tried. Two
     figures of one question with the same kind and configuration have the same value."""
-    from .brief import claim_config, flip_config, scenario_config
+    from .brief import claim_config, counterexample, flip_config, scenario_config
 
     claim = v.option.claim
     if claim is None:
@@ -83,6 +84,10 @@ def figures(q: Question, v: OptionVerdict) -> list[dict[str, Any]]:
             cfg = scenario_config(q, claim.model, t.scenario)
             curve(t.curves, cfg)
             out.append(figure("carry", t.carry, cfg))
+    if claim.gradient == "vanishes":               # the setting the text refutes it with
+        counter = counterexample(q, v, others)
+        if counter is not None:
+            curve(counter.curves, scenario_config(q, claim.model, counter.scenario))
     unique: dict[str, dict[str, Any]] = {}
     for fig in out:                                   # one figure per kind and configuration
         unique.setdefault(json.dumps({k: fig[k] for k in ("kind", "model", "gates", "steps")},

@@ -83,5 +83,5 @@ def explain(qv: QuestionVerdict, v: OptionVerdict) -> Explanation:
     """The explanation of one option of ``qv`` at every level."""
     q = qv.question
     full, deciding = full_text(q, v)
-    return Explanation(v.correct, v.option.claim is None, short_text(q, v), standard_text(q, v),
-                       full, deciding)
+    return Explanation(v.correct, v.option.claim is None, short_text(q, v, qv.options),
+                       standard_text(q, v, qv.options), full, deciding)

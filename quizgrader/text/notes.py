@@ -17,7 +17,7 @@ NOTATION = {
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
-           "memory, like the course's Γu (Zhou et al. call it f).",
+           "memory, like the course's Γu and unlike the LSTM's Γf (Zhou et al. call it f).",
     "indrnn": "Notation: an IndRNN unit feeds back only itself, through one weight u: "
               "c<t> = act(W x<t> + u*c<t−1> + b).",
 }
@@ -57,11 +57,13 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
         out += (f" A held gate is pushed towards {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
                 f"step, a free gate is computed by the cell, a removed gate is fixed at "
                 f"exactly its value. So a step that copies the memory through a held gate keeps "
-                f"{keep:g} of it ({power}), and what a step writes from the old memory adds to "
-                f"or takes from that. A normal write is how strongly one step with all gates "
-                f"free writes its input; “k× a normal write at step {T}” means the first input "
-                f"still moves the memory k times that strongly at step {T} (a gate held open "
-                f"to write writes harder than a free one, so k can exceed 1).")
+                f"{keep:g} of it ({power}), one that copies through a removed gate keeps all "
+                f"of it, and the part of each step's write that depends on the old memory adds "
+                f"to or takes from that. A normal write is ‖∂c<1>/∂x<1>‖, how strongly one "
+                f"step with all gates free writes its input into the memory; “k× a normal "
+                f"write at step {T}” means the first input still moves the memory k times "
+                f"that strongly at step {T} (a gate held open to write writes harder than a "
+                f"free one, so k can exceed 1).")
     return out
 
 

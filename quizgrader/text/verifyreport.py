@@ -74,7 +74,7 @@ def _question(qv: QuestionVerdict) -> dict[str, Any]:
                         "fragile": v.fragile,
                         "checks": {c.check: c.passed for c in v.checks},
                         **_explanations(qv, v), "evidence": evidence(v),
-                        "figures": figures(qv.question, v)}
+                        "figures": figures(qv.question, v, qv.options)}
                        for v in qv.options],
            "bottom_line": bottom_line(qv)}
     if qv.robust is not None:
