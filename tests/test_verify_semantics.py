@@ -225,7 +225,8 @@ def test_explanations_say_what_the_numbers_mean_once_per_document(gru):
     assert "Below 0.01 the gradient vanishes, above 100 it explodes, in between it is kept" \
         in doc
     assert "The per-step factor is gain^(1/100), the average a step multiplies it by" in doc
-    assert "A gate ≈ 0 is held at 0.001" in doc and "removing a gate fixes it" in doc
+    assert "A held gate is pushed towards 0.001 (≈ 0) or 0.999 (≈ 1)" in doc
+    assert "a removed gate is fixed at exactly its value" in doc
     for v in gru.options:               # no option repeats the guide or the notation note
         for detail in ("short", "standard", "full"):
             text = explain(gru, v).text(detail, v.option.id)
