@@ -1,0 +1,57 @@
+"""A new user's mistakes, each answered by one clear line and a documented exit code (issue
+33): the spec's own template names, a bank with no question, a key folder that does not
+exist, an invalid question at a regrade, a class CSV with the wrong header or delimiter."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgrader.cli import main
+from quizgrader.question.bank import read_located
+from quizgrader.variants.template import read_template
+
+ROOT = Path(__file__).parent.parent
+GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
+
+#: The spec's example (variants.md): ``horizon: "{{ T }}"``.
+UPPER = """\
+id: rnn-upper
+title: An RNN template
+stem: "An RNN reads {{ T }} steps with weights of scale {{ W_hh }}: its gradient?"
+params:
+  T: [20, 30]
+  W_hh: [0.5]
+horizon: "{{ T }}"
+simulation: {hidden: 4, inputs: 2, seeds: 4}
+models:
+  m: {cell: rnn, init: {scale: "{{ W_hh }}"}}
+options:
+  - {id: A, text: "It vanishes.", claim: {model: m, gradient: vanishes}}
+  - {id: B, text: "It is kept.", claim: {model: m, gradient: preserved}}
+"""
+
+
+def test_a_template_may_name_its_parameters_as_the_spec_does(tmp_path):
+    p = tmp_path / "rnn-upper.yaml"
+    p.write_text(UPPER, encoding="utf-8")
+    raw, located = read_located(p)
+    t = read_template(str(p), raw, located)
+    assert t.params.names == ("T", "W_hh")
+    q = t.variant(2, {"T": 30, "W_hh": 0.5})
+    assert q.horizon == 30 and q.stem.startswith("An RNN reads 30 steps")
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("name", ["True", "none", "2T", "T-1", "loop"])
+def test_a_parameter_name_jinja_cannot_read_is_refused(tmp_path, name):
+    p = tmp_path / "rnn-upper.yaml"
+    p.write_text(UPPER.replace("W_hh: [0.5]", f"{name!r}: [0.5]").replace("W_hh", name),
+                 encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert r.exit_code == 1
+    assert (f"{p}:6: params.{name}: parameter name {name!r} must be letters, digits and _, "
+            f"not starting with a digit (and not a Jinja word such as loop, range or "
+            f"True)") in r.stderr, r.stderr
