@@ -186,8 +186,8 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
     in the output).
 
     A template's question is graded against a deployed variant: the responses' variant
-    column if they have one, else the learner's own (the same learner always gets the same
-    variant; --salt makes one course's assignment differ from another's).
+    column if they have one, else the learner's own, assigned with the salt the template's
+    lock records (the same learner always gets the same variant, here and in the service).
     """
     from . import api
     from .text.gradereport import answer_report

@@ -172,8 +172,10 @@ CACHE = click.option(
 
 SALT = click.option(
     "--salt", default=None, metavar="TEXT",
-    help="The course's salt for assigning each learner a variant of a template (default "
-         "$QUIZGRADER_SALT, else none): the same salt and learner give the same variant.")
+    help="The salt that assigns each learner a variant of a template (default "
+         "$QUIZGRADER_SALT): it is the one its lock records (quizgrader variants chose it), "
+         "and one that disagrees is an error. Only a lock written before locks held a salt "
+         "assigns with the salt given here, else none.")
 
 
 def report_problems(problems: list[str]) -> None:

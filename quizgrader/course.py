@@ -14,7 +14,7 @@ from .apitypes import ClassGrade, Verification
 from .atomic import OutputError, check_distinct
 from .banks import verify
 from .grading import Gradebook, grade_csv, write_learner_files
-from .grading.assign import course_salt
+from .grading.assign import Salt, course_salt
 from .grading.regrade import impact, stored_variants
 from .question import Question
 from .sim.diskcache import default_dir
@@ -32,7 +32,7 @@ def snapshots() -> SnapshotStore | None:
     return SnapshotStore(root / "verdicts") if root is not None else None
 
 
-def _book(report: Verification, trust_key: bool, feedback: Feedback, salt: str = ""
+def _book(report: Verification, trust_key: bool, feedback: Feedback, salt: Salt | str = ""
           ) -> tuple[Gradebook, dict[str, Snapshot]]:
     """The gradebook of a verified bank, its rows stamped with each question's provenance,
     and the snapshot of what grading uses of each question (or variant, by its name),

@@ -18,6 +18,7 @@ from typing import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import QuizgraderError
+from ..grading.assign import Salt
 from ..text.explain import Detail
 from . import db
 from .app import create_app
@@ -93,12 +94,13 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
-          detail: Detail = "standard", salt: str = "", lti_config: str | None = None,
+          detail: Detail = "standard", salt: Salt | str = "", lti_config: str | None = None,
           public_url: str | None = None, lti_keys: str | None = None) -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
-    asks for another; ``salt`` assigns learners their variants of templates. With
-    ``lti_config`` (a platforms TOML file) it is also an LTI 1.3 tool at ``public_url``
-    (default ``http://HOST:PORT``), its keys in ``lti_keys``."""
+    asks for another; ``salt``, a salt given, must agree with each template's lock (whose
+    salt assigns learners their variants). With ``lti_config`` (a platforms TOML file) it is
+    also an LTI 1.3 tool at ``public_url`` (default ``http://HOST:PORT``), its keys in
+    ``lti_keys``."""
     import uvicorn
     if token is not None:
         problem = token_problem(token)
