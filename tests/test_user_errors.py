@@ -3,6 +3,9 @@
 exist, an invalid question at a regrade, a class CSV with the wrong header or delimiter."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,38 @@ def test_a_parameter_name_jinja_cannot_read_is_refused(tmp_path, name):
     assert (f"{p}:6: params.{name}: parameter name {name!r} must be letters, digits and _, "
             f"not starting with a digit (and not a Jinja word such as loop, range or "
             f"True)") in r.stderr, r.stderr
+
+
+# --- serve: a bank with no question ----------------------------------------------------------
+
+def _serve(tmp: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZGRADER_CACHE_DIR": str(tmp / "cache")}
+    return subprocess.run([sys.executable, "-m", "quizgrader.cli", "serve", *paths, "--db",
+                           "sqlite:///attempts.db", "--port", "0"], cwd=tmp, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("layout", ["typo", "empty", "typo-beside-a-bank", "only-invalid"])
+def test_serve_refuses_a_bank_with_no_question_instead_of_serving_none(tmp_path, layout):
+    (tmp_path / "questions").mkdir()
+    paths = {"typo": ["questons/"], "empty": ["questions/"],
+             "typo-beside-a-bank": [str(GRU), "questons/"],
+             "only-invalid": ["questions/"]}[layout]
+    if layout == "only-invalid":
+        (tmp_path / "questions" / "q.yaml").write_text("id: q\ntitle: [\n", encoding="utf-8")
+    pytest.importorskip("uvicorn")
+    r = _serve(tmp_path, *paths)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "serving" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    expected = {
+        "typo": "error: questons/: no such file or folder: nothing to serve there",
+        "empty": "error: questions/: no question files (*.yaml) in this folder: nothing to "
+                 "serve there",
+        "typo-beside-a-bank": "error: questons/: no such file or folder: nothing to serve "
+                              "there",
+        "only-invalid": "error: no question to serve: every question file is invalid or "
+                        "refused (see above)"}[layout]
+    assert last == expected, r.stderr
+    if layout != "only-invalid":
+        assert not (tmp_path / "attempts.db").exists()        # refused before anything

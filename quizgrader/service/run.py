@@ -2,7 +2,9 @@
 
 The listening socket is opened here, so a port already in use is one clear error; the
 database is opened and migrated before the bank is verified, so an unwritable database is one
-too. SIGTERM and Ctrl-C stop it gracefully (requests in flight finish).
+too. A path that names no question file (a typo, an empty folder) is an error before either,
+and a bank of which nothing can be served one after its verification. SIGTERM and Ctrl-C
+stop it gracefully (requests in flight finish).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import QuizgraderError
 from ..grading.assign import Salt
+from ..question.bank import expand
 from ..text.explain import Detail
 from . import db
 from .app import create_app
@@ -91,6 +94,15 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def check_paths(paths: list[str]) -> None:
+    """ServeError when a path names no question file (a typo'd path, an empty folder)."""
+    for p in paths:
+        files, problems = expand([p])
+        if not files:
+            why = problems[0] if problems else f"{p}: no question files"
+            raise ServeError(f"{why}: nothing to serve there")
+
+
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
@@ -106,6 +118,7 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         problem = token_problem(token)
         if problem:
             raise ServeError(f"the admin token {problem}")
+    check_paths(paths)
     sock = listen(host, port)
     engine = db.connect(url)
     tool = None                                 # its errors before the bank's verification
@@ -120,6 +133,10 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         announce(line)
     for qid, why in served.refused.items():
         announce(f"not served: {why}")
+    if not served.entries:
+        sock.close()
+        raise ServeError("no question to serve: every question file is invalid or refused "
+                         "(see above)")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = AccessLog(create_app(served, engine, token, tool))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
