@@ -93,3 +93,34 @@ def test_serve_refuses_a_bank_with_no_question_instead_of_serving_none(tmp_path,
     assert last == expected, r.stderr
     if layout != "only-invalid":
         assert not (tmp_path / "attempts.db").exists()        # refused before anything
+
+
+# --- lti show: no key made in a folder that does not exist ------------------------------------
+
+def test_lti_show_refuses_a_platforms_file_in_a_folder_that_does_not_exist(tmp_path,
+                                                                          monkeypatch):
+    pytest.importorskip("joserfc")
+    monkeypatch.chdir(tmp_path)
+    for command in (["show"], ["rotate-key"]):
+        r = CliRunner().invoke(main, ["lti", *command, "--config", "nodir/platforms.toml"])
+        assert r.exit_code == 1, r.output
+        assert r.stderr == (f"error: {tmp_path}/nodir/lti-keys: cannot create the tool's key "
+                            f"folder: {tmp_path}/nodir does not exist (nothing was created; "
+                            f"check the path, or create the folder first)\n"), r.stderr
+        assert list(tmp_path.iterdir()) == []
+    r = CliRunner().invoke(main, ["lti", "show", "--keys", "no/keys"])
+    assert r.exit_code == 1 and "no does not exist (nothing was created" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_lti_show_says_when_it_creates_the_tools_key(tmp_path, monkeypatch):
+    pytest.importorskip("joserfc")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["lti", "show"])
+    assert r.exit_code == 0, r.output
+    [pem] = (tmp_path / "lti-keys").glob("*.pem")
+    assert r.stderr == (f"note: created the tool's signing key {pem.stem} in "
+                        f"{tmp_path}/lti-keys (private, mode 0600): keep it, the LMS will "
+                        f"trust it\n")
+    again = CliRunner().invoke(main, ["lti", "show"])
+    assert again.exit_code == 0 and again.stderr == ""
