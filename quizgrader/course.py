@@ -55,13 +55,14 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
     book, now = _book(report, trust_key, feedback, course_salt(salt))
+    book.invalid = report.bank.invalid_ids()
     if previous is not None:                # a regrade keeps each learner's variant
         book.pinned = stored_variants(previous)
     # each learner's last answers, kept only for the learner files (200k learners of a 1M-row
     # class cost a third of the grading time and most of its memory)
     learners: dict[str, dict[str, str]] | None = {} if feedback_dir else None
     summary = grade_csv(book, str(responses), str(out), learners, progress)
-    moved = impact(previous, out, now, snapshots(), set(book.families)) \
+    moved = impact(previous, out, now, snapshots(), set(book.families), book.invalid) \
         if previous is not None else None
     files: dict[str, str] = {}
     if feedback_dir:

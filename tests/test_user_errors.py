@@ -3,6 +3,8 @@
 exist, an invalid question at a regrade, a class CSV with the wrong header or delimiter."""
 from __future__ import annotations
 
+import csv
+import json
 import os
 import subprocess
 import sys
@@ -124,3 +126,42 @@ def test_lti_show_says_when_it_creates_the_tools_key(tmp_path, monkeypatch):
                         f"trust it\n")
     again = CliRunner().invoke(main, ["lti", "show"])
     assert again.exit_code == 0 and again.stderr == ""
+
+
+# --- regrade: an invalid question file is not "the file and the code changed" ------------------
+
+def test_a_regrade_with_an_invalid_question_file_says_so_and_moves_nobody(tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path / "cache"))
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    gru = bank / GRU.name
+    gru.write_bytes(GRU.read_bytes())
+    (bank / "lstm-forget-bias.yaml").write_bytes(
+        (ROOT / "questions" / "lstm-forget-bias.yaml").read_bytes())
+    src = tmp_path / "class.csv"
+    src.write_text("learner,question,answer\nann,c5w1-gru-alice-betty,C\n"
+                   "ann,lstm-forget-bias,A\nbob,c5w1-gru-alice-betty,A\n", encoding="utf-8")
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    r = CliRunner().invoke(main, ["grade", str(bank), "--responses", str(src), "--out",
+                                  str(before)])
+    assert r.exit_code == 0, r.output
+    gru.write_text(GRU.read_text("utf-8").replace("title:", "title: [\ntitle:", 1), "utf-8")
+    args = ["regrade", str(bank), "--responses", str(src), "--previous", str(before), "--out",
+            str(after)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1                                     # its rows are errors
+    problem = (f"{gru}:4: YAML: while parsing a flow sequence expected ',' or ']', but got "
+               f"':'")
+    assert problem in r.stderr
+    assert r.stdout == (f"No score moved (2 learners compared).\n"
+                        f"c5w1-gru-alice-betty: not regraded: its file is invalid "
+                        f"({problem}); 2 learners' grades on it not compared\n"), r.stdout
+    assert "changed" not in r.stdout and "→" not in r.stdout
+    with after.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["status"] == f"error: the file of question c5w1-gru-alice-betty is " \
+                                f"invalid ({problem})"
+    data = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    assert data["moved"] == [] and data["invalid"] == [
+        {"question": "c5w1-gru-alice-betty", "problem": problem, "learners": 2}]

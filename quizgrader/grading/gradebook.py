@@ -140,6 +140,8 @@ class Gradebook:
                                     self.salt.value or "")
         #: (learner, template id) -> the variant an earlier grading gave (a regrade keeps it)
         self.pinned: dict[tuple[str, str], int] = {}
+        #: question id -> the problem of its file, which is invalid (its rows say so)
+        self.invalid: dict[str, str] = {}
         self._index()
 
     def _index(self) -> None:
@@ -181,6 +183,9 @@ class Gradebook:
         cell's text) or else the learner's; or (None, why not)."""
         qid = self.question_id(question_id)
         if qid is None:
+            bad = self.invalid.get(question_id.strip())
+            if bad is not None:
+                return None, f"the file of question {question_id.strip()} is invalid ({bad})"
             shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."
             return None, f"unknown question {shown!r}"
         numbers = self.families.get(qid)
