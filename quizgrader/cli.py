@@ -64,7 +64,7 @@ def validate(paths: tuple[str, ...]) -> None:
     from .question import load_bank
     from .variants import reader
     bank = load_bank(paths, reader(need_lock=False))
-    _report_problems(bank.warnings)
+    _report_problems(bank.notes + bank.warnings)
     _report_problems(bank.problems)
     n = len(bank.questions)
     click.echo(f"{n} question{'s' if n != 1 else ''} valid, {len(bank.invalid)} invalid "
@@ -102,7 +102,7 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
     finally:
         if bar is not None:
             bar.close()
-    _report_problems(report.problems + report.bank.warnings)
+    _report_problems(report.bank.notes + report.problems + report.bank.warnings)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid,
                                             report.bank.refused), nl=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import QuestionError
-from ..question.bank import TemplateReader
+from ..question.bank import Note, TemplateReader
 from ..question.schema import Question
 from ..question.yamlnodes import Located
 from .draw import candidates
@@ -78,9 +78,10 @@ def read_family(path: str, raw: bytes, located: Located, need_lock: bool = True
         f"{where}: the template {path} changed since its variants were deployed: run "
         f"quizgrader variants {path} (and commit the new lock)"]
     if lock.salt is None:
-        stale.append(f"{where}: an older lock without a salt: learners get their variants "
-                     f"with the salt given (--salt, $QUIZGRADER_SALT) or none, as before; run "
-                     f"quizgrader variants {path} to record it in the lock")
+        stale.append(Note(f"{where}: note: an older lock without a salt: learners get their "
+                          f"variants with the salt given (--salt, $QUIZGRADER_SALT) or none, "
+                          f"as before; run quizgrader variants {path} to record it in the "
+                          f"lock"))
     return variants, stale
 
 
