@@ -165,3 +165,49 @@ def test_a_regrade_with_an_invalid_question_file_says_so_and_moves_nobody(tmp_pa
     data = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
     assert data["moved"] == [] and data["invalid"] == [
         {"question": "c5w1-gru-alice-betty", "problem": problem, "learners": 2}]
+
+
+# --- a class CSV with the wrong header or delimiter: one error up front -----------------------
+
+EXPECTED = "expected learner,question,answer (and optionally variant), separated by commas"
+
+
+@pytest.mark.parametrize("head, rows, message", [
+    ("learner;question;answer", ["ann;c5w1-gru-alice-betty;C", "bob;c5w1-gru-alice-betty;A"],
+     f"the columns look separated by ';' (found one column, 'learner;question;answer'); "
+     f"{EXPECTED}"),
+    ("learner\tquestion\tanswer", ["ann\tc5w1-gru-alice-betty\tC"],
+     f"the columns look separated by tabs (found one column, 'learner\\tquestion\\tanswer'); "
+     f"{EXPECTED}"),
+    ("name,question,choice", ["ann,c5w1-gru-alice-betty,C"],
+     f"the header has no column learner, answer (found name, question, choice); {EXPECTED}"),
+    ("learner,question", ["ann,c5w1-gru-alice-betty"],
+     f"the header has no column answer (found learner, question); {EXPECTED}"),
+    ("learner,learner,question,answer", ["ann,ann,c5w1-gru-alice-betty,C"],
+     f"the header names column learner twice (found learner, learner, question, answer); "
+     f"{EXPECTED}"),
+    ("student,item,response", ["ann,c5w1-gru-alice-betty,C"],
+     f"the first row is neither a header nor an answer to a question of the bank (found "
+     f"student, item, response; 'item' is not a question id); {EXPECTED}"),
+    ("c5w1-gru-alice-betty,ann,C", ["c5w1-gru-alice-betty,bob,A"],
+     f"the first row is neither a header nor an answer to a question of the bank (found "
+     f"c5w1-gru-alice-betty, ann, C; 'ann' is not a question id); {EXPECTED}"),
+], ids=["semicolons", "tabs", "renamed", "missing", "twice", "unknown", "headerless-misordered"])
+def test_a_class_csv_with_a_wrong_header_is_one_error_up_front(tmp_path, head, rows, message):
+    src = tmp_path / "class.csv"
+    src.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    r = CliRunner().invoke(main, ["grade", str(GRU), "--responses", str(src), "--out",
+                                  str(out)])
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {src}:1: {message}\n", r.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+
+
+def test_a_headerless_class_csv_in_the_usual_order_is_still_graded(tmp_path):
+    src = tmp_path / "class.csv"
+    src.write_text("ann,c5w1-gru-alice-betty,C\nbob,c5w1-gru-alice-betty,A\n", "utf-8")
+    out = tmp_path / "grades.csv"
+    r = CliRunner().invoke(main, ["grade", str(GRU), "--responses", str(src), "--out",
+                                  str(out)])
+    assert r.exit_code == 0 and "note: no header row" in r.stderr, r.output
