@@ -101,8 +101,8 @@ def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
                 variant: int | None = None, learner: str | None = None,
                 salt: Salt | str = "") -> QuestionVerdict:
     """Load and verify the one question in ``path`` (``-`` reads stdin); of a template,
-    variant ``variant``, or the one ``learner`` gets with ``salt`` (default: its first
-    deployed variant)."""
+    variant ``variant``, or the one ``learner`` gets with its lock's salt (default: its first
+    deployed variant); ``salt``, a salt given, must agree with the lock's (SaltError)."""
     bank = load([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)

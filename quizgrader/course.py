@@ -80,7 +80,8 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
     """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
     stdout), its feedback column at ``feedback``; with ``feedback_dir``, one Markdown file per
     learner with explanations at ``detail``, all written or none. Each graded row carries its
-    question's provenance."""
+    question's provenance. A template's learners get their variants with its lock's salt;
+    ``salt`` (default ``$QUIZGRADER_SALT``), if given, must agree with it (SaltError)."""
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,
