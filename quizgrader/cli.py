@@ -50,6 +50,9 @@ def main() -> None:
     Analysis: quizgrader stats grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
+
+    Exit codes: 0 done, 1 a problem (one line each on stderr), 2 a usage error, 130 stopped
+    by Ctrl-C and 143 by SIGTERM (after "quizgrader: interrupted"; nothing half-written).
     """
 
 
