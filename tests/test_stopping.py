@@ -53,9 +53,9 @@ def _read(fd: int, out: bytearray, seconds: float) -> bool:
 
 
 def _run_and_stop(args: list[str], tmp: Path, how: str) -> tuple[int, str, float]:
-    """Run ``quizgrader ARGS`` in a pty; once its workers run (or, with one worker, it has
-    computed a moment), stop it ``how`` (``ctrl-c`` typed, or SIGTERM to its process group).
-    The exit code, what the terminal showed, and the seconds from the signal to the end."""
+    """Run ``quizgrader ARGS`` in a pty; once its workers run, stop it ``how`` (``ctrl-c``
+    typed, or SIGTERM to its process group). The exit code, what the terminal showed, and
+    the seconds from the signal to the end; no process of its group may outlive it."""
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(tmp / "cache"), "PYTHONPATH": str(ROOT)}
     pid, fd = pty.fork()
     if pid == 0:                                         # pragma: no cover (the child)
@@ -77,10 +77,12 @@ def _run_and_stop(args: list[str], tmp: Path, how: str) -> tuple[int, str, float
             pass
         _, status = os.waitpid(pid, 0)
         took = time.monotonic() - sent
+        left = _group(pid)                              # workers would still be in its group
     finally:
         os.close(fd)
         for p in _group(pid):                            # never leave one behind
             os.kill(p, signal.SIGKILL)
+    assert left == [], f"processes left running: {left}"
     return os.waitstatus_to_exitcode(status), out.decode(errors="replace"), took
 
 
