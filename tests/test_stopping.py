@@ -54,8 +54,9 @@ def _read(fd: int, out: bytearray, seconds: float) -> bool:
 
 def _run_and_stop(args: list[str], tmp: Path, how: str) -> tuple[int, str, float]:
     """Run ``quizgrader ARGS`` in a pty; once its workers run, stop it ``how`` (``ctrl-c``
-    typed, or SIGTERM to its process group). The exit code, what the terminal showed, and
-    the seconds from the signal to the end; no process of its group may outlive it."""
+    typed, SIGTERM to its process group, or ``sigterm-parent``: to the command alone). The
+    exit code, what the terminal showed, and the seconds from the signal to the end; no
+    process of its group may outlive it."""
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(tmp / "cache"), "PYTHONPATH": str(ROOT)}
     pid, fd = pty.fork()
     if pid == 0:                                         # pragma: no cover (the child)
@@ -71,6 +72,8 @@ def _run_and_stop(args: list[str], tmp: Path, how: str) -> tuple[int, str, float
         sent = time.monotonic()
         if how == "ctrl-c":
             os.write(fd, b"\x03")
+        elif how == "sigterm-parent":                    # a supervisor's kill PID
+            os.kill(pid, signal.SIGTERM)
         else:
             os.killpg(pid, signal.SIGTERM)
         while _read(fd, out, 0.1) and time.monotonic() - sent < 30:
@@ -94,11 +97,11 @@ def _responses(tmp: Path) -> Path:
 
 @pytest.mark.parametrize("command, how", [
     (["verify", QS], "ctrl-c"),
-    (["variants", QS, "--dry-run"], "sigterm"),
+    (["variants", QS, "--dry-run"], "sigterm-parent"),
     (["export", QS, "--to", "moodle", "--out", "bank.xml"], "ctrl-c"),
     (["grade", QS, "--responses", "class.csv", "--out", "grades.csv", "--feedback-dir", "fb"],
      "sigterm"),
-], ids=["verify-ctrl-c", "variants-sigterm", "export-ctrl-c", "grade-sigterm"])
+], ids=["verify-ctrl-c", "variants-sigterm-parent", "export-ctrl-c", "grade-sigterm"])
 def test_a_stopped_command_ends_its_workers_says_so_once_and_leaves_nothing(tmp_path, command,
                                                                            how):
     _responses(tmp_path)
