@@ -15,6 +15,7 @@ from .atomic import OutputError, check_distinct
 from .banks import verify
 from .grading import Gradebook, grade_csv, write_learner_files
 from .grading.assign import Salt, course_salt
+from .grading.invalid import invalid_ids
 from .grading.regrade import impact, stored_variants
 from .question import Question
 from .sim.diskcache import default_dir
@@ -55,7 +56,7 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
     book, now = _book(report, trust_key, feedback, course_salt(salt))
-    book.invalid = report.bank.invalid_ids()
+    book.invalid = invalid_ids(report.bank)
     if previous is not None:                # a regrade keeps each learner's variant
         book.pinned = stored_variants(previous)
     # each learner's last answers, kept only for the learner files (200k learners of a 1M-row

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 import typing
@@ -182,37 +181,6 @@ class Bank:
     def find(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return next((q for _, q in self.questions if q.id == question_id), None)
-
-    def invalid_ids(self) -> dict[str, str]:
-        """The question id each invalid file seems to hold (its ``id:`` line, else its name)
-        -> the file's first problem line: what a row naming that question is told."""
-        out: dict[str, str] = {}
-        for f in self.invalid:
-            first = next((p for p in self.problems if p.startswith(f + ":")), f"{f}: invalid")
-            m = _ID_LINE.search(_head(f))
-            out.setdefault(m.group(1) if m else Path(f).stem, first)
-        return out
-
-
-def _head(path: str) -> str:
-    """The first 64 KiB of a regular file as text ("" for anything else or on an error)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return ""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return ""
-        return os.read(fd, 1 << 16).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    finally:
-        os.close(fd)
-
-
-#: A question file's ``id:`` line, read from the text when the file does not parse.
-_ID_LINE = re.compile(r"""^id:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?[ \t]*(?:#.*)?$""",
-                      re.MULTILINE)
 
 
 def _below(folder: Path, problems: list[str]) -> list[str]:

@@ -170,6 +170,7 @@ def _stop(ex: ProcessPoolExecutor) -> None:
     """End ``ex``'s workers now (see the module docstring), ignoring a second Ctrl-C or
     SIGTERM meanwhile (it would leave workers behind)."""
     procs = list((getattr(ex, "_processes", None) or {}).values())
+    manager = getattr(ex, "_executor_manager_thread", None)
     main = threading.current_thread() is threading.main_thread()
     old = [(s, signal.signal(s, signal.SIG_IGN)) for s in (signal.SIGINT, signal.SIGTERM)
            ] if main else []
@@ -185,6 +186,10 @@ def _stop(ex: ProcessPoolExecutor) -> None:
             if p.is_alive():
                 p.kill()
             p.join()
+        # the pool's thread ends once it sees its workers gone; waited for here, since at
+        # exit Python 3.11 would wake it while it closes its pipe (EBADF, a traceback)
+        if isinstance(manager, threading.Thread):
+            manager.join(STOP_GRACE)
     finally:
         for s, handler in old:
             signal.signal(s, handler)
