@@ -81,6 +81,25 @@ def test_the_command_line_and_the_service_assign_the_same_variants(bank, tmp_pat
     assert again.public("rnn-t", "p03")["variant"] == expected["p03"]
 
 
+def test_the_running_service_gives_a_learner_the_variant_grade_gives(bank, tmp_path,
+                                                                     monkeypatch):
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("uvicorn")
+    from servicekit import start
+    salt = read_lock(lock_path(bank / "rnn-t.yaml")).salt
+    monkeypatch.setenv("QUIZGRADER_SALT", salt)               # the service: the lock's salt
+    server = start(tmp_path / "a.db", tmp_path / "cache", bank=str(bank))
+    monkeypatch.delenv("QUIZGRADER_SALT")                     # the command line: none given
+    try:
+        for name in ("p03", "p07"):
+            one = CliRunner().invoke(main, ["grade", str(bank / "rnn-t.yaml"), "--answer", "A",
+                                            "--learner", name, "--format", "json"])
+            got = httpx.get(f"{server.url}/api/questions/rnn-t", params={"learner": name})
+            assert got.json()["variant"] == json.loads(one.stdout)["variant"]
+    finally:
+        server.stop()
+
+
 def test_a_salt_that_disagrees_with_the_lock_is_an_error_naming_both(bank, tmp_path,
                                                                      monkeypatch):
     where = lock_path(bank / "rnn-t.yaml")
