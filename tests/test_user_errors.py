@@ -211,3 +211,24 @@ def test_a_headerless_class_csv_in_the_usual_order_is_still_graded(tmp_path):
     r = CliRunner().invoke(main, ["grade", str(GRU), "--responses", str(src), "--out",
                                   str(out)])
     assert r.exit_code == 0 and "note: no header row" in r.stderr, r.output
+
+
+def test_serve_says_when_it_creates_the_tools_key(tmp_path):
+    pytest.importorskip("joserfc")
+    pytest.importorskip("uvicorn")
+    from servicekit import start
+    config = tmp_path / "platforms.toml"
+    r = CliRunner().invoke(main, [
+        "lti", "add-platform", "--config", str(config), "--issuer", "https://lms.example.edu",
+        "--client-id", "c1", "--deployment-id", "1", "--auth-url", "https://lms.example.edu/a",
+        "--token-url", "https://lms.example.edu/t", "--jwks-url", "https://lms.example.edu/j"])
+    assert r.exit_code == 0, r.output
+    logs = []
+    for _ in range(2):
+        server = start(tmp_path / "a.db", tmp_path / "cache", bank=str(GRU),
+                       extra=("--lti-config", str(config)))
+        server.stop()
+        logs.append("\n".join(server.log))
+    [pem] = (tmp_path / "lti-keys").glob("*.pem")
+    said = f"created the tool's signing key {pem.stem} in {tmp_path}/lti-keys (private, mode 0600)"
+    assert said in logs[0] and "created" not in logs[1]

@@ -126,6 +126,10 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         from .lti.setup import tool_for
         base = public_url or f"http://{host}:{sock.getsockname()[1]}"
         tool = tool_for(lti_config, base, lti_keys, engine)
+        if tool.keys.created:
+            from .lti.setup import keys_folder
+            announce(f"created the tool's signing key {tool.keys.kid} in "
+                     f"{keys_folder(lti_config, lti_keys)} (private, mode 0600)")
         announce(f"LTI tool at {base} for {len(tool.platforms)} platform(s) of {lti_config}"
                  f" (quizgrader lti show prints what an LMS needs)")
     served = Served(paths, trust_key, cache, detail, salt)
