@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 
 from .apitypes import Verification
 from .errors import QuestionError, QuizgraderError
-from .grading.assign import assigned
+from .grading.assign import Salt, as_salt, assigned, locked_salt
 from .question import Bank, Question, load_bank
 from .sim import Simulator
 from .sim.diskcache import open_cache
@@ -99,10 +99,10 @@ def pick_variant(questions: list[tuple[str, Question]], variant: int | None,
 
 def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False,
                 variant: int | None = None, learner: str | None = None,
-                salt: str = "") -> QuestionVerdict:
+                salt: Salt | str = "") -> QuestionVerdict:
     """Load and verify the one question in ``path`` (``-`` reads stdin); of a template,
-    variant ``variant``, or the one ``learner`` gets with ``salt`` (default: its first
-    deployed variant)."""
+    variant ``variant``, or the one ``learner`` gets with its lock's salt (default: its first
+    deployed variant); ``salt``, a salt given, must agree with the lock's (SaltError)."""
     bank = load([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)
@@ -113,8 +113,10 @@ def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
         raise QuizgraderError(f"{path}: {'no question' if n == 0 else f'{n} questions'}; this "
                               f"takes one question file (e.g. {example})", "path")
     numbers = tuple(q.variant for _, q in bank.questions if q.variant is not None)
+    lock = bank.questions[0][1].lock
+    mine = locked_salt(as_salt(salt), *lock) if lock else as_salt(salt).value or ""
     if learner is not None and numbers:
-        variant = assigned(learner, ids[0], numbers, salt)
+        variant = assigned(learner, ids[0], numbers, mine)
     name, q = pick_variant(bank.questions, variant, str(path))
     with single_blas():
         return verify_question(q, name, simulator(cache=cache))

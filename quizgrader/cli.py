@@ -50,6 +50,9 @@ def main() -> None:
     Analysis: quizgrader stats grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
+
+    Exit codes: 0 done, 1 a problem (one line each on stderr), 2 a usage error, 130 stopped
+    by Ctrl-C and 143 by SIGTERM (after "quizgrader: interrupted"; nothing half-written).
     """
 
 
@@ -64,7 +67,7 @@ def validate(paths: tuple[str, ...]) -> None:
     from .question import load_bank
     from .variants import reader
     bank = load_bank(paths, reader(need_lock=False))
-    _report_problems(bank.warnings)
+    _report_problems(bank.notes + bank.warnings)
     _report_problems(bank.problems)
     n = len(bank.questions)
     click.echo(f"{n} question{'s' if n != 1 else ''} valid, {len(bank.invalid)} invalid "
@@ -103,7 +106,7 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
     finally:
         if bar is not None:
             bar.close()
-    _report_problems(report.problems + report.bank.warnings)
+    _report_problems(report.bank.notes + report.problems + report.bank.warnings)
     if as_json:
         click.echo(verifyreport.verify_json(report.verdicts, report.bank.invalid,
                                             report.bank.refused), nl=False)
@@ -187,8 +190,8 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
     in the output).
 
     A template's question is graded against a deployed variant: the responses' variant
-    column if they have one, else the learner's own (the same learner always gets the same
-    variant; --salt makes one course's assignment differ from another's).
+    column if they have one, else the learner's own, assigned with the salt the template's
+    lock records (the same learner always gets the same variant, here and in the service).
     """
     from . import api
     from .text.gradereport import answer_report

@@ -147,7 +147,8 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
          -d '{"learner": "ann", "question": "c5w1-gru-alice-betty", "answer": ["C"]}'
 
     The bank is verified once at start (from the simulation cache when it can). Each learner
-    gets their own variant of a template's question (the same one every time; --salt). Stop
+    gets their own variant of a template's question (the same one every time, and the one
+    grade gives them: assigned with the salt the template's lock records). Stop
     it with Ctrl-C or SIGTERM.
     """
     if argv_token is not None:

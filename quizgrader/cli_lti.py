@@ -11,7 +11,8 @@ CONFIG = click.option("--config", "config", type=click.Path(dir_okay=False),
                            "serve --lti-config.")
 KEYS = click.option("--keys", "keys", type=click.Path(file_okay=False), default=None,
                     help="The tool's key folder (default: lti-keys/ beside the platforms "
-                         "file; the first start creates it, mode 0700, keys 0600).")
+                         "file; the first start creates it, mode 0700, keys 0600, but never "
+                         "the folders above it).")
 
 
 def need_lti() -> None:
@@ -77,10 +78,15 @@ def add_platform(config: str, issuer: str, client_id: str, deployment_ids: tuple
 @_errors
 def show(config: str, keys: str | None, public_url: str) -> None:
     """Print the tool's URLs, its JWKS and the registered platforms (what an LMS
-    administrator enters); creates the tool's key when there is none yet."""
+    administrator enters). Creates the tool's key when there is none yet, and says so; never
+    in a folder that does not exist (exit 1)."""
     need_lti()
     from .service.lti import setup
     tool = setup.tool_for(config, public_url, keys, None)
+    if tool.keys.created:
+        click.echo(f"note: created the tool's signing key {tool.keys.kid} in "
+                   f"{setup.keys_folder(config, keys)} (private, mode 0600): keep it, the LMS "
+                   f"will trust it", err=True)
     click.echo(setup.describe(tool, config), nl=False)
 
 

@@ -40,18 +40,34 @@ def _message(e: QuizgraderError) -> list[str]:
     return lines
 
 
+class Terminated(SystemExit):
+    """SIGTERM, raised where the program is (so it unwinds like Ctrl-C)."""
+
+
 def _terminate(signum: int, frame: object) -> None:
     """SIGTERM unwinds like Ctrl-C, so no temporary file is left behind."""
-    raise SystemExit(128 + signum)
+    raise Terminated(128 + signum)
+
+
+#: What an interrupted command prints (its exit code: 130 for Ctrl-C, 143 for SIGTERM).
+INTERRUPTED = "quizgrader: interrupted"
 
 
 def errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into one-line messages and exit 1 (never a traceback)."""
+    """Turn library errors into one-line messages and exit 1 (never a traceback); Ctrl-C and
+    SIGTERM into one line and exit 130 or 143, once the work has unwound (the library's
+    workers ended, its temporary files removed)."""
     @wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         signal.signal(signal.SIGTERM, _terminate)
         try:
             return fn(*args, **kwargs)
+        except (KeyboardInterrupt, Terminated) as e:
+            code = e.code if isinstance(e, Terminated) else 128 + signal.SIGINT
+            signal.signal(signal.SIGINT, signal.SIG_IGN)     # a second one while we leave
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(code)
         except QuizgraderError as e:
             for line in _message(e):
                 click.echo(f"error: {line}" if not getattr(e, "problems", None) else line,
@@ -156,8 +172,10 @@ CACHE = click.option(
 
 SALT = click.option(
     "--salt", default=None, metavar="TEXT",
-    help="The course's salt for assigning each learner a variant of a template (default "
-         "$QUIZGRADER_SALT, else none): the same salt and learner give the same variant.")
+    help="The salt that assigns each learner a variant of a template (default "
+         "$QUIZGRADER_SALT): it is the one its lock records (quizgrader variants chose it), "
+         "and one that disagrees is an error. Only a lock written before locks held a salt "
+         "assigns with the salt given here, else none.")
 
 
 def report_problems(problems: list[str]) -> None:

@@ -14,7 +14,8 @@ from .apitypes import ClassGrade, Verification
 from .atomic import OutputError, check_distinct
 from .banks import verify
 from .grading import Gradebook, grade_csv, write_learner_files
-from .grading.assign import course_salt
+from .grading.assign import Salt, course_salt
+from .grading.invalid import invalid_ids
 from .grading.regrade import impact, stored_variants
 from .question import Question
 from .sim.diskcache import default_dir
@@ -31,7 +32,7 @@ def snapshots() -> SnapshotStore | None:
     return SnapshotStore(root / "verdicts") if root is not None else None
 
 
-def _book(report: Verification, trust_key: bool, feedback: Detail, salt: str = ""
+def _book(report: Verification, trust_key: bool, feedback: Detail, salt: Salt | str = ""
           ) -> tuple[Gradebook, dict[str, Snapshot]]:
     """The gradebook of a verified bank, its rows stamped with each question's provenance,
     and the snapshot of what grading uses of each question (or variant, by its name),
@@ -54,13 +55,14 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
     book, now = _book(report, trust_key, feedback, course_salt(salt))
+    book.invalid = invalid_ids(report.bank)
     if previous is not None:                # a regrade keeps each learner's variant
         book.pinned = stored_variants(previous)
     # each learner's last answers, kept only for the learner files (200k learners of a 1M-row
     # class cost a third of the grading time and most of its memory)
     learners: dict[str, dict[str, str]] | None = {} if feedback_dir else None
     summary = grade_csv(book, str(responses), str(out), learners, progress)
-    moved = impact(previous, out, now, snapshots(), set(book.families)) \
+    moved = impact(previous, out, now, snapshots(), set(book.families), book.invalid) \
         if previous is not None else None
     files: dict[str, str] = {}
     if feedback_dir:
@@ -78,7 +80,8 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
     """Verify the bank once, grade the responses CSV (``-``: stdin) into ``out`` (``-``:
     stdout), its feedback column at ``feedback``; with ``feedback_dir``, one Markdown file per
     learner with explanations at ``detail``, all written or none. Each graded row carries its
-    question's provenance."""
+    question's provenance. A template's learners get their variants with its lock's salt;
+    ``salt`` (default ``$QUIZGRADER_SALT``), if given, must agree with it (SaltError)."""
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,

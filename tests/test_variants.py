@@ -87,8 +87,8 @@ def test_a_lone_expression_keeps_its_type_and_text_is_rendered(tmp_path):
     ("scale: [0.5]\nhorizon: {range: [40, 20]}", None,
      "params.horizon.range: expected lo ≤ hi, got [40, 20]"),
     ("scale: [0.5]\nloop: [1]\nhorizon: [20]", None,
-     "params.loop: parameter name 'loop' must be lower-case letters, digits and _ (not a Jinja "
-     "word such as loop or range)"),
+     "params.loop: parameter name 'loop' must be letters, digits and _, not starting with a "
+     "digit (and not a Jinja word such as loop, range or True)"),
 ])
 def test_template_errors_name_the_file_the_line_and_the_variant(tmp_path, params, body,
                                                                  message):

@@ -32,7 +32,7 @@ def test_a_regrade_after_one_variants_key_changed_names_only_its_learners(tmp_pa
     bank = tmp_path / "bank"
     bank.mkdir()
     p = template(bank, "scale: [0.5]\nhorizon: [20, 30, 40]")
-    assert CliRunner().invoke(main, ["variants", str(p)]).exit_code == 0
+    assert CliRunner().invoke(main, ["variants", str(p), "--salt", SALT]).exit_code == 0
     numbers = read_lock(lock_path(p)).numbers()
     learners = [f"s{i:02d}" for i in range(30)]
     src = tmp_path / "class.csv"
@@ -48,7 +48,7 @@ def test_a_regrade_after_one_variants_key_changed_names_only_its_learners(tmp_pa
                         "claim: {model: m, gradient: \"{{ 'vanishes' if horizon == 30 else "
                         "'preserved' }}\"}")
     p.write_text(text, "utf-8")
-    assert CliRunner().invoke(main, ["variants", str(p)]).exit_code == 0
+    assert CliRunner().invoke(main, ["variants", str(p)]).exit_code == 0   # keeps its salt
     assert [v.key for v in read_lock(lock_path(p)).variants] == [["A"], ["B"], ["A"]]
     after = tmp_path / "after.csv"
     r = CliRunner().invoke(main, ["regrade", str(bank), "--responses", str(src), "--previous",

@@ -176,6 +176,9 @@ class Impact:
     compared: int                                # learners in either grades file
     only_new: int = 0        # (learner, question) graded now but absent from the previous file
     only_previous: int = 0   # ... in the previous file but not graded now
+    #: (question, the problem of its file, learners) of questions whose file is invalid now:
+    #: their grades are not compared
+    invalid: tuple[tuple[str, str, int], ...] = ()
 
 
 class SnapshotStore:

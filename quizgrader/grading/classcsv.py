@@ -2,6 +2,8 @@
 
 In:  ``learner,question,answer`` (header required by name; a file whose first row is not a
      header is read in that column order, and said so). BOM, CRLF, quoted fields are fine.
+     A first row that is neither (another delimiter, a header missing a column, a row whose
+     question is not in the bank) is one error up front, and nothing is written.
 Out: ``learner,question,answer,score,max_score,status,feedback,provenance``, one row per
      input row (blank lines and broken rows included, with an ``error: ...`` status), same
      order; provenance is the graded question's (see :mod:`quizgrader.analysis.impact`).
@@ -21,7 +23,17 @@ from ..errors import ResponsesError
 from .csvcells import FORMULA, row_text, undecodable
 from .gradebook import Gradebook
 from .records import MAX_LINE, Records
-from .rows import HEADER, OUT_HEADER, Grader, Learners, Summary, columns, first_field
+from .rows import (
+    HEADER,
+    OUT_HEADER,
+    Grader,
+    HeaderError,
+    Learners,
+    Summary,
+    columns,
+    first_field,
+    header_problem,
+)
 
 
 def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
@@ -44,6 +56,9 @@ def grade_stream(book: Gradebook, lines: TextIO, out: TextIO, summary: Summary,
     if not line:
         return
     first, bad = records.record(line)     # a header, or the first row in the usual order
+    why = header_problem(first, book) if bad is None else None
+    if why is not None:
+        raise HeaderError(why)
     cols, problem, summary.headerless = columns(first)
     width = len(first)
     buf: list[str] = []
@@ -115,6 +130,9 @@ def grade_rows(book: Gradebook, reader: Iterator[list[str]], summary: Summary,
     first = next(reader, None)
     if first is None:
         return
+    why = header_problem(first, book)
+    if why is not None:
+        raise HeaderError(why)
     cols, problem, summary.headerless = columns(first)
     width = len(first)
     grader = Grader(book, summary, learners)
@@ -158,6 +176,8 @@ def grade_csv(book: Gradebook, responses: str, out: str,
             try:
                 with atomic_writer(out) as f:
                     grade_stream(book, text, cast(TextIO, f), summary, learners, progress)
+            except HeaderError as e:
+                raise ResponsesError(f"{responses}:1: {e}") from None
             except csv.Error as e:
                 raise ResponsesError(f"{responses}: not valid CSV: {e}") from None
     except OSError as e:

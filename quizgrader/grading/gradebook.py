@@ -21,7 +21,7 @@ from ..text.findings import refusal
 from ..text.gradereport import Answered, answer_feedback
 from ..text.notes import guides
 from ..verify import QuestionVerdict, choose_key
-from .assign import assigned
+from .assign import Salt, as_salt, assigned, locked_salt
 from .scoring import parse_answer, parse_ids, score
 
 #: Distinct answers remembered per question (they are few; bound it anyway).
@@ -157,11 +157,12 @@ class Gradebook:
 
     def __init__(self, verdicts: list[QuestionVerdict], trust_key: bool = False,
                  feedback: Detail = "full",
-                 provenance: dict[str, str] | None = None, salt: str = ""):
+                 provenance: dict[str, str] | None = None, salt: Salt | str = ""):
         """``provenance``: question name -> the hash that grades carry (see
-        :func:`quizgrader.analysis.impact.provenance`); ``salt``: the course's salt for
-        assigning variants (:mod:`.assign`)."""
-        self.salt = salt
+        :func:`quizgrader.analysis.impact.provenance`); ``salt``: the salt a user gave for
+        assigning variants, which must agree with each template's lock (:mod:`.assign`;
+        SaltError otherwise)."""
+        self.salt = as_salt(salt)
         self.entries = {qv.question.name: Entry(qv, trust_key, feedback,
                                                 (provenance or {}).get(qv.question.name, ""))
                         for qv in verdicts}
@@ -171,8 +172,17 @@ class Gradebook:
                 families.setdefault(e.id, []).append(e.variant)
         #: template id -> its deployed variant numbers, in the lock's order
         self.families = {qid: tuple(ns) for qid, ns in families.items()}
+        #: template id -> the salt that assigns its variants (its lock's)
+        self.salts: dict[str, str] = {}
+        for e in self.entries.values():
+            lock = e.verdict.question.lock
+            if e.variant is not None and e.id not in self.salts:
+                self.salts[e.id] = (locked_salt(self.salt, lock[0], lock[1]) if lock else
+                                    self.salt.value or "")
         #: (learner, template id) -> the variant an earlier grading gave (a regrade keeps it)
         self.pinned: dict[tuple[str, str], int] = {}
+        #: question id -> the problem of its file, which is invalid (its rows say so)
+        self.invalid: dict[str, str] = {}
         self._index()
 
     def _index(self) -> None:
@@ -198,7 +208,7 @@ class Gradebook:
             return None
         pinned = self.pinned.get((learner, question_id))
         return pinned if pinned is not None else assigned(learner, question_id, numbers,
-                                                          self.salt)
+                                                          self.salts[question_id])
 
     def entry(self, question_id: str, variant: int | None = None) -> Entry | None:
         """The entry of a question id (matched as :meth:`question_id`); of a template, of
@@ -214,6 +224,9 @@ class Gradebook:
         cell's text) or else the learner's; or (None, why not)."""
         qid = self.question_id(question_id)
         if qid is None:
+            bad = self.invalid.get(question_id.strip())
+            if bad is not None:
+                return None, f"the file of question {question_id.strip()} is invalid ({bad})"
             shown = question_id if len(question_id) <= 40 else question_id[:37] + "..."
             return None, f"unknown question {shown!r}"
         numbers = self.families.get(qid)

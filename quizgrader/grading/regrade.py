@@ -59,19 +59,27 @@ def _score(a: Attempt | None) -> float:
 
 
 def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
-           store: SnapshotStore | None, templates: set[str] = frozenset()  # type: ignore[assignment]
-           ) -> Impact:
+           store: SnapshotStore | None, templates: set[str] = frozenset(),  # type: ignore[assignment]
+           invalid: dict[str, str] | None = None) -> Impact:
     """Who moved between the grades files ``previous`` and ``new`` (``now``: today's
     snapshot of each question, a variant under ``id#n``; ``store``: where earlier snapshots
-    are kept; ``templates``: the ids of templates, whose variants a regrade keeps)."""
+    are kept; ``templates``: the ids of templates, whose variants a regrade keeps;
+    ``invalid``: question id -> the problem of its file, which is invalid now: its grades
+    are not compared, so nobody drops to 0 for it)."""
     old, cur = last_attempts(previous), last_attempts(new)
+    bad = invalid or {}
     learners = sorted(set(old) | set(cur))
     why: dict[tuple[str, str], QuestionChange] = {}
     out = []
     only_new = only_previous = 0
+    skipped: dict[str, int] = {}
     for learner in learners:
         was, now_ = old.get(learner, {}), cur.get(learner, {})
         qids = sorted(set(was) | set(now_))
+        for q in qids:
+            if q in bad:
+                skipped[q] = skipped.get(q, 0) + 1
+        qids = [q for q in qids if q not in bad]
         moved = []
         for q in qids:
             b, a = was.get(q), now_.get(q)
@@ -92,4 +100,5 @@ def impact(previous: str | Path, new: str | Path, now: dict[str, Snapshot],
         total_after = sum(_score(now_.get(q)) for q in qids)
         if moved and total_before != total_after:
             out.append(LearnerChange(learner, total_before, total_after, tuple(moved)))
-    return Impact(tuple(out), len(learners), only_new, only_previous)
+    return Impact(tuple(out), len(learners), only_new, only_previous,
+                  tuple((q, bad[q], n) for q, n in sorted(skipped.items())))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
+from ..errors import ResponsesError
 from ..idtext import id_problem
 from ..question.schema import variant_name
 from ..text.gradereport import class_summary
@@ -111,10 +112,51 @@ def columns(first: list[str]) -> tuple[dict[str, int] | None, str | None, bool]:
     return {h: i for i, h in enumerate(HEADER)}, None, True
 
 
+class HeaderError(ResponsesError):
+    """A responses CSV whose first row is neither its header nor a row to grade."""
+
+
+#: What a responses CSV's first row should be, as an error says it.
+EXPECTED = "expected learner,question,answer (and optionally variant), separated by commas"
+#: Delimiters a spreadsheet may have saved instead of commas, as an error names them.
+DELIMITERS = {";": "';'", "\t": "tabs", "|": "'|'"}
+
+
+def _shown(first: list[str]) -> str:
+    cells = [c.strip().lstrip("\ufeff") for c in first[:12]]
+    return ", ".join(c if len(c) <= 40 else c[:37] + "..." for c in cells) + \
+        (", ..." if len(first) > 12 else "")
+
+
+def header_problem(first: list[str], book: Gradebook) -> str | None:
+    """Why the first record of a responses CSV starts no class (None: it does): columns
+    separated by another delimiter, a header without the columns, or a first row that is
+    neither a header nor an answer to a question of ``book``. One error up front, instead
+    of one per row."""
+    if len(first) < 3:
+        joined = ",".join(first).lstrip("\ufeff")
+        for d, name in DELIMITERS.items():
+            if len(joined.split(d)) >= 3:
+                n = "one column" if len(first) == 1 else f"{len(first)} columns"
+                shown = joined if len(joined) <= 80 else joined[:77] + "..."
+                return f"the columns look separated by {name} (found {n}, {shown!r}); {EXPECTED}"
+    _, problem, headerless = columns(first)
+    if problem is not None:
+        return f"{problem} (found {_shown(first)}); {EXPECTED}"
+    if headerless:
+        q = first[1].strip() if len(first) > 1 else ""
+        if book.question_id(q) is None:
+            shown = q if len(q) <= 40 else q[:37] + "..."
+            return (f"the first row is neither a header nor an answer to a question of the bank "
+                    f"(found {_shown(first)}; {shown!r} is not a question id); {EXPECTED}")
+    return None
+
+
 class RowMemo:
     """A graded (question, answer) pair, remembered with the text of its grades rows after
     the learner's cell (``middle``: the :class:`GradeRow` with an empty learner, whose
     cell is the empty text before the first comma)."""
+
 
     __slots__ = ("qid", "name", "answer", "graded", "middle", "count")
 

@@ -44,8 +44,9 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
                  learner: str | None = None, salt: str | None = None) -> GradedAnswer:
     """Grade one answer (``"A;C"`` or ``["A", "C"]``) to the question in ``path``, with
     feedback at ``detail`` (short, standard or full). Of a template: ``variant``, or the
-    variant ``learner`` gets (with the course ``salt``, default ``$QUIZGRADER_SALT``), or
-    else its first deployed variant."""
+    variant ``learner`` gets (assigned with the salt of the template's lock; a ``salt``
+    given, default ``$QUIZGRADER_SALT``, must agree with it: SaltError), or else its first
+    deployed variant."""
     check_detail(detail)
     if variant is not None and learner is not None:
         raise ConfigError("give a variant or a learner, not both", "variant")

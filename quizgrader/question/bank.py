@@ -18,6 +18,13 @@ from .yamlnodes import KeyPath, Located, YamlProblem, kind, load, read_file, rea
 #: Reads a template (path, its bytes, its document) into its variants, each a Question with
 #: its variant number; raises QuestionError. The second item: warnings (a stale lock, say).
 TemplateReader = typing.Callable[[str, bytes, Located], tuple[list[Question], list[str]]]
+
+
+class Note(str):
+    """A template reader's warning that is only for information (an older lock, say): the
+    bank keeps it in :attr:`Bank.notes`, and it fails nothing."""
+
+
 #: Files in a bank folder that are not questions: the lock files of templates.
 LOCK_SUFFIX = ".variants.yaml"
 
@@ -161,6 +168,7 @@ class Bank:
     refused: list[str] = field(default_factory=list)   # valid, but too large to simulate
     lines: dict[str, Located] = field(default_factory=dict, repr=False)   # path -> node tree
     warnings: list[str] = field(default_factory=list)   # e.g. a template changed since its lock
+    notes: list[str] = field(default_factory=list)      # for information only (Note)
 
     def refuse(self, path: str, key: KeyPath, message: str) -> None:
         """Take the question in ``path`` out of the bank, with a problem at ``key``'s line."""
@@ -258,7 +266,8 @@ def load_bank(paths: typing.Iterable[str], templates: TemplateReader | None = No
             bank.problems.extend(e.problems)
             bank.invalid.append(f)
             continue
-        bank.warnings += warnings
+        bank.warnings += [w for w in warnings if not isinstance(w, Note)]
+        bank.notes += [w for w in warnings if isinstance(w, Note)]
         qid = qs[0].id if qs else None
         if qid is None:
             continue

@@ -219,6 +219,7 @@ class Question(Strict):
     #: key of the format: set by the template reader with :meth:`as_variant`.
     _variant: int | None = PrivateAttr(default=None)
     _locked_key: bool = PrivateAttr(default=False)   # the key is the lock's, not the author's
+    _lock: tuple[str | None, str] | None = PrivateAttr(default=None)  # (its salt, its file)
 
     @property
     def variant(self) -> int | None:
@@ -236,6 +237,18 @@ class Question(Strict):
         other = self.model_copy(update={"key": key})
         other._locked_key = True
         return other
+
+    def with_lock(self, salt: str | None, lock: str) -> Question:
+        """This variant as deployed by the lock file ``lock``, whose salt assigns learners
+        their variants (None: an older lock without one)."""
+        other = self.model_copy()
+        other._lock = (salt, lock)
+        return other
+
+    @property
+    def lock(self) -> tuple[str | None, str] | None:
+        """(salt, lock file) of a deployed variant (None: not read from a lock)."""
+        return self._lock
 
     @property
     def key_from_lock(self) -> bool:

@@ -2,7 +2,9 @@
 
 The listening socket is opened here, so a port already in use is one clear error; the
 database is opened and migrated before the bank is verified, so an unwritable database is one
-too. SIGTERM and Ctrl-C stop it gracefully (requests in flight finish).
+too. A path that names no question file (a typo, an empty folder) is an error before either,
+and a bank of which nothing can be served one after its verification. SIGTERM and Ctrl-C
+stop it gracefully (requests in flight finish).
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from typing import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import QuizgraderError
+from ..grading.assign import Salt
+from ..question.bank import expand
 from ..text.explain import Detail
 from . import db
 from .app import create_app
@@ -90,20 +94,31 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def check_paths(paths: list[str]) -> None:
+    """ServeError when a path names no question file (a typo'd path, an empty folder)."""
+    for p in paths:
+        files, problems = expand([p])
+        if not files:
+            why = problems[0] if problems else f"{p}: no question files"
+            raise ServeError(f"{why}: nothing to serve there")
+
+
 def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
-          detail: Detail = "standard", salt: str = "", lti_config: str | None = None,
+          detail: Detail = "standard", salt: Salt | str = "", lti_config: str | None = None,
           public_url: str | None = None, lti_keys: str | None = None) -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
-    asks for another; ``salt`` assigns learners their variants of templates. With
-    ``lti_config`` (a platforms TOML file) it is also an LTI 1.3 tool at ``public_url``
-    (default ``http://HOST:PORT``), its keys in ``lti_keys``."""
+    asks for another; ``salt``, a salt given, must agree with each template's lock (whose
+    salt assigns learners their variants). With ``lti_config`` (a platforms TOML file) it is
+    also an LTI 1.3 tool at ``public_url`` (default ``http://HOST:PORT``), its keys in
+    ``lti_keys``."""
     import uvicorn
     if token is not None:
         problem = token_problem(token)
         if problem:
             raise ServeError(f"the admin token {problem}")
+    check_paths(paths)
     sock = listen(host, port)
     engine = db.connect(url)
     tool = None                                 # its errors before the bank's verification
@@ -111,6 +126,10 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         from .lti.setup import tool_for
         base = public_url or f"http://{host}:{sock.getsockname()[1]}"
         tool = tool_for(lti_config, base, lti_keys, engine)
+        if tool.keys.created:
+            from .lti.setup import keys_folder
+            announce(f"created the tool's signing key {tool.keys.kid} in "
+                     f"{keys_folder(lti_config, lti_keys)} (private, mode 0600)")
         announce(f"LTI tool at {base} for {len(tool.platforms)} platform(s) of {lti_config}"
                  f" (quizgrader lti show prints what an LMS needs)")
     served = Served(paths, trust_key, cache, detail, salt)
@@ -118,6 +137,10 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         announce(line)
     for qid, why in served.refused.items():
         announce(f"not served: {why}")
+    if not served.entries:
+        sock.close()
+        raise ServeError("no question to serve: every question file is invalid or refused "
+                         "(see above)")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = AccessLog(create_app(served, engine, token, tool))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",

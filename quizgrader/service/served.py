@@ -16,6 +16,7 @@ from ..analysis.impact import provenances
 from ..banks import verify
 from ..errors import MissingExtraError
 from ..grading import Entry, Gradebook, Graded
+from ..grading.assign import Salt
 from ..question import Question
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
@@ -37,7 +38,7 @@ class Served:
     """The verified bank and its gradebook (whole explanations)."""
 
     def __init__(self, paths: Iterable[str | Path], trust_key: bool = False,
-                 cache: bool = True, detail: Detail = "standard", salt: str = ""):
+                 cache: bool = True, detail: Detail = "standard", salt: Salt | str = ""):
         report = verify(paths, cache=cache)
         self.problems = list(report.problems)
         self.detail = detail

@@ -8,11 +8,21 @@ processes running independent jobs, or, for one simulation of large cells, threa
 running some of its seeds (each seed is its own cell, simulated alone); a compiled simulation
 in a worker also takes the cores of workers that have run out of jobs. The numbers are then
 bit-identical whatever the number of workers or threads.
+
+Stopping: the workers ignore Ctrl-C (a terminal sends SIGINT to the whole process group) and
+leave it to the parent; when the parent's wait is interrupted (KeyboardInterrupt, or the
+SystemExit of a SIGTERM handler), it cancels the jobs not started, sends the workers SIGTERM,
+which unwinds their job (their temporary files are removed) and ends them, and kills with
+SIGKILL those still in compiled code after :data:`STOP_GRACE` seconds: no worker outlives the
+call.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing.sharedctypes import Synchronized
@@ -113,20 +123,76 @@ def kernel_threads(units: int, work: int) -> int:
     return min(1 + max(idle, 0), units)
 
 
+#: Seconds a stopped worker has to unwind its job before it is killed.
+STOP_GRACE = 2.0
+
+
+class _Stopped(BaseException):
+    """Raised in a worker by SIGTERM: unwinds its job (finally blocks run), then it exits."""
+
+
+_IN_JOB = False
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    if _IN_JOB:
+        raise _Stopped
+    os._exit(128 + signum)                                 # idle: nothing to unwind
+
+
 def _pinned(unfinished: Synchronized[int] | None = None, pool: int = 1) -> None:
     global _IN_WORKER, _UNFINISHED, _POOL
     _IN_WORKER, _UNFINISHED, _POOL = True, unfinished, pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)          # the parent decides
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)   # blocked by the parent
     threadpool_limits(limits=1)
 
 
 def _counted(fn: Callable[[T], R], job: T) -> R:
-    """``fn(job)``, counted off the unfinished jobs when it ends."""
+    """``fn(job)``, counted off the unfinished jobs when it ends; a worker told to stop
+    exits once the job has unwound."""
+    global _IN_JOB
     assert _UNFINISHED is not None
     try:
+        _IN_JOB = True
         return fn(job)
+    except _Stopped:
+        os._exit(128 + signal.SIGTERM)
     finally:
+        _IN_JOB = False
         with _UNFINISHED.get_lock():
             _UNFINISHED.value -= 1
+
+
+def _stop(ex: ProcessPoolExecutor) -> None:
+    """End ``ex``'s workers now (see the module docstring), ignoring a second Ctrl-C or
+    SIGTERM meanwhile (it would leave workers behind)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    manager = getattr(ex, "_executor_manager_thread", None)
+    main = threading.current_thread() is threading.main_thread()
+    old = [(s, signal.signal(s, signal.SIG_IGN)) for s in (signal.SIGINT, signal.SIGTERM)
+           ] if main else []
+    try:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        ex.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + STOP_GRACE
+        for p in procs:
+            p.join(max(deadline - time.monotonic(), 0.0))
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+            p.join()
+        # the pool's thread ends once it sees its workers gone; waited for here, since at
+        # exit Python 3.11 would wake it while it closes its pipe (EBADF, a traceback)
+        if isinstance(manager, threading.Thread):
+            manager.join(STOP_GRACE)
+    finally:
+        for s, handler in old:
+            signal.signal(s, handler)
 
 
 def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
@@ -147,8 +213,24 @@ def run_jobs(fn: Callable[[T], R], jobs: Sequence[T], workers: int,
     fork = multiprocessing.get_context("fork")
     pool = min(workers, len(jobs))
     unfinished = fork.Value("i", len(jobs))
-    with single_blas(), ProcessPoolExecutor(pool, fork, _pinned, (unfinished, pool)) as ex:
-        futures = {i: ex.submit(_counted, fn, jobs[i]) for i in order}
-        for _ in as_completed(futures.values()):
-            tick(1)
-        return [futures[i].result() for i in range(len(jobs))]
+    with single_blas():
+        ex = ProcessPoolExecutor(pool, fork, _pinned, (unfinished, pool))
+        try:
+            # the workers are forked while Ctrl-C and SIGTERM wait (they start with the
+            # signals blocked and unblock them once their own handlers are set)
+            main = threading.current_thread() is threading.main_thread()
+            if main:
+                signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                futures = {i: ex.submit(_counted, fn, jobs[i]) for i in order}
+            finally:
+                if main:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+            for _ in as_completed(futures.values()):
+                tick(1)
+            out = [futures[i].result() for i in range(len(jobs))]
+        except BaseException:
+            _stop(ex)
+            raise
+        ex.shutdown()
+        return out

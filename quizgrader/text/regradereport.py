@@ -60,8 +60,13 @@ def _moved(m: Moved, learner: bool = False) -> str:
     return f"{m.question}{which}: {b} → {a}: {'; '.join(reasons(m.why, learner))}"
 
 
+def _whose(n: int) -> str:
+    return "1 learner's" if n == 1 else f"{n} learners'"
+
+
 def _unmatched(i: Impact) -> list[str]:
-    out = []
+    out = [f"{q}: not regraded: its file is invalid ({problem}); "
+           f"{_whose(n)} grades on it not compared" for q, problem, n in i.invalid]
     if i.only_new:
         out.append(f"{i.only_new} answer(s) graded now have no earlier grade in --previous "
                    f"(a truncated file, or one of another bank?): not compared")
@@ -92,7 +97,9 @@ def learner_note(moved: tuple[Moved, ...]) -> str:
 def impact_json(i: Impact) -> str:
     """The impact report as JSON."""
     return json.dumps({"compared": i.compared, "only_new": i.only_new,
-                       "only_previous": i.only_previous, "moved": [
+                       "only_previous": i.only_previous,
+                       "invalid": [{"question": q, "problem": p, "learners": n}
+                                   for q, p, n in i.invalid], "moved": [
         {"learner": c.learner, "before": round(c.before, 6), "after": round(c.after, 6),
          "questions": [{"question": m.question, "variant": m.why.variant,
                         "before": json_number(m.before.score) if m.before else None,

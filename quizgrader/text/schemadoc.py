@@ -104,7 +104,7 @@ PARAMS: dict[str, Any] = {
                    "(a list, or {range: [lo, hi], step: s}). Use them anywhere as "
                    "{{ name }}; a field that is exactly one {{ expression }} keeps its type. "
                    "Deploy with quizgrader variants and commit the lock it writes.",
-    "propertyNames": {"pattern": "^[a-z_][a-z0-9_]*$"},
+    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
     "additionalProperties": {"anyOf": [
         {"type": "array", "minItems": 1},
         {"type": "object", "required": ["range"], "additionalProperties": False,

@@ -131,9 +131,11 @@ def provenance(t: Template) -> Provenance:
 
 def deploy(t: Template, count: int = DEFAULT_COUNT, store: Path | None = None,
            workers: int = 1, allow_large: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> Deployment:
+           progress: Callable[[int, int], None] | None = None,
+           salt: str | None = None) -> Deployment:
     """Draw ``count`` candidates of ``t``, verify them (robustly, on ``workers`` processes,
-    with the disk cache at ``store``) and deploy by the rules above."""
+    with the disk cache at ``store``) and deploy by the rules above; the lock records
+    ``salt`` (None: none, as older locks)."""
     rendered: dict[int, Question] = {}
     reasons: dict[int, str] = {}
     drawn = candidates(t.id, t.params, count)
@@ -177,6 +179,6 @@ def deploy(t: Template, count: int = DEFAULT_COUNT, store: Path | None = None,
         if reason is None:
             locked.append(Locked(number=n, params=values, key=list(key),
                                  margins=dict(margins)))
-    lock = Lock(template=t.id, provenance=provenance(t), variants=locked)
+    lock = Lock(template=t.id, salt=salt, provenance=provenance(t), variants=locked)
     options = tuple(o.id for o in rendered[numbers[0]].options) if numbers else ()
     return Deployment(t, tuple(out), lock, options)

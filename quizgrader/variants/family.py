@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import QuestionError
-from ..question.bank import TemplateReader
+from ..question.bank import Note, TemplateReader
 from ..question.schema import Question
 from ..question.yamlnodes import Located
 from .draw import candidates
@@ -38,7 +38,8 @@ def locked_variants(t: Template, lock: Lock, where: Path) -> list[Question]:
         except QuestionError as e:
             problems += e.problems
             continue
-        out.append(q if q.key is not None else q.with_locked_key(list(v.key)))
+        q = q if q.key is not None else q.with_locked_key(list(v.key))
+        out.append(q.with_lock(lock.salt, str(where)))
     if problems:
         raise QuestionError(problems)
     if not out:
@@ -76,6 +77,11 @@ def read_family(path: str, raw: bytes, located: Located, need_lock: bool = True
     stale = [] if lock.provenance.question == t.digest else [
         f"{where}: the template {path} changed since its variants were deployed: run "
         f"quizgrader variants {path} (and commit the new lock)"]
+    if lock.salt is None:
+        stale.append(Note(f"{where}: note: an older lock without a salt: learners get their "
+                          f"variants with the salt given (--salt, $QUIZGRADER_SALT) or none, "
+                          f"as before; run quizgrader variants {path} to record it in the "
+                          f"lock"))
     return variants, stale
 
 

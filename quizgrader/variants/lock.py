@@ -1,6 +1,7 @@
 """The lock file of a template, ``<id>.variants.yaml`` beside it: the deployed variants.
 
     template: c5w1-gru-template
+    salt: 3f9c0a1b2d4e5f60       # assigns each learner a variant (grading.assign)
     provenance: {question: <sha256 of the template file>, code: <sha256>, numpy: 2.3.1,
                  backend: numba}
     variants:
@@ -10,7 +11,9 @@
       margins: {A: 3.1, B: 2.4, C: 1.9, D: 12.0}
 
 It is committed with the bank, like a dependency lock: everything that uses the template uses
-these variants, with these parameters, and never draws new ones.
+these variants, with these parameters, and never draws new ones; and assigns each learner
+one of them with the lock's salt. A lock written before locks held a salt reads as before
+(``salt`` None: see :mod:`quizgrader.grading.assign`).
 """
 from __future__ import annotations
 
@@ -48,8 +51,9 @@ class Locked(_Strict):
 
 
 class Lock(_Strict):
-    """A lock file."""
+    """A lock file (``salt`` None: an older lock, written without one)."""
     template: str
+    salt: str | None = None
     provenance: Provenance
     variants: list[Locked]
 
@@ -93,7 +97,11 @@ def read_lock(path: Path) -> Lock:
 def lock_text(lock: Lock) -> str:
     """The lock as YAML text (byte-identical for the same lock)."""
     head = (f"# The deployed variants of {lock.template}, written by `quizgrader variants`.\n"
-            f"# Commit it with the bank: grading, the service and exports use these variants.\n")
-    body = yaml.safe_dump(lock.model_dump(mode="json"), sort_keys=False, allow_unicode=True,
+            f"# Commit it with the bank: grading, the service and exports use these variants,\n"
+            f"# and its salt assigns each learner one of them.\n")
+    data = lock.model_dump(mode="json")
+    if data["salt"] is None:
+        del data["salt"]
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=100)
     return head + body

@@ -18,11 +18,13 @@ from ..question.yamlnodes import KeyPath
 
 #: The most values one parameter may list (a range is expanded).
 MAX_VALUES = 1000
-NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: A parameter's name: a Jinja (Python) identifier in ASCII, of any case (variants.md's own
+#: example is ``horizon: "{{ T }}"``).
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Names Jinja gives a meaning of its own.
-RESERVED = {"true", "false", "none", "loop", "self", "varargs", "kwargs", "caller", "range",
-            "lipsum", "dict", "cycler", "joiner", "namespace", "and", "or", "not", "in", "is",
-            "if", "else", "for"}
+RESERVED = {"true", "false", "none", "True", "False", "None", "loop", "self", "varargs",
+            "kwargs", "caller", "range", "lipsum", "dict", "cycler", "joiner", "namespace", "and",
+            "or", "not", "in", "is", "if", "else", "for"}
 Problem = tuple[KeyPath, str]
 
 
@@ -91,8 +93,9 @@ def parse_params(raw: Any) -> tuple[Params | None, list[Problem]]:
     for name, spec in raw.items():
         at = (*where, name)
         if not isinstance(name, str) or not NAME.match(name) or name in RESERVED:
-            problems.append((at, f"parameter name {name!r} must be lower-case letters, digits "
-                                 f"and _ (not a Jinja word such as loop or range)"))
+            problems.append((at, f"parameter name {name!r} must be letters, digits and _, not "
+                                 f"starting with a digit (and not a Jinja word such as loop, "
+                                 f"range or True)"))
             continue
         if isinstance(spec, dict):
             found, wrong = _range(spec, at)

@@ -50,6 +50,8 @@ def deployment_text(d: Deployment, written: str | None) -> str:
         lines.append("  nothing deployed: no lock written")
     if written:
         lines.append(f"  lock written: {written}")
+    if deployed and d.lock.salt is not None:
+        lines.append(f"  each learner's variant is assigned with the salt {d.lock.salt!r}")
     return "\n".join(lines) + "\n"
 
 

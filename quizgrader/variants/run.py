@@ -6,9 +6,10 @@ from typing import Callable, Iterable
 
 from ..atomic import write_output
 from ..errors import QuestionError
+from ..grading.assign import Salt, deploy_salt
 from ..question.bank import expand, is_template, read_located
 from .deploy import DEFAULT_COUNT, Deployment, deploy
-from .lock import lock_path, lock_text
+from .lock import lock_path, lock_text, read_lock
 from .template import Template, read_template
 
 
@@ -35,15 +36,29 @@ def templates_under(paths: Iterable[str]) -> tuple[list[Template], list[str]]:
     return out, problems
 
 
+def salts(templates: list[Template], given: Salt) -> list[str]:
+    """The salt each template's lock will record (:func:`.assign.deploy_salt`): SaltError,
+    before any work, when ``given`` disagrees with a lock's."""
+    out = []
+    for t in templates:
+        where = lock_path(t.path)
+        try:
+            existing, has_lock = read_lock(where).salt, True
+        except (QuestionError, OSError):    # none, or unreadable: it is written anew
+            existing, has_lock = None, False
+        out.append(deploy_salt(given, existing, has_lock, str(where)))
+    return out
+
+
 def deploy_all(templates: list[Template], count: int = DEFAULT_COUNT,
                store: Path | None = None, workers: int = 1, allow_large: bool = False,
-               write: bool = True, progress: Callable[[int, int], None] | None = None
-               ) -> list[tuple[Deployment, str | None]]:
+               write: bool = True, progress: Callable[[int, int], None] | None = None,
+               salt: Salt | None = None) -> list[tuple[Deployment, str | None]]:
     """Each template deployed, and the lock file written (atomically) when some variant
-    was deployed and ``write``."""
+    was deployed and ``write``; each lock's salt as :func:`salts` says."""
     out: list[tuple[Deployment, str | None]] = []
-    for t in templates:
-        d = deploy(t, count, store, workers, allow_large, progress)
+    for t, chosen in zip(templates, salts(templates, salt or Salt()), strict=True):
+        d = deploy(t, count, store, workers, allow_large, progress, chosen)
         written = None
         if write and d.deployed:
             written = str(lock_path(t.path))
