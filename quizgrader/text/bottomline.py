@@ -27,7 +27,7 @@ from .brief import (
     wrote_nothing,
 )
 from .cause import because, cause, mechanism
-from .config import whole
+from .config import setting_words, whole
 from .numbers import plain
 from .wording import fate, fate_over, model_name, setting
 
@@ -42,7 +42,7 @@ def _right(q: Question, v: OptionVerdict, qv_options: Sequence[OptionVerdict] = 
         return core(q, v, qv_options)
     cfg = claim_config(q, v)
     c = cause(q, cfg)
-    mech = because(q, c, cfg, with_equation=False) if c.keep is None else \
+    mech = because(q, c, cfg, detail=False, with_equation=False) if c.keep is None else \
         mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), False)
     if not mech:
         return core(q, v, qv_options)
@@ -149,8 +149,22 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
             if t is not None and \
                     whole(q, scenario_config(q, claim.model, t.scenario)) in said:
                 # refuted by a setting already named: say what it means for the distractor
-                tries = [f"So {model_name(q, claim.model)} can keep the gradient: it does not "
-                         f"vanish in every setting."]
+                held = setting_words(scenario_config(q, claim.model, t.scenario), free=False)
+                tries = [f"So {model_name(q, claim.model)} can keep the gradient (with {held}): "
+                         f"it does not vanish in every setting."]
+        first = next((v for v in right if v.curves is not None), None)
+        if first is not None and first.curves is not None and other.curves is not None and \
+                other.option.claim is not None and other.option.claim.has_setting and \
+                other.decided_by == Decision.AS_CLAIMED and \
+                first.curves.behaviour == other.curves.behaviour and \
+                first.curves.final > 0 and other.curves.final > 0 and \
+                abs(math.log10(first.curves.final / other.curves.final)) >= 1:
+            # both settings end alike: the point is how far apart (a bias's orders of magnitude)
+            apart = math.log10(first.curves.final / other.curves.final)
+            cfg = claim_config(q, other)
+            tries.insert(0, f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
+                            f"too, {plain(abs(apart))} decades {'lower' if apart > 0 else 'higher'}"
+                            f" ({flat(other.curves.final)}).")
         fitting = [p for p in tries if fits(p)]
         # the distractor's cause is the point of a bottom line: where even its short form
         # does not fit, it goes in over the budget (explanations v4: the rule wins)

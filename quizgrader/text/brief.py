@@ -81,8 +81,7 @@ def factor_words(gain: float, T: int) -> str:
     """'0.6598 (0.6598^100 = 8.8e-19)': a per-step factor a learner can check."""
     f = factor(gain, T)
     if gain == 0:                          # underflowed: the factor is a bound, not a value
-        return (f"at most about {f} (the gain falls below {FLOOR:g}, smaller than the "
-                f"simulation can represent)")
+        return f"at most about {f} (the gain falls below {FLOOR:g}, the floor reported)"
     return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
 
 
@@ -262,14 +261,13 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
     if c.final == 0:
-        return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
-                f"average each step keeps at most about {factor(c.final, T)} of it, and over "
-                f"{T} steps the gain falls below {FLOOR:g}, smaller than the simulation can "
-                f"represent.")
+        return (f"The option speaks of one timestep, but a step keeps at most about "
+                f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
+                f"gain falls below {FLOOR:g}, the floor reported.")
     f = factor(c.final, T)
-    one = f"on average each step keeps only {f} of it" if float(f) < 1 else \
-        f"on average each step multiplies it by {f}"
-    return (f"The option speaks of one timestep, but the gradient crosses all {T}: {one}, and "
+    one = f"a step keeps only {f} of the gradient on average" if float(f) < 1 else \
+        f"a step multiplies the gradient by {f} on average"
+    return (f"The option speaks of one timestep, but {one}, and it crosses all {T}: "
             f"{f}^{T} = {plain(float(f) ** T)}.")
 
 

@@ -157,7 +157,8 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
                            if shut else ", and what it writes does not depend on the old one")
         return (f"{head}, so the gradient gets through only by way of what is written, "
                 f"through random weights")
-    return f"every step copies only {c.keep:.2g} of the memory{shown}"
+    more = ", and what it writes from the old memory adds to that" if c.reads else ""
+    return f"every step copies only {c.keep:.2g} of the memory{more}{shown}"
 
 
 def equation(q: Question, c: Cause, cfg: Config) -> str:
@@ -194,10 +195,17 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
         return ""
     if c.keep is None:
         start = " and ".join(_start(q, cfg, g) for g in c.free)
+        more = ", and what it writes from the old memory adds to that" \
+            if c.reads and detail else ""
         return (f"{_list([gates.symbol(g) for g in c.free])}, left free, {start}, so each "
-                f"step copies only part of the memory")
+                f"step copies only part of the memory{more}")
     who = _list([_gate_value(cfg, g) for g in c.deciders])
     if c.fixed:
+        label = q.models[cfg.model].label or ""
+        if all(_gate_value(cfg, g) in label for g in c.deciders):    # the name says it
+            fixed = _list([f"{gates.symbol(g)} fixed at {cfg.values()[g]:g}"
+                           for g in c.deciders])
+            return f"with {fixed}, {mech}"
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"
     if c.enablers and c.copies:          # a fixed gate keeps adding writes: named too
         on = _list([_gate_value(cfg, g) for g in c.enablers])

@@ -41,16 +41,17 @@ def _scales(qs: Iterable[Question]) -> str:
 
 
 def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
-           cell_types: list[str], scale: str, hidden: str) -> str:
+           cell_types: list[str], scale: str, hidden: str, inputs: str) -> str:
     gated = any(GATES[c] for c in cell_types)
     keep = 1 - epsilon
-    out = (f"How to read the numbers: the gain is how much of a small change to the memory "
-           f"at step 0 still reaches step {T} (‖∂c<{T}>/∂c<0>‖, the median over {seeds} "
-           f"random cells of {hidden} units, weights of standard deviation "
-           f"{scale}/√(units + inputs); larger weights can make an overwriting cell explode "
-           f"instead). Below {vanish:g} the gradient vanishes, above {explode:g} it explodes, "
-           f"in between it is kept; below {TINY:g} it is essentially zero. The per-step "
-           f"factor is gain^(1/{T}), the average a step multiplies it by.")
+    out = (f"How to read the numbers: the gain is how strongly a small change to the memory "
+           f"at step 0 still moves it at step {T}, in the direction where it moves it most "
+           f"(‖∂c<{T}>/∂c<0>‖, the median over {seeds} random cells of {hidden} units reading "
+           f"{inputs} inputs, weights of standard deviation {scale}/√(units + inputs); larger "
+           f"weights can make an overwriting cell explode instead). Below {vanish:g} the "
+           f"gradient vanishes, above {explode:g} it explodes, in between it is kept; below "
+           f"{TINY:g} it is essentially zero. The per-step factor is gain^(1/{T}), the "
+           f"geometric mean of what a step multiplies it by.")
     if gated:
         power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
             f"{keep:g} per step"
@@ -58,9 +59,10 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
                 f"step, a free gate is computed by the cell, a removed gate is fixed at "
                 f"exactly its value. So a step that copies the memory through a held gate keeps "
                 f"{keep:g} of it ({power}), one that copies through a removed gate keeps all "
-                f"of it, and the part of each step's write that depends on the old memory adds "
-                f"to or takes from that. A normal write is ‖∂c<1>/∂x<1>‖, how strongly one "
-                f"step with all gates free writes its input into the memory; “k× a normal "
+                f"of it, and the held gate's own slope and the part of each step's write that "
+                f"depends on the old memory add to or take from that. A normal write is "
+                f"‖∂c<1>/∂x<1>‖, how strongly one step of the option's model, with all its "
+                f"gates free, writes its input into the memory; “k× a normal "
                 f"write at step {T}” means the first input still moves the memory k times "
                 f"that strongly at step {T} (a gate held open to write writes harder than a "
                 f"free one, so k can exceed 1).")
@@ -78,7 +80,7 @@ def reading_guide(q: Question, symbols: bool = False) -> str:
     scale; ``symbols`` (the full level): the blocks of Wc its formulas name."""
     s = q.simulation
     out = _guide(str(q.horizon), str(s.seeds), s.vanish_below, s.explode_above, s.epsilon,
-                 cells(q), _scales([q]), str(s.hidden))
+                 cells(q), _scales([q]), str(s.hidden), str(s.inputs))
     extra = _symbols(cells(q)) if symbols else ""
     return f"{out} {extra}".rstrip()
 
@@ -107,8 +109,9 @@ def _guides(questions: Iterable[Question], symbols: bool = False) -> list[str]:
         T = str(horizons[0]) if len(horizons) == 1 else "T"
         types = sorted({c for q in group for c in cells(q)})
         hidden = " or ".join(map(str, sorted({q.simulation.hidden for q in group})))
+        inputs = " or ".join(map(str, sorted({q.simulation.inputs for q in group})))
         text = _guide(T, " or ".join(map(str, seeds)), vanish, explode, eps, types,
-                      _scales(group), hidden)
+                      _scales(group), hidden, inputs)
         out.append(f"{text} {_symbols(types)}".rstrip() if symbols else text)
     return out + notation(c for q in qs for c in cells(q))
 
