@@ -39,8 +39,10 @@ def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[st
     missed, quoted whole (``texts``: option id -> text) and explained at the same detail:
     why it is right, not only that it is."""
     def right(o: str) -> str:
-        quoted = f" “{texts[o]}”" if texts and o in texts else ""
-        return f"The right answer includes {o}{quoted}."
+        text = texts.get(o, "") if texts else ""
+        quoted = f" “{text}”" if text else ""
+        stop = "" if text.rstrip().endswith((".", "!", "?")) else "."
+        return f"The right answer includes {o}{quoted}{stop}"
 
     if detail == "short":
         parts = [explanations[o].line(o) for o in chosen]
