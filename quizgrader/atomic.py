@@ -17,9 +17,11 @@ process that was killed (SIGKILL cannot be caught) is removed by the next writer
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -65,7 +67,7 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
         return
     folder = target.parent if str(target.parent) else Path(".")
     sweep(folder, target.name)
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=folder)
+    fd, tmp = _made(target.name, folder)
     try:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         with (os.fdopen(fd, "wb") if binary else
@@ -81,6 +83,31 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
         except FileNotFoundError:
             pass
         raise
+
+
+#: The signals a command unwinds on (cliargs turns SIGTERM into an exception too).
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _made(name: str, folder: Path) -> tuple[int, str]:
+    """The temporary file, made with SIGINT and SIGTERM held back: one that arrived between
+    its creation and the cleanup that covers it would leave it behind (seen under load when a
+    SIGTERM came right after the file appeared). A held signal is delivered at once after."""
+    if threading.current_thread() is not threading.main_thread():
+        return tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        raise
+    try:                        # a held signal's handler runs as the mask is restored
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return fd, tmp
 
 
 def temp_prefix(name: str) -> str:

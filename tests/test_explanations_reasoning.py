@@ -20,9 +20,9 @@ from quizgrader.sim import model as sim_model
 from quizgrader.sim.cells import gru
 from quizgrader.text import cause as cause_module
 from quizgrader.text.bottomline import bottom_line
-from quizgrader.text.brief import reason
 from quizgrader.text.explain import explain
 from quizgrader.text.numbers import factor, plain
+from quizgrader.text.reasons import reason
 from quizgrader.verify import verify_question
 
 GRU = QUESTIONS / "c5w1-gru-alice-betty.yaml"

@@ -14,10 +14,10 @@ import numpy as np
 
 from ..sim import Simulator
 from ..text import figures
-from ..text.brief import claim_config, flip_config, scenario_config
 from ..text.config import whole
 from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..text.notes import guides
+from ..text.reasons import claim_config, flip_config, scenario_config
 from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
 from .plots import Series, gain_svg

@@ -15,10 +15,13 @@ from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
-from .brief import (
+from .brief import core
+from .cause import because, cause, mechanism
+from .config import setting_words, whole
+from .numbers import plain
+from .reasons import (
     cannot_learn,
     claim_config,
-    core,
     counterexample,
     flat,
     reason,
@@ -26,9 +29,6 @@ from .brief import (
     whatever,
     wrote_nothing,
 )
-from .cause import because, cause, mechanism
-from .config import setting_words, whole
-from .numbers import plain
 from .wording import fate, fate_over, model_name, setting
 
 LIMIT = 60

@@ -4,178 +4,39 @@ cause, the counterfactual, and whether the model can learn where it matters).
 
 Explanations v4: every number is said with its whole configuration (:mod:`.config`), the
 cause is the gate that decides, fixed gates first (:mod:`.cause`), and each deciding check
-refutes the claim kind it is about (:func:`refutation`). No check names, no option letters:
-numbers come from the evidence objects (:mod:`quizgrader.verify.results`) only.
+refutes the claim kind it is about. No check names, no option letters: numbers come from
+the evidence objects (:mod:`quizgrader.verify.results`) only, through :mod:`.reasons`.
 """
 from __future__ import annotations
 
-import math
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 from ..question.schema import ClaimKind, Question
-from ..sim import GATES, Curves, Scenario
-from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
-from ..verify.checks import flipped
+from ..sim import GATES
+from ..verify import Check, Decision, OptionVerdict
 from . import gates
 from .cause import because, cause, mechanism
-from .config import Config, config, setting_words, whole
+from .config import setting_words, whole
 from .findings import spread
 from .numbers import FLOOR, amount, factor, plain
 from .onestep import one_step
+from .reasons import (
+    NORMAL_WRITE,
+    amount_words,
+    cannot_learn,
+    cited,
+    claim_config,
+    counterexample,
+    decap,
+    factor_words,
+    flip_config,
+    flip_setting,
+    reason,
+    reason_failed,
+    scenario_config,
+    wrote_nothing,
+)
 from .wording import ONE_STEP, cap, claimed, fate, fate_over, model_name
-
-#: Why a carry is compared with one free step: said in the reading guide.
-NORMAL_WRITE = "a normal write"
-
-
-def claim_config(q: Question, v: OptionVerdict) -> Config:
-    """The configuration of the option's own scenario."""
-    claim = v.option.claim
-    assert claim is not None
-    return config(claim.model, q.models[claim.model].model(), v.scenario, q.horizon)
-
-
-def flip_config(q: Question, v: OptionVerdict, f: Flip) -> Config:
-    """The configuration of a flipped cited gate (a fixed gate is re-fixed at its flip)."""
-    claim = v.option.claim
-    assert claim is not None
-    model, scenario = flipped(q.models[claim.model].model(), claim.gates, *f.gates)
-    return config(claim.model, model, scenario, q.horizon)
-
-
-def scenario_config(q: Question, model_id: str, scenario: Scenario | None) -> Config:
-    """The configuration of one of the delivery check's scenarios."""
-    return config(model_id, q.models[model_id].model(), scenario or (), q.horizon)
-
-
-def _amount(c: Curves, s: object) -> str:
-    """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
-    if c.behaviour in ("vanishes", "explodes"):
-        return f"{c.behaviour}, to {amount(c.final)}"
-    return f"{fate(c, s)} ({amount(c.final)})"  # type: ignore[arg-type]
-
-
-def decap(text: str) -> str:
-    """'The LSTM …' after 'Why: ' as 'the LSTM …' (names keep their capitals)."""
-    for article in ("The ", "A ", "An "):
-        if text.startswith(article):
-            return article.lower() + text[len(article):]
-    return text
-
-
-def flat(v: float) -> str:
-    """A gain without nested brackets: 'essentially zero, 7.7e-301', '1.0'."""
-    text = amount(v)
-    return text.replace(" (", ", ").rstrip(")") if text.startswith("essentially") else text
-
-
-def _flip_setting(f: Flip) -> str:
-    return gates.approx_all(f.pairs)
-
-
-def _cited(f: Flip) -> str:
-    return gates.symbol(f.gates[0]) if len(f.gates) == 1 else "these gates"
-
-
-def factor_words(gain: float, T: int) -> str:
-    """'0.6598 (0.6598^100 = 8.8e-19)': a per-step factor a learner can check."""
-    f = factor(gain, T)
-    if gain == 0:                          # underflowed: the factor is a bound, not a value
-        return f"at most about {f} (the gain falls below {FLOOR:g}, the floor reported)"
-    return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
-
-
-def wrote_nothing(d: Delivery) -> bool:
-    """The model never writes an input (its reach after one free step is 0)."""
-    return not d.reach0 > 0
-
-
-def cannot_learn(q: Question, d: Delivery, model_id: str) -> str:
-    """Why a model cannot deliver a preserved gradient: it writes no input, or no setting
-    carries one to the horizon (the nearest named whole)."""
-    T = q.horizon
-    if wrote_nothing(d):
-        return "it never writes an input, so there is nothing for the gradient to carry"
-    best = d.deciding
-    if best is None:
-        return f"no gate setting carries the first input to step {T}"
-    cfg = scenario_config(q, model_id, best.scenario)
-    return (f"no gate setting carries the first input to step {T} (at best "
-            f"{plain(best.carry)}× {NORMAL_WRITE}, in {whole(q, cfg)})")
-
-
-class Counter(NamedTuple):
-    """A setting in which the gradient does not vanish: its holds and curves."""
-    scenario: Scenario
-    curves: Curves
-
-
-def counterexample(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
-                    ) -> Counter | None:
-    """A vanishes claim's refutation: the setting in which the gradient does not vanish.
-    Another option's own setting of the same model comes first (the number the learner
-    meets there too), then of the settings the delivery check tried, the plainest (gates held
-    at every step before a write then a keep) that keeps it nearest whole."""
-    claim = v.option.claim
-    if claim is None:
-        return None
-    own = [Counter(o.scenario, o.curves) for o in others
-           if o is not v and o.option.claim is not None and o.curves is not None and
-           o.option.claim.model == claim.model and o.option.claim.has_setting and
-           not o.unreachable and o.curves.behaviour != "vanishes"]
-    d = v.delivery
-    tried = [Counter(t.scenario, t.curves) for t in (d.tried if d is not None else ())
-             if t.curves.behaviour != "vanishes"]
-    for pool in (own, tried):
-        if pool:
-            return min(pool, key=lambda t: (any(not h.always for h in t.scenario),
-                                            t.curves.behaviour != "preserved",
-                                            abs(math.log10(t.curves.final))
-                                            if t.curves.final > 0 else math.inf))
-    return None
-
-
-def _reason_failed(v: OptionVerdict) -> Flip | None:
-    """The flip that shows the cited reason does not matter (check 3 failed)."""
-    if v.joint is not None and not v.joint.changed:
-        return v.joint
-    return next((f for f in v.flips if not f.relevant), None)
-
-
-def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
-    """Where the cited gates' flips leave the behaviour as it is and a gate the model fixes
-    sets the copy path: ', whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)'; where
-    the cited gate also shuts the other path ('with Γr ≈ 0 what it writes does not read the
-    old memory'), '; neither setting of Γr rescues it (Γr ≈ 1: 9e-19)'."""
-    cfg = claim_config(q, v)
-    c = cause(q, cfg)
-    if not v.flips or any(f.changed for f in v.flips) or not c.fixed:
-        return ""
-    cited = [g for f in v.flips for g in f.gates if g not in c.deciders]
-    if not cited:
-        return ""
-    who = " or ".join(gates.symbol(g) for g in cited)
-    nums = "; ".join(f"{_flip_setting(f)}: {flat(f.curves.final)}" for f in v.flips)
-    tail = f" ({nums})" if numbers else ""
-    if set(cited) & set(c.blockers):
-        return f"; neither setting of {who} rescues it{tail}"
-    return f", whatever {who} does{tail}"
-
-
-def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
-           ) -> str:
-    """The deciding cause of the option's configuration, fixed gates first: "Alice's model
-    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does
-    (Γr ≈ 0: essentially zero, 7.7e-301)"; the one-step words of a cell without gates."""
-    cfg = claim_config(q, v)
-    rest = whatever(q, v, numbers)
-    detail = not rest or rest.startswith("; neither")
-    text = because(q, cause(q, cfg), cfg, detail=detail, with_equation=equation)
-    if not text:
-        claim = v.option.claim
-        assert claim is not None
-        return one_step(q.models[claim.model], claim.gates).plain
-    return text + rest
 
 
 def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
@@ -196,24 +57,24 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
         if c.behaviour != claim.gradient:
             return (f"{lead}, the gradient {fate_over(c, s)}, not {claimed(claim.gradient)} "
                     f"as claimed.")
-        f = _reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
+        f = reason_failed(v) if v.decided_by == Decision.REASON_MATTERS else None
         deciding = cause(q, cfg)
         if f is not None and deciding.fixed and \
                 not set(f.gates) & set(deciding.deciders):
             fixed = " and ".join(f"{gates.symbol(g)} fixed at {cfg.values()[g]:g}"
                                  for g in deciding.deciders)
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
-                    f"{fixed}, not of {_cited(f)}.")
+                    f"{fixed}, not of {cited(f)}.")
         if f is not None:
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but not because "
-                    f"of {_cited(f)}: with {_flip_setting(f)} it is "
+                    f"of {cited(f)}: with {flip_setting(f)} it is "
                     f"{amount(f.curves.final)}.")
         if v.decided_by == Decision.MODEL_DELIVERS and d is not None:
             t = counterexample(q, v, others)
             if claim.gradient == "vanishes" and t is not None:
                 other = scenario_config(q, claim.model, t.scenario)
                 return (f"{lead}, the gradient vanishes ({amount(c.final)}), but not in every "
-                        f"setting: in {whole(q, other)} it {_amount(t.curves, s)}.")
+                        f"setting: in {whole(q, other)} it {amount_words(t.curves, s)}.")
             if claim.gradient == "preserved":
                 return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but the model "
                         f"cannot learn: {cannot_learn(q, d, claim.model)}.")
@@ -221,7 +82,7 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                 free = scenario_config(q, claim.model, d.deciding.scenario)
                 return (f"{lead}, the gradient explodes ({amount(c.final)}), but in "
                         f"{whole(q, free)}, as the model runs, it "
-                        f"{_amount(d.deciding.curves, s)}.")
+                        f"{amount_words(d.deciding.curves, s)}.")
         return f"{lead}, the gradient {fate_over(c, s)}."
     if d is None:
         return ""
@@ -280,8 +141,8 @@ def _flip(q: Question, v: OptionVerdict) -> str:
             cfg = flip_config(q, v, f)
             gated = bool(GATES[q.models[cfg.model].cell])
             then = mechanism(cause(q, cfg), cfg, gated) or \
-                f"{_cited(f)} makes the difference"
-            return f"With {_flip_setting(f)} instead, it {_amount(f.curves, s)}: {then}."
+                f"{cited(f)} makes the difference"
+            return f"With {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
 
 

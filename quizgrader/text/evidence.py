@@ -62,7 +62,7 @@ def figures(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
     (explanations v4): the gain and per-step factor of the option's own setting and of each
     flipped gate, and the gain and carry of each setting the delivery check tried. Two
     figures of one question with the same kind and configuration have the same value."""
-    from .brief import claim_config, counterexample, flip_config, scenario_config
+    from .reasons import claim_config, counterexample, flip_config, scenario_config
 
     claim = v.option.claim
     if claim is None:

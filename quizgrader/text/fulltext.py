@@ -10,12 +10,12 @@ from ..question.schema import Claim, ClaimKind, ModelSpec, Question
 from ..sim import GATES, Curves, Scenario, free_gates
 from ..verify import Check, Decision, Delivery, Flip, OptionVerdict
 from . import gates
-from .brief import reason
 from .cells import name as cell_name, with_init
 from .equations import reduced
 from .findings import spread
 from .numbers import FLOOR, factor, fmt, per_step
 from .onestep import one_step
+from .reasons import reason
 from .wording import ONE_STEP, cap, model_name, removing, written
 
 
