@@ -25,6 +25,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ..grading.gradebook import GradedAnswer
 from ..idtext import MAX_ID
 from ..question.schema import variant_number
 from . import db
@@ -34,7 +35,7 @@ from .identity import SEP, plain_problem
 from .instructor import add_instructor_routes
 from .pages import Pages
 from .refused import MAX_BODY, Refused, read_body
-from .served import Result, Served
+from .served import Served
 
 if TYPE_CHECKING:
     from .lti.routes import LtiTool
@@ -144,8 +145,8 @@ def create_app(served: Served, engine: Engine, token: str | None,
         from .lti.jose import LtiRefused
         from .lti.routes import add_lti_routes
         def lti_record(learner: str, qid: str, answer: list[str], shown: int | None,
-                       also: Callable[[Connection, int, Result], None] | None
-                       ) -> tuple[int, Result]:
+                       also: Callable[[Connection, int, GradedAnswer], None] | None
+                       ) -> tuple[int, GradedAnswer]:
             try:
                 return record(learner, qid, answer, None, None, shown, also)
             except Refused as e:               # shown on the learner's page, as HTML

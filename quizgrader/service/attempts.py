@@ -17,12 +17,13 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
+from ..grading.gradebook import GradedAnswer
 from ..jsonguard import JSONRefused, loads as guarded_loads
 from ..text.explain import DETAILS
 from . import db
 from .identity import plain_problem
 from .refused import MAX_BODY, Refused, read_body
-from .served import Result, Served
+from .served import Served
 
 #: The message of each field's type error (the first field in this order is reported).
 FIELD_MESSAGES = {
@@ -79,8 +80,8 @@ class Recorder:
 
     def record(self, learner: str, qid: str, answer: list[str], detail: str | None = None,
                key: str | None = None, shown: int | None = None,
-               also: Callable[[Connection, int, Result], None] | None = None
-               ) -> tuple[int, Result]:
+               also: Callable[[Connection, int, GradedAnswer], None] | None = None
+               ) -> tuple[int, GradedAnswer]:
         """Grade ``learner``'s ``answer`` and store it (once per idempotency ``key``);
         ``shown`` is the variant the page showed; ``also`` writes more in the attempt's
         transaction (an LTI score's outbox row)."""
@@ -123,7 +124,7 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def response(attempt: int, result: Result) -> dict[str, Any]:
+def response(attempt: int, result: GradedAnswer) -> dict[str, Any]:
     """The JSON answer to an accepted attempt (service.md)."""
     g, a = result.graded, result.answered
     feedback = [{"option": o, "verdict": "correct" if o in g.correct else "wrong",
@@ -133,7 +134,7 @@ def response(attempt: int, result: Result) -> dict[str, Any]:
     return {"attempt": attempt, "variant": result.question.variant,
             "score": g.score, "max_score": g.max_score,
             "correct": list(g.correct), "bottom_line": a.bottom_line, "detail": a.detail,
-            "feedback": feedback, "text": result.text}
+            "feedback": feedback, "text": result.graded.feedback}
 
 
 async def post_attempt(recorder: Recorder, request: Request, plots: bool = False,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..grading.gradebook import GradedAnswer
 from ..text.figures import caption
 from ..text.gradereport import CHOSEN, MISSED, verdict_word
 from ..text.numbers import score as fmt_score
-from .served import Result, Served
+from .served import Served
 
 
 class Pages:
@@ -49,7 +50,7 @@ class Pages:
         return self.env.get_template("index.html").render(
             title="Not found", questions=[self.served.public(q) for q in self.served.entries])
 
-    def result(self, qid: str, learner: str, attempt: int, r: Result,
+    def result(self, qid: str, learner: str, attempt: int, r: GradedAnswer,
                plots: dict[str, str | None], lti: dict[str, str] | None = None) -> str:
         """The result of an attempt: score, bottom line, explanations, plots, guide."""
         q, g, a = self.served.public(qid, learner), r.graded, r.answered

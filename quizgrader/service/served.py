@@ -8,30 +8,18 @@ from __future__ import annotations
 
 import base64
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..analysis.impact import provenances
 from ..banks import verify
 from ..errors import MissingExtraError
-from ..grading import Entry, Gradebook, Graded
+from ..grading import Entry, Gradebook
 from ..grading.assign import Salt
-from ..question import Question
+from ..grading.gradebook import GradedAnswer
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
 from ..text.explain import DETAILS, Detail
-from ..text.gradereport import Answered, answer_feedback
-
-
-@dataclass(frozen=True)
-class Result:
-    """One graded answer, as the service returns it."""
-
-    question: Question
-    graded: Graded
-    answered: Answered
-    text: str                      # the feedback exactly as ``grade --answer --format json``
 
 
 class Served:
@@ -80,19 +68,15 @@ class Served:
                 "variant": q.variant}
 
     def grade(self, qid: str, answer: Sequence[str], detail: Detail | None = None,
-              learner: str = "") -> Result:
+              learner: str = "") -> GradedAnswer:
         """Grade ``learner``'s ``answer``, a list of option ids (to their variant of a
         template), with feedback at ``detail`` (default: the service's). Each item is one
         option id: ``["A;C"]`` is the unknown option 'A;C', never read as two."""
         entry = self.entry(qid, learner, detail)
-        graded = entry.grade_ids(answer)
+        graded = entry.grade_ids(answer)       # its feedback: as ``grade --answer --format json``
         text = ";".join(graded.chosen)          # as reports show an answer; not parsed
-        answered = entry.answered(text, graded)
-        q = entry.verdict.question
-        feedback = answer_feedback(entry.explanations, graded.chosen, graded.missed,
-                                   entry.detail, {o.id: o.text for o in q.options}) \
-            if graded.ok else ""
-        return Result(entry.verdict.question, graded, answered, feedback)
+        return GradedAnswer(entry.verdict.question, entry.verdict, graded,
+                            entry.answered(text, graded))
 
     def plot(self, qid: str, option: str) -> str | None:
         """An option's gain(t) plot as an SVG data URI (None: a static option, or no

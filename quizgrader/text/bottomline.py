@@ -163,7 +163,8 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
             apart = math.log10(first.curves.final / other.curves.final)
             cfg = claim_config(q, other)
             tries.insert(0, f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
-                            f"too, {plain(abs(apart))} decades {'lower' if apart > 0 else 'higher'}"
+                            f"too, about {plain(10 ** abs(apart))} times "
+                            f"{'smaller' if apart > 0 else 'larger'}"
                             f" ({flat(other.curves.final)}).")
         fitting = [p for p in tries if fits(p)]
         # the distractor's cause is the point of a bottom line: where even its short form

@@ -93,7 +93,8 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
             return (f"In {whole(q, other)}, the gradient {fate_over(t.curves, s)}: not "
                     f"always vanishing.")
         top = max(d.tried, key=lambda t: t.curves.final)
-        every = " in every setting" if GATES[q.models[claim.model].cell] and \
+        every = " in every setting tried" \
+            if GATES[q.models[claim.model].cell] and \
             len(d.tried) > 1 else ""
         held = setting_words(scenario_config(q, claim.model, top.scenario), free=False)
         where = f", with {held}" if held else ""

@@ -53,6 +53,7 @@ class Cause:
     fixed: bool
     writes: bool = True
     enablers: tuple[str, ...] = ()
+    openers: tuple[str, ...] = ()
 
     @property
     def copies(self) -> bool:
@@ -96,14 +97,16 @@ def cause(q: Question, cfg: Config) -> Cause:
         blockers = tuple(g for g, v in at if values.get(g) is not None and _paths(
             model, tuple((h, 1.0 - w if h == g else w) for h, w in at)).reads)
     states = cfg.states
-    enablers: tuple[str, ...] = ()
+    opening: tuple[str, ...] = ()                # set gates without which nothing is read
     if p.reads:
-        enablers = tuple(g for g, v in at if states[g].startswith("fixed:") and
-                         g not in deciders and not _paths(model, tuple(
-                             (h, 1.0 - w if h == g else w) for h, w in at)).reads)
+        opening = tuple(g for g, v in at if values.get(g) is not None and
+                        g not in deciders and not _paths(model, tuple(
+                            (h, 1.0 - w if h == g else w) for h, w in at)).reads)
+    enablers = tuple(g for g in opening if states[g].startswith("fixed:"))
+    openers = tuple(g for g in opening if not states[g].startswith("fixed:"))
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers)
+                 enablers, openers)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -138,6 +141,10 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
         return f"{who} {verb} left free, so each step copies only part of the memory"
     if c.copies:
         if c.reads:
+            if c.openers and detail:
+                held_open = _list([_gate_value(cfg, g) for g in c.openers])
+                return (f"every step copies the memory and, with {held_open}, adds what it "
+                        f"writes from it{shown}")
             return f"every step copies the memory and adds what it writes from it{shown}"
         if not detail:
             return f"every step copies the memory{shown}"

@@ -9,15 +9,17 @@ from ..sim import GATES
 from .numbers import TINY, plain
 
 NOTATION = {
-    "gru": "Notation: in the course's GRU, Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 "
-           "overwrites it; Cho et al. (2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 "
-           "keeps it.",
+    "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>, so Γu ≈ 0 keeps "
+           "the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 overwrites it; Cho et al. (2014) and PyTorch "
+           "write z = 1 − Γu, so there z ≈ 1 keeps it.",
     "lstm": "Notation: in the LSTM, Γf ≈ 1 keeps the memory (c<t> = Γu*c̃<t> + Γf*c<t−1>); "
             "PyTorch calls Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
            "memory, like the course's Γu and unlike the LSTM's Γf (Zhou et al. call it f).",
+    "rnn": "Notation: a plain RNN's memory c<t> is its hidden state (a<t> in the course's "
+           "notation for the RNN).",
     "indrnn": "Notation: an IndRNN unit feeds back only itself, through one weight u: "
               "c<t> = act(W x<t> + u*c<t−1> + b).",
 }

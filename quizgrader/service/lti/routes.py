@@ -18,9 +18,10 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
+from ...grading.gradebook import GradedAnswer
 from ...question.schema import variant_number
 from ..pages import Pages
-from ..served import Result, Served
+from ..served import Served
 from . import deeplink, store
 from .ags import Sender
 from .jose import LtiRefused
@@ -33,7 +34,8 @@ STATE_COOKIE = "qg-lti-state-"
 #: ``record(learner, qid, answer, shown_variant, also)``: grade and store an attempt; ``also``
 #: writes the outbox row in the attempt's transaction.
 Record = Callable[[str, str, list[str], int | None,
-                   Callable[[Connection, int, Result], None] | None], tuple[int, Result]]
+                   Callable[[Connection, int, GradedAnswer], None] | None],
+                  tuple[int, GradedAnswer]]
 
 
 @dataclass
@@ -163,11 +165,11 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
         _, s = await opened(request, "resource")
         return HTMLResponse(question(s))
 
-    def passback(s: store.Session) -> Callable[[Connection, int, Result], None] | None:
+    def passback(s: store.Session) -> Callable[[Connection, int, GradedAnswer], None] | None:
         if not s.lineitem:
             return None
 
-        def queue(conn: Connection, attempt: int, r: Result) -> None:
+        def queue(conn: Connection, attempt: int, r: GradedAnswer) -> None:
             stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
             store.queue(conn, store.score_row(s, attempt, r.graded.score or 0.0,
                                               r.graded.max_score, stamp.replace("+00:00", "Z")))
