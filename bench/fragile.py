@@ -86,6 +86,10 @@ def main() -> None:
     ap.add_argument("--flips", type=int, default=0, metavar="K",
                     help="also verify with the seeds seed+1 .. seed+K and count the options "
                          "whose verdict flips, flagged fragile or not")
+    ap.add_argument("--ranks", metavar="L,U", default="",
+                    help="an experiment: the interval's ranks for 32 seeds instead of the "
+                         "binomial's 11,22 (9,24: a 95 %% prediction interval for another "
+                         "seed set's median)")
     ap.add_argument("--all-cells", action="store_true",
                     help="generate over every cell and init of format v1.2")
     a = ap.parse_args()
@@ -94,6 +98,11 @@ def main() -> None:
     from quizgrader.sim import Simulator
     from quizgrader.verify import verify_question
     from quizgrader.verify.robust import varied
+    if a.ranks:
+        from quizgrader.sim import spread
+        ranks = tuple(int(r) for r in a.ranks.split(","))
+        binomial = spread.median_ranks
+        spread.median_ranks = lambda n: ranks if n == 32 else binomial(n)  # type: ignore
     rnd, t0 = random.Random(a.seed), time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(a.n):
@@ -115,8 +124,17 @@ def main() -> None:
             if v.option.claim is None:
                 continue
             claims += 1
-            if any(o.options[i].correct != v.correct for o in others):
+            flipped = [k + 1 for k, o in enumerate(others) if o.options[i].correct != v.correct]
+            if flipped:
                 flips[v.fragile] += 1
+                if a.list and not v.fragile:
+                    m = v.margin
+                    what = "no margin" if m is None else (
+                        f"{m.quantity} {m.value:.3g} against {m.threshold:g}, "
+                        f"{m.decades:.2f} decades, interval {getattr(m, 'interval', None)}")
+                    print(f"  unflagged flip: {q.id} {v.option.id} ({v.decided_by}, seed + "
+                          f"{flipped}): {what}; there: "
+                          f"{[others[k - 1].options[i].decided_by for k in flipped]}")
             if not v.fragile or v.margin is None:
                 continue
             m = v.margin
@@ -130,7 +148,8 @@ def main() -> None:
                       f"against {m.threshold:g}, {m.decades:.2f} decades, interval "
                       f"{getattr(m, 'interval', None)}")
     fragile = sum(why.values())
-    print(f"code: {Path(quizgrader.__file__).parent.parent}")
+    print(f"code: {Path(quizgrader.__file__).parent.parent}"
+          + (f"; ranks {a.ranks} for 32 seeds (experiment)" if a.ranks else ""))
     kind = "v1.2 questions (--all-cells)" if a.all_cells else "questions"
     print(f"{a.n} {kind} (seed {a.seed}), {claims} options with a claim: {fragile} fragile "
           f"({100 * fragile / max(claims, 1):.1f} %); {sim.runs} simulations, "
