@@ -245,8 +245,9 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
     assert "It can also carry an input: one written at step 1 (Γu ≈ 1 at step 1, then ≈ 0) " \
         "is still 1.6× a normal write at step 100." in e.standard
     b = explain(gru, gru.verdict("B")).text("standard")
-    assert "The option speaks of one timestep, but a step keeps only 0.6600 of the gradient " \
-        "on average, and it crosses all 100: 0.6600^100 = 9e-19." in b
+    assert "The option speaks of one timestep, but even one step keeps only about 0.66 of the " \
+        "gradient (0.6600 on average over the 100), and it crosses all 100: 0.6600^100 = " \
+        "9e-19." in b
 
 
 def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):

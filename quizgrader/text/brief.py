@@ -125,12 +125,12 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     if c.final == 0:
         return (f"The option speaks of one timestep, but a step keeps at most about "
                 f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
-                f"gain falls below {FLOOR:g}, the floor reported.")
+                f"gain underflows to 0 in the simulation, below {FLOOR:g}.")
     f = factor(c.final, T)
-    one = f"a step keeps only {f} of the gradient on average" if float(f) < 1 else \
-        f"a step multiplies the gradient by {f} on average"
-    return (f"The option speaks of one timestep, but {one}, and it crosses all {T}: "
-            f"{f}^{T} = {plain(float(f) ** T)}.")
+    one = f"even one step keeps only about {plain(float(f))} of the gradient" \
+        if float(f) < 1 else f"even one step multiplies the gradient by about {plain(float(f))}"
+    return (f"The option speaks of one timestep, but {one} ({f} on average over the {T}), and "
+            f"it crosses all {T}: {f}^{T} = {plain(float(f) ** T)}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:
