@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from html import unescape
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import parse_qs
 
 import httpx
@@ -295,3 +295,12 @@ class Emulator:
             return HTMLResponse("<h1>Added to the course</h1>")
 
         return app
+
+
+def running() -> Iterator[Emulator]:
+    """A started emulator, stopped after (a test module makes it a fixture:
+    ``platform = pytest.fixture(scope="module", name="platform")(running)``)."""
+    p = Emulator()
+    p.start()
+    yield p
+    p.stop()

@@ -18,7 +18,7 @@ pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
 from conftest import GRU_ID as GRU  # noqa: E402
-from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields  # noqa: E402
+from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields, running  # noqa: E402
 from servicekit import QS, TOKEN, chromium, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -35,12 +35,7 @@ def bank(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def platform():
-    p = Emulator()
-    p.start()
-    yield p
-    p.stop()
+platform = pytest.fixture(scope="module", name="platform")(running)
 
 
 def tool_start(folder: Path, platform: Emulator, bank: Path, cache: Path,

@@ -18,7 +18,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
-from ltiplatform import Emulator, form_fields  # noqa: E402
+from ltiplatform import Emulator, form_fields, running  # noqa: E402
 from servicekit import QS, TOKEN, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -36,12 +36,7 @@ def bank(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def platform():
-    p = Emulator()
-    p.start()
-    yield p
-    p.stop()
+platform = pytest.fixture(scope="module", name="platform")(running)
 
 
 @pytest.fixture(scope="module")
