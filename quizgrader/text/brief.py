@@ -127,10 +127,14 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
                 f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
                 f"gain underflows to 0 in the simulation, below {FLOOR:g}.")
     f = factor(c.final, T)
-    one = f"even one step keeps only about {plain(float(f))} of the gradient" \
-        if float(f) < 1 else f"even one step multiplies the gradient by about {plain(float(f))}"
-    return (f"The option speaks of one timestep, but {one} ({f} on average over the {T}), and "
-            f"it crosses all {T}: {f}^{T} = {plain(float(f) ** T)}.")
+    if plain(float(f)) == "1.0":          # one step looks harmless: the excess compounds
+        change = "loss" if float(f) < 1 else "excess"
+        return (f"The option speaks of one timestep, and one step does pass the gradient "
+                f"almost unchanged (×{f} on average), but the small {change} compounds over "
+                f"all {T} steps: {f}^{T} = {plain(float(f) ** T)}.")
+    return (f"The option speaks of one timestep, but even one step keeps only about "
+            f"{plain(float(f))} of the gradient ({f} on average over the {T}), and it crosses "
+            f"all {T}: {f}^{T} = {plain(float(f) ** T)}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:

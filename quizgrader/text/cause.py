@@ -143,8 +143,8 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
         if c.reads:
             if c.openers and detail:
                 held_open = _list([_gate_value(cfg, g) for g in c.openers])
-                return (f"every step copies the memory and, with {held_open}, adds what it "
-                        f"writes from it{shown}")
+                return (f"every step copies the memory and adds what it writes, and with "
+                        f"{held_open} what it adds reads the old memory{shown}")
             return f"every step copies the memory and adds what it writes from it{shown}"
         if not detail:
             return f"every step copies the memory{shown}"
