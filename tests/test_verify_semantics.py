@@ -224,8 +224,8 @@ def test_explanations_say_what_the_numbers_mean_once_per_document(gru):
     assert doc.count("How to read the numbers") == 1 and doc.count("z = 1 − Γu") == 1
     assert "Below 0.01 the gradient vanishes, above 100 it explodes, in between it is kept" \
         in doc
-    assert "The per-step factor is gain^(1/100), the geometric mean of what a step multiplies " \
-        "it by" in doc
+    assert "The per-step factor is gain^(1/100), the average rate per step over the 100 steps " \
+        "(not what any one step does on its own)" in doc
     assert "A held gate is pushed towards 0.001 (≈ 0) or 0.999 (≈ 1)" in doc
     assert "a removed gate is fixed at exactly its value" in doc
     for v in gru.options:               # no option repeats the guide or the notation note
@@ -245,9 +245,8 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
     assert "It can also carry an input: one written at step 1 (Γu ≈ 1 at step 1, then ≈ 0) " \
         "is still 1.6× a normal write at step 100." in e.standard
     b = explain(gru, gru.verdict("B")).text("standard")
-    assert "The option speaks of one timestep, but even one step keeps only about 0.66 of the " \
-        "gradient (0.6600 on average over the 100), and it crosses all 100: 0.6600^100 = " \
-        "9e-19." in b
+    assert "The option speaks of one timestep, but the gradient crosses all 100: on average " \
+        "each step keeps only 0.6600 of it, and 0.6600^100 = 9e-19." in b
 
 
 def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):

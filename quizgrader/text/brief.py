@@ -126,15 +126,14 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
         return (f"The option speaks of one timestep, but a step keeps at most about "
                 f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
                 f"gain underflows to 0 in the simulation, below {FLOOR:g}.")
-    f = factor(c.final, T)
-    if plain(float(f)) == "1.0":          # one step looks harmless: the excess compounds
+    f = factor(c.final, T)                 # an average rate, not what any one step does
+    if plain(float(f)) == "1.0":
         change = "loss" if float(f) < 1 else "excess"
-        return (f"The option speaks of one timestep, and one step does pass the gradient "
-                f"almost unchanged (×{f} on average), but the small {change} compounds over "
-                f"all {T} steps: {f}^{T} = {plain(float(f) ** T)}.")
-    return (f"The option speaks of one timestep, but even one step keeps only about "
-            f"{plain(float(f))} of the gradient ({f} on average over the {T}), and it crosses "
-            f"all {T}: {f}^{T} = {plain(float(f) ** T)}.")
+        return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
+                f"average each step multiplies it by {f}, and that small {change} compounds: "
+                f"{f}^{T} = {plain(float(f) ** T)}.")
+    return (f"The option speaks of one timestep, but the gradient crosses all {T}: on average "
+            f"each step keeps only {f} of it, and {f}^{T} = {plain(float(f) ** T)}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:

@@ -54,6 +54,7 @@ class Cause:
     writes: bool = True
     enablers: tuple[str, ...] = ()
     openers: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
 
     @property
     def copies(self) -> bool:
@@ -104,9 +105,11 @@ def cause(q: Question, cfg: Config) -> Cause:
                             (h, 1.0 - w if h == g else w) for h, w in at)).reads)
     enablers = tuple(g for g in opening if states[g].startswith("fixed:"))
     openers = tuple(g for g in opening if not states[g].startswith("fixed:"))
+    writers = tuple(g for g in opening if not _paths(model, tuple(   # shut, nothing is written
+        (h, 1.0 - w if h == g else w) for h, w in at)).writes)
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers, openers)
+                 enablers, openers, writers)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -142,9 +145,13 @@ def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
     if c.copies:
         if c.reads:
             if c.openers and detail:
-                held_open = _list([_gate_value(cfg, g) for g in c.openers])
-                return (f"every step copies the memory and adds what it writes, and with "
-                        f"{held_open} what it adds reads the old memory{shown}")
+                write = _list([_gate_value(cfg, g) for g in c.openers if g in c.writers])
+                read = _list([_gate_value(cfg, g) for g in c.openers if g not in c.writers])
+                adds = f"and, with {write}, adds at full strength what it writes" if write \
+                    else "and adds what it writes"
+                reads = f", and with {read} what it adds reads the old memory" if read \
+                    else " from it"
+                return f"every step copies the memory {adds}{reads}{shown}"
             return f"every step copies the memory and adds what it writes from it{shown}"
         if not detail:
             return f"every step copies the memory{shown}"
@@ -217,18 +224,20 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
         return f"{cap(model_name(q, cfg.model))} fixes {who}, so {mech}"
     if c.enablers and c.copies:          # a fixed gate keeps adding writes: named too
         on = _list([_gate_value(cfg, g) for g in c.enablers])
-        return (f"{cap(model_name(q, cfg.model))} fixes {on}, so every step writes and what "
-                f"it writes reads the old memory; with {who} {mech}")
+        does = "writes at full strength" if set(c.enablers) <= set(c.writers) else \
+            "writes, and what it writes reads the old memory"
+        name = cap(model_name(q, cfg.model))
+        return f"{name} fixes {on}, so every step {does}; with {who} {mech}"
     return f"with {who} {mech}{_held_copy(q, c, cfg)}"
 
 
 def _held_copy(q: Question, c: Cause, cfg: Config) -> str:
     """Where a copy through a held gate loses much over the horizon on its own (T·ε ≥ 0.5),
-    what '≈' means for the verdict: '; a gate held at 0.999 copies 0.999^1000 = 0.37 on its
-    own, one at 0.99 would copy 4.3e-5'."""
+    what '≈' means for the verdict: '; held at 0.999, the copy alone would keep 0.999^1000 =
+    0.37, and what each step writes and the gate's own slope change that'."""
     eps, T = q.simulation.epsilon, cfg.steps
     if not c.copies or c.fixed or T * eps < 0.5:
         return ""
-    keep, looser = 1 - eps, 1 - 10 * eps
-    return (f"; held at {keep:g}, the copy alone keeps {keep:g}^{T} = {plain(keep ** T)}, "
-            f"and at {looser:g} it would keep {plain(looser ** T)}")
+    keep = 1 - eps
+    return (f"; held at {keep:g}, the copy alone would keep {keep:g}^{T} = {plain(keep ** T)}, "
+            f"and what each step writes and the gate's own slope change that")

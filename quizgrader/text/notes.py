@@ -53,7 +53,8 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
            f"weights can make an overwriting cell explode instead). Below {vanish:g} the "
            f"gradient vanishes, above {explode:g} it explodes, in between it is kept; below "
            f"{TINY:g} it is essentially zero. The per-step factor is gain^(1/{T}), the "
-           f"geometric mean of what a step multiplies it by.")
+           f"average rate per step over the {T} steps (not what any one step does on its "
+           f"own).")
     if gated:
         power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
             f"{keep:g} per step"
