@@ -127,6 +127,12 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
                 f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
                 f"gain underflows to 0 in the simulation, below {FLOOR:g}.")
     f = factor(c.final, T)                 # an average rate, not what any one step does
+    cfg = claim_config(q, v)
+    k = cause(q, cfg)
+    if k.overwrites and not k.reads:       # here one step itself passes next to nothing
+        return (f"The option speaks of one timestep, but even one step passes only about "
+                f"{plain(float(f))} of the gradient, since what it writes hardly reads the old "
+                f"memory; over all {T}: {f}^{T} = {plain(float(f) ** T)}.")
     if plain(float(f)) == "1.0":
         change = "loss" if float(f) < 1 else "excess"
         return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
@@ -193,7 +199,8 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
         cfg = scenario_config(q, claim.model, ())
         text = because(q, cause(q, cfg), cfg) if cfg.of("fixed") else ""
         if not GATES[q.models[claim.model].cell]:
-            text = one_step(q.models[claim.model], {}).plain
+            text = (f"{one_step(q.models[claim.model], {}).plain}, which at these weights "
+                    f"shrinks it (larger weights can make it explode instead)")
         top = max(d.tried, key=lambda t: t.curves.final)
         best = "at best " if len(d.tried) > 1 else ""
         step = cap(f"{best}each step multiplies the gradient by "
