@@ -63,6 +63,11 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                 not set(f.gates) & set(deciding.deciders):
             fixed = " and ".join(f"{gates.symbol(g)} fixed at {cfg.values()[g]:g}"
                                  for g in deciding.deciders)
+            if deciding.copies and d is not None and wrote_nothing(d):
+                # the gradient is kept only trivially: lead with why that does not work
+                return (f"{lead}, the gradient is kept ({amount(c.final)}) only because "
+                        f"{fixed} copies every step: nothing is written, so it cannot learn; "
+                        f"{cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:
@@ -232,7 +237,8 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and
-                 v.passed(Check.MODEL_DELIVERS) is False)):
+                 v.passed(Check.MODEL_DELIVERS) is False)) and \
+                "cannot learn" not in out[0]:         # said once, where it decides
             out.append(_learn(q, v))
     elif not claim.gates:
         out.append(_bare_why(q, v, others))
