@@ -129,15 +129,16 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
         return ""
     if c.final == 0:
         return (f"The option speaks of one timestep, but a step keeps at most about "
-                f"{factor(c.final, T)} of the gradient on average, and it crosses all {T}: the "
-                f"gain underflows to 0 in the simulation, below {FLOOR:g}.")
+                f"{factor(c.final, T)} of the gradient on average, and it crosses all {T} (a "
+                f"bound: the gain underflowed to 0 in the simulation, so it is below "
+                f"{FLOOR:g}).")
     f = factor(c.final, T)                 # an average rate, not what any one step does
     cfg = claim_config(q, v)
     k = cause(q, cfg)
     if k.overwrites and not k.reads:       # here one step itself passes next to nothing
-        return (f"The option speaks of one timestep, but even one step passes only about "
-                f"{plain(float(f))} of the gradient, since what it writes hardly reads the old "
-                f"memory; over all {T}: {f}^{T} = {plain(float(f) ** T)}.")
+        return (f"The option speaks of one timestep, but what a step writes hardly reads the "
+                f"old memory, so on average each step keeps only {f} of the gradient, and it "
+                f"crosses all {T}: {f}^{T} = {plain(float(f) ** T)}.")
     if plain(float(f)) == "1.0":
         change = "loss" if float(f) < 1 else "excess"
         return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
@@ -208,8 +209,10 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
                     f"shrinks it (larger weights can make it explode instead)")
         top = max(d.tried, key=lambda t: t.curves.final)
         best = "at best " if len(d.tried) > 1 else ""
+        scale = " at these weights (larger ones can make it explode)" \
+            if GATES[q.models[claim.model].cell] else ""
         step = cap(f"{best}each step multiplies the gradient by "
-                   f"{factor_words(top.curves.final, q.horizon)} on average.")
+                   f"{factor_words(top.curves.final, q.horizon)} on average{scale}.")
         return f"Why: {decap(text)}. {step}" if text else step
     if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""
