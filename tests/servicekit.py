@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -10,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from conftest import QUESTIONS
 
 QS = str(QUESTIONS)
@@ -82,3 +84,11 @@ def chromium(playwright):
     return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=[
         "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
+def bank_of(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Path:
+    """A small bank for a test module: these files of the shipped bank, copied."""
+    folder = tmp_path_factory.mktemp("bank")
+    for name in names:
+        shutil.copy(QUESTIONS / name, folder / name)
+    return folder

@@ -19,7 +19,7 @@ httpx = pytest.importorskip("httpx")
 
 from conftest import GRU_ID as GRU  # noqa: E402
 from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields, running  # noqa: E402
-from servicekit import QS, TOKEN, chromium, start  # noqa: E402
+from servicekit import TOKEN, bank_of, chromium, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TEMPLATE = "c5w1-gru-template"
@@ -29,10 +29,7 @@ FILES = (f"{GRU}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory) -> Path:
     """A small bank: the course's GRU question and a template with its variants."""
-    folder = tmp_path_factory.mktemp("bank")
-    for name in FILES:
-        shutil.copy(Path(QS) / name, folder / name)
-    return folder
+    return bank_of(tmp_path_factory, FILES)
 
 
 platform = pytest.fixture(scope="module", name="platform")(running)

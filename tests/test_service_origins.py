@@ -9,7 +9,6 @@ that is also an LTI tool (platform emulator on 127.0.0.1), over SQLite and Postg
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
 from ltiplatform import Emulator, form_fields, running  # noqa: E402
-from servicekit import QS, TOKEN, start  # noqa: E402
+from servicekit import TOKEN, bank_of, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 GRU = "c5w1-gru-alice-betty"
@@ -30,10 +29,7 @@ FILES = (f"{GRU}.yaml", f"{MANY}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variant
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("bank")
-    for name in FILES:
-        shutil.copy(Path(QS) / name, folder / name)
-    return folder
+    return bank_of(tmp_path_factory, FILES)
 
 
 platform = pytest.fixture(scope="module", name="platform")(running)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Mapping
 
 import numpy as np
@@ -63,17 +64,27 @@ class Paths:
         return abs(self.keep) < TOL
 
 
+@lru_cache(maxsize=64)
 def _cells(model: Model) -> tuple[Weights, np.ndarray, np.ndarray]:
+    """The probe's few random cells, state and inputs (drawn once per model; read-only, as
+    every probe of the model shares them)."""
     rng = np.random.default_rng(0)
     w = random_weights(rng, model.cell, _SEEDS, _HIDDEN, _INPUTS, 1.0, model.u_range)
     state0 = initial_state(rng, model.cell, _SEEDS, _HIDDEN)
     x = rng.standard_normal((2, _SEEDS, _INPUTS))
+    for a in (w.Wh, w.Wx, w.b, w.bh, state0, x):
+        a.setflags(write=False)
     return w, state0, x
 
 
 def _memory(eq: Equations, d: int) -> np.ndarray:
     """The indices of the memory c within a state of size d."""
     return eq.output(np.arange(d, dtype=float)).astype(int)
+
+
+def _at(model: Model, values: Mapping[str, float]) -> tuple[float, ...]:
+    """Every gate of the cell at its value, in the cell's gate order."""
+    return tuple(float(values[g]) for g in GATES[model.cell])
 
 
 def _keep(model: Model, fixed: tuple[float, ...],
@@ -112,7 +123,7 @@ def paths(model: Model, values: Mapping[str, float],
     the step writes. A cell that cannot copy (no gates) has the memory as its whole state,
     and its one step is measured alone."""
     eq, step = model.equations(equations), model.stepper(equations)
-    fixed = tuple(float(values[g]) for g in GATES[model.cell])
+    fixed = _at(model, values)
     shift = np.zeros(len(fixed))
     keep = _keep(model, fixed, equations)
     w, s, x = _cells(model)
@@ -149,8 +160,8 @@ def keep_depends_on(model: Model, values: Mapping[str, float | None],
         rest = [h for h in gates if h != g]
         for combo in itertools.product(*(choices[h] for h in rest)):
             at = dict(zip(rest, combo, strict=True))
-            lo = paths(model, {**at, g: 0.0}, equations).keep
-            hi = paths(model, {**at, g: 1.0}, equations).keep
+            lo = _keep(model, _at(model, {**at, g: 0.0}), equations)
+            hi = _keep(model, _at(model, {**at, g: 1.0}), equations)
             if abs(hi - lo) > TOL:
                 out.append(g)
                 break

@@ -11,7 +11,6 @@ import math
 from typing import Sequence
 
 from ..question.schema import Question
-from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
@@ -43,7 +42,7 @@ def _right(q: Question, v: OptionVerdict, qv_options: Sequence[OptionVerdict] = 
     cfg = claim_config(q, v)
     c = cause(q, cfg)
     mech = because(q, c, cfg, detail=False, with_equation=False) if c.keep is None else \
-        mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), False)
+        mechanism(c, cfg, detail=False)
     if not mech:
         return core(q, v, qv_options)
     return f"In {whole(q, cfg)}, {mech}: the gradient {fate_over(v.curves, q.simulation)}."
@@ -73,7 +72,6 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
         return text[:1].lower() + text[1:] if text.startswith("In ") else text
     cfg = claim_config(q, v)
     c = cause(q, cfg)
-    gated = bool(GATES[q.models[cfg.model].cell])
     if c.fixed and whatever(q, v):
         nums = ", ".join([f"{plain(v.curves.final)} with {setting(claim)}"] + [
             f"{plain(f.curves.final)} with {gates.approx_all(f.pairs)}" for f in v.flips])
@@ -82,9 +80,9 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
                 (f" ({nums})." if numbers else "."))
     if numbers:
         why = reason(q, v, numbers, equation=False) if c.fixed else \
-            f"in {whole(q, cfg)}, {mechanism(c, cfg, gated) or reason(q, v)}"
+            f"in {whole(q, cfg)}, {mechanism(c, cfg) or reason(q, v)}"
         return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
-    mech = mechanism(c, cfg, gated, detail=False) or reason(q, v, False, equation=False)
+    mech = mechanism(c, cfg, detail=False) or reason(q, v, False, equation=False)
     head = reason(q, v, False, equation=False) if c.fixed else f"in {whole(q, cfg)}, {mech}"
     return f"{head}: it {fate(v.curves, q.simulation)} ({flat(v.curves.final)})."
 

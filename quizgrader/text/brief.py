@@ -27,7 +27,6 @@ from .reasons import (
     cited,
     claim_config,
     counterexample,
-    decap,
     factor_words,
     flip_config,
     flip_setting,
@@ -36,7 +35,7 @@ from .reasons import (
     scenario_config,
     wrote_nothing,
 )
-from .wording import ONE_STEP, cap, claimed, fate, fate_over, model_name
+from .wording import ONE_STEP, cap, claimed, decap, fate, fate_over, held, model_name
 
 
 def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
@@ -99,8 +98,7 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                     f"always vanishing.")
         top = max(d.tried, key=lambda t: t.curves.final)
         every = " in every setting tried" \
-            if GATES[q.models[claim.model].cell] and \
-            len(d.tried) > 1 else ""
+            if GATES[q.models[claim.model].cell] and len(d.tried) > 1 else ""
         held = setting_words(scenario_config(q, claim.model, top.scenario), free=False)
         where = f", with {held}" if held else ""
         if not every:
@@ -155,8 +153,7 @@ def _flip(q: Question, v: OptionVerdict) -> str:
     for f in v.flips:
         if f.changed:
             cfg = flip_config(q, v, f)
-            gated = bool(GATES[q.models[cfg.model].cell])
-            then = mechanism(cause(q, cfg), cfg, gated) or \
+            then = mechanism(cause(q, cfg), cfg) or \
                 f"{cited(f)} makes the difference"
             return f"With {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
@@ -217,9 +214,8 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
     if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""
     cfg = scenario_config(q, claim.model, t.scenario)
-    text = because(q, cause(q, cfg), cfg) or \
-        one_step(q.models[claim.model], {h.gate: h.value for h in t.scenario
-                                         if h.always}).plain
+    text = because(q, cause(q, cfg), cfg) or one_step(q.models[claim.model],
+                                                      held(t.scenario)).plain
     return (f"Why: {decap(text)}. Overall each step multiplies the gradient by "
             f"{factor_words(t.curves.final, q.horizon)}.")
 

@@ -7,7 +7,7 @@ the cell's own equations; the words follow from that alone, the fixed gates firs
 
 - "Alice's model fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>)";
 - "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)";
-- "Γf, left free, sets how much of the memory each step copies".
+- "Γf, left free, starts near 0.73 (bias 1), so each step copies only part of the memory".
 
 Nothing here is typed per question or per gate: a cell whose equations change says other
 things. Descriptive only: no verdict reads it.
@@ -93,20 +93,21 @@ def cause(q: Question, cfg: Config) -> Cause:
     at = tuple((g, MIDDLE if values.get(g) is None else float(values[g] or 0.0))
                for g in GATES[model.cell])
     p = _paths(model, at)
-    blockers: tuple[str, ...] = ()
-    if not p.reads:
-        blockers = tuple(g for g, v in at if values.get(g) is not None and _paths(
-            model, tuple((h, 1.0 - w if h == g else w) for h, w in at)).reads)
+
+    def flipped(g: str) -> Paths:
+        """The paths with the set gate ``g`` at its other value."""
+        return _paths(model, tuple((h, 1.0 - w if h == g else w) for h, w in at))
+
+    set_gates = [g for g, _ in at if values.get(g) is not None]
+    # where nothing is read, the gates whose other value would let the write read the memory;
+    # where it is read, the gates (other than keep's) without which it would not be
+    blockers = tuple(g for g in set_gates if flipped(g).reads) if not p.reads else ()
+    opening = tuple(g for g in set_gates if g not in deciders and not flipped(g).reads) \
+        if p.reads else ()
     states = cfg.states
-    opening: tuple[str, ...] = ()                # set gates without which nothing is read
-    if p.reads:
-        opening = tuple(g for g, v in at if values.get(g) is not None and
-                        g not in deciders and not _paths(model, tuple(
-                            (h, 1.0 - w if h == g else w) for h, w in at)).reads)
     enablers = tuple(g for g in opening if states[g].startswith("fixed:"))
     openers = tuple(g for g in opening if not states[g].startswith("fixed:"))
-    writers = tuple(g for g in opening if not _paths(model, tuple(   # shut, nothing is written
-        (h, 1.0 - w if h == g else w) for h, w in at)).writes)
+    writers = tuple(g for g in opening if not flipped(g).writes)   # shut, nothing is written
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
                  enablers, openers, writers)
@@ -125,13 +126,12 @@ def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def mechanism(c: Cause, cfg: Config, gated: bool = True, detail: bool = True,
-              eq: str = "") -> str:
+def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
     """What one step does to the memory, in plain words with ``eq`` (the equation the step
     reduces to, if given) after: 'every step overwrites the memory (c<t> = c̃<t>)';
     ``detail``: and what that leaves of the gradient's other path. '' where keep is not set
-    by a gate (a cell without gates)."""
-    if not gated or not (c.deciders or c.free):
+    by a gate (a cell without gates has neither deciders nor free gates)."""
+    if not (c.deciders or c.free):
         return ""
     shown = f" ({eq})" if eq else ""
     shut_gates = [g for g in c.blockers if g not in c.deciders]
@@ -187,7 +187,7 @@ def equation(q: Question, c: Cause, cfg: Config) -> str:
 
 
 def _start(q: Question, cfg: Config, g: str) -> str:
-    """Where a free gate starts: 'starts near 0.73 (forget bias 1)', 'starts between 0.5
+    """Where a free gate starts: 'starts near 0.73 (bias 1)', 'starts between 0.5
     and 0.999 (chrono initialisation)', 'starts near 0.5'."""
     i = q.models[cfg.model].init
     b = i.bias.get(g, 0.0)
@@ -205,7 +205,7 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     the memory (c<t> = c̃<t>)"; "with Γu ≈ 0 every step copies the memory (…)"; '' where no
     gate sets the copy path."""
     eq = equation(q, c, cfg) if with_equation else ""
-    mech = mechanism(c, cfg, bool(GATES[q.models[cfg.model].cell]), detail, eq)
+    mech = mechanism(c, cfg, detail, eq)
     if not mech:
         return ""
     if c.keep is None:

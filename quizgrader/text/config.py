@@ -10,7 +10,7 @@ a figure of one configuration, and the text names the configuration whole, fixed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..question.schema import Question
 from ..sim import GATES, Model, Scenario
@@ -123,20 +123,6 @@ def whole(q: Question, cfg: Config) -> str:
     return f"{head}{joint}{rest}" if rest else head
 
 
-def short_name(q: Question, cfg: Config) -> str:
-    """The configuration once named whole: "Alice's model with Γr ≈ 1"."""
-    name = model_name(q, cfg.model)
-    rest = setting_words(cfg, free=False)
-    joint = " and " if " with " in name else " with "
-    return f"{name}{joint}{rest}" if rest else name
-
-
 def figure(kind: str, value: float, cfg: Config) -> dict[str, Any]:
     """One figure of ``verify --json``: its value, kind and configuration."""
     return {"value": json_number(value), "kind": kind, **cfg.json()}
-
-
-def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Two figures of the same kind and configuration."""
-    keys = ("kind", "model", "gates", "steps")
-    return all(a[k] == b[k] for k in keys)

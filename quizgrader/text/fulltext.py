@@ -16,7 +16,7 @@ from .findings import spread
 from .numbers import FLOOR, factor, fmt, per_step
 from .onestep import one_step
 from .reasons import reason
-from .wording import ONE_STEP, cap, model_name, removing, written
+from .wording import ONE_STEP, cap, held, model_name, removing, written
 
 
 def does(behaviour: str) -> str:
@@ -196,7 +196,7 @@ def full(q: Question, v: OptionVerdict) -> tuple[tuple[str, ...], str]:
     if delivery and d is not None:
         body.append(delivery)
         if claim.kind == ClaimKind.BARE and (d.deciding is not None or spec.cell == "rnn"):
-            hold = {h.gate: h.value for h in (d.scenario or ()) if h.always}
+            hold = held(d.scenario)
             body.append(f"Why, in one step: {one_step(spec, hold).sentence}.")
     body.append(_checks(v))
     if opt.feedback:

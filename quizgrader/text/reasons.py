@@ -18,7 +18,7 @@ from .cause import because, cause
 from .config import Config, config, whole
 from .numbers import FLOOR, amount, factor, plain
 from .onestep import one_step
-from .wording import fate
+from .wording import Thresholds, fate
 
 #: Why a carry is compared with one free step: said in the reading guide.
 NORMAL_WRITE = "a normal write"
@@ -44,19 +44,11 @@ def scenario_config(q: Question, model_id: str, scenario: Scenario | None) -> Co
     return config(model_id, q.models[model_id].model(), scenario or (), q.horizon)
 
 
-def amount_words(c: Curves, s: object) -> str:
+def amount_words(c: Curves, s: Thresholds) -> str:
     """'vanishes, to essentially zero (9e-19)', 'is kept (1.0)'."""
     if c.behaviour in ("vanishes", "explodes"):
         return f"{c.behaviour}, to {amount(c.final)}"
-    return f"{fate(c, s)} ({amount(c.final)})"  # type: ignore[arg-type]
-
-
-def decap(text: str) -> str:
-    """'The LSTM …' after 'Why: ' as 'the LSTM …' (names keep their capitals)."""
-    for article in ("The ", "A ", "An "):
-        if text.startswith(article):
-            return article.lower() + text[len(article):]
-    return text
+    return f"{fate(c, s)} ({amount(c.final)})"
 
 
 def flat(v: float) -> str:

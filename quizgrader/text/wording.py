@@ -28,10 +28,15 @@ def model_name(q: Question, name: str) -> str:
     label = q.models[name].label
     if not label:
         return f"the model “{name}”"
-    for article in ("The ", "A ", "An "):                # mid-sentence: 'the LSTM', 'a …'
-        if label.startswith(article):
-            return article.lower() + label[len(article):]
-    return label
+    return decap(label)                                   # mid-sentence: 'the LSTM', 'a …'
+
+
+def decap(text: str) -> str:
+    """'The LSTM …' inside a sentence as 'the LSTM …' (names keep their capitals)."""
+    for article in ("The ", "A ", "An "):
+        if text.startswith(article):
+            return article.lower() + text[len(article):]
+    return text
 
 
 def claimed(behaviour: str) -> str:
