@@ -148,6 +148,19 @@ def test_a_held_gate_that_decides_is_named_as_held():
         "with Γu ≈ 1 every step overwrites the memory (c<t> ≈ c̃<t>)")
 
 
+def test_a_claim_citing_no_gate_is_compared_with_the_same_setting_in_the_other_model():
+    """A forget bias is the whole difference between lstm-forget-bias's two models: the
+    option that claims the biased model vanishes says how far the unbiased one is, from the
+    two measured gains (the ratio is theirs, whichever model is the larger)."""
+    qv = verdict(QUESTIONS / "lstm-forget-bias.yaml")
+    b, c = qv.verdict("B"), qv.verdict("C")
+    text = explain(qv, b).text("standard", "B")
+    ratio = b.curves.final / c.curves.final
+    assert f"Compare the LSTM with zero biases and all gates free: the gradient vanishes " \
+           f"too, {plain(ratio)} times smaller" in text
+    assert f"{plain(ratio)} times larger" in explain(qv, c).text("standard", "C")
+
+
 def _swapped_update(fixed):
     """The GRU's update gate read the other way round (Γu' = 1 − Γu)."""
     return (None if fixed[0] is None else 1.0 - fixed[0], *fixed[1:])

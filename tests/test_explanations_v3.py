@@ -124,6 +124,9 @@ def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
             for name in sorted(question.models, key=lambda n: -len(model_name(question, n))):
                 body = body.replace(model_name(question, name), "")
             exact = [f["value"] for f in o["figures"] if f["value"] is not None]
+            gains = [f["value"] for f in o["figures"] if f["kind"] == "gain" and f["value"]]
+            allowed |= {plain(a / b) for a in gains for b in gains} | \
+                {plain(f["value"]) for f in o["figures"] if f["value"] is not None}
             for tok in NUMBER.findall(body.replace("1 − ", "")):
                 assert tok in allowed or at_its_precision(tok, exact), \
                     (q["id"], o["id"], tok, body)

@@ -9,6 +9,7 @@ the evidence objects (:mod:`quizgrader.verify.results`) only, through :mod:`.rea
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from ..question.schema import ClaimKind, Question
@@ -28,11 +29,13 @@ from .reasons import (
     claim_config,
     counterexample,
     factor_words,
+    flat,
     flip_config,
     flip_setting,
     reason,
     reason_failed,
     scenario_config,
+    versus,
     wrote_nothing,
 )
 from .wording import ONE_STEP, cap, claimed, decap, fate, fate_over, held, model_name
@@ -126,24 +129,23 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
     if c.final == 0:
-        return (f"The option speaks of one timestep, but a step keeps at most about "
-                f"{factor(c.final, T)} of the gradient on average, and it crosses all {T} (a "
-                f"bound: the gain underflowed to 0 in the simulation, so it is below "
-                f"{FLOOR:g}).")
+        return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
+                f"average each keeps at most about {factor(c.final, T)} of the gradient (a "
+                f"bound: the gain underflowed to 0 in the simulation, below {FLOOR:g}).")
     f = factor(c.final, T)                 # an average rate, not what any one step does
     cfg = claim_config(q, v)
     k = cause(q, cfg)
+    then = f"{f}^{T} = {plain(float(f) ** T)}"
     if k.overwrites and not k.reads:       # here one step itself passes next to nothing
         return (f"The option speaks of one timestep, but what a step writes hardly reads the "
                 f"old memory, so on average each step keeps only {f} of the gradient, and it "
-                f"crosses all {T}: {f}^{T} = {plain(float(f) ** T)}.")
-    if plain(float(f)) == "1.0":
-        change = "loss" if float(f) < 1 else "excess"
-        return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
-                f"average each step multiplies it by {f}, and that small {change} compounds: "
-                f"{f}^{T} = {plain(float(f) ** T)}.")
-    return (f"The option speaks of one timestep, but the gradient crosses all {T}: on average "
-            f"each step keeps only {f} of it, and {f}^{T} = {plain(float(f) ** T)}.")
+                f"crosses all {T}: {then}.")
+    if float(f) > 1:
+        return (f"The option speaks of one timestep, but a small excess over {T} steps "
+                f"compounds: on average each step multiplies the gradient by {f}, and {then}.")
+    copy = "; only a step that copies the memory keeps nearly all of it" if cfg.gates else ""
+    return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
+            f"average each keeps {f} of the gradient, and {then}{copy}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:
@@ -155,8 +157,25 @@ def _flip(q: Question, v: OptionVerdict) -> str:
             cfg = flip_config(q, v, f)
             then = mechanism(cause(q, cfg), cfg) or \
                 f"{cited(f)} makes the difference"
-            return f"With {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
+            where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
+            return f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
+
+
+
+def _versus(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:
+    """For a claim that cites no gate: the same setting in the question's other model, where
+    another option measured it, and how far apart the two gains are."""
+    o = versus(q, v, others)
+    if o is None or o.curves is None or v.curves is None:
+        return ""
+    g, c = o.curves, v.curves
+    too = " too" if g.behaviour == c.behaviour else ""
+    apart = math.log10(g.final / c.final)
+    times = (f", {plain(10 ** abs(apart))} times {'larger' if apart > 0 else 'smaller'}"
+             if abs(apart) >= 1 else "")
+    return (f"Compare {whole(q, claim_config(q, o))}: the gradient {fate(g, q.simulation)}"
+            f"{too}{times} ({flat(g.final)}).")
 
 
 def _learn(q: Question, v: OptionVerdict) -> str:
@@ -232,7 +251,7 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         out.append(_why(q, v))
         out.append(_steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            out.append(_flip(q, v))
+            out.append(_flip(q, v) or _versus(q, v, others))
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and

@@ -165,3 +165,22 @@ def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool =
         assert claim is not None
         return one_step(q.models[claim.model], claim.gates).plain
     return text + rest
+
+
+def versus(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]
+           ) -> OptionVerdict | None:
+    """For a claim that cites no gate: another option that measured the same setting in
+    another model of the question (a bias or an init is then the whole difference)."""
+    c, claim = v.curves, v.option.claim
+    if c is None or claim is None or claim.gates or c.final <= 0 or not claim.has_setting:
+        return None
+    mine = claim_config(q, v)
+    for o in others:
+        oc = o.option.claim
+        if oc is None or o.curves is None or oc.model == claim.model or o.unreachable or \
+                not oc.has_setting or o.curves.final <= 0:
+            continue
+        cfg = claim_config(q, o)
+        if (cfg.gates, cfg.steps) == (mine.gates, mine.steps):
+            return o
+    return None
