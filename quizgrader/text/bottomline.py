@@ -160,8 +160,11 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
             # both settings end alike: the point is how far apart (a bias's orders of magnitude)
             apart = math.log10(first.curves.final / other.curves.final)
             cfg = claim_config(q, other)
+            further = (other.curves.behaviour, apart > 0) in (("vanishes", True),
+                                                              ("explodes", False))
             tries.insert(0, f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
-                            f"too, about {plain(10 ** abs(apart))} times "
+                            f"{'even more' if further else 'too'}, about "
+                            f"{plain(10 ** abs(apart))} times "
                             f"{'smaller' if apart > 0 else 'larger'}"
                             f" ({flat(other.curves.final)}).")
         fitting = [p for p in tries if fits(p)]

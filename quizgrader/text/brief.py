@@ -15,6 +15,7 @@ from typing import Sequence
 from ..question.schema import ClaimKind, Question
 from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict
+from ..verify.results import Tried
 from . import gates
 from .cause import because, cause, mechanism
 from .config import setting_words, whole
@@ -67,9 +68,9 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                                  for g in deciding.deciders)
             if deciding.copies and d is not None and wrote_nothing(d):
                 # the gradient is kept only trivially: lead with why that does not work
-                return (f"{lead}, the gradient is kept ({amount(c.final)}) only because "
-                        f"{fixed} copies every step: nothing is written, so it cannot learn; "
-                        f"{cited(f)} plays no part.")
+                return (f"{lead}, the gradient is kept ({amount(c.final)}), but only "
+                        f"because {fixed} copies every step: nothing is written, so it cannot "
+                        f"learn; {cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:
@@ -121,6 +122,22 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
             f"written at step 1 is still {plain(carrier.carry)}× {NORMAL_WRITE} at step {T}.")
 
 
+def _tried(q: Question, model: str, tried: Sequence[Tried]) -> str:
+    """The settings a delivery check tried, said whole: 'every setting tried (Γu and Γo
+    each ≈ 0, ≈ 1 or free, or a write then a keep)'."""
+    order = GATES[q.models[model].cell]
+    steady = [t for t in tried if all(h.stop is None for h in t.scenario)]
+    varied = [g for g in order if any(h.gate == g for t in steady for h in t.scenario)]
+    head = "every setting tried"
+    if not varied or len(steady) != 3 ** len(varied):
+        return head
+    symbols = [gates.symbol(g) for g in varied]
+    names = " and ".join([", ".join(symbols[:-1]), symbols[-1]] if len(symbols) > 1 else symbols)
+    each = " each" if len(varied) > 1 else ""
+    more = ", or a write then a keep" if len(steady) < len(tried) else ""
+    return f"{head} ({names}{each} ≈ 0, ≈ 1 or free{more})"
+
+
 def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     """For an option that speaks of one timestep: on average a step already loses (or
     grows) the gradient, and all the steps multiply it, with a factor that gives the gain
@@ -128,22 +145,27 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     c, T = v.curves, q.horizon
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
-    if c.final == 0:
-        return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
-                f"average each keeps at most about {factor(c.final, T)} of the gradient (a "
-                f"bound: the gain underflowed to 0 in the simulation, below {FLOOR:g}).")
-    f = factor(c.final, T)                 # an average rate, not what any one step does
     cfg = claim_config(q, v)
     k = cause(q, cfg)
+    lose = "an overwriting step loses part of the gradient" if k.overwrites \
+        else f"the losses of {T} steps compound"
+    if c.final == 0:
+        return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
+                f"at most about {factor(c.final, T)} (a bound: over {T} steps the gain "
+                f"underflowed to 0 in the simulation, below {FLOOR:g}).")
+    f = factor(c.final, T)                 # an average rate, not what any one step does
     then = f"{f}^{T} = {plain(float(f) ** T)}"
+    copy = "; only a copying step keeps nearly all" if cfg.gates else ""
     if k.overwrites and not k.reads:       # here one step itself passes next to nothing
-        return (f"The option speaks of one timestep, but what a step writes hardly reads the "
-                f"old memory, so on average each step keeps only {f} of the gradient, and it "
-                f"crosses all {T}: {then}.")
+        return (f"The option speaks of one timestep, but an overwriting step whose write "
+                f"hardly reads the old memory passes almost nothing: on average each keeps "
+                f"{f}, and {then}.")
+    if k.overwrites:
+        return (f"The option speaks of one timestep, but {lose}: on average each keeps {f}, "
+                f"and {then}{copy}.")
     if float(f) > 1:
         return (f"The option speaks of one timestep, but a small excess over {T} steps "
                 f"compounds: on average each step multiplies the gradient by {f}, and {then}.")
-    copy = "; only a step that copies the memory keeps nearly all of it" if cfg.gates else ""
     return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
             f"average each keeps {f} of the gradient, and {then}{copy}.")
 
@@ -155,8 +177,10 @@ def _flip(q: Question, v: OptionVerdict) -> str:
     for f in v.flips:
         if f.changed:
             cfg = flip_config(q, v, f)
-            then = mechanism(cause(q, cfg), cfg) or \
-                f"{cited(f)} makes the difference"
+            k = cause(q, cfg)
+            then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
+            if not k.shows:      # kept only by hiding the memory from the cell's output
+                then += "; but the cell's output then shows almost nothing of the memory"
             where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
             return f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
@@ -221,14 +245,15 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
         cfg = scenario_config(q, claim.model, ())
         text = because(q, cause(q, cfg), cfg) if cfg.of("fixed") else ""
         if not GATES[q.models[claim.model].cell]:
-            text = (f"{one_step(q.models[claim.model], {}).plain}, which at these weights "
-                    f"shrinks it (larger weights can make it explode instead)")
+            text = (f"{one_step(q.models[claim.model], {}).plain}; at this initial weight "
+                    f"scale their product shrinks it (much larger weights could make it explode)")
         top = max(d.tried, key=lambda t: t.curves.final)
         best = "at best " if len(d.tried) > 1 else ""
-        scale = " at these weights (larger ones can make it explode)" \
+        scale = ", at this weight scale (much larger weights could make it explode)" \
             if GATES[q.models[claim.model].cell] else ""
-        step = cap(f"{best}each step multiplies the gradient by "
-                   f"{factor_words(top.curves.final, q.horizon)} on average{scale}.")
+        tried = f" over {_tried(q, claim.model, d.tried)}" if best else ""
+        step = (f"On average each step multiplies the gradient by {best}"
+                f"{factor_words(top.curves.final, q.horizon)}{tried}{scale}.")
         return f"Why: {decap(text)}. {step}" if text else step
     if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""

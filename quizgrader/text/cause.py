@@ -7,7 +7,8 @@ the cell's own equations; the words follow from that alone, the fixed gates firs
 
 - "Alice's model fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>)";
 - "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)";
-- "Γf, left free, starts near 0.73 (bias 1), so each step copies only part of the memory".
+- "Γf, left free, is near 0.73 at initialisation (bias 1), so each step copies only part of
+  the memory".
 
 Nothing here is typed per question or per gate: a cell whose equations change says other
 things. Descriptive only: no verdict reads it.
@@ -43,6 +44,8 @@ class Cause:
     free     : the free gates that set keep
     blockers : where nothing is read: the gates whose value shuts the path through the write
     fixed    : every decider is fixed by the model (the scenario's holds cannot change keep)
+    writes, enablers, openers, writers : see :func:`cause`
+    shows    : the cell's output depends on the memory (see :class:`~quizgrader.sim.paths.Paths`)
     """
 
     keep: float | None
@@ -55,6 +58,7 @@ class Cause:
     enablers: tuple[str, ...] = ()
     openers: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
+    shows: bool = True
 
     @property
     def copies(self) -> bool:
@@ -110,7 +114,7 @@ def cause(q: Question, cfg: Config) -> Cause:
     writers = tuple(g for g in opening if not flipped(g).writes)   # shut, nothing is written
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers, openers, writers)
+                 enablers, openers, writers, p.shows)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -187,16 +191,17 @@ def equation(q: Question, c: Cause, cfg: Config) -> str:
 
 
 def _start(q: Question, cfg: Config, g: str) -> str:
-    """Where a free gate starts: 'starts near 0.73 (bias 1)', 'starts between 0.5
-    and 0.999 (chrono initialisation)', 'starts near 0.5'."""
+    """Where a free gate is at initialisation: 'is near 0.73 at initialisation (bias 1)',
+    'is between 0.5 and 0.999 at initialisation (chrono)', 'is near 0.5 at initialisation'."""
     i = q.models[cfg.model].init
     b = i.bias.get(g, 0.0)
     if g == "forget" and i.chrono is not None and q.models[cfg.model].cell in ("lstm", "janet"):
         lo, hi = sigma(b), sigma(math.log(i.chrono - 1) + b)     # b_f ~ log U(1, T_max − 1)
-        return f"starts between {lo:.3g} and {hi:.3g} (chrono initialisation)"
+        return f"is between {lo:.3g} and {hi:.3g} at initialisation (chrono)"
     if b:
-        return f"starts near {sigma(b):.2g} (bias {b:.2g})"
-    return "starts near 0.5"
+        said = "bias" in (q.models[cfg.model].label or "")          # the name says it
+        return f"is near {sigma(b):.2g} at initialisation" + ("" if said else f" (bias {b:.2g})")
+    return "is near 0.5 at initialisation"
 
 
 def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
@@ -240,6 +245,10 @@ def _held_copy(q: Question, c: Cause, cfg: Config) -> str:
     if not c.copies or c.fixed or T * eps < 0.5:
         return ""
     keep = 1 - eps
+    free = cfg.of("free")
+    gate = (f", and the free {_list([gates.symbol(g) for g in free])}'s dependence on the old "
+            f"memory," if len(free) == 1 else
+            ", and the free gates' dependence on the old memory," if free else "")
     return (f"; held at {keep:g}, the copy alone would keep {keep:g}^{T} = {plain(keep ** T)}, "
-            f"and what each step writes and the gates' own dependence on the old memory move "
-            f"it to the gain measured")
+            f"and what each step writes{gate} move{'s' if not free else ''} it to the gain "
+            f"measured")

@@ -47,29 +47,30 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
     gated = any(GATES[c] for c in cell_types)
     keep = 1 - epsilon
     out = (f"How to read the numbers: the gain is how strongly a small change to the memory "
-           f"at step 0 still moves it at step {T}, in the direction where it moves it most "
-           f"(‖∂c<{T}>/∂c<0>‖, the median over {seeds} random cells of {hidden} units reading "
-           f"{inputs} inputs, weights of standard deviation {scale}/√(units + inputs); larger "
+           f"at step 0 still moves the memory at step {T} (‖∂c<{T}>/∂c<0>‖; the median over "
+           f"{seeds} random cells, each of {hidden} units reading {inputs} random inputs "
+           f"from a random starting memory, with weights of standard deviation "
+           f"{scale}/√(units + inputs) and biases 0 unless the model says otherwise; larger "
            f"weights can make an overwriting cell explode instead). Below {vanish:g} the "
-           f"gradient vanishes, above {explode:g} it explodes, in between it is kept; below "
-           f"{TINY:g} it is essentially zero. The per-step factor is gain^(1/{T}), the "
-           f"average rate per step over the {T} steps (not what any one step does on its "
-           f"own).")
+           f"gradient vanishes, above {explode:g} it explodes, in between it is kept; "
+           f"below {TINY:g} it is essentially zero. The per-step factor is gain^(1/{T}), the "
+           f"average rate per step over the {T} steps (one step on its own can keep more or "
+           f"less).")
     if gated:
         power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
             f"{keep:g} per step"
-        out += (f" A held gate is pushed towards {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
-                f"step, a free gate is computed by the cell, a removed gate is fixed at "
-                f"exactly its value. So a step that copies the memory through a held gate keeps "
-                f"{keep:g} of it ({power}), one that copies through a removed gate keeps all "
-                f"of it. The gain measured can differ from that, because what each step "
-                f"writes, and a free gate itself, also depend on the old memory. A normal "
-                f"write is "
+        out += (f" A removed gate is fixed by the model at exactly its value; a held gate is "
+                f"pushed by the experiment to {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
+                f"step, by a large shift of its input, so it hardly depends on the memory; a "
+                f"free gate is computed by the cell. So a step that copies the memory "
+                f"through a held gate keeps {keep:g} of it ({power}), through a removed gate "
+                f"all of it; the gain measured can differ from that, because what each step "
+                f"writes, and a free gate, also depend on the old memory. A normal write is "
                 f"‖∂c<1>/∂x<1>‖, how strongly one step of the option's model, with all its "
-                f"gates free, writes its input into the memory; “k× a normal "
-                f"write at step {T}” means the first input still moves the memory k times "
-                f"that strongly at step {T} (a gate held open to write writes harder than a "
-                f"free one, so k can exceed 1).")
+                f"gates free, writes its input into the memory; “k× a normal write at step "
+                f"{T}” means the first input still moves the memory k times that strongly at "
+                f"step {T} (a gate held open writes more strongly than a free one, which is "
+                f"often near 0.5, so k can exceed 1).")
     return out
 
 

@@ -146,9 +146,11 @@ def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
     who = " or ".join(gates.symbol(g) for g in cited)
     nums = "; ".join(f"{flip_setting(f)}: {flat(f.curves.final)}" for f in v.flips)
     tail = f" ({nums})" if numbers else ""
-    if set(cited) & set(c.blockers):
-        return f"; neither setting of {who} rescues it{tail}"
-    return f", whatever {who} does{tail}"
+    if c.copies:
+        return f", whatever {who} does{tail}"
+    # a gate that does not set the copy path acts only on the write (the Jacobian is the two)
+    verb = "changes" if len(cited) == 1 else "change"
+    return f"; {who} {verb} only what is written, so neither setting rescues it{tail}"
 
 
 def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
@@ -158,8 +160,10 @@ def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool =
     (Γr ≈ 0: essentially zero, 7.7e-301)"; the one-step words of a cell without gates."""
     cfg = claim_config(q, v)
     rest = whatever(q, v, numbers)
-    detail = not rest or rest.startswith("; neither")
-    text = because(q, cause(q, cfg), cfg, detail=detail, with_equation=equation)
+    c = cause(q, cfg)
+    # the cited gate's own part is said where it also shuts the read path
+    detail = not rest or bool({g for f in v.flips for g in f.gates} & set(c.blockers))
+    text = because(q, c, cfg, detail=detail, with_equation=equation)
     if not text:
         claim = v.option.claim
         assert claim is not None
