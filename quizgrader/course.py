@@ -17,6 +17,7 @@ from .grading import Gradebook, grade_csv, write_learner_files
 from .grading.assign import Salt, course_salt
 from .grading.invalid import invalid_ids
 from .grading.regrade import impact, stored_variants
+from .jobs.diagnosing import evidence_bank, patterns
 from .question import Question
 from .sim.diskcache import default_dir
 from .text.explain import Detail
@@ -68,7 +69,8 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     if feedback_dir:
         files_book = book.with_feedback(detail)
         notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
-        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes)
+        found = patterns(evidence_bank(report.verdicts), learners or {})
+        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes, found)
     return ClassGrade(summary, report.problems, files), moved
 
 
