@@ -24,7 +24,7 @@ simulates it (:func:`flip_behaviour`), the same counterfactual check 3 runs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ..question.schema import ClaimKind, Question
@@ -62,6 +62,8 @@ class Reading:
                removal: the values the model fixes; always-vanishes: the setting that keeps
                the gradient (its holds always; see ``kept``); otherwise ()
     kept     : always-vanishes: the scenario that keeps the gradient, whole
+    fixed    : the fixed gates of the option's model (a gate of ``gates`` or ``other`` that
+               is here is fixed there, not held)
     """
 
     kind: Kind
@@ -71,6 +73,7 @@ class Reading:
     measured: str = ""
     other: Setting = ()
     kept: Scenario = ()
+    fixed: Setting = ()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -105,6 +108,14 @@ def flip_behaviour(sim: Simulator | None, q: Question, v: OptionVerdict) -> str 
 def reading(q: Question, v: OptionVerdict, flip: str | None) -> Reading | None:
     """The misreading that choosing ``v``'s option (wrong) or leaving it out (right) shows;
     ``flip``: the behaviour with its cited gates flipped (:func:`flip_behaviour`)."""
+    r = _reading(q, v, flip)
+    claim = v.option.claim
+    if r is None or claim is None:
+        return r
+    return replace(r, fixed=_setting(q.models[claim.model].model().fixed_gates))
+
+
+def _reading(q: Question, v: OptionVerdict, flip: str | None) -> Reading | None:
     claim = v.option.claim
     if claim is None or v.decided_by == Decision.STATIC:
         return None

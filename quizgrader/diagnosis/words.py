@@ -12,8 +12,8 @@ from typing import Mapping
 
 from ..question.schema import Question
 from ..text.cells import name as cell_name
-from ..text.gates import scenario as scenario_words, symbol
-from ..text.wording import words
+from ..text.gates import symbol
+from ..text.wording import words, written
 from .holding import Held, Mark
 from .readings import Kind, Reading, Setting
 
@@ -32,14 +32,28 @@ def number(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
-def setting(pairs: Setting) -> str:
-    """'Γf ≈ 0 and Γu ≈ 1' ('=' for a value that is not 0 or 1)."""
-    return " and ".join(f"{symbol(g)} ≈ {v:g}" if v in (0.0, 1.0) else f"{symbol(g)} = {v:g}"
+def setting(pairs: Setting, fixed: Setting = ()) -> str:
+    """'Γf ≈ 0 and Γu ≈ 1'; a gate of ``fixed`` (the model's) as 'Γu fixed at 0'."""
+    removed = {g for g, _ in fixed}
+    return " and ".join(f"{symbol(g)} fixed at {v:g}" if g in removed else
+                        f"{symbol(g)} ≈ {v:g}" if v in (0.0, 1.0) else f"{symbol(g)} = {v:g}"
                         for g, v in pairs)
 
 
 def _gates(pairs: Setting) -> str:
     return " and ".join(symbol(g) for g, _ in pairs)
+
+
+def _whole(r: Reading) -> Setting:
+    """The model's fixed gates first, then the cited ones (a configuration named whole)."""
+    cited = {g for g, _ in r.gates}
+    return tuple(p for p in r.fixed if p[0] not in cited) + r.gates
+
+
+def _kept(r: Reading) -> str:
+    """'with the input written at step 1 (Γu ≈ 1, then ≈ 0)', 'with Γu ≈ 0'."""
+    how = written(r.kept)
+    return f"with the input {how}" if how.startswith("written") else how
 
 
 def sure(h: Held) -> str:
@@ -52,21 +66,21 @@ def sentence(r: Reading) -> str:
     GRU (Γu ≈ 0 does)'."""
     cell = cell_name(r.cell)
     if r.kind == Kind.POLARITY:
-        return (f"believes {setting(r.gates)} {DOES[r.believed]} in the {cell} "
-                f"({setting(r.other)} does)")
+        return (f"believes {setting(r.gates, r.fixed)} {DOES[r.believed]} in the {cell} "
+                f"({setting(r.other, r.fixed)} does)")
     if r.kind == Kind.WRONG_GATE:
         decides = f"what {_gates(r.other)} does" if r.other else "an effect it takes no part in"
         return f"credits {_gates(r.gates)} with {decides} in the {cell}"
     if r.kind == Kind.KEEPING_IS_LEARNING:
-        return (f"takes a {cell} that never writes an input ({setting(r.gates)}) for one that "
-                f"remembers")
+        return (f"takes a {cell} that never writes an input ({setting(r.gates, r.fixed)}) for "
+                f"one that remembers")
     if r.kind == Kind.ALWAYS_VANISHES:
-        kept = f" (it keeps it with {scenario_words(r.kept)})" if r.kept else ""
+        kept = f"; it keeps it {_kept(r)}" if r.kept else ""
         return f"thinks the {cell} must lose the gradient{kept}"
     if r.kind == Kind.REMOVAL:
         return (f"reads 'removing {_gates(r.gates)}' as {setting(r.gates)}, a value the model "
-                f"does not have ({setting(r.other)})")
-    where = f" with {setting(r.gates)}" if r.gates else ""
+                f"does not have ({setting(r.other, r.other)})")
+    where = f" with {setting(_whole(r), r.fixed)}" if r.gates or r.fixed else ""
     return (f"expects the gradient to be {'kept' if r.believed == 'preserved' else r.believed} "
             f"in the {cell}{where}, where it {IS.get(r.measured, r.measured)}")
 
@@ -75,8 +89,8 @@ def _finding(r: Reading) -> str:
     """What was measured instead, for the learner (plain words, one sentence)."""
     cell = cell_name(r.cell)
     if r.kind == Kind.POLARITY:
-        return (f"The simulation measured the opposite: in the {cell} it is {setting(r.other)} "
-                f"that {DOES[r.believed]}.")
+        return (f"The simulation measured the opposite: in the {cell} it is "
+                f"{setting(r.other, r.fixed)} that {DOES[r.believed]}.")
     if r.kind == Kind.WRONG_GATE:
         decides = f" what decides is {_gates(r.other)}" if r.other else ""
         return (f"Flipping {_gates(r.gates)} there changes nothing measurable:{decides}."
@@ -85,11 +99,11 @@ def _finding(r: Reading) -> str:
         return ("That model keeps the gradient only because it never writes an input, so it "
                 "cannot learn from the sequence.")
     if r.kind == Kind.ALWAYS_VANISHES:
-        kept = f" with {scenario_words(r.kept)}" if r.kept else ""
+        kept = f" {_kept(r)}" if r.kept else ""
         return f"The {cell} can keep it: the simulation kept it{kept}."
     if r.kind == Kind.REMOVAL:
-        return (f"That model fixes {setting(r.other)}, so {setting(r.gates)} never happens "
-                f"in it.")
+        return (f"That model has {setting(r.other, r.other)}, so {setting(r.gates)} never "
+                f"happens in it.")
     return f"The simulation measured that the gradient {IS.get(r.measured, r.measured)} there."
 
 
@@ -97,16 +111,16 @@ def _belief(r: Reading) -> str:
     """What the learner's options have in common, after 'you chose options where'."""
     cell = cell_name(r.cell)
     if r.kind == Kind.POLARITY:
-        return f"{setting(r.gates)} {DOES[r.believed]} in the {cell}"
+        return f"{setting(r.gates, r.fixed)} {DOES[r.believed]} in the {cell}"
     if r.kind == Kind.WRONG_GATE:
         return f"{_gates(r.gates)} decides what happens to the gradient in the {cell}"
     if r.kind == Kind.KEEPING_IS_LEARNING:
-        return f"a {cell} that never writes an input ({setting(r.gates)}) remembers"
+        return f"a {cell} that never writes an input ({setting(r.gates, r.fixed)}) remembers"
     if r.kind == Kind.ALWAYS_VANISHES:
         return f"the {cell} must lose the gradient"
     if r.kind == Kind.REMOVAL:
-        return f"{setting(r.gates)} can happen in a model that fixes {setting(r.other)}"
-    where = f" with {setting(r.gates)}" if r.gates else ""
+        return f"{setting(r.gates)} can happen in a model with {setting(r.other, r.other)}"
+    where = f" with {setting(_whole(r), r.fixed)}" if r.gates or r.fixed else ""
     believed = {"preserved": "is kept", "vanishes": "vanishes", "explodes": "explodes"}
     return f"the gradient {believed[r.believed]} in the {cell}{where}"
 
