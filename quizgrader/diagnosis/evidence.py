@@ -20,6 +20,7 @@ relevant options (each chosen wrong option or left-out right one is a coin's out
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from ..question.schema import Question
@@ -47,10 +48,20 @@ class QuestionEvidence:
     key: frozenset[str]
     carriers: tuple[Carrier, ...]
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The question's name: its id, or ``id#n`` for a variant."""
         return self.question.name
+
+    @cached_property
+    def shares(self) -> dict[tuple[str, ...], float]:
+        """The chance share of every misreading the options carry (see :meth:`share`)."""
+        out = {}
+        for key in dict.fromkeys(c.reading.key for c in self.carriers):
+            rel = self.relevant(key)
+            out[key] = 1.0 - 0.5 ** len(rel) if self.question.select == "many" else \
+                sum(1 for c in rel if not c.right) / len(self.question.options)
+        return out
 
     def relevant(self, key: tuple[str, ...]) -> list[Carrier]:
         """The options relevant to the misreading ``key``."""
@@ -63,10 +74,7 @@ class QuestionEvidence:
 
     def share(self, key: tuple[str, ...]) -> float:
         """The chance that a uniformly random answer shows evidence for ``key``."""
-        rel = self.relevant(key)
-        if self.question.select == "many":
-            return 1.0 - 0.5 ** len(rel)
-        return sum(1 for c in rel if not c.right) / len(self.question.options)
+        return self.shares.get(key, 0.0)
 
     def judge(self, key: tuple[str, ...], chosen: Iterable[str]
               ) -> tuple[bool | None, Carrier | None]:

@@ -21,13 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .evidence import QuestionEvidence
+from .evidence import Carrier, QuestionEvidence
 from .readings import Reading
 
 #: The chance rule's level: a random answerer shows as much evidence less often than this.
 CHANCE = 0.05
 #: Evidence from at least this many questions.
 AT_LEAST = 2
+#: Distinct (question, answer) judgements remembered.
+MEMO = 100_000
 
 
 @dataclass(frozen=True)
@@ -80,28 +82,53 @@ class Bank:
 
     def __init__(self, questions: Sequence[QuestionEvidence]):
         self.questions = {e.name: e for e in questions}
+        self._memo: dict[tuple[str, tuple[str, ...]],
+                         dict[tuple[str, ...], tuple[bool, Carrier]]] = {}
+
+    def _judged(self, e: QuestionEvidence, chosen: tuple[str, ...]
+                ) -> dict[tuple[str, ...], tuple[bool, Carrier]]:
+        """What an answer shows for each misreading the question carries (memoised per
+        distinct answer: a class has few)."""
+        memo = self._memo.get((e.name, chosen))
+        if memo is None:
+            memo = {}
+            for key in dict.fromkeys(c.reading.key for c in e.carriers):
+                found, by = e.judge(key, chosen)
+                if found is not None and by is not None:
+                    memo[key] = (found, by)
+            if len(self._memo) < MEMO:
+                self._memo[(e.name, chosen)] = memo
+        return memo
 
     def holds(self, answers: Sequence[Answer]) -> list[Held]:
         """The misreadings a learner with ``answers`` holds, the most certain first (lowest
         chance tail, then most evidence, then kind and gates)."""
-        answered = [(self.questions[a.question], a.chosen) for a in answers
-                    if a.question in self.questions]
+        answered = [(self.questions[a.question], self._judged(self.questions[a.question],
+                                                               a.chosen))
+                    for a in answers if a.question in self.questions]
         first: dict[tuple[str, ...], Reading] = {}
-        for e, chosen in answered:
-            for c in e.shown(chosen):
-                first.setdefault(c.reading.key, c.reading)
+        for _, judged in answered:
+            for key, (found, by) in judged.items():
+                if found:
+                    first.setdefault(key, by.reading)
         out = []
         for key, r in first.items():
-            support, against, shares = [], [], []
-            for e, chosen in answered:
-                found, by = e.judge(key, chosen)
-                if found is True and by is not None:
-                    support.append(Mark(e.name, by.option, by.right))
-                elif found is False and by is not None:
-                    against.append(Mark(e.name, by.option))
-                shares.append(e.share(key))
+            support: list[Mark] = []
+            against: list[Mark] = []
+            shares: list[float] = []
+            for e, judged in answered:
+                seen = judged.get(key)
+                if seen is not None:
+                    found, by = seen
+                    (support if found else against).append(
+                        Mark(e.name, by.option, by.right if found else False))
+                share = e.share(key)
+                if share:
+                    shares.append(share)
+            if len(support) < AT_LEAST or len(support) <= len(against):
+                continue
             p = tail(shares, len(support))
-            if len(support) >= AT_LEAST and len(support) > len(against) and p < CHANCE:
+            if p < CHANCE:
                 out.append(Held(r, tuple(support), tuple(against), p,
                                 self.next(key, {e.name for e, _ in answered})))
         return sorted(out, key=lambda h: (h.chance, -len(h.support), h.reading.key))

@@ -25,6 +25,7 @@ simulates it (:func:`flip_behaviour`), the same counterfactual check 3 runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from enum import StrEnum
 
 from ..question.schema import ClaimKind, Question
@@ -75,7 +76,7 @@ class Reading:
     kept: Scenario = ()
     fixed: Setting = ()
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, ...]:
         """What makes two readings the same misreading: kind, cell and gate set (the values
         and behaviours are the learner's own; they may differ between questions)."""
