@@ -25,8 +25,8 @@ simulates it (:func:`flip_behaviour`), the same counterfactual check 3 runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 
 from ..question.schema import ClaimKind, Question
 from ..sim import Scenario, Simulator
