@@ -171,3 +171,26 @@ def test_a_planted_class_on_the_shipped_bank(shipped):
     shares = found_shares(report, bank, 30, seed=1)
     assert shares[AS_CLAIMED] >= 0.8 and shares[IRRELEVANT] >= 0.8
     assert shares[EXPERT] == 0 and shares[GUESSER] <= 0.25
+    # every paragraph a planted learner gets is within budget, plain, and names their options
+    learners = planted_class(report.verdicts, bank, 10, seed=2)
+    d = diagnose(bank, {x.id: list(x.answers) for x in learners})
+    mine = {x.id: {a.question for a in x.answers} for x in learners}
+    for ld in d.learners:
+        for h in ld.held:
+            text = paragraph(h, d.questions)
+            assert words(text) <= BUDGET and not CHECK_NAMES.search(text), text
+            assert f"your {h.support[0].option} in “" in text or "leaving out" in text
+            assert h.next is None or h.next[0] not in {n.split("#")[0] for n in mine[ld.learner]
+                                                       if h.next[1] is None}
+
+
+def test_misreadings_come_from_the_verdicts_of_every_cell(shipped):
+    """No rule per gate or question: the same derivation names polarity in four cells, and
+    an ``if`` claim's flip is simulated as check 3 would."""
+    _, bank = shipped
+    cells = {c.reading.cell for e in bank.questions.values() for c in e.carriers
+             if c.reading.kind == "polarity"}
+    assert {"gru", "lstm", "mgu", "janet"} <= cells
+    pytorch = {c.option: c for c in bank.questions["gru-pytorch-convention"].carriers}
+    assert pytorch["B"].reading.key == ("polarity", "gru", "update") and not pytorch["B"].right
+    assert pytorch["A"].right and pytorch["A"].reading.gates == (("update", 1.0),)
