@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .evidence import Carrier, QuestionEvidence
-from .readings import Reading
+from .readings import Reading, common
 
 #: The chance rule's level: a random answerer shows as much evidence less often than this.
 CHANCE = 0.05
@@ -53,7 +53,8 @@ class Mark:
 
 @dataclass(frozen=True)
 class Held:
-    """A misreading a learner holds: as their first answer for it shows it (``reading``),
+    """A misreading a learner holds: as their answers for it show it (``reading``: the
+    first one's, a gate value they disagree on as NaN),
     the answers for and against, the chance tail, and the question that would tell it
     apart (its id and variant), if the bank has one the learner has not answered."""
 
@@ -114,6 +115,7 @@ class Bank:
         out = []
         for key, r in first.items():
             support: list[Mark] = []
+            shown: list[Reading] = []
             against: list[Mark] = []
             shares: list[float] = []
             for e, judged in answered:
@@ -122,6 +124,8 @@ class Bank:
                     found, by = seen
                     (support if found else against).append(
                         Mark(e.name, by.option, by.right if found else False))
+                    if found:
+                        shown.append(by.reading)
                 share = e.share(key)
                 if share:
                     shares.append(share)
@@ -129,7 +133,7 @@ class Bank:
                 continue
             p = tail(shares, len(support))
             if p < CHANCE:
-                out.append(Held(r, tuple(support), tuple(against), p,
+                out.append(Held(common(shown), tuple(support), tuple(against), p,
                                 self.next(key, {e.name for e, _ in answered})))
         return sorted(out, key=lambda h: (h.chance, -len(h.support), h.reading.key))
 

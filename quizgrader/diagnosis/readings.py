@@ -24,6 +24,7 @@ simulates it (:func:`flip_behaviour`), the same counterfactual check 3 runs.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
@@ -81,6 +82,26 @@ class Reading:
         """What makes two readings the same misreading: kind, cell and gate set (the values
         and behaviours are the learner's own; they may differ between questions)."""
         return (self.kind.value, self.cell, ",".join(g for g, _ in self.gates))
+
+
+def common(readings: list[Reading]) -> Reading:
+    """The first of ``readings`` (one misreading as several answers show it), with a gate
+    value the answers do not agree on as NaN ("at either value"): a ``polarity`` reading
+    is kept whole, its values being the learner's belief."""
+    first = readings[0]
+    if first.kind == Kind.POLARITY or len(readings) == 1:
+        return first
+
+    def agreed(of: list[Setting]) -> Setting:
+        values: dict[str, set[float]] = {}
+        for pairs in of:
+            for g, v in pairs:
+                values.setdefault(g, set()).add(v)
+        return tuple((g, v if len(values[g]) == 1 and sum(g in dict(p) for p in of) == len(of)
+                      else math.nan) for g, v in of[0])
+
+    return replace(first, gates=agreed([r.gates for r in readings]),
+                   fixed=agreed([r.fixed for r in readings]))
 
 
 def _setting(pairs: dict[str, float] | dict[str, int]) -> Setting:

@@ -3,6 +3,7 @@ text (diagnosis.md: ``quizgrader diagnose --json``)."""
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -68,11 +69,12 @@ def diagnose(bank: Bank, answers: Mapping[str, Sequence[Answer]]) -> Diagnosis:
                            for learner in sorted(answers)), bank)
 
 
-def _value(v: float) -> int | float:
-    return int(v) if v.is_integer() else v
+def _value(v: float) -> int | float | None:
+    return None if math.isnan(v) else int(v) if v.is_integer() else v
 
 
-def _gates(pairs: Setting) -> dict[str, int | float]:
+def _gates(pairs: Setting) -> dict[str, int | float | None]:
+    """{gate: value}; null for a gate the learner's answers cite at either value."""
     return {g: _value(v) for g, v in pairs}
 
 
