@@ -101,6 +101,8 @@ def test_diagnose_cli_json_follows_the_contract_and_learner_files_show_the_patte
                             ("bob", ONE, one["key"]), ("bob", TWO, two["key"])], fb)
     r = CliRunner().invoke(main, ["diagnose", str(out), "--bank", str(SMALL), "--json"])
     assert r.exit_code == 0, r.output
+    again = CliRunner().invoke(main, ["diagnose", str(out), "--bank", str(SMALL), "--json"])
+    assert again.output == r.output                                  # deterministic
     data = json.loads(r.output)
     ann, bob = data["learners"]
     assert bob == {"learner": "bob", "misreadings": [], "paragraph": None}
