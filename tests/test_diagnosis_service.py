@@ -75,3 +75,38 @@ def test_the_result_page_shows_the_pattern_once_it_is_held(server):
     assert data["class"][0]["learners"] == 1
     one = httpx.get(server.url + "/api/diagnosis", headers=AUTH, params={"learner": "bob"})
     assert one.json() == {"learners": [], "class": []}
+
+
+def test_an_lti_learner_sees_the_pattern_too(tmp_path_factory):
+    """The LTI tool's result page (the same template) shows it once it is held."""
+    pytest.importorskip("joserfc")
+    from ltiplatform import form_fields, running
+
+    platform_run = running()
+    platform = next(platform_run)
+    folder = tmp_path_factory.mktemp("lti")
+    config = folder / "platforms.toml"
+    config.write_text(platform.config(), encoding="utf-8")
+    tool = start(folder / "attempts.db", tmp_path_factory.mktemp("cache"), bank=str(SMALL),
+                 extra=("--lti-config", str(config)))
+    platform.tool_url = tool.url
+    try:
+        pages = []
+        for qid in ("gru-diagnosis-one", "gru-diagnosis-two"):
+            hint = f"diag-{qid}"
+            platform.launch(hint, sub="lia-7", name="Lia", question=qid)
+            c = httpx.Client(follow_redirects=False, timeout=60)
+            r = c.get(tool.url + "/lti/login", params={
+                "iss": platform.issuer, "login_hint": "user-hint",
+                "client_id": platform.client_id, "target_link_uri": tool.url + "/lti/launch",
+                "lti_message_hint": hint})
+            _, fields = form_fields(c.get(r.headers["location"]).text)
+            page = c.post(tool.url + "/lti/launch", data=fields).text
+            _, fields = form_fields(page)
+            pages.append(c.post(tool.url + "/lti/answer",
+                                data={**fields, "answer": [polarity(qid)]}).text)
+        assert "A pattern in your answers" not in pages[0]
+        assert "A pattern in your answers" in pages[1] and "two of two" in pages[1]
+    finally:
+        tool.stop()
+        next(platform_run, None)

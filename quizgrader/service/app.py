@@ -140,6 +140,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
 
     add_attempt_routes(app, recorder)
 
+    diagnoser = add_diagnosis_routes(app, served, engine, instructor)
     passback = None
     if lti is not None:                       # the LTI tool's endpoints and score statuses
         from .lti import store as lti_store
@@ -153,10 +154,9 @@ def create_app(served: Served, engine: Engine, token: str | None,
             except Refused as e:               # shown on the learner's page, as HTML
                 raise LtiRefused(e.status, e.message) from None
 
-        add_lti_routes(app, served, engine, pages, lti, body, lti_record)
+        add_lti_routes(app, served, engine, pages, lti, body, lti_record, diagnoser.pattern)
         passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
     add_instructor_routes(app, served, engine, instructor, passback)
-    diagnoser = add_diagnosis_routes(app, served, engine, instructor)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
