@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli_course import regrade, serve, stats
+from .cli_diagnose import diagnose
 from .cli_lti import lti
 from .cli_simulate import simulate
 from .cli_variants import variants
@@ -48,6 +49,7 @@ def main() -> None:
     Service:  quizgrader serve questions/ --db sqlite:///attempts.db
     LMS:      quizgrader lti show --config platforms.toml   (LTI 1.3 tool)
     Analysis: quizgrader stats grades.csv --bank questions/
+              quizgrader diagnose grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
 
@@ -283,6 +285,7 @@ def schema() -> None:
 
 main.add_command(simulate)
 main.add_command(stats)
+main.add_command(diagnose)
 main.add_command(regrade)
 main.add_command(serve)
 main.add_command(variants)

@@ -12,11 +12,12 @@ from .analysis.itemstats import TestStats, test_stats
 from .analysis.misconceptions import Misconception, misconceptions
 from .apitypes import ClassGrade, Verification
 from .atomic import OutputError, check_distinct
-from .banks import verify
+from .banks import simulator, verify
 from .grading import Gradebook, grade_csv, write_learner_files
 from .grading.assign import Salt, course_salt
 from .grading.invalid import invalid_ids
 from .grading.regrade import impact, stored_variants
+from .jobs.diagnosing import evidence_bank, patterns
 from .question import Question
 from .sim.diskcache import default_dir
 from .text.explain import Detail
@@ -50,7 +51,7 @@ def _book(report: Verification, trust_key: bool, feedback: Detail, salt: Salt | 
 def _grade(report: Verification, responses: PathLike, out: PathLike,
            feedback_dir: PathLike | None, feedback: Detail, trust_key: bool,
            progress: Callable[[int], None] | None = None, previous: PathLike | None = None,
-           detail: Detail = "standard", salt: str | None = None
+           detail: Detail = "standard", salt: str | None = None, cache: bool = True
            ) -> tuple[ClassGrade, Impact | None]:
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
@@ -68,7 +69,8 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     if feedback_dir:
         files_book = book.with_feedback(detail)
         notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
-        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes)
+        found = patterns(evidence_bank(report.verdicts, simulator(cache=cache)), learners or {})
+        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes, found)
     return ClassGrade(summary, report.problems, files), moved
 
 
@@ -85,7 +87,7 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,
-                  detail=detail, salt=salt)[0]
+                  detail=detail, salt=salt, cache=cache)[0]
 
 
 def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
@@ -104,7 +106,7 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
         check_distinct(str(source), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
-                           previous=previous, detail=detail, salt=salt)
+                           previous=previous, detail=detail, salt=salt, cache=cache)
     if moved is None:                       # _grade compares whenever previous is given
         raise OutputError("regrade could not compare the grades")
     return graded, moved

@@ -30,6 +30,7 @@ from ..idtext import MAX_ID
 from ..question.schema import variant_number
 from . import db
 from .attempts import Recorder, add_attempt_routes
+from .diagnosing import add_diagnosis_routes
 from .health import HealthCheck
 from .identity import SEP, plain_problem
 from .instructor import add_instructor_routes
@@ -139,6 +140,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
 
     add_attempt_routes(app, recorder)
 
+    diagnoser = add_diagnosis_routes(app, served, engine, instructor)
     passback = None
     if lti is not None:                       # the LTI tool's endpoints and score statuses
         from .lti import store as lti_store
@@ -152,7 +154,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
             except Refused as e:               # shown on the learner's page, as HTML
                 raise LtiRefused(e.status, e.message) from None
 
-        add_lti_routes(app, served, engine, pages, lti, body, lti_record)
+        add_lti_routes(app, served, engine, pages, lti, body, lti_record, diagnoser.pattern)
         passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
     add_instructor_routes(app, served, engine, instructor, passback)
 
@@ -203,6 +205,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
                                 status_code=status)
         plots = {o: await run_in_threadpool(served.plot, result.question.name, o)
                  for o in (*result.graded.chosen, *result.graded.missed)}
-        return HTMLResponse(pages.result(qid, learner, nth, result, plots))
+        pattern = await run_in_threadpool(diagnoser.pattern, learner)
+        return HTMLResponse(pages.result(qid, learner, nth, result, plots, pattern=pattern))
 
     return app

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..grading.gradebook import GradedAnswer
 from ..text.figures import caption
-from ..text.gradereport import CHOSEN, MISSED, verdict_word
+from ..text.gradereport import CHOSEN, MISSED, PATTERN, verdict_word
 from ..text.numbers import score as fmt_score
 from .served import Served
 
@@ -51,8 +51,10 @@ class Pages:
             title="Not found", questions=[self.served.public(q) for q in self.served.entries])
 
     def result(self, qid: str, learner: str, attempt: int, r: GradedAnswer,
-               plots: dict[str, str | None], lti: dict[str, str] | None = None) -> str:
-        """The result of an attempt: score, bottom line, explanations, plots, guide."""
+               plots: dict[str, str | None], lti: dict[str, str] | None = None,
+               pattern: str | None = None) -> str:
+        """The result of an attempt: score, bottom line, explanations, plots, guide; and
+        ``pattern``, a misreading the learner's stored answers show (their diagnosis)."""
         q, g, a = self.served.public(qid, learner), r.graded, r.answered
         parts = []
         for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)
@@ -70,5 +72,5 @@ class Pages:
             title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
             parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
-            notes=a.notes, lti=lti,
+            notes=a.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
             caption=caption(s.seeds, r.question.horizon))
