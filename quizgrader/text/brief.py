@@ -134,7 +134,9 @@ def _tried(q: Question, model: str, tried: Sequence[Tried]) -> str:
     symbols = [gates.symbol(g) for g in varied]
     names = " and ".join([", ".join(symbols[:-1]), symbols[-1]] if len(symbols) > 1 else symbols)
     each = " each" if len(varied) > 1 else ""
-    more = ", or a write then a keep" if len(steady) < len(tried) else ""
+    once = [t for t in tried if t not in steady]
+    more = "".join(f", or {setting_words(scenario_config(q, model, t.scenario), free=False)}"
+                   for t in once)
     return f"{head} ({names}{each} ≈ 0, ≈ 1 or free{more})"
 
 
@@ -179,12 +181,13 @@ def _flip(q: Question, v: OptionVerdict) -> str:
             cfg = flip_config(q, v, f)
             k = cause(q, cfg)
             then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
-            if not k.shows:      # kept only by hiding the memory from the cell's output
-                then += "; but the cell's output then shows almost nothing of the memory"
             where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
+            if not k.shows:      # kept only by hiding the memory from the cell's output
+                return (f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}, "
+                        f"but only by hiding the memory: {then}, and the cell's output then "
+                        f"shows almost nothing of it.")
             return f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
-
 
 
 def _versus(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:

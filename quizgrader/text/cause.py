@@ -239,16 +239,12 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
 def _held_copy(q: Question, c: Cause, cfg: Config) -> str:
     """Where a copy through a held gate loses much over the horizon on its own (T·ε ≥ 0.5),
     what '≈' means for the verdict: '; held at 0.999, the copy alone would keep 0.999^1000 =
-    0.37, and what each step writes and the gates' own dependence on the old memory move it
-    to the gain measured'."""
+    0.37, and what each step writes and every gate's slight dependence on the old memory
+    move it to the gain measured'."""
     eps, T = q.simulation.epsilon, cfg.steps
     if not c.copies or c.fixed or T * eps < 0.5:
         return ""
     keep = 1 - eps
-    free = cfg.of("free")
-    gate = (f", and the free {_list([gates.symbol(g) for g in free])}'s dependence on the old "
-            f"memory," if len(free) == 1 else
-            ", and the free gates' dependence on the old memory," if free else "")
     return (f"; held at {keep:g}, the copy alone would keep {keep:g}^{T} = {plain(keep ** T)}, "
-            f"and what each step writes{gate} move{'s' if not free else ''} it to the gain "
-            f"measured")
+            f"and what each step writes and every gate's slight dependence on the old memory "
+            f"move it to the gain measured")

@@ -150,7 +150,14 @@ def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
         return f", whatever {who} does{tail}"
     # a gate that does not set the copy path acts only on the write (the Jacobian is the two)
     verb = "changes" if len(cited) == 1 else "change"
-    return f"; {who} {verb} only what is written, so neither setting rescues it{tail}"
+    claim = v.option.claim
+    if numbers or claim is None:
+        return f"; {who} {verb} only what is written, so neither setting rescues it{tail}"
+    settings = [gates.approx_all(tuple(claim.gates.items()))] + \
+        [flip_setting(f) for f in v.flips]
+    rest = [x.removeprefix(f"{who} ") for x in settings[1:]]       # 'Γr ≈ 1 nor ≈ 0'
+    return f"; {who} {verb} only what is written, so neither {' nor '.join(settings[:1] + rest)} " \
+        f"rescues it"
 
 
 def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
