@@ -50,7 +50,7 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
     if learner:
         data = export_learner([q for _, q in bank.questions], fmt, title, shuffle=shuffle)
     else:
-        handout_plots = plots and fmt in ("markdown", "html")
+        handout_plots = plots and fmt == "markdown"   # html: the lab, no matplotlib
         if handout_plots:
             from ..export.plots import require
             require()
