@@ -145,11 +145,11 @@ def explain(path: str, option_id: str | None, variant: int | None, fmt: str, det
                          variant=variant)
     options = [v for v, _ in result.options]
     if fmt == "html":                      # with the question's gate lab, its grid embedded
-        from .lab import LabSimulator
         from .lab.offline import explain_page
         from .sim.diskcache import open_cache
-        click.echo(explain_page(result.verdict, options, detail,
-                                LabSimulator(open_cache(use_cache))), nl=False)
+        from .sim.parallel import default_workers
+        click.echo(explain_page(result.verdict, options, detail, open_cache(use_cache),
+                                default_workers()), nl=False)
         return
     click.echo(explain_doc(result.verdict, options, fmt, detail), nl=False)
 

@@ -2,7 +2,6 @@
 (the package's own XML, scored by its mapping), handouts (headless Chromium when present)."""
 from __future__ import annotations
 
-import base64
 import html
 import io
 import itertools
@@ -287,17 +286,18 @@ def test_learner_moodle_has_only_zero_fractions_and_no_feedback(verdicts):
 
 # --- handouts -----------------------------------------------------------------------------
 
-def test_html_handout_is_self_contained_with_one_plot_per_simulated_option(handout_verdicts,
-                                                                           sim):
+def test_html_handout_is_self_contained_with_a_gate_lab_per_question(handout_verdicts, sim):
+    """The lab (its grid embedded) replaces the per-option plots: one per question whose
+    models have gates, a button per option with a setting, no image and no address."""
+    from quizgrader.lab.grid import models
     verdicts = handout_verdicts
-    pytest.importorskip("matplotlib")
     page = export(verdicts, "html", sim=sim).decode("utf-8")
-    uris = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', page)
-    simulated = sum(v.curves is not None for qv in verdicts for v in qv.options)
-    assert len(uris) == simulated
+    with_gates = [qv for qv in verdicts if models(qv.question)]
+    assert page.count('<section class="lab" ') == len(with_gates) > 0
+    assert page.count('class="lab-data"') == len(with_gates)
+    assert "<img" not in page and page.count("uPlot.LICENSE") == 1
     assert not re.search(r'(src|href)="https?:', page)
-    svg = ET.fromstring(base64.b64decode(uris[0]))
-    assert svg.tag.endswith("svg")
+    assert "Show option C's setting" in page
 
 
 def test_plots_are_labelled_with_legend_and_threshold(handout_verdicts, sim):
@@ -349,9 +349,10 @@ def test_markdown_handout_has_key_explanations_and_embedded_plots(handout_verdic
 def test_no_plots_needs_no_matplotlib(verdicts, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)        # import matplotlib fails
     with pytest.raises(Exception, match=r"pip install 'quizgrader\[plot\]'"):
-        export(verdicts, "html")
+        export(verdicts, "markdown")
     page = export(verdicts, "html", plots=False).decode("utf-8")
     assert "<img" not in page and "Answer: <strong>C</strong>" in page
+    assert 'class="lab"' not in page
 
 
 @pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
@@ -359,7 +360,6 @@ def test_no_plots_needs_no_matplotlib(verdicts, monkeypatch):
 def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_verdicts, sim,
                                                                      tmp_path):
     verdicts = handout_verdicts
-    pytest.importorskip("matplotlib")
     image = pytest.importorskip("PIL.Image")
     gru = [v for v in verdicts if v.question.id == "c5w1-gru-alice-betty"]
     page = tmp_path / "handout.html"
@@ -377,8 +377,8 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
                    capture_output=True, timeout=120, check=True)
     import numpy as np
     pixels = np.asarray(image.open(shot).convert("RGB")).astype(int)
-    # matplotlib's first line colour (tab:blue, 31 119 180) appears only inside the plots
-    blue = (np.abs(pixels - [31, 119, 180]).max(axis=2) < 30).sum()
+    # the lab's gain curve (#0b57a8, 11 87 168), drawn by uPlot on its canvas
+    blue = (np.abs(pixels - [11, 87, 168]).max(axis=2) < 30).sum()
     assert blue > 200
 
 

@@ -13,9 +13,9 @@ import base64
 
 import numpy as np
 
-from ..lab.curves import LabSimulator
-from ..lab.offline import embedded, slot, with_labs
+from ..lab.offline import embedded, grids, slot, with_labs
 from ..sim import Simulator
+from ..sim.parallel import default_workers
 from ..text import figures
 from ..text.config import whole
 from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
@@ -113,6 +113,7 @@ def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | N
     page = render(blocks, fmt, title)
     if not lab or sim is None:
         return page
-    labsim = LabSimulator(sim.store)
-    return with_labs(page, {item.ident: embedded(qv, labsim, item.ident)
-                            for item, qv in pairs if qv is not None and not item.learner})
+    shown = [(item, qv) for item, qv in pairs if qv is not None and not item.learner]
+    data = grids([qv.question for _, qv in shown], sim.store, default_workers())
+    return with_labs(page, {item.ident: embedded(qv, d, item.ident)
+                            for (item, qv), d in zip(shown, data, strict=True)})

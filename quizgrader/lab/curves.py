@@ -18,6 +18,7 @@ from ..sim import Curves, Model, Scenario, Settings
 from ..sim.diskcache import DiskCache
 from ..sim.model import classify
 from ..sim.simulate import curves_many, random_setup
+from ..sim.simulator import CacheMiss
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
 POINTS = 60
@@ -50,8 +51,10 @@ class LabSimulator:
     """The lab's simulations, cached in memory and (with ``store``) on disk; ``runs`` counts
     the simulations actually run. Thread-safe (the service calls it from its thread pool)."""
 
-    def __init__(self, store: DiskCache | None = None) -> None:
+    def __init__(self, store: DiskCache | None = None, offline: bool = False) -> None:
+        """``offline``: answer from the caches only, raising CacheMiss otherwise."""
         self.store = store
+        self.offline = offline
         self.runs = 0
         self._memo: dict[LabKey, Curves] = {}
         self._lock = threading.Lock()
@@ -65,6 +68,8 @@ class LabSimulator:
             for key in keys:
                 if key not in self._memo and not self._load(key) and key not in missing:
                     missing.append(key)
+            if missing and self.offline:
+                raise CacheMiss(missing[0])
             if missing:
                 self.runs += len(missing)
                 stride = 0 if at else 1

@@ -4,14 +4,19 @@ The grid is the service's where a model has at most :data:`~.grid.MAX_OFFLINE` s
 GRU's one or two free gates), else the coarse one (free, ≈ 0, 0.5, ≈ 1: an LSTM's 4³ = 64);
 every option's setting is on both. Each curve is kept at about 60 log-spaced steps (1, T/10,
 T/2 and T among them) as log10 to three decimals. The settings of one model run as one
-stacked simulation on the question's own random cells, and are kept in the disk cache.
+stacked simulation on the question's own random cells, and are kept in the disk cache; the
+questions whose grid the cache does not hold are simulated on the process pool.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..question.schema import Question
 from ..sim import free_gates
+from ..sim.diskcache import DiskCache
+from ..sim.parallel import run_jobs
+from ..sim.simulator import CacheMiss
 from ..text.document import Section, render
 from ..text.explain import Detail
 from ..text.explaindoc import explain_blocks
@@ -42,14 +47,48 @@ def grid_data(q: Question, lab: LabSimulator, is_coarse: bool) -> dict[str, Any]
     return {"t": list(at), "settings": out}
 
 
-def embedded(qv: QuestionVerdict, lab: LabSimulator, uid: str, level: int = 3) -> str:
-    """The lab of one verified question with its precomputed grid ('' : no model with gates)."""
+def embedded(qv: QuestionVerdict, data: dict[str, Any] | None, uid: str,
+             level: int = 3) -> str:
+    """The lab of one verified question with its precomputed grid ``data`` (:func:`grids`;
+    None, or a question without a model with gates: '')."""
     q = qv.question
-    if not models(q):
+    if data is None or not models(q):
         return ""
-    is_coarse = coarse(q)
-    return page.fragment(describe(q, qv, is_coarse), uid, data=grid_data(q, lab, is_coarse),
-                         level=level)
+    return page.fragment(describe(q, qv, coarse(q)), uid, data=data, level=level)
+
+
+def _grid_job(job: tuple[Question, Path | None]) -> dict[str, Any]:
+    q, root = job
+    return grid_data(q, LabSimulator(DiskCache(root) if root is not None else None), coarse(q))
+
+
+def grids(questions: list[Question], store: DiskCache | None, workers: int
+          ) -> list[dict[str, Any] | None]:
+    """Each question's offline grid (None: it has no model with gates): what the disk cache
+    holds is read here, the rest simulated on ``workers`` processes (each model's settings as
+    one stacked simulation; the numbers do not depend on the number of workers)."""
+    out: dict[int, dict[str, Any] | None] = {}
+    reader = LabSimulator(store, offline=True)
+    for i, q in enumerate(questions):
+        if not models(q):
+            out[i] = None
+            continue
+        try:
+            out[i] = grid_data(q, reader, coarse(q))
+        except CacheMiss:
+            pass
+    rest = [i for i in range(len(questions)) if i not in out]
+    root = store.root if store is not None else None
+    cost = [questions[i].horizon * len(list(_all_settings(questions[i]))) for i in rest]
+    done = run_jobs(_grid_job, [(questions[i], root) for i in rest], workers, cost)
+    out.update(zip(rest, done, strict=True))
+    return [out[i] for i in range(len(questions))]
+
+
+def _all_settings(q: Question) -> list[object]:
+    from .grid import grid
+    values = grid(q.simulation.epsilon, coarse(q))
+    return [s for mid, _ in models(q) for s in settings(q, mid, values)]
 
 
 def with_labs(html: str, labs: dict[str, str]) -> str:
@@ -77,8 +116,9 @@ def slot(uid: str) -> Section:
 
 
 def explain_page(qv: QuestionVerdict, options: list[OptionVerdict], detail: Detail,
-                 lab: LabSimulator) -> str:
+                 store: DiskCache | None, workers: int = 1) -> str:
     """``explain --format html``: the explanations, then the question's lab."""
     blocks = [*explain_blocks(qv, options, detail), slot("q")]
+    data = grids([qv.question], store, workers)[0]
     return with_labs(render(blocks, "html", qv.question.title),
-                     {"q": embedded(qv, lab, "q", level=2)})
+                     {"q": embedded(qv, data, "q", level=2)})

@@ -56,10 +56,13 @@ def holdable(value: float) -> bool:
 
 def hold_shift(value: float, epsilon: float) -> float:
     """The pre-activation shift that holds a gate near ε (value 0) or 1-ε (value 1), or at
-    v for any other v in (0, 1): logit(v) = log(v/(1-v)) (σ(0 + logit(v)) = v)."""
-    if value in (0, 1):
+    v for any other v in (0, 1): logit(v) = log(v/(1-v)) (σ(0 + logit(v)) = v). A v of ε or
+    1-ε is the ≈ 0 / ≈ 1 hold itself, to the last bit (1 - 0.999 is not 0.001 in floats)."""
+    low, high = value == 0 or math.isclose(value, epsilon, rel_tol=1e-12), \
+        value == 1 or math.isclose(value, 1.0 - epsilon, rel_tol=1e-12)
+    if low or high:
         logit = math.log((1.0 - epsilon) / epsilon)
-        return logit if value == 1 else -logit
+        return logit if high else -logit
     return math.log(value / (1.0 - value))
 
 

@@ -45,11 +45,11 @@
     var out = {}, self = this;
     this.gates.forEach(function (g) {
       var input = self.inputs[g];
-      var v = self.desc.values[Number(input.value)];
+      var i = Number(input.value), v = self.desc.values[i], said = self.desc.shown[i];
       out[g] = v;
-      input.setAttribute("aria-valuetext", v);
+      input.setAttribute("aria-valuetext", said);
       var shown = self.root.querySelector('output[for="' + input.id + '"]');
-      if (shown) { shown.textContent = v; }
+      if (shown) { shown.textContent = said; }
     });
     return out;
   };
