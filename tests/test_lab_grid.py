@@ -49,7 +49,8 @@ def test_a_request_off_the_grid_or_for_a_fixed_gate_is_refused_with_the_allowed_
         parse(q, {"model": "betty", "update": "0.3"})
     with pytest.raises(LabError, match="reset: is fixed by this model"):
         parse(q, {"model": "betty", "reset": "0.5"})
-    with pytest.raises(LabError, match=r"choose from alice, betty"):
+    with pytest.raises(LabError, match=r"'carol' is not a model of this question "
+                                       r"\(choose from alice, betty\)"):
         parse(q, {"model": "carol"})
     assert parse(q, {"model": "betty"}).values == (("update", None),)
 
@@ -58,14 +59,14 @@ def test_every_options_setting_gives_the_verifiers_number_and_sentence(gru):
     q, lab = gru.question, LabSimulator()
     for v in gru.options:
         s = from_config(claim_config(q, v), q.simulation.epsilon)
-        c = lab.run_many(q.models[s.model].model(), [s.holds(q.simulation.epsilon)],
+        c = lab.run_many(q.models[s.model].model(), [s.scenario(q.simulation.epsilon)],
                          q.horizon, q.simulation.settings())[0]
         assert c.final == v.curves.final
         said = sentence(q, s, c)
         assert said.startswith("In " + ("Alice's" if s.model == "alice" else "Betty's"))
     got = view(q, parse(q, {"model": "betty", "update": "0.9"}),
                lab.run_many(q.models["betty"].model(),
-                            [parse(q, {"model": "betty", "update": "0.9"}).holds(0.001)],
+                            [parse(q, {"model": "betty", "update": "0.9"}).scenario(0.001)],
                             q.horizon, q.simulation.settings())[0])
     assert got["sentence"].startswith("In Betty's model (Γr fixed at 1) with Γu held at 0.9, "
                                       "the gradient vanishes over 100 steps")
@@ -89,3 +90,13 @@ def test_the_offline_grid_keeps_every_setting_at_few_log_spaced_steps(gru):
     kept = data["settings"]["betty|update=0.001"]
     assert math.isclose(10 ** kept["lg"][-1], gru.options[2].curves.final, rel_tol=1e-2)
     assert kept["table"][-1] == [100, "1.0"]
+
+
+def test_held_at_one_half_is_said_as_held_but_simulated_as_free(gru):
+    q = gru.question
+    half, free = parse(q, {"model": "betty", "update": "0.5"}), parse(q, {"model": "betty"})
+    assert half.scenario(0.001) == free.scenario(0.001) == ()
+    c = LabSimulator().run_many(q.models["betty"].model(), [()], q.horizon,
+                                q.simulation.settings())[0]
+    assert "with Γu held at 0.5," in sentence(q, half, c)
+    assert "with Γu free," in sentence(q, free, c)

@@ -21,7 +21,7 @@ from ..sim.simulate import curves_many, random_setup
 from ..sim.simulator import CacheMiss
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
-POINTS = 60
+POINTS = 48
 
 
 def points(steps: int, most: int = POINTS) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ from typing import Iterator, Mapping
 from ..errors import QuizgraderError
 from ..question.schema import Question
 from ..sim import GATES, Hold, Model, Scenario, free_gates
+from ..sim.gates import hold_shift
 from ..text.config import Config
 
 #: The values a free gate can be held at (with ``free``: the model as initialised).
@@ -75,11 +76,17 @@ class Setting:
                 out.append(Hold(g, v))
         return tuple(out)
 
+    def scenario(self, epsilon: float) -> Scenario:
+        """The scenario to simulate: :meth:`holds` without the holds that shift nothing
+        (held at 0.5: log(0.5/0.5) = 0, the gate as initialised, so the very simulation of
+        the gate left free; the words still say 'held at 0.5')."""
+        return tuple(h for h in self.holds(epsilon) if hold_shift(h.value, epsilon) != 0.0)
+
 
 def models(q: Question) -> list[tuple[str, Model]]:
-    """The question's models whose cell has gates (a lab moves gates), in the file's order."""
-    return [(mid, spec.model()) for mid, spec in q.models.items()
-            if GATES[spec.model().cell]]
+    """The question's models, in the file's order (one without a free gate has one setting:
+    as initialised)."""
+    return [(mid, spec.model()) for mid, spec in q.models.items()]
 
 
 def parse(q: Question, query: Mapping[str, str]) -> Setting:
@@ -91,8 +98,8 @@ def parse(q: Question, query: Mapping[str, str]) -> Setting:
     if mid is None and len(known) == 1:
         mid = next(iter(known))
     if mid not in known:
-        raise LabError(f"model: {mid!r} is not a model of this question with gates (choose "
-                       f"from {', '.join(known) or 'none'})")
+        raise LabError(f"model: {mid!r} is not a model of this question (choose from "
+                       f"{', '.join(known) or 'none'})")
     model = known[mid]
     free = free_gates(model)
     allowed = grid(q.simulation.epsilon)

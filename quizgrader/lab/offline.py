@@ -41,7 +41,7 @@ def grid_data(q: Question, lab: LabSimulator, is_coarse: bool) -> dict[str, Any]
     out: dict[str, Any] = {}
     for mid, model in models(q):
         every = list(settings(q, mid, values))
-        found = lab.run_many(model, [s.holds(eps) for s in every], q.horizon, sim, at)
+        found = lab.run_many(model, [s.scenario(eps) for s in every], q.horizon, sim, at)
         for s, c in zip(every, found, strict=True):
             out[s.key()] = compact(q, s, c, at)
     return {"t": list(at), "settings": out}

@@ -91,6 +91,7 @@ def describe(q: Question, qv: QuestionVerdict | None, coarse: bool = False) -> d
         cfg = config(mid, model, (), q.horizon)
         out_models.append({
             "id": mid, "name": model_name(q, mid), "cell": model.cell,
+            "gated": bool(GATES[model.cell]),
             "fixed": [gate_words.equals(g, float(v)) for g, v in model.fixed_gates.items()],
             "free": [{"gate": g, "symbol": gate_words.symbol(g)} for g in free_gates(model)],
             "values": ["free", *(label(v) for v in values)],

@@ -78,7 +78,7 @@ def add_lab_routes(app: FastAPI, served: Served, access: LabAccess) -> None:
             raise Refused(400, str(e)) from None
         model = q.models[setting.model].model()
         eps = q.simulation.epsilon
-        curves = (await run_in_threadpool(lab.run_many, model, [setting.holds(eps)],
+        curves = (await run_in_threadpool(lab.run_many, model, [setting.scenario(eps)],
                                           q.horizon, q.simulation.settings()))[0]
         return JSONResponse(view(q, setting, curves))
 
