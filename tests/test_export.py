@@ -374,7 +374,7 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
     shot = shots / "handout.png"
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1000,2600", f"--screenshot={shot}", page.as_uri()],
+                    "--window-size=1000,3600", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     import numpy as np
     pixels = np.asarray(image.open(shot).convert("RGB")).astype(int)
