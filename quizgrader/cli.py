@@ -145,8 +145,15 @@ def explain(path: str, option_id: str | None, variant: int | None, fmt: str, det
     from .text.explaindoc import explain_doc
     result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large,
                          variant=variant)
-    click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt, detail),
-               nl=False)
+    options = [v for v, _ in result.options]
+    if fmt == "html":                      # with the question's gate lab, its grid embedded
+        from .lab.offline import explain_page
+        from .sim.diskcache import open_cache
+        from .sim.parallel import default_workers
+        click.echo(explain_page(result.verdict, options, detail, open_cache(use_cache),
+                                default_workers()), nl=False)
+        return
+    click.echo(explain_doc(result.verdict, options, fmt, detail), nl=False)
 
 
 @main.command()

@@ -34,6 +34,7 @@ from .diagnosing import add_diagnosis_routes
 from .health import HealthCheck
 from .identity import SEP, plain_problem
 from .instructor import add_instructor_routes
+from .lab import LabAccess, LabMode, add_lab_routes
 from .pages import Pages
 from .refused import MAX_BODY, Refused, read_body
 from .served import Served
@@ -51,11 +52,13 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
 
 
 def create_app(served: Served, engine: Engine, token: str | None,
-               lti: LtiTool | None = None) -> FastAPI:
+               lti: LtiTool | None = None, lab: LabMode = "after") -> FastAPI:
     """The service's ASGI app over ``served`` questions and the ``engine`` database; with
-    ``lti``, also an LTI 1.3 tool (:mod:`.lti`)."""
+    ``lti``, also an LTI 1.3 tool (:mod:`.lti`); the gate lab opens after answering, or
+    always (``lab``, :mod:`.lab`)."""
     app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
-    pages = Pages(served)
+    access = LabAccess(lab)
+    pages = Pages(served, access)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, e: Refused) -> JSONResponse:
@@ -157,6 +160,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
         add_lti_routes(app, served, engine, pages, lti, body, lti_record, diagnoser.pattern)
         passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
     add_instructor_routes(app, served, engine, instructor, passback)
+    add_lab_routes(app, served, access)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

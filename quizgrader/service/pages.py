@@ -4,6 +4,8 @@ result page adds the score, each chosen option's explanation, each missed right 
 their gain(t) plots (embedded SVG)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..grading.gradebook import GradedAnswer
@@ -12,11 +14,15 @@ from ..text.gradereport import CHOSEN, MISSED, PATTERN, verdict_word
 from ..text.numbers import score as fmt_score
 from .served import Served
 
+if TYPE_CHECKING:
+    from .lab import LabAccess
+
 
 class Pages:
     """The learner's HTML pages, rendered from the templates."""
-    def __init__(self, served: Served):
+    def __init__(self, served: Served, lab: LabAccess | None = None):
         self.served = served
+        self.lab = lab
         self.env = Environment(loader=PackageLoader("quizgrader.service", "templates"),
                                autoescape=select_autoescape(default=True),
                                keep_trailing_newline=True)
@@ -73,4 +79,5 @@ class Pages:
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
             parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
             notes=a.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
+            lab_link=self.lab.link(r.question.name) if self.lab is not None else None,
             caption=caption(s.seeds, r.question.horizon))
