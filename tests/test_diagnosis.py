@@ -152,10 +152,18 @@ def shipped():
     return report, evidence_bank(report.verdicts)
 
 
-def found_shares(report, bank, per_kind: int, seed: int) -> dict[str, float]:
+@pytest.fixture(scope="module")
+def shipped_only(shipped):
+    """The shipped bank alone: the verdicts of ``shipped`` without the small bank's."""
+    report, _ = shipped
+    verdicts = [qv for qv in report.verdicts if qv.question.id not in (ONE, TWO)]
+    return verdicts, evidence_bank(verdicts)
+
+
+def found_shares(verdicts, bank, per_kind: int, seed: int) -> dict[str, float]:
     """Per behaviour: the share of its learners holding their planted misreading (planted
     kinds) or any misreading (experts, guessers)."""
-    learners = planted_class(report.verdicts, bank, per_kind, seed)
+    learners = planted_class(verdicts, bank, per_kind, seed)
     d = diagnose(bank, {x.id: list(x.answers) for x in learners})
     held = {ld.learner: {h.reading.key for h in ld.held} for ld in d.learners}
     out = {}
@@ -166,11 +174,22 @@ def found_shares(report, bank, per_kind: int, seed: int) -> dict[str, float]:
     return out
 
 
+def test_a_planted_class_on_the_shipped_bank_alone(shipped_only):
+    """The done-when on the bank as shipped: crediting Γr where Γu decides is among the
+    misreadings it can tell apart (it needs questions where one option alone credits Γr)."""
+    verdicts, bank = shipped_only
+    assert ("wrong-gate", "gru", "reset") in plants(verdicts, bank, IRRELEVANT)
+    assert plants(verdicts, bank, AS_CLAIMED)
+    shares = found_shares(verdicts, bank, 30, seed=1)
+    assert shares[AS_CLAIMED] >= 0.8 and shares[IRRELEVANT] >= 0.8
+    assert shares[EXPERT] == 0 and shares[GUESSER] <= 0.25
+
+
 def test_a_planted_class_on_the_shipped_bank(shipped):
     report, bank = shipped
     assert plants(report.verdicts, bank, AS_CLAIMED) and plants(report.verdicts, bank,
                                                                 IRRELEVANT)
-    shares = found_shares(report, bank, 30, seed=1)
+    shares = found_shares(report.verdicts, bank, 30, seed=1)
     assert shares[AS_CLAIMED] >= 0.8 and shares[IRRELEVANT] >= 0.8
     assert shares[EXPERT] == 0 and shares[GUESSER] <= 0.25
     # every paragraph a planted learner gets is within budget, plain, and names their options
