@@ -55,8 +55,9 @@ def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
             standard.append(words(e.text("standard", v.option.id)))
             short.append(words(e.line(v.option.id)))
     # v4 names each configuration whole: an LSTM's three gates take the textbook option to
-    # 106 words (the rule beats the 90-word budget; the median stays well inside)
-    assert max(standard) <= 110 and statistics.median(standard) <= 70, standard
+    # 106 words, and a flipped setting named whole ("with Γu ≈ 0, Γf ≈ 0 (Γo free) instead")
+    # 114 (the rule beats the 90-word budget; the median stays well inside)
+    assert max(standard) <= 115 and statistics.median(standard) <= 70, standard
     # the short line of a reason-matters option whose fixed gate copies says both why the
     # gradient is kept and why that does not work (39 words; the rule beats the budget)
     assert max(short) <= 40 and statistics.median(short) <= 30, short
@@ -259,7 +260,7 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     # option the learner missed at standard, not in one line (~450 more when all five are
     # wrong): the rules beat the budget (explanations v4, "Budgets"); the guide also says the
     # setup a verdict rests on (inputs, starting memory, biases; what holding a gate does)
-    limit = 1600 if "A;B" in answers.values() else 2150
+    limit = 1650 if "A;B" in answers.values() else 2200
     assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
     blocks = text.split("\n## ")[1:]

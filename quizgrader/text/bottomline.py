@@ -75,15 +75,16 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
     if c.fixed and whatever(q, v):
         nums = ", ".join([f"{plain(v.curves.final)} with {setting(claim)}"] + [
             f"{plain(f.curves.final)} with {gates.approx_all(f.pairs)}" for f in v.flips])
-        return (f"{reason(q, v, False, equation=False)}: the gradient "
+        return (f"{reason(q, v, False, equation=False, brief=True)}: the gradient "
                 f"{fate(v.curves, q.simulation)} over {q.horizon} steps" +
                 (f" ({nums})." if numbers else "."))
     if numbers:
         why = reason(q, v, numbers, equation=False) if c.fixed else \
             f"in {whole(q, cfg)}, {mechanism(c, cfg) or reason(q, v)}"
         return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
-    mech = mechanism(c, cfg, detail=False) or reason(q, v, False, equation=False)
-    head = reason(q, v, False, equation=False) if c.fixed else f"in {whole(q, cfg)}, {mech}"
+    mech = mechanism(c, cfg, detail=False) or reason(q, v, False, equation=False, brief=True)
+    head = reason(q, v, False, equation=False, brief=True) if c.fixed else \
+        f"in {whole(q, cfg)}, {mech}"
     return f"{head}: it {fate(v.curves, q.simulation)} ({flat(v.curves.final)})."
 
 

@@ -182,11 +182,12 @@ def _flip(q: Question, v: OptionVerdict) -> str:
             k = cause(q, cfg)
             then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
             where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
-            if not k.shows:      # kept only by hiding the memory from the cell's output
-                return (f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}, "
-                        f"but only by hiding the memory: {then}, and the cell's output then "
-                        f"shows almost nothing of it.")
-            return f"{where} {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
+            setting = setting_words(cfg)             # the flipped gate, and what stays free
+            if not k.shows:      # kept while the memory is hidden from the cell's output
+                return (f"{where} {setting} instead, it {amount_words(f.curves, s)}, since "
+                        f"{then}; but the cell's output then shows almost nothing of the "
+                        f"memory.")
+            return f"{where} {setting} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
 
 
@@ -232,7 +233,7 @@ def _why(q: Question, v: OptionVerdict) -> str:
     text = reason(q, v, numbers=v.decided_by != Decision.REASON_MATTERS)
     out = f"Why: {decap(text)}."
     if not ONE_STEP.search(v.option.text) and c.behaviour != "preserved":
-        out += (f" Overall each step multiplies the gradient by "
+        out += (f" On average each step multiplies the gradient by "
                 f"{factor_words(c.final, q.horizon)}.")
     return out
 
@@ -263,7 +264,7 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
     cfg = scenario_config(q, claim.model, t.scenario)
     text = because(q, cause(q, cfg), cfg) or one_step(q.models[claim.model],
                                                       held(t.scenario)).plain
-    return (f"Why: {decap(text)}. Overall each step multiplies the gradient by "
+    return (f"Why: {decap(text)}. On average each step multiplies the gradient by "
             f"{factor_words(t.curves.final, q.horizon)}.")
 
 

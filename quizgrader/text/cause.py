@@ -151,12 +151,13 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
             if c.openers and detail:
                 write = _list([_gate_value(cfg, g) for g in c.openers if g in c.writers])
                 read = _list([_gate_value(cfg, g) for g in c.openers if g not in c.writers])
-                adds = f"and, with {write}, adds at full strength what it writes" if write \
-                    else "and adds what it writes"
-                reads = f", and with {read} what it adds reads the old memory" if read \
-                    else " from it"
+                adds = f"but, with {write}, adds at full strength a write" if write \
+                    else "but adds a write"
+                reads = f", and with {read} that write reads the old memory" if read \
+                    else " computed from the old memory"
                 return f"every step copies the memory {adds}{reads}{shown}"
-            return f"every step copies the memory and adds what it writes from it{shown}"
+            return (f"every step copies the memory but adds a write computed from the old "
+                    f"memory{shown}")
         if not detail:
             return f"every step copies the memory{shown}"
         if shut and not c.writes:
@@ -174,8 +175,8 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
                 return head + f", and with {shut} {nothing} new is written"
             return head + (f", and with {shut} what it writes {hardly} the old memory"
                            if shut else ", and what it writes does not depend on the old one")
-        return (f"{head}, so the gradient gets through only by way of what is written, "
-                f"through random weights")
+        return (f"{head}, and the gradient gets through only by way of what is written, "
+                f"through Wc and tanh's slope")
     more = ", and what it writes from the old memory adds to that" if c.reads else ""
     return f"every step copies only {c.keep:.2g} of the memory{more}{shown}"
 

@@ -160,16 +160,20 @@ def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
         f"rescues it"
 
 
-def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
-           ) -> str:
+def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True,
+           brief: bool = False) -> str:
     """The deciding cause of the option's configuration, fixed gates first: "Alice's model
-    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does
-    (Γr ≈ 0: essentially zero, 7.7e-301)"; the one-step words of a cell without gates."""
+    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), and the gradient gets
+    through only by way of what is written, through Wc and tanh's slope; Γr changes only what is
+    written, so neither setting rescues it (Γr ≈ 0: essentially zero, 7.7e-301)"; the
+    one-step words of a cell without gates. ``brief`` (a bottom line): the cause without
+    what an overwriting step still lets through."""
     cfg = claim_config(q, v)
     rest = whatever(q, v, numbers)
     c = cause(q, cfg)
     # the cited gate's own part is said where it also shuts the read path
-    detail = not rest or bool({g for f in v.flips for g in f.gates} & set(c.blockers))
+    detail = not rest or bool({g for f in v.flips for g in f.gates} & set(c.blockers)) or \
+        (c.overwrites and not brief)     # an overwriting step: how the gradient gets through
     text = because(q, c, cfg, detail=detail, with_equation=equation)
     if not text:
         claim = v.option.claim
