@@ -186,6 +186,29 @@ def test_a_flip_kept_only_by_hiding_the_memory_says_so(tmp_path):
     assert "but the cell's output then shows almost nothing of the memory" in r.standard
 
 
+def test_a_kept_claim_with_the_wrong_reason_is_shown_the_setting_that_keeps_it(tmp_path):
+    """Carol's LSTM keeps the gradient with Γu ≈ 0, not because of Γo: the option that credits
+    Γo ≈ 1 (it explodes) is told the same model's setting another option measured kept,
+    rather than the flip Γo ≈ 0, which keeps it only while the output hides the memory."""
+    doc = {"id": "carol", "title": "t", "stem": "s", "select": "one", "horizon": 1000,
+           "models": {"carol": {"cell": "lstm", "fixed": {"forget": 1.0},
+                                "label": "Carol's LSTM"}},
+           "options": [
+               {"id": "A", "text": "Carol's, because Γu ≈ 0 copies the memory.",
+                "claim": {"model": "carol", "when": {"update": 0}, "gradient": "preserved"}},
+               {"id": "B", "text": "Carol's, because Γo ≈ 1 lets the gradient through.",
+                "claim": {"model": "carol", "when": {"output": 1}, "gradient": "preserved"}}],
+           "key": ["A"]}
+    path = tmp_path / "carol.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    qv = verify_question(load_question(path), str(path))
+    a, b = qv.verdict("A"), qv.verdict("B")
+    text = explain(qv, b).text("standard", "B")
+    assert f"Carol's LSTM does keep it, but with Γu ≈ 0 (Γo free): gain " \
+           f"{plain(a.curves.final)}, since every step copies the memory" in text
+    assert "shows almost nothing" not in text
+
+
 def _swapped_update(fixed):
     """The GRU's update gate read the other way round (Γu' = 1 − Γu)."""
     return (None if fixed[0] is None else 1.0 - fixed[0], *fixed[1:])

@@ -172,9 +172,31 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
             f"average each keeps {f} of the gradient, and {then}{copy}.")
 
 
-def _flip(q: Question, v: OptionVerdict) -> str:
+def _kept_elsewhere(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:
+    """For a kept claim that fails: where another option keeps the gradient in the same model
+    with the output still showing the memory, that setting and why (the model is right, the
+    reason is not)."""
+    claim = v.option.claim
+    if claim is None or claim.gradient != "preserved" or v.curves is None:
+        return ""
+    for o in others:
+        oc = o.option.claim
+        if o is v or oc is None or oc.model != claim.model or o.curves is None or \
+                o.curves.behaviour != "preserved" or not oc.has_setting or o.unreachable:
+            continue
+        cfg = claim_config(q, o)
+        k = cause(q, cfg)
+        if k.shows and cfg != claim_config(q, v):
+            return (f"{cap(model_name(q, claim.model))} does keep it, but with "
+                    f"{setting_words(cfg)}: gain {amount(o.curves.final)}, since "
+                    f"{mechanism(k, cfg)}.")
+    return ""
+
+
+def _flip(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
     """The counterfactual: the cited gate flipped, where it changes the behaviour, with what
-    a step does then."""
+    a step does then; where the flip keeps the gradient only while the output hides the
+    memory, the same model's setting that keeps it in earnest, if another option has it."""
     s = q.simulation
     for f in v.flips:
         if f.changed:
@@ -184,9 +206,9 @@ def _flip(q: Question, v: OptionVerdict) -> str:
             where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
             setting = setting_words(cfg)             # the flipped gate, and what stays free
             if not k.shows:      # kept while the memory is hidden from the cell's output
-                return (f"{where} {setting} instead, it {amount_words(f.curves, s)}, since "
-                        f"{then}; but the cell's output then shows almost nothing of the "
-                        f"memory.")
+                return _kept_elsewhere(q, v, others) or (
+                    f"{where} {setting} instead, it {amount_words(f.curves, s)}, since {then}; "
+                    f"but the cell's output then shows almost nothing of the memory.")
             return f"{where} {setting} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
 
@@ -280,7 +302,7 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         out.append(_why(q, v))
         out.append(_steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            out.append(_flip(q, v) or _versus(q, v, others))
+            out.append(_flip(q, v, others) or _versus(q, v, others))
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and
