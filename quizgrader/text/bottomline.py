@@ -78,6 +78,11 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
         return (f"{reason(q, v, False, equation=False, brief=True)}: the gradient "
                 f"{fate(v.curves, q.simulation)} over {q.horizon} steps" +
                 (f" ({nums})." if numbers else "."))
+    if c.enablers and not c.fixed:      # a fixed gate that keeps writing decides: named first
+        head = because(q, c, cfg, detail=False, with_equation=False)
+        flips = "".join(f"; with {gates.approx_all(f.pairs)} it {fate(f.curves, q.simulation)} "
+                        f"({flat(f.curves.final)})" for f in v.flips if f.changed and numbers)
+        return f"{head}: it {fate(v.curves, q.simulation)} ({flat(v.curves.final)}){flips}."
     if numbers:
         why = reason(q, v, numbers, equation=False) if c.fixed else \
             f"in {whole(q, cfg)}, {mechanism(c, cfg) or reason(q, v)}"

@@ -25,7 +25,7 @@ from ..sim.model import pairs
 from ..sim.paths import Paths, keep_depends_on, paths
 from . import gates
 from .cells import sigma
-from .config import Config
+from .config import Config, setting_words
 from .equations import update
 from .numbers import plain
 from .wording import cap, model_name
@@ -46,6 +46,7 @@ class Cause:
     fixed    : every decider is fixed by the model (the scenario's holds cannot change keep)
     writes, enablers, openers, writers : see :func:`cause`
     shows    : the cell's output depends on the memory (see :class:`~quizgrader.sim.paths.Paths`)
+    cell     : the cell type (what the write reads the memory through: :data:`WRITE_PATH`)
     """
 
     keep: float | None
@@ -59,6 +60,7 @@ class Cause:
     openers: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
     shows: bool = True
+    cell: str = ""
 
     @property
     def copies(self) -> bool:
@@ -114,7 +116,13 @@ def cause(q: Question, cfg: Config) -> Cause:
     writers = tuple(g for g in opening if not flipped(g).writes)   # shut, nothing is written
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers, openers, writers, p.shows)
+                 enablers, openers, writers, p.shows, model.cell)
+
+
+#: What the write reads the old memory through, per cell, from its equations (an overwriting
+#: step's gradient takes this path); the rest read c<t−1> inside c̃<t> directly.
+WRITE_PATH = {"lstm": "a<t−1> = Γo*tanh(c<t−1>), then Wc and tanh's slope"}
+DIRECT_PATH = "Wc and tanh's slope"
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -151,10 +159,12 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
             if c.openers and detail:
                 write = _list([_gate_value(cfg, g) for g in c.openers if g in c.writers])
                 read = _list([_gate_value(cfg, g) for g in c.openers if g not in c.writers])
+                loose = _list([gates.symbol(g) for g in cfg.of("free")])
                 adds = f"but, with {write}, adds at full strength a write" if write \
+                    else f"but, with {loose} free, adds a write" if loose \
                     else "but adds a write"
-                reads = f", and with {read} that write reads the old memory" if read \
-                    else " computed from the old memory"
+                reads = f", and with {read} that write reads the old memory at full strength" \
+                    if read else " computed from the old memory"
                 return f"every step copies the memory {adds}{reads}{shown}"
             return (f"every step copies the memory but adds a write computed from the old "
                     f"memory{shown}")
@@ -176,7 +186,7 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
             return head + (f", and with {shut} what it writes {hardly} the old memory"
                            if shut else ", and what it writes does not depend on the old one")
         return (f"{head}, and the gradient gets through only by way of what is written, "
-                f"through Wc and tanh's slope")
+                f"through {WRITE_PATH.get(c.cell, DIRECT_PATH)}")
     more = ", and what it writes from the old memory adds to that" if c.reads else ""
     return f"every step copies only {c.keep:.2g} of the memory{more}{shown}"
 
@@ -233,7 +243,7 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
         does = "writes at full strength" if set(c.enablers) <= set(c.writers) else \
             "writes, and what it writes reads the old memory"
         name = cap(model_name(q, cfg.model))
-        return f"{name} fixes {on}, so every step {does}; with {who} {mech}"
+        return f"{name} fixes {on}, so every step {does}; with {setting_words(cfg)} {mech}"
     return f"with {who} {mech}{_held_copy(q, c, cfg)}"
 
 

@@ -12,7 +12,8 @@ NOTATION = {
     "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1> with c̃<t> = "
            "tanh(Wc[Γr*c<t−1>, x<t>] + bc), so Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and "
            "Γu ≈ 1 overwrites it, and Γr acts only inside what is written (c̃<t>); Cho et al. "
-           "(2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 keeps it.",
+           "(2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 keeps it (if you learned "
+           "that 1 keeps the memory, you learned z).",
     "lstm": "Notation: in the LSTM, c<t> = Γu*c̃<t> + Γf*c<t−1> with c̃<t> = tanh(Wc[a<t−1>, "
             "x<t>] + bc) and a<t> = Γo*tanh(c<t>): Γf ≈ 1 carries the memory over whole, and "
             "what each step adds (Γu*c̃<t>, which reads the memory through a<t−1>, so through "
