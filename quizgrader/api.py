@@ -5,7 +5,7 @@
     for qv in report.verdicts:
         print(qv.question.id, qv.status, qv.computed_key)
     result = api.grade_answer("questions/c5w1-gru-alice-betty.yaml", "C")
-    print(result.graded.score, result.graded.feedback)
+    print(result.score, result.feedback)
 
 Errors are :class:`~quizgrader.errors.QuizgraderError` subclasses whose messages speak of
 these functions' arguments. ``cache`` turns the disk cache of simulations on or off (it is
@@ -30,8 +30,6 @@ from .jobs.simulation import MAX_SCALE, simulate
 from .question import Bank, load_bank as _load_bank, load_question
 
 PathLike = str | Path
-#: The name of :class:`~quizgrader.grading.GradedAnswer` before 0.2 (kept for one release).
-AnswerGrade = GradedAnswer
 Format = Literal["text", "markdown", "json", "html"]
 
 
@@ -56,7 +54,7 @@ def schema_json() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["AnswerGrade", "ClassGrade", "Explained", "ExportFormat", "Exported", "Format",
+__all__ = ["ClassGrade", "Explained", "ExportFormat", "Exported", "Format",
            "GradedAnswer", "MAX_SCALE", "Simulation", "Verification", "explain", "export",
            "grade_answer", "grade_class", "load", "load_bank", "load_question", "regrade",
            "schema", "schema_json", "simulate", "simulator", "stats", "variants", "verify",

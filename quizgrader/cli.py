@@ -203,8 +203,8 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
         r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache,
                              allow_large=allow_large, detail=detail, variant=variant,
                              learner=learner, salt=salt)
-        click.echo(answer_report(r.answered, fmt), nl=False)
-        sys.exit(0 if r.graded.ok else 1)
+        click.echo(answer_report(r, fmt), nl=False)
+        sys.exit(0 if r.ok else 1)
     if out is None or responses is None:
         raise click.UsageError("--responses needs --out FILE.csv")
     if variant is not None or learner is not None:

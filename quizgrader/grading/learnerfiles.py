@@ -78,7 +78,7 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
     try:
         try:
             for learner, name in names.items():
-                answers = [entry.answered(answer, entry.grade(answer))
+                answers = [entry.grade(answer)
                            for qid, answer in learners[learner].items()
                            if (entry := book.entries.get(qid)) is not None]
                 blocks = learner_blocks(learner, answers, (notes or {}).get(learner))

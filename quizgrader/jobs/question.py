@@ -60,4 +60,4 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
         raise ConfigError("an option id in a list cannot hold ';' (give [\"A\", \"C\"] or "
                           "\"A;C\")", "answer")
     text = answer if isinstance(answer, str) else ";".join(answer)
-    return Gradebook([qv], trust_key, detail).entries[qv.question.name].grade_answer(text)
+    return Gradebook([qv], trust_key, detail).entries[qv.question.name].grade(text)

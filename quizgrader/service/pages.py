@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..grading.gradebook import GradedAnswer
+from ..graded import GradedAnswer
 from ..text.figures import caption
 from ..text.gradereport import CHOSEN, MISSED, verdict_word
 from ..text.numbers import score as fmt_score
@@ -53,22 +53,22 @@ class Pages:
     def result(self, qid: str, learner: str, attempt: int, r: GradedAnswer,
                plots: dict[str, str | None], lti: dict[str, str] | None = None) -> str:
         """The result of an attempt: score, bottom line, explanations, plots, guide."""
-        q, g, a = self.served.public(qid, learner), r.graded, r.answered
+        q = self.served.public(qid, learner)
         parts = []
-        for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)
-                                     for o in g.chosen),
-                                   *((o, "right", MISSED) for o in g.missed)]:
-            e = a.explanations[oid]
+        for oid, kind, heading in [*((o, "right" if o in r.correct else "wrong", CHOSEN)
+                                     for o in r.chosen),
+                                   *((o, "right", MISSED) for o in r.missed)]:
+            e = r.explanations[oid]
             text = r.question.get(oid).text
-            detail = a.detail          # a right option not chosen: why it is right, in full
+            detail = r.detail          # a right option not chosen: why it is right, in full
             body = list(e.body(detail))     # whole, even where the bottom line says it too
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
                           "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation
-        verdict = verdict_word(g.score or 0.0, g.max_score)
+        verdict = verdict_word(r.score or 0.0, r.max_score)
         return self.env.get_template("result.html").render(
-            title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
+            title=q["title"], q=q, score=fmt_score(r.score), max_score=fmt_score(r.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
-            parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
-            notes=a.notes, lti=lti,
+            parts=parts, attempt=attempt, learner=learner, bottom_line=r.bottom_line,
+            notes=r.notes, lti=lti,
             caption=caption(s.seeds, r.question.horizon))
