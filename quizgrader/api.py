@@ -17,27 +17,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from .apitypes import ClassGrade, Explained, Exported, Simulation, Verification
-from .banks import load, simulator, verify, verify_file
-from .course import grade_class, regrade, stats
 from .grading import GradedAnswer
+from .jobs.classgrading import grade_class, regrade
 from .jobs.deploying import variants
 from .jobs.exporting import ExportFormat, export
 from .jobs.question import explain, grade_answer
 from .jobs.simulation import MAX_SCALE, simulate
-from .question import Bank, load_bank as _load_bank, load_question
+from .jobs.statistics import stats
+from .jobs.verifying import load_within_limits, read_bank, simulator, verify, verify_file
+from .question import load_question
 
 PathLike = str | Path
 Format = Literal["text", "markdown", "json", "html"]
-
-
-def load_bank(paths: Iterable[PathLike]) -> Bank:
-    """Read every question file under ``paths`` (templates with their locks, each deployed
-    variant a question), without verifying anything."""
-    from .variants import reader
-    return _load_bank([str(p) for p in paths], reader())
 
 
 def schema() -> dict[str, Any]:
@@ -56,6 +50,6 @@ def schema_json() -> str:
 
 __all__ = ["ClassGrade", "Explained", "ExportFormat", "Exported", "Format",
            "GradedAnswer", "MAX_SCALE", "Simulation", "Verification", "explain", "export",
-           "grade_answer", "grade_class", "load", "load_bank", "load_question", "regrade",
-           "schema", "schema_json", "simulate", "simulator", "stats", "variants", "verify",
-           "verify_file"]
+           "grade_answer", "grade_class", "load_question", "load_within_limits", "read_bank",
+           "regrade", "schema", "schema_json", "simulate", "simulator", "stats", "variants",
+           "verify", "verify_file"]

@@ -14,9 +14,9 @@ import pytest
 from bankfiles import PLAIN
 from click.testing import CliRunner
 
-from quizgrader.banks import load as load_bank_with_variants
 from quizgrader.cli import main
 from quizgrader.export import export
+from quizgrader.jobs.verifying import read_bank
 from quizgrader.question import load_question
 from quizgrader.text.bottomline import bottom_line
 from quizgrader.text.explain import explain
@@ -103,7 +103,7 @@ def init_figures(question) -> set[str]:
 def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
     r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
     report = json.loads(r.stdout)
-    bank = {(q.id, q.variant): q for _, q in load_bank_with_variants([str(QS)]).questions}
+    bank = {(q.id, q.variant): q for _, q in read_bank([QS]).questions}
     for q in report["questions"]:
         question = bank[(q["id"], q["variant"])]
         s = question.simulation

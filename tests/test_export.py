@@ -40,7 +40,7 @@ def sim():
 def verdicts():
     """Every question of the bank, each deployed variant of its templates included (on the
     process pool, as export verifies them)."""
-    from quizgrader.banks import load as load_bank
+    from quizgrader.jobs.verifying import load_within_limits as load_bank
     from quizgrader.sim.parallel import default_workers
     from quizgrader.verify.batch import verify_bank
     bank = load_bank([QS])
@@ -52,7 +52,7 @@ def verdicts():
 def handout_verdicts(sim):
     """What a handout shows by default (each template's first variant only), verified on the
     module's simulator so that the plots reuse its curves."""
-    from quizgrader.banks import first_variants, load as load_bank
+    from quizgrader.jobs.verifying import first_variants, load_within_limits as load_bank
     from quizgrader.verify import verify_question
     bank = load_bank([QS])
     return [verify_question(q, path, sim) for path, q in first_variants(bank.questions)]

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from conftest import GRU_TEMPLATE as GRU
 
 from quizgrader import api
-from quizgrader.banks import verify_file
 from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
+from quizgrader.jobs.verifying import verify_file
 from quizgrader.question.bank import read_located
 from quizgrader.variants.deploy import note
 from quizgrader.variants.lock import lock_path, read_lock

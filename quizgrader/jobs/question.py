@@ -5,12 +5,12 @@ from pathlib import Path
 from typing import Sequence
 
 from ..apitypes import Explained
-from ..banks import verify_file
 from ..errors import ConfigError, QuizgraderError
 from ..grading import Gradebook, GradedAnswer
 from ..grading.assign import course_salt
 from ..idtext import id_problem
 from ..text.explain import DETAILS, Detail, explain as explain_option
+from .verifying import verify_file
 
 PathLike = str | Path
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..apitypes import Simulation
-from ..banks import allowed
 from ..errors import ConfigError
 from ..sim import DEFAULT_STEPS, Hold, Model, Settings
 from ..sim.budget import Limits, describe, estimate, over
@@ -17,6 +16,7 @@ from ..sim.parallel import single_blas
 from ..sim.simulate import check_steps, curves, file_setup, random_setup
 from ..text import simreport
 from ..text.cells import init_words
+from .verifying import allowed
 
 PathLike = str | Path
 #: The largest weight or input scale a simulation accepts (as a question's init does).

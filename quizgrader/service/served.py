@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..analysis.impact import provenances
-from ..banks import verify
 from ..errors import MissingExtraError
 from ..graded import GradedAnswer
 from ..grading import Entry, Gradebook
 from ..grading.assign import Salt
+from ..jobs.verifying import verify
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
 from ..text.explain import DETAILS, Detail
