@@ -14,19 +14,16 @@ import sys
 import types
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE as GRU, QUESTIONS
+from conftest import ARTIFACTS, GRU_FILE, QS
 
 from quizgrader.cli import main
 from quizgrader.export import export
 from quizgrader.export.items import build_all
 from quizgrader.export.moodle import ALLOWED, fractions, nearest
 from quizgrader.grading import score
-
-QS = str(QUESTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +365,7 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
     # the bottom line comes before the options, and the reading guide is there once
     assert html_text.count("How to read the numbers") == 1
     assert html_text.index('class="bottom-line"') < html_text.index('class="option ')
-    shots = Path(__file__).parent.parent / "test-artifacts"
+    shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     shot = shots / "handout.png"
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -406,7 +403,7 @@ def test_every_export_of_the_bank_is_byte_identical_on_a_second_run(tmp_path, fm
 
 def test_a_disputed_key_stops_the_export_unless_trust_key(tmp_path):
     q = tmp_path / "q.yaml"
-    q.write_text(GRU.read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
+    q.write_text(GRU_FILE.read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
                  encoding="utf-8")
     out = tmp_path / "bank.xml"
     r = CliRunner().invoke(main, ["export", str(q), "--to", "moodle", "--out", str(out)])

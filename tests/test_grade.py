@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE, QUESTIONS, ROOT
+from conftest import GRU, QS, ROOT
 from hypothesis import given, strategies as st
 
 from quizgrader import api
@@ -16,9 +16,6 @@ from quizgrader.grading import Gradebook, Summary, grade_rows, grade_stream, sco
 from quizgrader.grading.csvcells import FORMULA
 from quizgrader.grading.rows import HeaderError
 from quizgrader.question import load_question
-
-QS = str(QUESTIONS)
-GRU = str(GRU_FILE)
 
 
 @pytest.fixture(scope="module")

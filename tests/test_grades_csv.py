@@ -2,12 +2,12 @@
 the text every writer gets from it."""
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import ROOT
 
 from quizgrader.grading import GradedAnswer
 from quizgrader.grading.rows import OUT_HEADER, GradeRow, RowMemo
 
-FORMATS = Path(__file__).parent.parent / "docs" / "reference" / "formats.md"
+FORMATS = ROOT / "docs" / "reference" / "formats.md"
 
 
 def test_the_header_is_the_rows_fields_and_the_documented_one():

@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import QUESTIONS
+from conftest import QS
 
-QS = str(QUESTIONS)
 Q = "c5w1-gru-alice-betty"
 
 

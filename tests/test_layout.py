@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-PKG = Path(__file__).parent.parent / "quizgrader"
+PKG = ROOT / "quizgrader"
 #: Each top-level part of the package and its floor; a module imports only from its floor or
 #: below (and never in a cycle).
 FLOOR = {"errors": 0, "atomic": 0, "idtext": 0, "jsonguard": 0, "apitypes": 5, "analysis": 2,

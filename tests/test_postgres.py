@@ -19,7 +19,7 @@ pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
 import pgkit  # noqa: E402
-from conftest import GRU_ID as GRU  # noqa: E402
+from conftest import GRU_ID  # noqa: E402
 from servicekit import TOKEN, start  # noqa: E402
 
 from quizgrader.service import db  # noqa: E402
@@ -118,7 +118,7 @@ def test_the_service_stores_and_reports_on_either_database(url, tmp_path, cache)
     try:
         for learner, answer in (("ann", ["C"]), ("bo", ["A"]), ("ann", ["B"])):
             r = httpx.post(s.url + "/api/attempts", timeout=60,
-                           json={"learner": learner, "question": GRU, "answer": answer})
+                           json={"learner": learner, "question": GRU_ID, "answer": answer})
             assert r.status_code == 200, r.text
         listed = httpx.get(s.url + "/api/attempts", headers=AUTH, timeout=30).json()
         assert [(a["learner"], a["answer"], a["score"]) for a in listed] == \
@@ -136,7 +136,7 @@ def test_the_service_stores_and_reports_on_either_database(url, tmp_path, cache)
 def test_an_idempotency_key_stores_a_retried_attempt_once(url, tmp_path, cache):
     s = start(tmp_path / "unused.db", cache, url=url)
     try:
-        body = {"learner": "ann", "question": GRU, "answer": ["C"]}
+        body = {"learner": "ann", "question": GRU_ID, "answer": ["C"]}
         hdr = {"Idempotency-Key": "retry-0001"}
         ids = []
 
@@ -178,7 +178,7 @@ def test_a_postgresql_restart_under_load_gives_503s_or_successes_and_loses_nothi
                 learner = f"c{k}-{n}"
                 try:
                     r = c.post(s.url + "/api/attempts",
-                               json={"learner": learner, "question": GRU, "answer": ["C"]})
+                               json={"learner": learner, "question": GRU_ID, "answer": ["C"]})
                 except httpx.HTTPError as e:
                     with lock:
                         errors.append(repr(e))
@@ -229,7 +229,7 @@ def test_after_an_idle_restart_the_next_attempt_is_stored(pg, tmp_path, cache):
     u = pg.createdb(f"idle_{os.getpid()}")
     s = start(tmp_path / "unused.db", cache, url=u)
     try:
-        body = {"learner": "ann", "question": GRU, "answer": ["C"]}
+        body = {"learner": "ann", "question": GRU_ID, "answer": ["C"]}
         assert httpx.post(s.url + "/api/attempts", json=body, timeout=60).status_code == 200
         pg.stop("fast")                       # the pool's connections are now dead
         pg.start()

@@ -18,8 +18,8 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from conftest import GRU_ID as GRU  # noqa: E402
-from servicekit import QS, TOKEN, start  # noqa: E402
+from conftest import GRU_ID, QS  # noqa: E402
+from servicekit import TOKEN, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -54,10 +54,10 @@ def test_hostile_json_is_a_400_and_the_connection_goes_on(server):
         r = post_raw(server, deep, c)
         assert r.status_code == 400 and "nested deeper than 32" in r.json()["error"]
         for learner in ("\ud800x", "a\u202eb", "zero\u200bwidth", "line\u2028break", "nb\u00a0sp"):
-            body = json.dumps({"learner": learner, "question": GRU, "answer": ["C"]}).encode()
+            body = json.dumps({"learner": learner, "question": GRU_ID, "answer": ["C"]}).encode()
             r = post_raw(server, body, c)
             assert r.status_code == 400 and r.json()["error"].startswith("learner:"), learner
-        ok = post_raw(server, json.dumps({"learner": "ann", "question": GRU,
+        ok = post_raw(server, json.dumps({"learner": "ann", "question": GRU_ID,
                                           "answer": ["C"]}).encode(), c)
         assert ok.status_code == 200                               # same keep-alive connection
     assert [a["learner"] for a in stored(server)] == ["ann"]
@@ -66,7 +66,7 @@ def test_hostile_json_is_a_400_and_the_connection_goes_on(server):
 
 def test_a_form_with_bad_percent_escapes_is_refused_not_merged(server):
     for raw in ("learner=ann%FF&answer=C", "learner=ann%FE&answer=C"):
-        r = httpx.post(f"{server.url}/q/{GRU}", content=raw.encode(), timeout=30,
+        r = httpx.post(f"{server.url}/q/{GRU_ID}", content=raw.encode(), timeout=30,
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert r.status_code == 400 and "not UTF-8" in r.text
     assert stored(server) == []
@@ -74,15 +74,15 @@ def test_a_form_with_bad_percent_escapes_is_refused_not_merged(server):
 
 def test_the_page_numbers_attempts_per_learner_and_keeps_the_name(server):
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    httpx.post(server.url + "/api/attempts", json={"learner": "bo", "question": GRU,
+    httpx.post(server.url + "/api/attempts", json={"learner": "bo", "question": GRU_ID,
                                                    "answer": ["A"]}, timeout=30)
-    r = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy&answer=C", headers=form,
+    r = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy&answer=C", headers=form,
                    timeout=30)
     assert "Your attempt 1 at this question was saved for ivy." in r.text
-    r = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy&answer=B", headers=form,
+    r = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy&answer=B", headers=form,
                    timeout=30)
     assert "Your attempt 2 at this question" in r.text
-    empty = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy", headers=form,
+    empty = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy", headers=form,
                        timeout=30)
     assert empty.status_code == 400 and 'value="ivy"' in empty.text
 
@@ -128,7 +128,7 @@ def test_a_held_database_lock_is_a_503_and_healthz_says_so_within_2_s(server):
         assert time.monotonic() - t < 2.0
         assert h.status_code == 503 and h.json()["database"] == "unavailable"
         r = httpx.post(server.url + "/api/attempts", timeout=30,
-                       json={"learner": "ann", "question": GRU, "answer": ["C"]})
+                       json={"learner": "ann", "question": GRU_ID, "answer": ["C"]})
         assert r.status_code == 503 and r.json() == {"error": "the database is unavailable"}
         assert r.headers["retry-after"] == "2"
         assert httpx.get(server.url + "/api/questions", timeout=5).status_code == 200
@@ -148,7 +148,7 @@ def test_a_deleted_database_file_stops_acknowledging(server):
         if p.exists():
             p.unlink()
     r = httpx.post(server.url + "/api/attempts", timeout=30,
-                   json={"learner": "ann", "question": GRU, "answer": ["C"]})
+                   json={"learner": "ann", "question": GRU_ID, "answer": ["C"]})
     assert r.status_code == 503
     assert httpx.get(server.url + "/healthz", timeout=5).status_code == 503
 

@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 from bankfiles import PLAIN
-from conftest import QUESTIONS, ROOT
+from conftest import QS, ROOT
 
-QS = str(QUESTIONS)
 LSTM_TEMPLATE = ROOT / "questions" / "lstm-gate-template.yaml"
 
 

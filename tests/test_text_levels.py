@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from bankfiles import PLAIN
 from click.testing import CliRunner
+from conftest import GRU, QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.export import export
@@ -24,10 +25,7 @@ from quizgrader.text.numbers import plain
 from quizgrader.text.wording import model_name
 from quizgrader.verify import verify_question
 
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
 BANK = PLAIN
-GRU = str(QS / "c5w1-gru-alice-betty.yaml")
 CHECK_NAMES = ("as-claimed", "model-delivers", "all-pass", "reason-matters")
 #: An option named by its letter: "C is correct", "The right answer is C", "includes C:".
 LETTER = re.compile(r"(?<![\w<(])[A-H] is (correct|wrong)|answers? (is|are|includes) [A-H]\b"
@@ -101,9 +99,9 @@ def init_figures(question) -> set[str]:
 
 
 def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
-    r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
+    r = CliRunner().invoke(main, ["verify", str(QUESTIONS), "--json"])
     report = json.loads(r.stdout)
-    bank = {(q.id, q.variant): q for _, q in read_bank([QS]).questions}
+    bank = {(q.id, q.variant): q for _, q in read_bank([QUESTIONS]).questions}
     for q in report["questions"]:
         question = bank[(q["id"], q["variant"])]
         s = question.simulation
@@ -246,7 +244,7 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     src.write_text("learner,question,answer\n" + "".join(
         f"kim,{q},{a}\n" for q, a in answers.items()), encoding="utf-8")
     fb = tmp_path / "fb"
-    r = CliRunner().invoke(main, ["grade", str(QS), "--responses", str(src), "--out",
+    r = CliRunner().invoke(main, ["grade", str(QUESTIONS), "--responses", str(src), "--out",
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "kim.md").read_text(encoding="utf-8")
