@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 #: The repository, the tests' folder, and the question bank (every file a fixture); ``QS`` is
@@ -51,7 +52,32 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 # The CLI keeps a simulation cache on disk; tests never touch the user's. They share one of
 # their own for the session (the bank's templates have 35 variants, simulated once, not in
 # every test that reads the bank), removed at the end; a test that needs an empty cache, or
-# none, points QUIZGRADER_CACHE_DIR at its own tmp_path or at "off".
-_CACHE = tempfile.mkdtemp(prefix="quizgrader-test-cache-")
-os.environ["QUIZGRADER_CACHE_DIR"] = _CACHE
-atexit.register(shutil.rmtree, _CACHE, True)
+# none, points QUIZGRADER_CACHE_DIR at its own tmp_path or at "off". Under pytest-xdist the
+# workers inherit the controller's (the cache's writes are atomic), so that the bank is
+# simulated once per session, not once per worker; the process that made it removes it.
+_SHARED = "QUIZGRADER_TEST_CACHE"
+if os.environ.get(_SHARED) and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["QUIZGRADER_CACHE_DIR"] = os.environ[_SHARED]
+else:
+    _CACHE = tempfile.mkdtemp(prefix="quizgrader-test-cache-")
+    os.environ["QUIZGRADER_CACHE_DIR"] = os.environ[_SHARED] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, True)
+
+
+@pytest.fixture(scope="session")
+def verified():
+    """The shipped bank verified once for the session, as the commands verify it (on the
+    process pool, with the session's cache; each template's deployed variants included).
+    Read-only: a test that changes a verdict verifies its own."""
+    from quizgrader import api
+    report = api.verify([QS])
+    assert not report.problems
+    return report
+
+
+@pytest.fixture(scope="session")
+def plain_verdicts(verified):
+    """The verdicts of the bank's plain questions (no template), in file order."""
+    from bankfiles import PLAIN
+    by_path = {qv.path: qv for qv in verified.verdicts}
+    return [by_path[str(p)] for p in PLAIN]

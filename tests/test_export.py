@@ -34,15 +34,10 @@ def sim():
 
 
 @pytest.fixture(scope="module")
-def verdicts():
+def verdicts(verified):
     """Every question of the bank, each deployed variant of its templates included (on the
-    process pool, as export verifies them)."""
-    from quizgrader.jobs.verifying import load_within_limits as load_bank
-    from quizgrader.sim.parallel import default_workers
-    from quizgrader.verify.batch import verify_bank
-    bank = load_bank([QS])
-    assert not bank.problems
-    return verify_bank(bank.questions, None, default_workers())
+    process pool, as export verifies them: the session's verified bank)."""
+    return verified.verdicts
 
 
 @pytest.fixture(scope="module")
@@ -384,14 +379,15 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
 @pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
 def test_every_export_of_the_bank_is_byte_identical_on_a_second_run(tmp_path, fmt,
                                                                       monkeypatch):
-    """Two runs from scratch (Moodle and HTML; for HTML also two from a disk cache it
-    fills); the other formats, whose verdicts are the same, twice from the session's cache."""
+    """Two runs from scratch (Moodle: without a cache; HTML: without one, then into an empty
+    disk cache, which a third run reads back); the other formats, whose verdicts are the
+    same, twice from the session's cache."""
     if fmt in ("markdown", "html"):
         pytest.importorskip("matplotlib")
     outs = []
-    cache = ["off", "off"] if fmt in ("moodle", "html") else [os.environ[
-        "QUIZGRADER_CACHE_DIR"]] * 2
-    cache += [str(tmp_path / "cache")] * 2 if fmt == "html" else []
+    cache = ["off", "off"] if fmt == "moodle" else \
+        ["off", str(tmp_path / "cache"), str(tmp_path / "cache")] if fmt == "html" else \
+        [os.environ["QUIZGRADER_CACHE_DIR"]] * 2
     for run, where in enumerate(cache):
         monkeypatch.setenv("QUIZGRADER_CACHE_DIR", where)
         out = tmp_path / f"{run}.{fmt}"

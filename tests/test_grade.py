@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU, QS, ROOT
+from conftest import GRU, QS, QUESTIONS
 from hypothesis import given, strategies as st
 
-from quizgrader import api
 from quizgrader.cli import main
 from quizgrader.grading import Gradebook, Summary, grade_rows, grade_stream, score
 from quizgrader.grading.csvcells import FORMULA
@@ -19,10 +18,8 @@ from quizgrader.question import load_question
 
 
 @pytest.fixture(scope="module")
-def book():
-    report = api.verify([QS], cache=False)
-    assert not report.problems
-    return Gradebook(report.verdicts)
+def book(verified):
+    return Gradebook(verified.verdicts)
 
 
 IDS = ["A", "B", "C", "D", "E"]
@@ -70,7 +67,7 @@ def test_one_answer_right_and_wrong():
 
 
 def test_partial_credit_for_many():
-    path = str(ROOT / "questions" / "lstm-long-memory.yaml")
+    path = str(QUESTIONS / "lstm-long-memory.yaml")
     r = CliRunner().invoke(main, ["grade", path, "--answer", "a", "--format", "json"])
     import json
     data = json.loads(r.stdout)

@@ -23,7 +23,6 @@ httpx = pytest.importorskip("httpx")
 from conftest import ARTIFACTS, GRU_ID, QS  # noqa: E402
 from servicekit import TOKEN, chromium, start  # noqa: E402
 
-from quizgrader import api  # noqa: E402
 from quizgrader.cli import main  # noqa: E402
 from quizgrader.text.bottomline import bottom_line  # noqa: E402
 from quizgrader.text.explain import explain  # noqa: E402
@@ -61,10 +60,11 @@ def test_healthz_counts_the_served_questions(server):
         "ok": True, "questions": len(PLAIN) + len(TEMPLATES), "database": "ok"}
 
 
-def secrets() -> list[str]:
+@pytest.fixture(scope="module")
+def secrets(verified) -> list[str]:
     """What a learner must not see before answering: every explanation paragraph."""
     out = []
-    for qv in api.verify([QS]).verdicts:
+    for qv in verified.verdicts:
         for v in qv.options:
             e = explain(qv, v)
             out += [p for d in ("short", "standard", "full") for p in e.body(d) if len(p) > 40]
@@ -72,7 +72,7 @@ def secrets() -> list[str]:
     return out
 
 
-def test_questions_carry_stems_and_options_and_nothing_more(server):
+def test_questions_carry_stems_and_options_and_nothing_more(server, secrets):
     data = httpx.get(server.url + "/api/questions").json()
     assert len(data) == len(PLAIN) + len(TEMPLATES)
     for q in data:
@@ -81,17 +81,17 @@ def test_questions_carry_stems_and_options_and_nothing_more(server):
     one = httpx.get(f"{server.url}/api/questions/{GRU_ID}").json()
     assert one == next(q for q in data if q["id"] == GRU_ID)
     text = json.dumps(data, ensure_ascii=False)
-    for secret in ["claim", "correct", "explanation", "gain", "\"key\"", "‖∂c"] + secrets():
+    for secret in ["claim", "correct", "explanation", "gain", "\"key\"", "‖∂c"] + secrets:
         assert secret not in text, secret
 
 
-def test_the_page_before_answering_shows_no_key_claim_or_explanation(server):
+def test_the_page_before_answering_shows_no_key_claim_or_explanation(server, secrets):
     index = httpx.get(server.url + "/").text
     page = httpx.get(f"{server.url}/q/{GRU_ID}").text
     assert f'href="/q/{GRU_ID}"' in index
     assert "Alice proposes to simplify the GRU" in page and 'name="answer" value="C"' in page
     assert '<label for="learner">' in page and '<label for="option-C">' in page
-    for secret in ["is correct", "is wrong", "‖∂c", "data:image"] + secrets():
+    for secret in ["is correct", "is wrong", "‖∂c", "data:image"] + secrets:
         assert secret not in page and secret not in index, secret
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_ID, ROOT
+from conftest import GRU_ID, QUESTIONS
 from hypothesis import example, given, strategies as st
 
 from quizgrader.analysis.itemstats import Scores, groups, test_stats as compute_stats
@@ -127,7 +127,7 @@ def bank(tmp_path) -> Path:
     folder = tmp_path / "bank"
     folder.mkdir()
     for q in (GRU_ID, LSTM):
-        (folder / f"{q}.yaml").write_text((ROOT / "questions" / f"{q}.yaml").read_text(
+        (folder / f"{q}.yaml").write_text((QUESTIONS / f"{q}.yaml").read_text(
             encoding="utf-8"), encoding="utf-8")
     return folder
 

@@ -33,8 +33,8 @@ LETTER = re.compile(r"(?<![\w<(])[A-H] is (correct|wrong)|answers? (is|are|inclu
 
 
 @pytest.fixture(scope="module")
-def verdicts():
-    return [verify_question(load_question(p), str(p)) for p in BANK]
+def verdicts(plain_verdicts):
+    return plain_verdicts
 
 
 def words(text: str) -> int:

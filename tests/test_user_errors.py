@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE, ROOT
+from conftest import GRU_FILE, QUESTIONS, ROOT
 
 from quizgrader.cli import main
 from quizgrader.question.bank import read_located
@@ -136,7 +136,7 @@ def test_a_regrade_with_an_invalid_question_file_says_so_and_moves_nobody(tmp_pa
     gru = bank / GRU_FILE.name
     gru.write_bytes(GRU_FILE.read_bytes())
     (bank / "lstm-forget-bias.yaml").write_bytes(
-        (ROOT / "questions" / "lstm-forget-bias.yaml").read_bytes())
+        (QUESTIONS / "lstm-forget-bias.yaml").read_bytes())
     src = tmp_path / "class.csv"
     src.write_text("learner,question,answer\nann,c5w1-gru-alice-betty,C\n"
                    "ann,lstm-forget-bias,A\nbob,c5w1-gru-alice-betty,A\n", encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
-from conftest import GRU_FILE, ROOT
+from conftest import GRU_FILE, QS, QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -33,7 +33,7 @@ def test_every_bank_question_verifies_and_its_key_agrees(path):
 
 def test_gru_wordings_all_have_key_c():
     for name in ("c5w1-gru-alice-betty", "c5w1-gru-alice-betty-update0", "c5w1-gru-sarah-ashely"):
-        qv = verify_question(load_question(ROOT / "questions" / f"{name}.yaml"))
+        qv = verify_question(load_question(QUESTIONS / f"{name}.yaml"))
         assert qv.computed_key == ["C"]
 
 
@@ -93,13 +93,13 @@ def test_mutating_the_gru_equation_changes_the_key():
 
 
 def test_mutating_the_lstm_forget_gate_changes_the_key():
-    path = ROOT / "questions" / "lstm-long-memory.yaml"
+    path = QUESTIONS / "lstm-long-memory.yaml"
     qv = verify_question(load_question(path), sim=mutated_simulator("lstm", lstm, 1, 1))
     assert "A" not in qv.computed_key and qv.status == "key-mismatch"
 
 
 def test_alice_update_zero_fails_for_the_right_reasons():
-    qv = verify_question(load_question(ROOT / "questions" / "c5w1-gru-alice-betty-update0.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "c5w1-gru-alice-betty-update0.yaml"))
     for oid, other in (("A", 1), ("B", 0)):
         v = qv.verdict(oid)
         assert not v.correct and v.decided_by == "reason-matters"
@@ -161,7 +161,7 @@ def test_two_true_options_for_select_one_is_ambiguous(tmp_path):
 
 
 def test_verify_json_contract_and_exit_0():
-    r = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    r = CliRunner().invoke(main, ["verify", QS, "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     plain = [q for q in data["questions"] if q["variant"] is None]
@@ -196,8 +196,8 @@ def test_unreachable_reason(tmp_path):
 
 
 def test_output_is_byte_identical_across_runs():
-    r1 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
-    r2 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    r1 = CliRunner().invoke(main, ["verify", QS, "--json"])
+    r2 = CliRunner().invoke(main, ["verify", QS, "--json"])
     assert r1.stdout == r2.stdout
     for fmt in ("text", "markdown", "json", "html"):
         a = CliRunner().invoke(main, ["explain", str(GRU_FILE), "--format", fmt])
