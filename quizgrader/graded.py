@@ -25,8 +25,7 @@ class GradedAnswer:
     missed      : right options not chosen, when the score is below ``max_score``
     provenance  : the question file's and the code's hash (graded rows)
     answer      : the answer as given (``"A;C"``)
-    asked       : the question answered (of a template, the variant graded); None when the
-                  question is unknown
+    asked       : the question answered, of a template the variant (None: an unknown one)
     explanations: option id -> its explanation at every level
     bottom_line : the question's bottom line ('' without a key)
     notes       : the question's notes (reading guide, notation)
