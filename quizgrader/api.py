@@ -36,7 +36,7 @@ Format = Literal["text", "markdown", "json", "html"]
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the question format, for editors (YAML language server)."""
-    from .text.schemadoc import author_schema
+    from .text.reports.schemadoc import author_schema
     # the title after the models' schema, whose own title ("Question") it replaces
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://quizgrader.invalid/question-v1.schema.json",

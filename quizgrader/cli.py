@@ -98,7 +98,7 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
     (--robust), fragile verdict (--strict) or invalid file.
     """
     from . import api
-    from .text import verifyreport
+    from .text.reports import verifyreport
     bar = Progress("verifying", sys.stderr) if not as_json else None
     try:
         report = api.verify(paths, cache=use_cache, robust=robust, allow_large=allow_large,
@@ -140,7 +140,7 @@ def explain(path: str, option_id: str | None, variant: int | None, fmt: str, det
     quizgrader explain questions/c5w1-gru-alice-betty.yaml --option C --detail standard
     """
     from . import api
-    from .text.explaindoc import explain_doc
+    from .text.reports.explaindoc import explain_doc
     result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large,
                          variant=variant)
     click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt, detail),
@@ -194,7 +194,7 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
     lock records (the same learner always gets the same variant, here and in the service).
     """
     from . import api
-    from .text.gradereport import answer_report
+    from .text.reports.gradereport import answer_report
     if (answer is None) == (responses is None):
         raise click.UsageError("give either --answer IDS or --responses FILE.csv")
     if answer is not None:

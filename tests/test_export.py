@@ -334,7 +334,7 @@ def test_markdown_handout_has_key_explanations_and_embedded_plots(handout_verdic
     assert "Answer: **C**" in text and "Answer: **A, D**" in text
     assert text.count("](data:image/svg+xml;base64,") == \
         sum(v.curves is not None for qv in verdicts for v in qv.options)
-    from quizgrader.text.markup import md
+    from quizgrader.text.render.markup import md
     assert md(items[0].options[0].explanation[1]) in text and "c\\<100\\>" in text
 
 

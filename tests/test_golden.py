@@ -16,7 +16,7 @@ from conftest import TESTS
 
 from quizgrader.question import load_question
 from quizgrader.sim import Simulator
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import verify_question
 
 GOLDEN = TESTS / "golden"

@@ -260,7 +260,7 @@ def test_json_feedback_explains_the_missed_right_option_at_standard():
 def test_plot_titles_use_the_option_words_and_legends_show_each_curve_once():
     from quizgrader.export.handout import option_series
     from quizgrader.sim import Simulator
-    from quizgrader.text import figures
+    from quizgrader.text.reports import figures
     qv = verdict(GRU_FILE)
     v = qv.verdict("B")
     title = figures.plot_title("B", v.option.text)

@@ -17,7 +17,7 @@ from quizgrader.sim import Simulator
 from quizgrader.sim.cells import EQUATIONS, gru, lstm
 from quizgrader.sim.cells.weights import Weights
 from quizgrader.text.explain import explain
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import Check, Unreachable, verify_question
 
 BANK = PLAIN

@@ -16,7 +16,7 @@ from quizgrader.cli import main
 from quizgrader.question import load_question
 from quizgrader.sim import Model, Settings, simulate
 from quizgrader.text.explain import explain
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import Check, verify_question, verify_robust
 from quizgrader.verify.margins import INFINITE, Margin, all_of, any_of, gain_margin
 

@@ -4,7 +4,7 @@ Each question shows its stem and options; unless it is a learner handout, also t
 option's explanation and a plot of gain(t) (embedded as an SVG data URI, so the page needs no
 network and no side files). Plots need full curves, which the shared
 :class:`~quizgrader.sim.Simulator` computes once per scenario. The page is built as blocks of
-:mod:`quizgrader.text.document` and rendered there.
+:mod:`quizgrader.text.render.document` and rendered there.
 """
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import base64
 import numpy as np
 
 from ..sim import Simulator
-from ..text import figures
 from ..text.config import whole
-from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..text.notes import guides
 from ..text.reasons import claim_config, flip_config, scenario_config
+from ..text.render.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
+from ..text.reports import figures
 from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
 from .plots import Series, gain_svg

@@ -18,8 +18,8 @@ from ..question.schema import variant_name, variant_number
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, Explanation, explain
 from ..text.findings import refusal
-from ..text.gradereport import answer_feedback
 from ..text.notes import guides
+from ..text.reports.gradereport import answer_feedback
 from ..verify import QuestionVerdict, choose_key
 from .assign import Salt, as_salt, assigned, locked_salt
 from .scoring import parse_answer, parse_ids, score

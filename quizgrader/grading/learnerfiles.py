@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..atomic import exchange, fsync_dir, sweep, temp_prefix
 from ..errors import QuizgraderError
-from ..text.document import render
-from ..text.gradereport import learner_blocks
+from ..text.render.document import render
+from ..text.reports.gradereport import learner_blocks
 from .csvcells import safe_cell
 from .gradebook import Gradebook
 

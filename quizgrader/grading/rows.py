@@ -10,8 +10,8 @@ from ..errors import ResponsesError
 from ..graded import GradedAnswer, error
 from ..idtext import id_problem
 from ..question.schema import variant_name
-from ..text.gradereport import class_summary
 from ..text.numbers import score as fmt_score
+from ..text.reports.gradereport import class_summary
 from .csvcells import quote, row_text, safe_cell, undecodable
 from .gradebook import Gradebook
 
@@ -88,7 +88,7 @@ class Summary:
     per_question: defaultdict[str, Mean] = field(default_factory=lambda: defaultdict(Mean))
 
     def lines(self) -> list[str]:
-        """The summary in words (see :func:`~quizgrader.text.gradereport.class_summary`)."""
+        """The summary in words (see :func:`~quizgrader.text.reports.gradereport.class_summary`)."""
         return class_summary(self.rows, self.graded, self.errors, self.headerless,
                              {q: (m.total, m.count) for q, m in self.per_question.items()})
 

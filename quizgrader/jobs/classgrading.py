@@ -13,7 +13,7 @@ from ..grading.invalid import invalid_ids
 from ..grading.regrade import impact, stored_variants
 from ..sim.diskcache import default_dir
 from ..text.explain import Detail
-from ..text.regradereport import learner_note
+from ..text.reports.regradereport import learner_note
 from .verifying import verify
 
 PathLike = str | Path

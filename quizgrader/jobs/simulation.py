@@ -14,8 +14,8 @@ from ..sim.init import add_bias, gate_biases as effective_biases
 from ..sim.model import pairs
 from ..sim.parallel import single_blas
 from ..sim.simulate import check_steps, curves, file_setup, random_setup
-from ..text import simreport
 from ..text.cells import init_words
+from ..text.reports import simreport
 from .verifying import allowed
 
 PathLike = str | Path

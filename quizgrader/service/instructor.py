@@ -16,7 +16,7 @@ from ..analysis.misconceptions import misconceptions
 from ..grading.csvcells import row_text
 from ..grading.rows import OUT_HEADER, GradeRow
 from ..text.numbers import score as fmt_score
-from ..text.statsreport import stats_json
+from ..text.reports.statsreport import stats_json
 from . import db
 from .dberrors import storable_problem
 from .refused import Refused

@@ -7,9 +7,9 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..graded import GradedAnswer
-from ..text.figures import caption
-from ..text.gradereport import CHOSEN, MISSED, verdict_word
 from ..text.numbers import score as fmt_score
+from ..text.reports.figures import caption
+from ..text.reports.gradereport import CHOSEN, MISSED, verdict_word
 from .served import Served
 
 

@@ -88,7 +88,7 @@ class Served:
     def _draw(self, qid: str, option: str) -> str | None:
         from ..export.handout import option_series
         from ..export.plots import gain_svg
-        from ..text import figures
+        from ..text.reports import figures
         qv = self.verdicts[qid]
         v = qv.verdict(option)
         try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Mapping, Sequence
 
-from ..graded import GradedAnswer
-from ..question.schema import Question
-from .document import Block, Heading, Para, Section, Strong, render, strong
-from .explain import Detail, Explanation
-from .notes import cells, compact_guide, guides, notation, reading_guide
-from .numbers import score as fmt_score
+from ...graded import GradedAnswer
+from ...question.schema import Question
+from ..explain import Detail, Explanation
+from ..notes import cells, compact_guide, guides, notation, reading_guide
+from ..numbers import score as fmt_score
+from ..render.document import Block, Heading, Para, Section, Strong, render, strong
 
 
 def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[str],
