@@ -64,9 +64,9 @@ def test_a_gru_reason_citing_a_reset_gate_that_does_nothing_is_wrong_and_names_i
                                  f"{fmt(flip_gain)} against {fmt(claim_gain)}")
     assert "Γr is not part of the reason" in e.deciding and e.deciding in e.text("full")
     # the learner's levels judge the conclusion and the reason apart
-    assert e.brief.startswith("In the GRU with Γu ≈ 0, Γr ≈ 0, the gradient is kept (0.96), "
+    assert e.short.startswith("In the GRU with Γu ≈ 0, Γr ≈ 0, the gradient is kept (0.96), "
                               "but not because of Γr: with Γr ≈ 1 it is 1.0")
-    assert e.line("C") == f"C is wrong. {e.brief}" and e.standard[0] == e.brief
+    assert e.line("C") == f"C is wrong. {e.short}" and e.standard[0] == e.short
 
 
 def test_one_right_reason_beside_another_makes_a_single_answer_question_ambiguous(tmp_path):

@@ -27,7 +27,7 @@ def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[st
 
     if detail == "short":
         parts = [explanations[o].line(o) for o in chosen]
-        parts += [f"{right(o)} {explanations[o].brief}".rstrip() for o in missed]
+        parts += [f"{right(o)} {explanations[o].short}".rstrip() for o in missed]
         return " ".join(parts)
     parts = [explanations[o].text(detail, o) for o in chosen]
     parts += [f"{right(o)}\n\n{explanations[o].text(detail, o)}" for o in missed]
