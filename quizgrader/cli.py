@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli_course import regrade, serve, stats
+from .cli_diagnose import diagnose
 from .cli_lti import lti
 from .cli_simulate import simulate
 from .cli_variants import variants
@@ -48,6 +49,7 @@ def main() -> None:
     Service:  quizgrader serve questions/ --db sqlite:///attempts.db
     LMS:      quizgrader lti show --config platforms.toml   (LTI 1.3 tool)
     Analysis: quizgrader stats grades.csv --bank questions/
+              quizgrader diagnose grades.csv --bank questions/
               quizgrader regrade questions/ --responses class.csv --previous grades.csv
                   --out new.csv
 
@@ -143,8 +145,15 @@ def explain(path: str, option_id: str | None, variant: int | None, fmt: str, det
     from .text.reports.explaindoc import explain_doc
     result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large,
                          variant=variant)
-    click.echo(explain_doc(result.verdict, [v for v, _ in result.options], fmt, detail),
-               nl=False)
+    options = [v for v, _ in result.options]
+    if fmt == "html":                      # with the question's gate lab, its grid embedded
+        from .lab.offline import explain_page
+        from .sim.diskcache import open_cache
+        from .sim.parallel import default_workers
+        click.echo(explain_page(result.verdict, options, detail, open_cache(use_cache),
+                                default_workers()), nl=False)
+        return
+    click.echo(explain_doc(result.verdict, options, fmt, detail), nl=False)
 
 
 @main.command()
@@ -283,6 +292,7 @@ def schema() -> None:
 
 main.add_command(simulate)
 main.add_command(stats)
+main.add_command(diagnose)
 main.add_command(regrade)
 main.add_command(serve)
 main.add_command(variants)

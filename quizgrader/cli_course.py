@@ -131,12 +131,17 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
 @click.option("--lti-keys", type=click.Path(file_okay=False), default=None,
               help="The tool's key folder (default: lti-keys/ beside the --lti-config file; "
                    "the first start creates its key there, mode 0600).")
+@click.option("--lab", type=click.Choice(["after", "always"]), default="after",
+              show_default=True,
+              help="When a learner may open a question's gate lab: after answering it (a "
+                   "link on the result page), or always (practice mode: it lets a learner "
+                   "try every option before answering).")
 @SALT
 @CACHE
 @_errors
 def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_file: str | None,
           argv_token: str | None, trust_key: bool, detail: Detail, lti_config: str | None,
-          public_url: str | None, lti_keys: str | None, salt: str | None,
+          public_url: str | None, lti_keys: str | None, lab: str, salt: str | None,
           use_cache: bool) -> None:
     """Serve the bank: an HTTP API and a web page for learners, attempts in a database.
 
@@ -176,4 +181,5 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin_token_fi
                                    f"'quizgrader[serve]' ({e.name} is missing)") from None
     run(list(paths), url, host, port, admin_token, trust_key, use_cache,
         announce=lambda line: click.echo(line, err=True), detail=detail,
-        salt=course_salt(salt), lti_config=lti_config, public_url=public_url, lti_keys=lti_keys)
+        salt=course_salt(salt), lti_config=lti_config, public_url=public_url, lti_keys=lti_keys,
+        lab="always" if lab == "always" else "after")

@@ -14,9 +14,11 @@ from .sim import CELLS
 @click.option("--fix", "fixes", multiple=True, metavar="G=V",
               help="Remove gate G and replace it by the constant V in [0, 1] (repeatable), "
                    "e.g. --fix reset=1.")
-@click.option("--hold", "holds", multiple=True, metavar="G=0|1[@A[:B]]",
-              help="Keep gate G computed but pushed to ≈0 or ≈1 (repeatable); @A:B limits it to "
-                   "steps A..B, e.g. --hold update=1@1 --hold update=0@2: (write, then keep).")
+@click.option("--hold", "holds", multiple=True, metavar="G=V[@A[:B]]",
+              help="Keep gate G computed but pushed to ≈0 or ≈1 (V = 0 or 1: ε or 1-ε), or to "
+                   "any V in (0, 1), e.g. --hold update=0.9 (the gate lab's values; "
+                   "repeatable); @A:B limits it to steps A..B, e.g. --hold update=1@1 "
+                   "--hold update=0@2: (write, then keep).")
 @click.option("--steps", type=int, default=None, help="Timesteps T (default 100, or the length "
               "of x in --weights).")
 @click.option("--hidden", type=click.IntRange(1), default=16, show_default=True)
@@ -65,6 +67,8 @@ def simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], steps: i
     Betty's GRU (Γr removed) keeping its memory, then overwriting it:
       quizgrader simulate --cell gru --fix reset=1 --hold update=0
       quizgrader simulate --cell gru --fix reset=1 --hold update=1
+    The same with Γu held at 0.9 (the gate lab's slider):
+      quizgrader simulate --cell gru --fix reset=1 --hold update=0.9
     An LSTM with a forget bias of 1, and with chrono initialisation:
       quizgrader simulate --cell lstm --bias forget=1
       quizgrader simulate --cell lstm --chrono 100

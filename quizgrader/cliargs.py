@@ -14,6 +14,7 @@ import click
 
 from .errors import ConfigError, QuizgraderError
 from .sim import Hold
+from .sim.gates import holdable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -151,13 +152,15 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
 
 
 def parse_holds(holds: tuple[str, ...]) -> tuple[Hold, ...]:
-    """``--hold G=0|1[@A[:B]]`` flags as holds."""
+    """``--hold G=V[@A[:B]]`` flags as holds: V is 0 or 1 (≈ ε, ≈ 1-ε) or a value in (0, 1)
+    (the gate's pre-activation shifted by logit(V), as the gate lab's grid)."""
     out = []
     for text in holds:
         gate, value, start, stop = parse_assignment(text)
-        if value not in (0.0, 1.0):
-            raise ConfigError(f"--hold {text}: a held gate is 0 or 1 (use --fix for a constant)")
-        out.append(Hold(gate, int(value), start, stop))
+        if not holdable(value):
+            raise ConfigError(f"--hold {text}: a held gate is 0, 1 or a value in (0, 1) "
+                              f"(use --fix for a constant)")
+        out.append(Hold(gate, int(value) if value in (0.0, 1.0) else value, start, stop))
     return tuple(out)
 
 

@@ -57,8 +57,9 @@ def test_output_is_deterministic():
      "error: hold: the gru cell has no gate 'forget' (its gates: update, reset)\n"),
     (["--cell", "gru", "--fix", "reset=1.5"],
      "error: fixed reset=1.5: a fixed gate must be a number in [0, 1]\n"),
-    (["--cell", "gru", "--hold", "update=0.5"],
-     "error: --hold update=0.5: a held gate is 0 or 1 (use --fix for a constant)\n"),
+    (["--cell", "gru", "--hold", "update=1.5"],
+     "error: --hold update=1.5: a held gate is 0, 1 or a value in (0, 1) (use --fix for a "
+     "constant)\n"),
     (["--cell", "rnn", "--fix", "update=1"],
      "error: fixed: the rnn cell has no gate 'update' (its gates: none)\n"),
     (["--cell", "gru", "--fix", "reset"],

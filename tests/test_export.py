@@ -2,7 +2,6 @@
 (the package's own XML, scored by its mapping), handouts (headless Chromium when present)."""
 from __future__ import annotations
 
-import base64
 import html
 import io
 import itertools
@@ -279,17 +278,19 @@ def test_learner_moodle_has_only_zero_fractions_and_no_feedback(verdicts):
 
 # --- handouts -----------------------------------------------------------------------------
 
-def test_html_handout_is_self_contained_with_one_plot_per_simulated_option(handout_verdicts,
-                                                                           sim):
-    verdicts = handout_verdicts
-    pytest.importorskip("matplotlib")
+def test_html_handout_is_self_contained_with_a_gate_lab_per_question(handout_verdicts, sim):
+    """The lab (its grid embedded) replaces the per-option plots: one per question whose
+    models have gates, a button per option with a setting, no image and no address."""
+    from quizgrader.lab.grid import models
+    verdicts = [qv for qv in handout_verdicts if qv.question.id in
+                ("c5w1-gru-alice-betty", "lstm-forget-bias", "rnn-vanish-explode")]
     page = export(verdicts, "html", sim=sim).decode("utf-8")
-    uris = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', page)
-    simulated = sum(v.curves is not None for qv in verdicts for v in qv.options)
-    assert len(uris) == simulated
+    with_gates = [qv for qv in verdicts if models(qv.question)]
+    assert page.count('<section class="lab" ') == len(with_gates) > 0
+    assert page.count('class="lab-data"') == len(with_gates)
+    assert "<img" not in page and page.count("uPlot.LICENSE") == 1
     assert not re.search(r'(src|href)="https?:', page)
-    svg = ET.fromstring(base64.b64decode(uris[0]))
-    assert svg.tag.endswith("svg")
+    assert "Show option C's setting" in page
 
 
 def test_plots_are_labelled_with_legend_and_threshold(handout_verdicts, sim):
@@ -341,9 +342,10 @@ def test_markdown_handout_has_key_explanations_and_embedded_plots(handout_verdic
 def test_no_plots_needs_no_matplotlib(verdicts, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)        # import matplotlib fails
     with pytest.raises(Exception, match=r"pip install 'quizgrader\[plot\]'"):
-        export(verdicts, "html")
+        export(verdicts, "markdown")
     page = export(verdicts, "html", plots=False).decode("utf-8")
     assert "<img" not in page and "Answer: <strong>C</strong>" in page
+    assert 'class="lab"' not in page
 
 
 @pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
@@ -351,7 +353,6 @@ def test_no_plots_needs_no_matplotlib(verdicts, monkeypatch):
 def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_verdicts, sim,
                                                                      tmp_path):
     verdicts = handout_verdicts
-    pytest.importorskip("matplotlib")
     image = pytest.importorskip("PIL.Image")
     gru = [v for v in verdicts if v.question.id == "c5w1-gru-alice-betty"]
     page = tmp_path / "handout.html"
@@ -365,12 +366,12 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
     shot = shots / "handout.png"
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1000,2600", f"--screenshot={shot}", page.as_uri()],
+                    "--window-size=1000,3600", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     import numpy as np
     pixels = np.asarray(image.open(shot).convert("RGB")).astype(int)
-    # matplotlib's first line colour (tab:blue, 31 119 180) appears only inside the plots
-    blue = (np.abs(pixels - [31, 119, 180]).max(axis=2) < 30).sum()
+    # the lab's gain curve (#0b57a8, 11 87 168), drawn by uPlot on its canvas
+    blue = (np.abs(pixels - [11, 87, 168]).max(axis=2) < 30).sum()
     assert blue > 200
 
 
@@ -379,15 +380,14 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
 @pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "markdown", "html"])
 def test_every_export_of_the_bank_is_byte_identical_on_a_second_run(tmp_path, fmt,
                                                                       monkeypatch):
-    """Two runs from scratch (Moodle: without a cache; HTML: without one, then into an empty
-    disk cache, which a third run reads back); the other formats, whose verdicts are the
-    same, twice from the session's cache."""
-    if fmt in ("markdown", "html"):
+    """Two runs from scratch (Moodle; HTML without a cache, then filling one, then from it);
+    the other formats, whose verdicts are the same, twice from the session's cache."""
+    if fmt == "markdown":
         pytest.importorskip("matplotlib")
     outs = []
-    cache = ["off", "off"] if fmt == "moodle" else \
-        ["off", str(tmp_path / "cache"), str(tmp_path / "cache")] if fmt == "html" else \
-        [os.environ["QUIZGRADER_CACHE_DIR"]] * 2
+    cache = ["off", "off"] if fmt == "moodle" else ["off"] if fmt == "html" else [
+        os.environ["QUIZGRADER_CACHE_DIR"]] * 2
+    cache += [str(tmp_path / "cache")] * 2 if fmt == "html" else []
     for run, where in enumerate(cache):
         monkeypatch.setenv("QUIZGRADER_CACHE_DIR", where)
         out = tmp_path / f"{run}.{fmt}"

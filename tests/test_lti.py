@@ -5,6 +5,7 @@ refusal of the contract answers 4xx and stores nothing; an outage and a SIGKILL 
 and send none twice."""
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import sqlite3
@@ -106,6 +107,8 @@ def test_launch_answer_and_the_score_reaches_the_gradebook(tool, platform):
     r = answer(c, tool, page, ["C"])
     assert r.status_code == 200 and "Score: 1 / 1 (correct)" in r.text
     assert "Your score goes to your course&#39;s gradebook." in r.text
+    lab = re.search(r'href="(/lab/[^"]+)">Open the gate lab', r.text)   # after answering
+    assert lab and c.get(tool.url + lab.group(1).replace("&amp;", "&")).status_code == 200
     [score] = scores_for(platform, "first")
     assert score["userId"] == "ann-42"
     assert (score["scoreGiven"], score["scoreMaximum"]) == (1.0, 1.0)

@@ -53,8 +53,9 @@ def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
             standard.append(words(e.text("standard", v.option.id)))
             short.append(words(e.line(v.option.id)))
     # v4 names each configuration whole: an LSTM's three gates take the textbook option to
-    # 106 words (the rule beats the 90-word budget; the median stays well inside)
-    assert max(standard) <= 110 and statistics.median(standard) <= 70, standard
+    # 106 words, and a flipped setting named whole ("with Γu ≈ 0, Γf ≈ 0 (Γo free) instead")
+    # 114 (the rule beats the 90-word budget; the median stays well inside)
+    assert max(standard) <= 115 and statistics.median(standard) <= 70, standard
     # the short line of a reason-matters option whose fixed gate copies says both why the
     # gradient is kept and why that does not work (39 words; the rule beats the budget)
     assert max(short) <= 40 and statistics.median(short) <= 30, short
@@ -122,6 +123,9 @@ def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
             for name in sorted(question.models, key=lambda n: -len(model_name(question, n))):
                 body = body.replace(model_name(question, name), "")
             exact = [f["value"] for f in o["figures"] if f["value"] is not None]
+            gains = [f["value"] for f in o["figures"] if f["kind"] == "gain" and f["value"]]
+            allowed |= {plain(a / b) for a in gains for b in gains} | \
+                {plain(f["value"]) for f in o["figures"] if f["value"] is not None}
             for tok in NUMBER.findall(body.replace("1 − ", "")):
                 assert tok in allowed or at_its_precision(tok, exact), \
                     (q["id"], o["id"], tok, body)
@@ -252,8 +256,9 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     # and the held values before the first option (~200 words here), keeps every option's
     # explanation whole even where the bottom line says it too, and explains each right
     # option the learner missed at standard, not in one line (~450 more when all five are
-    # wrong): the rules beat the budget (explanations v4, "Budgets")
-    limit = 1550 if "A;B" in answers.values() else 2100
+    # wrong): the rules beat the budget (explanations v4, "Budgets"); the guide also says the
+    # setup a verdict rests on (inputs, starting memory, biases; what holding a gate does)
+    limit = 1650 if "A;B" in answers.values() else 2200
     assert words(text) <= limit, words(text)
     assert text.count("How to read the numbers") == 1
     blocks = text.split("\n## ")[1:]

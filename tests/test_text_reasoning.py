@@ -19,6 +19,8 @@ from quizgrader.cli import main
 from quizgrader.question import load_question
 from quizgrader.sim import model as sim_model
 from quizgrader.sim.cells import gru
+from quizgrader.sim.model import Model
+from quizgrader.sim.paths import paths
 from quizgrader.text import cause as cause_module
 from quizgrader.text.bottomline import bottom_line
 from quizgrader.text.explain import explain
@@ -114,22 +116,25 @@ def test_alice_fixed_update_at_1_decides_options_a_and_b_and_the_bottom_line():
         assert whys[oid].startswith("Why: Alice's model fixes Γu = 1, so every step "
                                     "overwrites the memory (c<t> = c̃<t>)"), whys[oid]
         assert not re.search(r"with Γr ≈ [01][^.]*(overwrites|copies)", text), text
-    # Γr ≈ 0 also shuts the path through what is written; Γr ≈ 1 does not matter at all
-    assert "and with Γr ≈ 0 what it writes hardly reads the old memory; neither setting " \
-           "of Γr rescues it (Γr ≈ 1: essentially zero, 9e-19)" in whys["A"]
-    assert ", whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)" in whys["B"]
+    # Γr ≈ 0 also shuts the path through what is written; either way Γr acts only on the
+    # write (it does not set the copy path, the probe says), so neither setting rescues it
+    assert "and with Γr ≈ 0 what it writes hardly reads the old memory; Γr changes only " \
+           "what is written, so neither setting rescues it (Γr ≈ 1: essentially zero, " \
+           "9e-19)" in whys["A"]
+    assert "; Γr changes only what is written, so neither setting rescues it (Γr ≈ 0: " \
+           "essentially zero, 7.7e-301)" in whys["B"]
     bl = bottom_line(qv)
-    assert "Alice's model fixes Γu = 1, so every step overwrites the memory, whatever Γr " \
-           "does" in bl
-    assert "9e-19 with Γr ≈ 1" in bl and "7.7e-301 with Γr ≈ 0" in bl
-    assert not re.search(r"with Γr ≈ 1[^.]*whatever Γr does", bl)
+    assert "Alice's model fixes Γu = 1, so every step overwrites the memory; Γr changes " \
+           "only what is written, so neither Γr ≈ 1 nor ≈ 0 rescues it: the gradient " \
+           "vanishes" in bl
+    assert not re.search(r"with Γr ≈ 1[^.]*(whatever Γr does|neither)", bl)
 
 
 def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing():
     qv = verdict(GRU_U0)
     for oid in "AB":
         text = explain(qv, qv.verdict(oid)).text("standard", oid)
-        assert "the gradient is kept (1.0) only because Γu fixed at 0 copies every step: " \
+        assert "the gradient is kept (1.0), but only because Γu fixed at 0 copies every step: " \
                "nothing is written, so it cannot learn; Γr plays no part." in text
         assert "Why: Alice's model fixes Γu = 0, so every step copies the memory (c<t> = " \
                "c<t−1>), whatever Γr does." in text
@@ -146,6 +151,39 @@ def test_a_held_gate_that_decides_is_named_as_held():
         "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)"
     assert reason(qv.question, qv.verdict("D")).startswith(
         "with Γu ≈ 1 every step overwrites the memory (c<t> ≈ c̃<t>)")
+
+
+def test_a_claim_citing_no_gate_is_compared_with_the_same_setting_in_the_other_model():
+    """A forget bias is the whole difference between lstm-forget-bias's two models: the
+    option that claims the biased model vanishes says how far the unbiased one is, from the
+    two measured gains (the ratio is theirs, whichever model is the larger)."""
+    qv = verdict(QUESTIONS / "lstm-forget-bias.yaml")
+    b, c = qv.verdict("B"), qv.verdict("C")
+    text = explain(qv, b).text("standard", "B")
+    ratio = b.curves.final / c.curves.final
+    assert f"Compare the LSTM with zero biases and all gates free: the gradient vanishes " \
+           f"too, {plain(ratio)} times smaller" in text
+    assert f"{plain(ratio)} times larger" in explain(qv, c).text("standard", "C")
+
+
+@pytest.mark.parametrize("cell, gates, shows", [
+    ("lstm", {"update": 0.0, "forget": 1.0, "output": 0.0}, False),   # a<t> = 0·tanh(c<t>)
+    ("lstm", {"update": 0.0, "forget": 1.0, "output": 1.0}, True),
+    ("lstm", {"update": 1.0, "forget": 0.0, "output": 1.0}, True),    # overwriting: still shown
+    ("gru", {"update": 0.0, "reset": 0.0}, True),                     # the state is the memory
+])
+def test_whether_the_output_shows_the_memory_is_measured_on_the_cell(cell, gates, shows):
+    assert paths(Model(cell), gates).shows is shows
+
+
+def test_a_flip_kept_only_by_hiding_the_memory_says_so(tmp_path):
+    """Carol's LSTM (Γf = 1) with Γo ≈ 1 explodes; its flip Γo ≈ 0 keeps the gradient only
+    because a<t−1> ≈ 0 feeds nothing back, and then the output shows nothing either."""
+    r = one_claim(tmp_path, {"carol": {"cell": "lstm", "fixed": {"forget": 1.0}}},
+                  {"model": "carol", "when": {"output": 1}, "gradient": "preserved"},
+                  horizon=1000)
+    assert "With Γo ≈ 0 (Γu free) instead, it is kept" in r.standard
+    assert "but the cell's output then shows almost nothing of the memory" in r.standard
 
 
 def _swapped_update(fixed):

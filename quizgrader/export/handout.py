@@ -1,8 +1,9 @@
 """Handouts: the bank as one Markdown file or one self-contained HTML page.
 
 Each question shows its stem and options; unless it is a learner handout, also the key, each
-option's explanation and a plot of gain(t) (embedded as an SVG data URI, so the page needs no
-network and no side files). Plots need full curves, which the shared
+option's explanation and a plot of gain(t) (Markdown: an SVG data URI per option; HTML: the
+question's gate lab with its precomputed grid, :mod:`quizgrader.lab.offline`), so the page
+needs no network and no side files. Plots need full curves, which the shared
 :class:`~quizgrader.sim.Simulator` computes once per scenario. The page is built as blocks of
 :mod:`quizgrader.text.render.document` and rendered there.
 """
@@ -12,7 +13,9 @@ import base64
 
 import numpy as np
 
+from ..lab.offline import embedded, grids, slot, with_labs
 from ..sim import Simulator
+from ..sim.parallel import default_workers
 from ..text.config import whole
 from ..text.notes import guides
 from ..text.reasons import claim_config, flip_config, scenario_config
@@ -67,8 +70,11 @@ def _figure(qv: QuestionVerdict, v: OptionVerdict, sim: Simulator | None) -> Fig
     return Figure(uri, figures.alt(v.option.id), figures.caption(q.simulation.seeds, q.horizon))
 
 
-def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | None) -> Section:
-    """One question of a handout: stem, options, findings, bottom line, answer, explanations."""
+def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | None,
+                    lab: bool = False) -> Section:
+    """One question of a handout: stem, options, findings, bottom line, answer, explanations;
+    with ``lab`` (HTML), the slot of the question's gate lab after the options instead of a
+    plot per option (the lab shows each option's setting and more)."""
     scheme = "" if item.select == "one" else f" (scored {item.scheme})"
     blocks: list[Block] = [
         Heading(2, item.name), Para((Em(item.ident), f", select {item.select}{scheme}")),
@@ -79,13 +85,15 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
         blocks.append(Para((Strong("Bottom line:"), " " + item.bottom_line), cls="bottom-line"))
         blocks.append(Para(("Answer: ", Strong(", ".join(item.key))), cls="key"))
         for o, v in zip(item.options, qv.options, strict=True):
-            fig = _figure(qv, v, sim)
+            fig = None if lab else _figure(qv, v, sim)
             blocks.append(Section((Heading(3, f"{o.id}. {o.text}"),
                                    Para((Strong(o.explanation[0]),)),
                                    *(Para(p) for p in o.explanation[1:]),
                                    *((fig,) if fig else ())),
                                   cls="option " + ("correct" if o.correct else "wrong"),
                                   tag="div"))
+        if lab and sim is not None:
+            blocks.append(slot(item.ident))
         if qv.question.source:
             blocks.append(Para(f"Source: {qv.question.source}"))
     return Section(tuple(blocks), cls="question", anchor=item.ident)
@@ -100,5 +108,12 @@ def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | N
     if explained:
         blocks.append(Section(tuple(Para(n, cls="guide") for n in guides(explained)),
                               cls="notes", tag="div"))
-    blocks += [question_blocks(item, qv, sim) for item, qv in pairs]
-    return render(blocks, fmt, title)
+    lab = fmt == "html"
+    blocks += [question_blocks(item, qv, sim, lab) for item, qv in pairs]
+    page = render(blocks, fmt, title)
+    if not lab or sim is None:
+        return page
+    shown = [(item, qv) for item, qv in pairs if qv is not None and not item.learner]
+    data = grids([qv.question for _, qv in shown], sim.store, default_workers())
+    return with_labs(page, {item.ident: embedded(qv, d, item.ident)
+                            for (item, qv), d in zip(shown, data, strict=True)})

@@ -59,10 +59,12 @@ def filenames(learners: list[str]) -> dict[str, str]:
 
 
 def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: Gradebook,
-                        notes: dict[str, str] | None = None) -> dict[str, str]:
+                        notes: dict[str, str] | None = None,
+                        patterns: dict[str, str] | None = None) -> dict[str, str]:
     """learners: learner -> {question -> answer} (the last graded submission of each); the
     feedback comes from ``book``; ``notes``: a paragraph for some learners (why their score
-    changed). Returns learner -> file name."""
+    changed); ``patterns``: a pattern in some learners' answers (their diagnosis). Returns
+    learner -> file name."""
     out = Path(folder)
     names = filenames(list(learners))
     parent = out.parent if str(out.parent) else Path(".")
@@ -81,7 +83,8 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
                 answers = [entry.grade(answer)
                            for qid, answer in learners[learner].items()
                            if (entry := book.entries.get(qid)) is not None]
-                blocks = learner_blocks(learner, answers, (notes or {}).get(learner))
+                blocks = learner_blocks(learner, answers, (notes or {}).get(learner),
+                                        (patterns or {}).get(learner))
                 (staging / name).write_text(render(blocks, "markdown"), encoding="utf-8",
                                             newline="")
             with open(staging / INDEX, "w", encoding="utf-8", newline="") as f:

@@ -14,7 +14,8 @@ from ..grading.regrade import impact, stored_variants
 from ..sim.diskcache import default_dir
 from ..text.explain import Detail
 from ..text.reports.regradereport import learner_note
-from .verifying import verify
+from .diagnosing import evidence_bank, patterns
+from .verifying import simulator, verify
 
 PathLike = str | Path
 
@@ -43,7 +44,7 @@ def _book(report: Verification, trust_key: bool, feedback: Detail, salt: Salt | 
 def _grade(report: Verification, responses: PathLike, out: PathLike,
            feedback_dir: PathLike | None, feedback: Detail, trust_key: bool,
            progress: Callable[[int], None] | None = None, previous: PathLike | None = None,
-           detail: Detail = "standard", salt: str | None = None
+           detail: Detail = "standard", salt: str | None = None, cache: bool = True
            ) -> tuple[ClassGrade, Impact | None]:
     """Grade a class on a verified bank; with ``previous`` grades, who moved and why (and
     the learner files of those say so)."""
@@ -61,7 +62,8 @@ def _grade(report: Verification, responses: PathLike, out: PathLike,
     if feedback_dir:
         files_book = book.with_feedback(detail)
         notes = {c.learner: learner_note(c.moved) for c in moved.learners} if moved else None
-        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes)
+        found = patterns(evidence_bank(report.verdicts, simulator(cache=cache)), learners or {})
+        files = write_learner_files(str(feedback_dir), learners or {}, files_book, notes, found)
     return ClassGrade(summary, report.problems, files), moved
 
 
@@ -78,7 +80,7 @@ def grade_class(paths: Iterable[PathLike], responses: PathLike, out: PathLike, *
     check_distinct(str(responses), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     return _grade(report, responses, out, feedback_dir, feedback, trust_key, progress,
-                  detail=detail, salt=salt)[0]
+                  detail=detail, salt=salt, cache=cache)[0]
 
 
 def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
@@ -97,7 +99,7 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
         check_distinct(str(source), str(out))
     report = verify(paths, cache=cache, allow_large=allow_large)
     graded, moved = _grade(report, responses, out, feedback_dir, feedback, trust_key,
-                           previous=previous, detail=detail, salt=salt)
+                           previous=previous, detail=detail, salt=salt, cache=cache)
     if moved is None:                       # _grade compares whenever previous is given
         raise OutputError("regrade could not compare the grades")
     return graded, moved

@@ -50,15 +50,16 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
     if learner:
         data = export_learner([q for _, q in bank.questions], fmt, title, shuffle=shuffle)
     else:
-        handout_plots = plots and fmt in ("markdown", "html")
+        handout_plots = plots and fmt == "markdown"   # html: the lab, no matplotlib
         if handout_plots:
             from ..export.plots import require
             require()
         sim = simulator(cache=cache, full=handout_plots)
-        if fmt in ("markdown", "html"):      # here: the plots reuse the verdicts' curves
+        if fmt == "markdown":                # here: the plots reuse the verdicts' curves
             with single_blas():
                 verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-        else:                                # LMS files: every variant, on the process pool
+        else:                                # LMS files (every variant) and the HTML handout
+            # (whose labs run their own simulations): on the process pool
             store = open_cache(cache)
             verdicts = verify_bank(bank.questions, store.root if store else None,
                                    default_workers())

@@ -30,9 +30,11 @@ from ..idtext import MAX_ID
 from ..question.schema import variant_number
 from . import db
 from .attempts import Recorder, add_attempt_routes
+from .diagnosing import add_diagnosis_routes
 from .health import HealthCheck
 from .identity import SEP, plain_problem
 from .instructor import add_instructor_routes
+from .lab import LabAccess, LabMode, add_lab_routes
 from .pages import Pages
 from .refused import MAX_BODY, Refused, read_body
 from .served import Served
@@ -50,11 +52,13 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
 
 
 def create_app(served: Served, engine: Engine, token: str | None,
-               lti: LtiTool | None = None) -> FastAPI:
+               lti: LtiTool | None = None, lab: LabMode = "after") -> FastAPI:
     """The service's ASGI app over ``served`` questions and the ``engine`` database; with
-    ``lti``, also an LTI 1.3 tool (:mod:`.lti`)."""
+    ``lti``, also an LTI 1.3 tool (:mod:`.lti`); the gate lab opens after answering, or
+    always (``lab``, :mod:`.lab`)."""
     app = FastAPI(title="quizgrader", docs_url=None, redoc_url=None)
-    pages = Pages(served)
+    access = LabAccess(lab)
+    pages = Pages(served, access)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, e: Refused) -> JSONResponse:
@@ -139,6 +143,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
 
     add_attempt_routes(app, recorder)
 
+    diagnoser = add_diagnosis_routes(app, served, engine, instructor)
     passback = None
     if lti is not None:                       # the LTI tool's endpoints and score statuses
         from .lti import store as lti_store
@@ -152,9 +157,10 @@ def create_app(served: Served, engine: Engine, token: str | None,
             except Refused as e:               # shown on the learner's page, as HTML
                 raise LtiRefused(e.status, e.message) from None
 
-        add_lti_routes(app, served, engine, pages, lti, body, lti_record)
+        add_lti_routes(app, served, engine, pages, lti, body, lti_record, diagnoser.pattern)
         passback = lambda ids: lti_store.passback(engine, ids)  # noqa: E731
     add_instructor_routes(app, served, engine, instructor, passback)
+    add_lab_routes(app, served, access)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
@@ -203,6 +209,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
                                 status_code=status)
         plots = {o: await run_in_threadpool(served.plot, result.question.name, o)
                  for o in (*result.chosen, *result.missed)}
-        return HTMLResponse(pages.result(qid, learner, nth, result, plots))
+        pattern = await run_in_threadpool(diagnoser.pattern, learner)
+        return HTMLResponse(pages.result(qid, learner, nth, result, plots, pattern=pattern))
 
     return app

@@ -4,19 +4,25 @@ result page adds the score, each chosen option's explanation, each missed right 
 their gain(t) plots (embedded SVG)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..graded import GradedAnswer
 from ..text.numbers import score as fmt_score
 from ..text.reports.figures import caption
-from ..text.reports.gradereport import CHOSEN, MISSED, verdict_word
+from ..text.reports.gradereport import CHOSEN, MISSED, PATTERN, verdict_word
 from .served import Served
+
+if TYPE_CHECKING:
+    from .lab import LabAccess
 
 
 class Pages:
     """The learner's HTML pages, rendered from the templates."""
-    def __init__(self, served: Served):
+    def __init__(self, served: Served, lab: LabAccess | None = None):
         self.served = served
+        self.lab = lab
         self.env = Environment(loader=PackageLoader("quizgrader.service", "templates"),
                                autoescape=select_autoescape(default=True),
                                keep_trailing_newline=True)
@@ -51,8 +57,10 @@ class Pages:
             title="Not found", questions=[self.served.public(q) for q in self.served.entries])
 
     def result(self, qid: str, learner: str, attempt: int, r: GradedAnswer,
-               plots: dict[str, str | None], lti: dict[str, str] | None = None) -> str:
-        """The result of an attempt: score, bottom line, explanations, plots, guide."""
+               plots: dict[str, str | None], lti: dict[str, str] | None = None,
+               pattern: str | None = None) -> str:
+        """The result of an attempt: score, bottom line, explanations, plots, guide; and
+        ``pattern``, a misreading the learner's stored answers show (their diagnosis)."""
         q = self.served.public(qid, learner)
         parts = []
         for oid, kind, heading in [*((o, "right" if o in r.correct else "wrong", CHOSEN)
@@ -70,5 +78,6 @@ class Pages:
             title=q["title"], q=q, score=fmt_score(r.score), max_score=fmt_score(r.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
             parts=parts, attempt=attempt, learner=learner, bottom_line=r.bottom_line,
-            notes=r.notes, lti=lti,
+            notes=r.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
+            lab_link=self.lab.link(r.question.name) if self.lab is not None else None,
             caption=caption(s.seeds, r.question.horizon))

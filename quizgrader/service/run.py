@@ -26,6 +26,7 @@ from ..text.explain import Detail
 from . import db
 from .app import create_app
 from .guard import GuardedH11Protocol
+from .lab import LabMode
 from .served import Served
 
 log = logging.getLogger("quizgrader.access")
@@ -107,12 +108,13 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
           trust_key: bool = False, cache: bool = True,
           announce: Callable[[str], object] = print,
           detail: Detail = "standard", salt: Salt | str = "", lti_config: str | None = None,
-          public_url: str | None = None, lti_keys: str | None = None) -> None:
+          public_url: str | None = None, lti_keys: str | None = None,
+          lab: LabMode = "after") -> None:
     """Serve the bank under ``paths`` until stopped; feedback at ``detail`` unless a request
     asks for another; ``salt``, a salt given, must agree with each template's lock (whose
     salt assigns learners their variants). With ``lti_config`` (a platforms TOML file) it is
     also an LTI 1.3 tool at ``public_url`` (default ``http://HOST:PORT``), its keys in
-    ``lti_keys``."""
+    ``lti_keys``. ``lab``: the gate lab opens after answering, or ``always`` (practice)."""
     import uvicorn
     if token is not None:
         problem = token_problem(token)
@@ -142,7 +144,7 @@ def serve(paths: list[str], url: str, host: str, port: int, token: str | None,
         raise ServeError("no question to serve: every question file is invalid or refused "
                          "(see above)")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    app = AccessLog(create_app(served, engine, token, tool))
+    app = AccessLog(create_app(served, engine, token, tool, lab))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=10, http=GuardedH11Protocol,
                             timeout_keep_alive=5)

@@ -42,6 +42,7 @@ class Served:
                 self.entries.setdefault(e.id, e)
         self.books = {d: book.with_feedback(d) for d in DETAILS}   # one per level, shared text
         self.verdicts = {qv.question.name: qv for qv in report.verdicts}
+        self.cache = cache
         self._sim = Simulator(open_cache(cache), always_full=True)
         self._plots: dict[tuple[str, str], str | None] = {}
         self._lock = threading.Lock()

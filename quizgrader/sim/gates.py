@@ -4,6 +4,7 @@ A gate g is, at every step t, in one of three modes:
 
 - *free*:  g = σ(pre)                          (computed from its weights),
 - *held*:  g = σ(pre ± log((1-ε)/ε))           (computed, pushed to ≈ε or ≈1-ε),
+           g = σ(pre + log(v/(1-v)))            (held at v, any v in (0, 1): the lab),
 - *fixed*: g = const                            (removed from the cell, dg/dpre = 0).
 
 A :class:`Drive` gathers the modes of all gates of one cell over T steps: the fixed
@@ -48,19 +49,30 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return sigmoid_slope(z)[0]
 
 
-def hold_shift(value: int, epsilon: float) -> float:
-    """The pre-activation shift that holds a gate near ε (value 0) or 1-ε (value 1)."""
-    logit = math.log((1.0 - epsilon) / epsilon)
-    return logit if value == 1 else -logit
+def holdable(value: float) -> bool:
+    """A value a gate can be held at: 0 or 1 (≈ ε, ≈ 1-ε) or any v in (0, 1)."""
+    return value in (0, 1) or 0.0 < value < 1.0
+
+
+def hold_shift(value: float, epsilon: float) -> float:
+    """The pre-activation shift that holds a gate near ε (value 0) or 1-ε (value 1), or at
+    v for any other v in (0, 1): logit(v) = log(v/(1-v)) (σ(0 + logit(v)) = v). A v of ε or
+    1-ε is the ≈ 0 / ≈ 1 hold itself, to the last bit (1 - 0.999 is not 0.001 in floats)."""
+    low, high = value == 0 or math.isclose(value, epsilon, rel_tol=1e-12), \
+        value == 1 or math.isclose(value, 1.0 - epsilon, rel_tol=1e-12)
+    if low or high:
+        logit = math.log((1.0 - epsilon) / epsilon)
+        return logit if high else -logit
+    return math.log(value / (1.0 - value))
 
 
 @dataclass(frozen=True)
 class Hold:
-    """Hold ``gate`` ≈ ``value`` (0 or 1) at steps ``start`` .. ``stop`` (1-based, inclusive;
-    ``stop=None`` means to the end)."""
+    """Hold ``gate`` ≈ ``value`` (0 or 1: ≈ ε or 1-ε; any other v in (0, 1): at v) at steps
+    ``start`` .. ``stop`` (1-based, inclusive; ``stop=None`` means to the end)."""
 
     gate: str
-    value: int
+    value: float
     start: int = 1
     stop: int | None = None
 
@@ -116,8 +128,9 @@ def make_drive(cell: str, fixed: Mapping[str, float] | tuple[tuple[str, float], 
     names = GATES[cell]
     shift = np.zeros((steps, len(names)))
     for h in holds:
-        if h.value not in (0, 1):
-            raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1")
+        if not holdable(h.value):
+            raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1 (≈ ε, ≈ 1-ε) "
+                              f"or a value in (0, 1)")
         if h.gate in fixed:
             raise ConfigError(f"hold {h.gate}: the gate is fixed, so it cannot be held")
         if h.start < 1 or (h.stop is not None and h.stop < h.start):
@@ -153,4 +166,5 @@ def check_holds(holds: tuple[Hold, ...], steps: int) -> None:
             if a.start <= end_b and b.start <= end_a:
                 at = max(a.start, b.start)
                 raise ConfigError(f"holds {a.gate}={a.value} and {b.gate}={b.value} both "
-                                  f"cover step {at}: a gate cannot be held at 0 and at 1 at once")
+                                  f"cover step {at}: a gate cannot be held at two values at "
+                                  f"once")

@@ -47,11 +47,14 @@ class Paths:
     keep   : the copy path, mean over the units of diag(∂c<t>/∂c<t−1>) with Wh = 0 (0 to 1)
     reads  : what a step writes depends on c<t−1>
     writes : a step writes its input into the memory at all (∂c<t>/∂x<t> ≠ 0)
+    shows  : the rest of the state, the cell's output (the LSTM's a<t> = Γo tanh(c<t>)),
+             depends on the memory; always where the state is the memory alone
     """
 
     keep: float
     reads: bool
     writes: bool = True
+    shows: bool = True
 
     @property
     def copies(self) -> bool:
@@ -130,6 +133,8 @@ def paths(model: Model, values: Mapping[str, float],
     m = _memory(eq, s.shape[-1])
     px = eq.inputs(w, x)
     first = _copying(model, fixed, equations)
+    out = np.setdiff1d(np.arange(s.shape[-1]), m)       # the rest of the state: the output
+    shows = True
     if first is None:
         _, c1 = step(w, s, px[0], fixed, shift)
         A, _ = eq.jacobians(w, c1, fixed, False)
@@ -140,11 +145,13 @@ def paths(model: Model, values: Mapping[str, float],
         A1, _ = eq.jacobians(w, c1, first, False)
         A2, _ = eq.jacobians(w, c2, fixed, False)
         block = (A2 @ A1)[..., m[:, None], m[None, :]]
+        # after a copying step (c<t> = c<t−1> + what is written): the output's rows on c<t−1>
+        shows = not len(out) or bool(np.max(np.abs(A1[..., out[:, None], m[None, :]])) > TOL)
     rest = block - keep * np.eye(len(m))
     _, c0 = step(w, s, px[0], fixed, shift)
     _, B = eq.jacobians(w, c0, fixed, True)
     writes = B is not None and bool(np.max(np.abs(B[..., m, :])) > TOL)
-    return Paths(keep, bool(np.max(np.abs(rest)) > TOL), writes)
+    return Paths(keep, bool(np.max(np.abs(rest)) > TOL), writes, shows)
 
 
 def keep_depends_on(model: Model, values: Mapping[str, float | None],

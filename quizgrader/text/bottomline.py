@@ -75,15 +75,16 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
     if c.fixed and whatever(q, v):
         nums = ", ".join([f"{plain(v.curves.final)} with {setting(claim)}"] + [
             f"{plain(f.curves.final)} with {gates.approx_all(f.pairs)}" for f in v.flips])
-        return (f"{reason(q, v, False, equation=False)}: the gradient "
+        return (f"{reason(q, v, False, equation=False, brief=True)}: the gradient "
                 f"{fate(v.curves, q.simulation)} over {q.horizon} steps" +
                 (f" ({nums})." if numbers else "."))
     if numbers:
         why = reason(q, v, numbers, equation=False) if c.fixed else \
             f"in {whole(q, cfg)}, {mechanism(c, cfg) or reason(q, v)}"
         return f"{why}: the gradient {fate_over(v.curves, q.simulation)}."
-    mech = mechanism(c, cfg, detail=False) or reason(q, v, False, equation=False)
-    head = reason(q, v, False, equation=False) if c.fixed else f"in {whole(q, cfg)}, {mech}"
+    mech = mechanism(c, cfg, detail=False) or reason(q, v, False, equation=False, brief=True)
+    head = reason(q, v, False, equation=False, brief=True) if c.fixed else \
+        f"in {whole(q, cfg)}, {mech}"
     return f"{head}: it {fate(v.curves, q.simulation)} ({flat(v.curves.final)})."
 
 
@@ -160,8 +161,11 @@ def bottom_line(qv: QuestionVerdict, key: Sequence[str] | None = None) -> str:
             # both settings end alike: the point is how far apart (a bias's orders of magnitude)
             apart = math.log10(first.curves.final / other.curves.final)
             cfg = claim_config(q, other)
+            further = (other.curves.behaviour, apart > 0) in (("vanishes", True),
+                                                              ("explodes", False))
             tries.insert(0, f"{but}in {whole(q, cfg)}, it {fate(other.curves, q.simulation)} "
-                            f"too, about {plain(10 ** abs(apart))} times "
+                            f"{'even more' if further else 'too'}, about "
+                            f"{plain(10 ** abs(apart))} times "
                             f"{'smaller' if apart > 0 else 'larger'}"
                             f" ({flat(other.curves.final)}).")
         fitting = [p for p in tries if fits(p)]

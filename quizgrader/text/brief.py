@@ -9,11 +9,13 @@ the evidence objects (:mod:`quizgrader.verify.results`) only, through :mod:`.rea
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from ..question.schema import ClaimKind, Question
 from ..sim import GATES
 from ..verify import Check, Decision, OptionVerdict
+from ..verify.results import Tried
 from . import gates
 from .cause import because, cause, mechanism
 from .config import setting_words, whole
@@ -28,11 +30,13 @@ from .reasons import (
     claim_config,
     counterexample,
     factor_words,
+    flat,
     flip_config,
     flip_setting,
     reason,
     reason_failed,
     scenario_config,
+    versus,
     wrote_nothing,
 )
 from .wording import ONE_STEP, cap, claimed, decap, fate, fate_over, held, model_name
@@ -64,9 +68,9 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                                  for g in deciding.deciders)
             if deciding.copies and d is not None and wrote_nothing(d):
                 # the gradient is kept only trivially: lead with why that does not work
-                return (f"{lead}, the gradient is kept ({amount(c.final)}) only because "
-                        f"{fixed} copies every step: nothing is written, so it cannot learn; "
-                        f"{cited(f)} plays no part.")
+                return (f"{lead}, the gradient is kept ({amount(c.final)}), but only "
+                        f"because {fixed} copies every step: nothing is written, so it cannot "
+                        f"learn; {cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:
@@ -118,6 +122,24 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
             f"written at step 1 is still {plain(carrier.carry)}× {NORMAL_WRITE} at step {T}.")
 
 
+def _tried(q: Question, model: str, tried: Sequence[Tried]) -> str:
+    """The settings a delivery check tried, said whole: 'every setting tried (Γu and Γo
+    each ≈ 0, ≈ 1 or free, or a write then a keep)'."""
+    order = GATES[q.models[model].cell]
+    steady = [t for t in tried if all(h.stop is None for h in t.scenario)]
+    varied = [g for g in order if any(h.gate == g for t in steady for h in t.scenario)]
+    head = "every setting tried"
+    if not varied or len(steady) != 3 ** len(varied):
+        return head
+    symbols = [gates.symbol(g) for g in varied]
+    names = " and ".join([", ".join(symbols[:-1]), symbols[-1]] if len(symbols) > 1 else symbols)
+    each = " each" if len(varied) > 1 else ""
+    once = [t for t in tried if t not in steady]
+    more = "".join(f", or {setting_words(scenario_config(q, model, t.scenario), free=False)}"
+                   for t in once)
+    return f"{head} ({names}{each} ≈ 0, ≈ 1 or free{more})"
+
+
 def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     """For an option that speaks of one timestep: on average a step already loses (or
     grows) the gradient, and all the steps multiply it, with a factor that gives the gain
@@ -125,25 +147,29 @@ def _steps_sentence(q: Question, v: OptionVerdict) -> str:
     c, T = v.curves, q.horizon
     if c is None or c.behaviour == "preserved" or not ONE_STEP.search(v.option.text):
         return ""
-    if c.final == 0:
-        return (f"The option speaks of one timestep, but a step keeps at most about "
-                f"{factor(c.final, T)} of the gradient on average, and it crosses all {T} (a "
-                f"bound: the gain underflowed to 0 in the simulation, so it is below "
-                f"{FLOOR:g}).")
-    f = factor(c.final, T)                 # an average rate, not what any one step does
     cfg = claim_config(q, v)
     k = cause(q, cfg)
+    lose = "an overwriting step loses part of the gradient" if k.overwrites \
+        else f"the losses of {T} steps compound"
+    if c.final == 0:
+        return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
+                f"at most about {factor(c.final, T)} (a bound: over {T} steps the gain "
+                f"underflowed to 0 in the simulation, below {FLOOR:g}).")
+    f = factor(c.final, T)                 # an average rate, not what any one step does
+    then = f"{f}^{T} = {plain(float(f) ** T)}"
+    copy = "; only a copying step keeps nearly all" if cfg.gates else ""
     if k.overwrites and not k.reads:       # here one step itself passes next to nothing
-        return (f"The option speaks of one timestep, but what a step writes hardly reads the "
-                f"old memory, so on average each step keeps only {f} of the gradient, and it "
-                f"crosses all {T}: {f}^{T} = {plain(float(f) ** T)}.")
-    if plain(float(f)) == "1.0":
-        change = "loss" if float(f) < 1 else "excess"
-        return (f"The option speaks of one timestep, but the gradient crosses all {T}: on "
-                f"average each step multiplies it by {f}, and that small {change} compounds: "
-                f"{f}^{T} = {plain(float(f) ** T)}.")
-    return (f"The option speaks of one timestep, but the gradient crosses all {T}: on average "
-            f"each step keeps only {f} of it, and {f}^{T} = {plain(float(f) ** T)}.")
+        return (f"The option speaks of one timestep, but an overwriting step whose write "
+                f"hardly reads the old memory passes almost nothing: on average each keeps "
+                f"{f}, and {then}.")
+    if k.overwrites:
+        return (f"The option speaks of one timestep, but {lose}: on average each keeps {f}, "
+                f"and {then}{copy}.")
+    if float(f) > 1:
+        return (f"The option speaks of one timestep, but a small excess over {T} steps "
+                f"compounds: on average each step multiplies the gradient by {f}, and {then}.")
+    return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
+            f"average each keeps {f} of the gradient, and {then}{copy}.")
 
 
 def _flip(q: Question, v: OptionVerdict) -> str:
@@ -153,10 +179,31 @@ def _flip(q: Question, v: OptionVerdict) -> str:
     for f in v.flips:
         if f.changed:
             cfg = flip_config(q, v, f)
-            then = mechanism(cause(q, cfg), cfg) or \
-                f"{cited(f)} makes the difference"
-            return f"With {flip_setting(f)} instead, it {amount_words(f.curves, s)}: {then}."
+            k = cause(q, cfg)
+            then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
+            where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
+            setting = setting_words(cfg)             # the flipped gate, and what stays free
+            if not k.shows:      # kept while the memory is hidden from the cell's output
+                return (f"{where} {setting} instead, it {amount_words(f.curves, s)}, since "
+                        f"{then}; but the cell's output then shows almost nothing of the "
+                        f"memory.")
+            return f"{where} {setting} instead, it {amount_words(f.curves, s)}: {then}."
     return ""
+
+
+def _versus(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:
+    """For a claim that cites no gate: the same setting in the question's other model, where
+    another option measured it, and how far apart the two gains are."""
+    o = versus(q, v, others)
+    if o is None or o.curves is None or v.curves is None:
+        return ""
+    g, c = o.curves, v.curves
+    too = " too" if g.behaviour == c.behaviour else ""
+    apart = math.log10(g.final / c.final)
+    times = (f", {plain(10 ** abs(apart))} times {'larger' if apart > 0 else 'smaller'}"
+             if abs(apart) >= 1 else "")
+    return (f"Compare {whole(q, claim_config(q, o))}: the gradient {fate(g, q.simulation)}"
+            f"{too}{times} ({flat(g.final)}).")
 
 
 def _learn(q: Question, v: OptionVerdict) -> str:
@@ -186,7 +233,7 @@ def _why(q: Question, v: OptionVerdict) -> str:
     text = reason(q, v, numbers=v.decided_by != Decision.REASON_MATTERS)
     out = f"Why: {decap(text)}."
     if not ONE_STEP.search(v.option.text) and c.behaviour != "preserved":
-        out += (f" Overall each step multiplies the gradient by "
+        out += (f" On average each step multiplies the gradient by "
                 f"{factor_words(c.final, q.horizon)}.")
     return out
 
@@ -202,21 +249,22 @@ def _bare_why(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = (
         cfg = scenario_config(q, claim.model, ())
         text = because(q, cause(q, cfg), cfg) if cfg.of("fixed") else ""
         if not GATES[q.models[claim.model].cell]:
-            text = (f"{one_step(q.models[claim.model], {}).plain}, which at these weights "
-                    f"shrinks it (larger weights can make it explode instead)")
+            text = (f"{one_step(q.models[claim.model], {}).plain}; at this initial weight "
+                    f"scale their product shrinks it (much larger weights could make it explode)")
         top = max(d.tried, key=lambda t: t.curves.final)
         best = "at best " if len(d.tried) > 1 else ""
-        scale = " at these weights (larger ones can make it explode)" \
+        scale = ", at this weight scale (much larger weights could make it explode)" \
             if GATES[q.models[claim.model].cell] else ""
-        step = cap(f"{best}each step multiplies the gradient by "
-                   f"{factor_words(top.curves.final, q.horizon)} on average{scale}.")
+        tried = f" over {_tried(q, claim.model, d.tried)}" if best else ""
+        step = (f"On average each step multiplies the gradient by {best}"
+                f"{factor_words(top.curves.final, q.horizon)}{tried}{scale}.")
         return f"Why: {decap(text)}. {step}" if text else step
     if t is None or (claim.gradient == "preserved" and not v.correct):
         return ""
     cfg = scenario_config(q, claim.model, t.scenario)
     text = because(q, cause(q, cfg), cfg) or one_step(q.models[claim.model],
                                                       held(t.scenario)).plain
-    return (f"Why: {decap(text)}. Overall each step multiplies the gradient by "
+    return (f"Why: {decap(text)}. On average each step multiplies the gradient by "
             f"{factor_words(t.curves.final, q.horizon)}.")
 
 
@@ -232,7 +280,7 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         out.append(_why(q, v))
         out.append(_steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            out.append(_flip(q, v))
+            out.append(_flip(q, v) or _versus(q, v, others))
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and

@@ -7,7 +7,8 @@ the cell's own equations; the words follow from that alone, the fixed gates firs
 
 - "Alice's model fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>)";
 - "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)";
-- "Γf, left free, starts near 0.73 (bias 1), so each step copies only part of the memory".
+- "Γf, left free, is near 0.73 at initialisation (bias 1), so each step copies only part of
+  the memory".
 
 Nothing here is typed per question or per gate: a cell whose equations change says other
 things. Descriptive only: no verdict reads it.
@@ -43,6 +44,8 @@ class Cause:
     free     : the free gates that set keep
     blockers : where nothing is read: the gates whose value shuts the path through the write
     fixed    : every decider is fixed by the model (the scenario's holds cannot change keep)
+    writes, enablers, openers, writers : see :func:`cause`
+    shows    : the cell's output depends on the memory (see :class:`~quizgrader.sim.paths.Paths`)
     """
 
     keep: float | None
@@ -55,6 +58,7 @@ class Cause:
     enablers: tuple[str, ...] = ()
     openers: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
+    shows: bool = True
 
     @property
     def copies(self) -> bool:
@@ -110,7 +114,7 @@ def cause(q: Question, cfg: Config) -> Cause:
     writers = tuple(g for g in opening if not flipped(g).writes)   # shut, nothing is written
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers, openers, writers)
+                 enablers, openers, writers, p.shows)
 
 
 def _gate_value(cfg: Config, g: str) -> str:
@@ -147,12 +151,13 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
             if c.openers and detail:
                 write = _list([_gate_value(cfg, g) for g in c.openers if g in c.writers])
                 read = _list([_gate_value(cfg, g) for g in c.openers if g not in c.writers])
-                adds = f"and, with {write}, adds at full strength what it writes" if write \
-                    else "and adds what it writes"
-                reads = f", and with {read} what it adds reads the old memory" if read \
-                    else " from it"
+                adds = f"but, with {write}, adds at full strength a write" if write \
+                    else "but adds a write"
+                reads = f", and with {read} that write reads the old memory" if read \
+                    else " computed from the old memory"
                 return f"every step copies the memory {adds}{reads}{shown}"
-            return f"every step copies the memory and adds what it writes from it{shown}"
+            return (f"every step copies the memory but adds a write computed from the old "
+                    f"memory{shown}")
         if not detail:
             return f"every step copies the memory{shown}"
         if shut and not c.writes:
@@ -170,8 +175,8 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
                 return head + f", and with {shut} {nothing} new is written"
             return head + (f", and with {shut} what it writes {hardly} the old memory"
                            if shut else ", and what it writes does not depend on the old one")
-        return (f"{head}, so the gradient gets through only by way of what is written, "
-                f"through random weights")
+        return (f"{head}, and the gradient gets through only by way of what is written, "
+                f"through Wc and tanh's slope")
     more = ", and what it writes from the old memory adds to that" if c.reads else ""
     return f"every step copies only {c.keep:.2g} of the memory{more}{shown}"
 
@@ -187,16 +192,17 @@ def equation(q: Question, c: Cause, cfg: Config) -> str:
 
 
 def _start(q: Question, cfg: Config, g: str) -> str:
-    """Where a free gate starts: 'starts near 0.73 (bias 1)', 'starts between 0.5
-    and 0.999 (chrono initialisation)', 'starts near 0.5'."""
+    """Where a free gate is at initialisation: 'is near 0.73 at initialisation (bias 1)',
+    'is between 0.5 and 0.999 at initialisation (chrono)', 'is near 0.5 at initialisation'."""
     i = q.models[cfg.model].init
     b = i.bias.get(g, 0.0)
     if g == "forget" and i.chrono is not None and q.models[cfg.model].cell in ("lstm", "janet"):
         lo, hi = sigma(b), sigma(math.log(i.chrono - 1) + b)     # b_f ~ log U(1, T_max − 1)
-        return f"starts between {lo:.3g} and {hi:.3g} (chrono initialisation)"
+        return f"is between {lo:.3g} and {hi:.3g} at initialisation (chrono)"
     if b:
-        return f"starts near {sigma(b):.2g} (bias {b:.2g})"
-    return "starts near 0.5"
+        said = "bias" in (q.models[cfg.model].label or "")          # the name says it
+        return f"is near {sigma(b):.2g} at initialisation" + ("" if said else f" (bias {b:.2g})")
+    return "is near 0.5 at initialisation"
 
 
 def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
@@ -234,12 +240,12 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
 def _held_copy(q: Question, c: Cause, cfg: Config) -> str:
     """Where a copy through a held gate loses much over the horizon on its own (T·ε ≥ 0.5),
     what '≈' means for the verdict: '; held at 0.999, the copy alone would keep 0.999^1000 =
-    0.37, and what each step writes and the gates' own dependence on the old memory move it
-    to the gain measured'."""
+    0.37, and what each step writes and every gate's slight dependence on the old memory
+    move it to the gain measured'."""
     eps, T = q.simulation.epsilon, cfg.steps
     if not c.copies or c.fixed or T * eps < 0.5:
         return ""
     keep = 1 - eps
     return (f"; held at {keep:g}, the copy alone would keep {keep:g}^{T} = {plain(keep ** T)}, "
-            f"and what each step writes and the gates' own dependence on the old memory move "
-            f"it to the gain measured")
+            f"and what each step writes and every gate's slight dependence on the old memory "
+            f"move it to the gain measured")

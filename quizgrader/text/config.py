@@ -2,9 +2,10 @@
 
 A configuration is a model of the question and, for every gate of its cell, one of
 ``fixed:v`` (the model removed the gate), ``held:0`` / ``held:1`` (the scenario pushes it
-≈ 0 / ≈ 1 at every step), ``write-then-keep`` (≈ 1-then-≈ 0 or the reverse: the write at
-step 1, then the keep) or ``free``; plus the horizon. Every number the explanations print is
-a figure of one configuration, and the text names the configuration whole, fixed gates first:
+≈ 0 / ≈ 1 at every step; ``held:v`` at v, as the gate lab holds it), ``write-then-keep``
+(≈ 1-then-≈ 0 or the reverse: the write at step 1, then the keep) or ``free``; plus the
+horizon. Every number the explanations print is a figure of one configuration, and the text
+names the configuration whole, fixed gates first:
 "Alice's model (Γu fixed at 1) with Γr ≈ 1"; "the LSTM with Γf ≈ 1 (Γu, Γo free)".
 """
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _write_then_keep(cfg: Config) -> str:
 def setting_words(cfg: Config, free: bool = True) -> str:
     """The scenario's part of a configuration: 'Γr ≈ 1', 'Γf ≈ 1 (Γu, Γo free)', 'all gates
     free', '' for a model with no gate to set. ``free``: name the free gates too."""
-    held = [gates.approx(g, int(cfg.states[g].split(":")[1])) for g in cfg.of("held")]
+    held = [gates.approx(g, float(cfg.states[g].split(":")[1])) for g in cfg.of("held")]
     wtk = _write_then_keep(cfg)
     loose = [gates.symbol(g) for g in cfg.of("free")]
     parts = held + ([wtk] if wtk else [])

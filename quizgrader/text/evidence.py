@@ -62,7 +62,7 @@ def figures(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
     (explanations v4): the gain and per-step factor of the option's own setting and of each
     flipped gate, and the gain and carry of each setting the delivery check tried. Two
     figures of one question with the same kind and configuration have the same value."""
-    from .reasons import claim_config, counterexample, flip_config, scenario_config
+    from .reasons import claim_config, counterexample, flip_config, scenario_config, versus
 
     claim = v.option.claim
     if claim is None:
@@ -88,6 +88,9 @@ def figures(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         counter = counterexample(q, v, others)
         if counter is not None:
             curve(counter.curves, scenario_config(q, claim.model, counter.scenario))
+    other = versus(q, v, others)                  # the same setting in another model
+    if other is not None and other.curves is not None:
+        curve(other.curves, claim_config(q, other))
     unique: dict[str, dict[str, Any]] = {}
     for fig in out:                                   # one figure per kind and configuration
         unique.setdefault(json.dumps({k: fig[k] for k in ("kind", "model", "gates", "steps")},

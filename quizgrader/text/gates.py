@@ -17,9 +17,11 @@ def symbol(gate: str) -> str:
     return SYMBOL.get(gate, gate)
 
 
-def approx(gate: str, value: int) -> str:
-    """A held gate: 'Γu ≈ 0'."""
-    return f"{symbol(gate)} ≈ {value}"
+def approx(gate: str, value: float) -> str:
+    """A held gate: 'Γu ≈ 0' (held at ε or 1 − ε), 'Γu held at 0.9' (at any other value)."""
+    if value in (0, 1):
+        return f"{symbol(gate)} ≈ {int(value)}"
+    return f"{symbol(gate)} held at {value:g}"
 
 
 def equals(gate: str, value: float) -> str:
@@ -27,7 +29,7 @@ def equals(gate: str, value: float) -> str:
     return f"{symbol(gate)} = {value:g}"
 
 
-def approx_all(pairs: Iterable[tuple[str, int]]) -> str:
+def approx_all(pairs: Iterable[tuple[str, float]]) -> str:
     """'Γf ≈ 1, Γu ≈ 0'."""
     return ", ".join(approx(g, v) for g, v in pairs)
 

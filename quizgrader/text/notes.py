@@ -9,11 +9,14 @@ from ..sim import GATES
 from .numbers import TINY, plain
 
 NOTATION = {
-    "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>, so Γu ≈ 0 keeps "
-           "the memory (c<t> ≈ c<t−1>) and Γu ≈ 1 overwrites it; Cho et al. (2014) and PyTorch "
-           "write z = 1 − Γu, so there z ≈ 1 keeps it.",
-    "lstm": "Notation: in the LSTM, Γf ≈ 1 keeps the memory (c<t> = Γu*c̃<t> + Γf*c<t−1>); "
-            "PyTorch calls Γf f and Γu i.",
+    "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1> with c̃<t> = "
+           "tanh(Wc[Γr*c<t−1>, x<t>] + bc), so Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and "
+           "Γu ≈ 1 overwrites it, and Γr acts only inside what is written (c̃<t>); Cho et al. "
+           "(2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 keeps it.",
+    "lstm": "Notation: in the LSTM, c<t> = Γu*c̃<t> + Γf*c<t−1> with c̃<t> = tanh(Wc[a<t−1>, "
+            "x<t>] + bc) and a<t> = Γo*tanh(c<t>): Γf ≈ 1 carries the memory over whole, and "
+            "what each step adds (Γu*c̃<t>, which reads the memory through a<t−1>, so through "
+            "Γo) comes on top of that. PyTorch calls Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
@@ -47,28 +50,31 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
     gated = any(GATES[c] for c in cell_types)
     keep = 1 - epsilon
     out = (f"How to read the numbers: the gain is how strongly a small change to the memory "
-           f"at step 0 still moves it at step {T}, in the direction where it moves it most "
-           f"(‖∂c<{T}>/∂c<0>‖, the median over {seeds} random cells of {hidden} units reading "
-           f"{inputs} inputs, weights of standard deviation {scale}/√(units + inputs); larger "
-           f"weights can make an overwriting cell explode instead). Below {vanish:g} the "
-           f"gradient vanishes, above {explode:g} it explodes, in between it is kept; below "
-           f"{TINY:g} it is essentially zero. The per-step factor is gain^(1/{T}), the "
-           f"average rate per step over the {T} steps (not what any one step does on its "
-           f"own).")
+           f"at step 0 still moves the memory at step {T}, in the direction it moves most "
+           f"(‖∂c<{T}>/∂c<0>‖, the spectral norm; the median over {seeds} random cells, each "
+           f"of {hidden} units reading {inputs} random inputs from a random starting memory, "
+           f"with weights of standard deviation {scale}/√(units + inputs) and biases 0 unless "
+           f"the model says otherwise; larger weights can make an overwriting cell explode "
+           f"instead). Below {vanish:g} the gradient vanishes, above {explode:g} it explodes, "
+           f"in between it is kept; below {TINY:g} it is essentially zero. The per-step "
+           f"factor is gain^(1/{T}), the average rate per step over the {T} steps (one step "
+           f"on its own can keep more or less).")
     if gated:
         power = f"{keep:g}^{T} = {plain(keep ** int(T))}" if T.isdigit() else \
             f"{keep:g} per step"
-        out += (f" A held gate is pushed towards {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
-                f"step, a free gate is computed by the cell, a removed gate is fixed at "
-                f"exactly its value. So a step that copies the memory through a held gate keeps "
-                f"{keep:g} of it ({power}), one that copies through a removed gate keeps all "
-                f"of it; the gate itself depends on the old memory, and so does what each step "
-                f"writes, and both add to or take from that. A normal write is "
-                f"‖∂c<1>/∂x<1>‖, how strongly one step of the option's model, with all its "
-                f"gates free, writes its input into the memory; “k× a normal "
-                f"write at step {T}” means the first input still moves the memory k times "
-                f"that strongly at step {T} (a gate held open to write writes harder than a "
-                f"free one, so k can exceed 1).")
+        out += (f" A removed gate is fixed by the model at exactly its value; a held gate is "
+                f"pushed by the experiment to {epsilon:g} (≈ 0) or {keep:g} (≈ 1) at every "
+                f"step, by a large constant added inside its σ, so it depends only slightly "
+                f"on the memory; a free gate is computed by the cell. So a step that copies "
+                f"the memory through a held gate keeps {keep:g} of it ({power}), through a "
+                f"gate removed at its copying value all of it; the gain measured can differ "
+                f"from that, because what each step writes, and every gate (a held one "
+                f"slightly), also depend on the old memory. A normal write is ‖∂c<1>/∂x<1>‖, "
+                f"how strongly one step of the option's model, with all its gates free, writes "
+                f"its input into the memory; “k× a normal write at step {T}” means the first "
+                f"input still moves the memory k times that strongly at step {T} (a gate held "
+                f"open writes more strongly than a free one, which is often near 0.5, so k can "
+                f"exceed 1).")
     return out
 
 

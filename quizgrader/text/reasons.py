@@ -146,22 +146,56 @@ def whatever(q: Question, v: OptionVerdict, numbers: bool = True) -> str:
     who = " or ".join(gates.symbol(g) for g in cited)
     nums = "; ".join(f"{flip_setting(f)}: {flat(f.curves.final)}" for f in v.flips)
     tail = f" ({nums})" if numbers else ""
-    if set(cited) & set(c.blockers):
-        return f"; neither setting of {who} rescues it{tail}"
-    return f", whatever {who} does{tail}"
+    if c.copies:
+        return f", whatever {who} does{tail}"
+    # a gate that does not set the copy path acts only on the write (the Jacobian is the two)
+    verb = "changes" if len(cited) == 1 else "change"
+    claim = v.option.claim
+    if numbers or claim is None:
+        return f"; {who} {verb} only what is written, so neither setting rescues it{tail}"
+    settings = [gates.approx_all(tuple(claim.gates.items()))] + \
+        [flip_setting(f) for f in v.flips]
+    rest = [x.removeprefix(f"{who} ") for x in settings[1:]]       # 'Γr ≈ 1 nor ≈ 0'
+    return f"; {who} {verb} only what is written, so neither {' nor '.join(settings[:1] + rest)} " \
+        f"rescues it"
 
 
-def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True
-           ) -> str:
+def reason(q: Question, v: OptionVerdict, numbers: bool = True, equation: bool = True,
+           brief: bool = False) -> str:
     """The deciding cause of the option's configuration, fixed gates first: "Alice's model
-    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), whatever Γr does
-    (Γr ≈ 0: essentially zero, 7.7e-301)"; the one-step words of a cell without gates."""
+    fixes Γu = 1, so every step overwrites the memory (c<t> = c̃<t>), and the gradient gets
+    through only by way of what is written, through Wc and tanh's slope; Γr changes only what is
+    written, so neither setting rescues it (Γr ≈ 0: essentially zero, 7.7e-301)"; the
+    one-step words of a cell without gates. ``brief`` (a bottom line): the cause without
+    what an overwriting step still lets through."""
     cfg = claim_config(q, v)
     rest = whatever(q, v, numbers)
-    detail = not rest or rest.startswith("; neither")
-    text = because(q, cause(q, cfg), cfg, detail=detail, with_equation=equation)
+    c = cause(q, cfg)
+    # the cited gate's own part is said where it also shuts the read path
+    detail = not rest or bool({g for f in v.flips for g in f.gates} & set(c.blockers)) or \
+        (c.overwrites and not brief)     # an overwriting step: how the gradient gets through
+    text = because(q, c, cfg, detail=detail, with_equation=equation)
     if not text:
         claim = v.option.claim
         assert claim is not None
         return one_step(q.models[claim.model], claim.gates).plain
     return text + rest
+
+
+def versus(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]
+           ) -> OptionVerdict | None:
+    """For a claim that cites no gate: another option that measured the same setting in
+    another model of the question (a bias or an init is then the whole difference)."""
+    c, claim = v.curves, v.option.claim
+    if c is None or claim is None or claim.gates or c.final <= 0 or not claim.has_setting:
+        return None
+    mine = claim_config(q, v)
+    for o in others:
+        oc = o.option.claim
+        if oc is None or o.curves is None or oc.model == claim.model or o.unreachable or \
+                not oc.has_setting or o.curves.final <= 0:
+            continue
+        cfg = claim_config(q, o)
+        if (cfg.gates, cfg.steps) == (mine.gates, mine.steps):
+            return o
+    return None

@@ -124,6 +124,6 @@ def written(sc: Scenario | None, gated: bool = True) -> str:
     return f"with {gates.scenario(sc)}"
 
 
-def held(sc: Scenario | None) -> dict[str, int]:
+def held(sc: Scenario | None) -> dict[str, float]:
     """The gates a scenario holds at every step."""
     return {h.gate: h.value for h in (sc or ()) if isinstance(h, Hold) and h.always}

@@ -56,8 +56,10 @@ class LtiTool:
 
 
 def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, tool: LtiTool,
-                   body: Callable[[Request], Awaitable[bytes]], record: Record) -> None:
-    """Add the LTI endpoints to ``app``."""
+                   body: Callable[[Request], Awaitable[bytes]], record: Record,
+                   pattern: Callable[[str], str | None] | None = None) -> None:
+    """Add the LTI endpoints to ``app``; ``pattern`` gives a learner's 'a pattern in your
+    answers' paragraph for the result page (:mod:`..diagnosing`)."""
 
     @app.exception_handler(LtiRefused)
     async def refused(_: Request, e: LtiRefused) -> HTMLResponse:
@@ -191,8 +193,10 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
                  for o in (*result.chosen, *result.missed)}
         note = ("Your score goes to your course's gradebook." if s.lineitem else
                 "This activity has no gradebook column: your score is kept here only.")
+        mine = await run_in_threadpool(pattern, s.learner) if pattern is not None else None
         return HTMLResponse(pages.result(s.question, s.learner, attempt, result, plots,
-                                         lti={"session": s.id, "passback": note}))
+                                         lti={"session": s.id, "passback": note},
+                                         pattern=mine))
 
     def chosen_items(f: dict[str, list[str]], s: store.Session) -> list[tuple[str, str]]:
         chosen = f.get("question", [])

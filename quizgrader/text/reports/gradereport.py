@@ -36,6 +36,8 @@ def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[st
 
 #: Headings of the options of a graded answer: chosen, and right but not chosen.
 CHOSEN, MISSED = "Your answer", "A right answer you did not choose"
+#: The heading of a learner's diagnosis (quizgrader.diagnosis), in files and on the page.
+PATTERN = "A pattern in your answers"
 
 
 def verdict_word(score: float, max_score: float) -> str:
@@ -155,17 +157,20 @@ def class_summary(rows: int, graded: int, errors: int, headerless: bool,
     return out
 
 
-def learner_blocks(learner: str, answers: Sequence[GradedAnswer], note: str | None = None
-                   ) -> list[Block]:
+def learner_blocks(learner: str, answers: Sequence[GradedAnswer], note: str | None = None,
+                   pattern: str | None = None) -> list[Block]:
     """A learner's feedback file: the total (and ``note``: why it changed, after a regrade),
-    then per question its title and stem, the answer and score, the chosen options and the
-    right ones missed, with explanations."""
+    ``pattern`` (a misreading their answers show, :mod:`quizgrader.diagnosis`), then per
+    question its title and stem, the answer and score, the chosen options and the right
+    ones missed, with explanations."""
     total = sum(a.score or 0.0 for a in answers)
     blocks: list[Block] = [Heading(1, f"Feedback for {learner}"),
                            Para(f"Total: {fmt_score(total)} / "
                                 f"{fmt_score(float(len(answers)))}")]
     if note:
         blocks.append(Para(note))
+    if pattern:
+        blocks += [Heading(2, PATTERN), Para(pattern)]
     graded = [a.question for a in answers if a.score is not None]
     if graded:    # the reading guide once, before the first option; notation with its answer
         notes = set(notation(c for q in graded for c in cells(q)))

@@ -1,0 +1,102 @@
+"""The gate lab's settings and numbers without a browser: holds at any value, the grid, the
+sentence in the explanations' words, the offline grid's size."""
+import json
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import GRU_FILE, QUESTIONS
+
+from quizgrader.cli import main
+from quizgrader.jobs.verifying import verify
+from quizgrader.lab import LabError, LabSimulator, parse
+from quizgrader.lab.grid import from_config, grid
+from quizgrader.lab.offline import coarse, grid_data
+from quizgrader.lab.view import describe, sentence, view
+from quizgrader.question.bank import load_question
+from quizgrader.sim.gates import hold_shift, sigmoid
+from quizgrader.text.reasons import claim_config
+
+
+@pytest.fixture(scope="module")
+def gru():
+    return verify([GRU_FILE], cache=True).verdicts[0]
+
+
+def simulated(*args: str) -> list[float]:
+    run = CliRunner().invoke(main, ["simulate", "--cell", "gru", "--json", *args])
+    assert run.exit_code == 0, run.output
+    return json.loads(run.output)["gain"]
+
+
+@pytest.mark.parametrize("v", [0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999])
+def test_a_gate_held_at_v_sits_at_v_where_its_pre_activation_is_zero(v):
+    assert sigmoid(np.array([hold_shift(v, 0.001)]))[0] == pytest.approx(v, rel=1e-12)
+
+
+def test_held_at_one_minus_epsilon_is_the_verifiers_hold_at_one():
+    assert simulated("--fix", "reset=1", "--hold", "update=0.999") == \
+        simulated("--fix", "reset=1", "--hold", "update=1")
+    assert simulated("--fix", "reset=1", "--hold", "update=0.9")[-1] != \
+        simulated("--fix", "reset=1", "--hold", "update=1")[-1]
+
+
+def test_a_request_off_the_grid_or_for_a_fixed_gate_is_refused_with_the_allowed_values(gru):
+    q = gru.question
+    with pytest.raises(LabError, match=r"update=0.3: not on the grid \(choose from free, "
+                                       r"0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999\)"):
+        parse(q, {"model": "betty", "update": "0.3"})
+    with pytest.raises(LabError, match="reset: is fixed by this model"):
+        parse(q, {"model": "betty", "reset": "0.5"})
+    with pytest.raises(LabError, match=r"'carol' is not a model of this question "
+                                       r"\(choose from alice, betty\)"):
+        parse(q, {"model": "carol"})
+    assert parse(q, {"model": "betty"}).values == (("update", None),)
+
+
+def test_every_options_setting_gives_the_verifiers_number_and_sentence(gru):
+    q, lab = gru.question, LabSimulator()
+    for v in gru.options:
+        s = from_config(claim_config(q, v), q.simulation.epsilon)
+        c = lab.run_many(q.models[s.model].model(), [s.scenario(q.simulation.epsilon)],
+                         q.horizon, q.simulation.settings())[0]
+        assert c.final == v.curves.final
+        said = sentence(q, s, c)
+        assert said.startswith("In " + ("Alice's" if s.model == "alice" else "Betty's"))
+    got = view(q, parse(q, {"model": "betty", "update": "0.9"}),
+               lab.run_many(q.models["betty"].model(),
+                            [parse(q, {"model": "betty", "update": "0.9"}).scenario(0.001)],
+                            q.horizon, q.simulation.settings())[0])
+    assert got["sentence"].startswith("In Betty's model (Γr fixed at 1) with Γu held at 0.9, "
+                                      "the gradient vanishes over 100 steps")
+    assert got["gain"][-1] == simulated("--fix", "reset=1", "--hold", "update=0.9")[-1]
+
+
+def test_the_offline_grid_is_coarse_only_where_a_model_has_three_free_gates(gru):
+    lstm = load_question(QUESTIONS / "lstm-forget-bias.yaml")
+    assert not coarse(gru.question) and coarse(lstm)
+    assert grid(0.001, coarse=True) == (0.001, 0.5, 0.999)
+    assert grid(0.05) == (0.001, 0.01, 0.05, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999)
+    desc = describe(lstm, None, coarse=True)
+    assert all(m["values"] == ["free", "0.001", "0.5", "0.999"] for m in desc["models"])
+
+
+def test_the_offline_grid_keeps_every_setting_at_few_log_spaced_steps(gru):
+    q = gru.question
+    data = grid_data(q, LabSimulator(), coarse(q))
+    assert len(data["settings"]) == 2 * 8 and len(data["t"]) <= 100
+    assert {1, 10, 50, 100} <= set(data["t"]) and data["t"] == sorted(data["t"])
+    kept = data["settings"]["betty|update=0.001"]
+    assert math.isclose(10 ** kept["lg"][-1], gru.options[2].curves.final, rel_tol=1e-2)
+    assert kept["table"][-1] == [100, "1.0"]
+
+
+def test_held_at_one_half_is_said_as_held_but_simulated_as_free(gru):
+    q = gru.question
+    half, free = parse(q, {"model": "betty", "update": "0.5"}), parse(q, {"model": "betty"})
+    assert half.scenario(0.001) == free.scenario(0.001) == ()
+    c = LabSimulator().run_many(q.models["betty"].model(), [()], q.horizon,
+                                q.simulation.settings())[0]
+    assert "with Γu held at 0.5," in sentence(q, half, c)
+    assert "with Γu free," in sentence(q, free, c)
