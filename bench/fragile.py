@@ -94,7 +94,7 @@ def main() -> None:
                     help="generate over every cell and init of format v1.2")
     a = ap.parse_args()
     import quizgrader
-    from quizgrader.banks import load
+    from quizgrader.jobs.verifying import load_within_limits as load
     from quizgrader.sim import Simulator
     from quizgrader.verify import verify_question
     from quizgrader.verify.robust import varied

@@ -111,7 +111,7 @@ def main() -> None:
     for i in range(n):
         q = qs[i % len(qs)]
         jobs.append((f"learner{i:05d}", q, ANSWERS[q][(i // len(qs)) % len(ANSWERS[q])]))
-    expected = {(q, a): api.grade_answer(f"{QS}/{q}.yaml", a).graded.score
+    expected = {(q, a): api.grade_answer(f"{QS}/{q}.yaml", a).score
                 for q, a in {(q, a) for _, q, a in jobs}}
     pg = None
     with tempfile.TemporaryDirectory() as tmp:

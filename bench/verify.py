@@ -71,7 +71,7 @@ def make_bank(folder: Path, n: int = 50) -> None:
 
 def counted_flops(folder: Path) -> float:
     """The arithmetic of verifying every question (and variant) under ``folder``, cold."""
-    from quizgrader.banks import load
+    from quizgrader.jobs.verifying import load_within_limits as load
     from quizgrader.sim import Simulator
     from quizgrader.verify import verify_question
     sim = Simulator()

@@ -48,7 +48,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(np|numpy|pydantic|pathlib|typing|collections|datetime|click)\..*"),
     (r"py:.*", r"(Path|ndarray|NDArray|Any|Iterable|Sequence|Mapping|Callable|IO|TextIO)"),
     (r"py:.*", r"quizgrader\..*"),
-    (r"py:.*", r"(Bank|Question|Model|Hold|Curves|Explanation|Summary|Graded|Answered)"),
+    (r"py:.*", r"(Bank|Question|Model|Hold|Curves|Explanation|Summary|GradedAnswer)"),
     (r"py:.*", r"(PathLike|Deployment|Format)"),
     (r"py:.*", r"(QuestionVerdict|OptionVerdict|Status|Detail|ExportFormat|Literal)"),
 ]

@@ -5,7 +5,7 @@
     for qv in report.verdicts:
         print(qv.question.id, qv.status, qv.computed_key)
     result = api.grade_answer("questions/c5w1-gru-alice-betty.yaml", "C")
-    print(result.graded.score, result.graded.feedback)
+    print(result.score, result.feedback)
 
 Errors are :class:`~quizgrader.errors.QuizgraderError` subclasses whose messages speak of
 these functions' arguments. ``cache`` turns the disk cache of simulations on or off (it is
@@ -17,34 +17,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from .apitypes import ClassGrade, Explained, Exported, Simulation, Verification
-from .banks import load, simulator, verify, verify_file
-from .course import grade_class, regrade, stats
 from .grading import GradedAnswer
+from .jobs.classgrading import grade_class, regrade
 from .jobs.deploying import variants
 from .jobs.exporting import ExportFormat, export
 from .jobs.question import explain, grade_answer
 from .jobs.simulation import MAX_SCALE, simulate
-from .question import Bank, load_bank as _load_bank, load_question
+from .jobs.statistics import stats
+from .jobs.verifying import load_within_limits, read_bank, simulator, verify, verify_file
+from .question import load_question
 
 PathLike = str | Path
-#: The name of :class:`~quizgrader.grading.GradedAnswer` before 0.2 (kept for one release).
-AnswerGrade = GradedAnswer
 Format = Literal["text", "markdown", "json", "html"]
-
-
-def load_bank(paths: Iterable[PathLike]) -> Bank:
-    """Read every question file under ``paths`` (templates with their locks, each deployed
-    variant a question), without verifying anything."""
-    from .variants import reader
-    return _load_bank([str(p) for p in paths], reader())
 
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the question format, for editors (YAML language server)."""
-    from .text.schemadoc import author_schema
+    from .text.reports.schemadoc import author_schema
     # the title after the models' schema, whose own title ("Question") it replaces
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://quizgrader.invalid/question-v1.schema.json",
@@ -56,8 +48,8 @@ def schema_json() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["AnswerGrade", "ClassGrade", "Explained", "ExportFormat", "Exported", "Format",
+__all__ = ["ClassGrade", "Explained", "ExportFormat", "Exported", "Format",
            "GradedAnswer", "MAX_SCALE", "Simulation", "Verification", "explain", "export",
-           "grade_answer", "grade_class", "load", "load_bank", "load_question", "regrade",
-           "schema", "schema_json", "simulate", "simulator", "stats", "variants", "verify",
-           "verify_file"]
+           "grade_answer", "grade_class", "load_question", "load_within_limits", "read_bank",
+           "regrade", "schema", "schema_json", "simulate", "simulator", "stats", "variants",
+           "verify", "verify_file"]

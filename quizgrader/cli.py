@@ -100,7 +100,7 @@ def verify(paths: tuple[str, ...], as_json: bool, robust: bool, strict: bool, us
     (--robust), fragile verdict (--strict) or invalid file.
     """
     from . import api
-    from .text import verifyreport
+    from .text.reports import verifyreport
     bar = Progress("verifying", sys.stderr) if not as_json else None
     try:
         report = api.verify(paths, cache=use_cache, robust=robust, allow_large=allow_large,
@@ -142,7 +142,7 @@ def explain(path: str, option_id: str | None, variant: int | None, fmt: str, det
     quizgrader explain questions/c5w1-gru-alice-betty.yaml --option C --detail standard
     """
     from . import api
-    from .text.explaindoc import explain_doc
+    from .text.reports.explaindoc import explain_doc
     result = api.explain(path, option=option_id, cache=use_cache, allow_large=allow_large,
                          variant=variant)
     options = [v for v, _ in result.options]
@@ -203,7 +203,7 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
     lock records (the same learner always gets the same variant, here and in the service).
     """
     from . import api
-    from .text.gradereport import answer_report
+    from .text.reports.gradereport import answer_report
     if (answer is None) == (responses is None):
         raise click.UsageError("give either --answer IDS or --responses FILE.csv")
     if answer is not None:
@@ -212,8 +212,8 @@ def grade(paths: tuple[str, ...], answer: str | None, responses: str | None, out
         r = api.grade_answer(paths[0], answer, trust_key=trust_key, cache=use_cache,
                              allow_large=allow_large, detail=detail, variant=variant,
                              learner=learner, salt=salt)
-        click.echo(answer_report(r.answered, fmt), nl=False)
-        sys.exit(0 if r.graded.ok else 1)
+        click.echo(answer_report(r, fmt), nl=False)
+        sys.exit(0 if r.ok else 1)
     if out is None or responses is None:
         raise click.UsageError("--responses needs --out FILE.csv")
     if variant is not None or learner is not None:

@@ -51,7 +51,7 @@ def stats(grades: str, bank: tuple[str, ...], as_json: bool, plots: str | None,
     quizgrader stats grades.csv --bank questions/ --plots stats/
     """
     from . import api
-    from .text.statsreport import stats_json, stats_text
+    from .text.reports.statsreport import stats_json, stats_text
     test, shared = api.stats(grades, bank=bank or None, cache=use_cache,
                              allow_large=allow_large, by_variant=by_variant)
     if plots:
@@ -94,7 +94,7 @@ def regrade(paths: tuple[str, ...], responses: str, previous: str, out: str,
     quizgrader regrade questions/ --responses class.csv --previous grades.csv --out new.csv
     """
     from . import api
-    from .text.regradereport import impact_json, impact_text
+    from .text.reports.regradereport import impact_json, impact_text
     graded, moved = api.regrade(paths, responses, previous, out, feedback_dir=feedback_dir,
                                 feedback=feedback, trust_key=trust_key, cache=use_cache,
                                 allow_large=allow_large, salt=salt)

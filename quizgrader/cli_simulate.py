@@ -79,7 +79,7 @@ def simulate(cell: str, fixes: tuple[str, ...], holds: tuple[str, ...], steps: i
       quizgrader simulate --cell indrnn --recurrent-range 0.99:0.99 --input-scale 0
     """
     from . import api
-    from .text import simreport
+    from .text.reports import simreport
     # the text table shows t = 1, 2, 5, 10, ... and T: compute norms at those steps only
     at = None if as_json else simreport.checkpoints(steps or 10 ** 9)
     result = api.simulate(cell, fixed=parse_fixes(fixes), holds=parse_holds(holds), steps=steps,

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import QUESTIONS
+from conftest import QS, QUESTIONS
 
-QS = str(QUESTIONS)
 TOKEN = "test-token-1234"
 
 

@@ -13,19 +13,16 @@ import sys
 import types
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE as GRU, QUESTIONS
+from conftest import ARTIFACTS, GRU_FILE, QS
 
 from quizgrader.cli import main
 from quizgrader.export import export
 from quizgrader.export.items import build_all
 from quizgrader.export.moodle import ALLOWED, fractions, nearest
 from quizgrader.grading import score
-
-QS = str(QUESTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +33,17 @@ def sim():
 
 
 @pytest.fixture(scope="module")
-def verdicts():
+def verdicts(verified):
     """Every question of the bank, each deployed variant of its templates included (on the
-    process pool, as export verifies them)."""
-    from quizgrader.banks import load as load_bank
-    from quizgrader.sim.parallel import default_workers
-    from quizgrader.verify.batch import verify_bank
-    bank = load_bank([QS])
-    assert not bank.problems
-    return verify_bank(bank.questions, None, default_workers())
+    process pool, as export verifies them: the session's verified bank)."""
+    return verified.verdicts
 
 
 @pytest.fixture(scope="module")
 def handout_verdicts(sim):
     """What a handout shows by default (each template's first variant only), verified on the
     module's simulator so that the plots reuse its curves."""
-    from quizgrader.banks import first_variants, load as load_bank
+    from quizgrader.jobs.verifying import first_variants, load_within_limits as load_bank
     from quizgrader.verify import verify_question
     bank = load_bank([QS])
     return [verify_question(q, path, sim) for path, q in first_variants(bank.questions)]
@@ -343,7 +335,7 @@ def test_markdown_handout_has_key_explanations_and_embedded_plots(handout_verdic
     assert "Answer: **C**" in text and "Answer: **A, D**" in text
     assert text.count("](data:image/svg+xml;base64,") == \
         sum(v.curves is not None for qv in verdicts for v in qv.options)
-    from quizgrader.text.markup import md
+    from quizgrader.text.render.markup import md
     assert md(items[0].options[0].explanation[1]) in text and "c\\<100\\>" in text
 
 
@@ -369,7 +361,7 @@ def test_html_handout_renders_in_headless_chromium_with_visible_plots(handout_ve
     # the bottom line comes before the options, and the reading guide is there once
     assert html_text.count("How to read the numbers") == 1
     assert html_text.index('class="bottom-line"') < html_text.index('class="option ')
-    shots = Path(__file__).parent.parent / "test-artifacts"
+    shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     shot = shots / "handout.png"
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -407,7 +399,7 @@ def test_every_export_of_the_bank_is_byte_identical_on_a_second_run(tmp_path, fm
 
 def test_a_disputed_key_stops_the_export_unless_trust_key(tmp_path):
     q = tmp_path / "q.yaml"
-    q.write_text(GRU.read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
+    q.write_text(GRU_FILE.read_text(encoding="utf-8").replace("key: [C]", "key: [D]"),
                  encoding="utf-8")
     out = tmp_path / "bank.xml"
     r = CliRunner().invoke(main, ["export", str(q), "--to", "moodle", "--out", str(out)])

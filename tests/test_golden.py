@@ -8,19 +8,18 @@ A wording change shows up here as a diff to review. After reviewing it, rewrite 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from bankfiles import PLAIN
 from cellcases import KERNELS, kernel
+from conftest import TESTS
 
 from quizgrader.question import load_question
 from quizgrader.sim import Simulator
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import verify_question
 
-ROOT = Path(__file__).parent.parent
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = TESTS / "golden"
 BANK = PLAIN
 #: (format, detail) -> the golden file's suffix
 SUFFIX = {("text", "short"): "short.txt", ("text", "standard"): "standard.txt",

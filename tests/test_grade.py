@@ -7,25 +7,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE, QUESTIONS, ROOT
+from conftest import GRU, QS, QUESTIONS
 from hypothesis import given, strategies as st
 
-from quizgrader import api
 from quizgrader.cli import main
 from quizgrader.grading import Gradebook, Summary, grade_rows, grade_stream, score
 from quizgrader.grading.csvcells import FORMULA
 from quizgrader.grading.rows import HeaderError
 from quizgrader.question import load_question
 
-QS = str(QUESTIONS)
-GRU = str(GRU_FILE)
-
 
 @pytest.fixture(scope="module")
-def book():
-    report = api.verify([QS], cache=False)
-    assert not report.problems
-    return Gradebook(report.verdicts)
+def book(verified):
+    return Gradebook(verified.verdicts)
 
 
 IDS = ["A", "B", "C", "D", "E"]
@@ -74,7 +68,7 @@ def test_one_answer_right_and_wrong():
 
 
 def test_partial_credit_for_many():
-    path = str(ROOT / "questions" / "lstm-long-memory.yaml")
+    path = str(QUESTIONS / "lstm-long-memory.yaml")
     r = CliRunner().invoke(main, ["grade", path, "--answer", "a", "--format", "json"])
     import json
     data = json.loads(r.stdout)

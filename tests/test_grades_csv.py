@@ -2,12 +2,12 @@
 the text every writer gets from it."""
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import ROOT
 
-from quizgrader.grading.gradebook import Graded
+from quizgrader.grading import GradedAnswer
 from quizgrader.grading.rows import OUT_HEADER, GradeRow, RowMemo
 
-FORMATS = Path(__file__).parent.parent / "docs" / "reference" / "formats.md"
+FORMATS = ROOT / "docs" / "reference" / "formats.md"
 
 
 def test_the_header_is_the_rows_fields_and_the_documented_one():
@@ -17,7 +17,7 @@ def test_the_header_is_the_rows_fields_and_the_documented_one():
 
 
 def test_a_graded_row_formats_scores_and_makes_text_cells_safe():
-    g = Graded(0.5, 1.0, "graded", ("A",), "A is right, B is not", ("A", "C"), ("C",), "p1")
+    g = GradedAnswer(0.5, 1.0, "graded", ("A",), "A is right, B is not", ("A", "C"), ("C",), "p1")
     row = GradeRow.graded("=cmd", "q1", "A", g, 3)
     assert row.text() == "'=cmd,q1,A,0.5,1,graded,\"A is right, B is not\",p1,3"
 
@@ -28,7 +28,7 @@ def test_an_error_row_keeps_its_place_with_the_reason():
 
 
 def test_the_memo_holds_the_row_after_the_learner():
-    g = Graded(1.0, 1.0, "graded", ("A",), "A is correct.", ("A",), (), "p1")
+    g = GradedAnswer(1.0, 1.0, "graded", ("A",), "A is correct.", ("A",), (), "p1")
     memo = RowMemo(" q1", "A", g, None)
     assert "ann" + memo.middle == GradeRow.graded("ann", " q1", "A", g, None).text() + "\n"
     assert memo.qid == "q1"

@@ -4,6 +4,7 @@ the next run."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,24 +12,28 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import QUESTIONS
-
-QS = str(QUESTIONS)
-Q = "c5w1-gru-alice-betty"
+from conftest import GRU_FILE, GRU_ID
 
 
 def _responses(path: Path, learners: int, answer: str) -> Path:
     with path.open("w", encoding="utf-8") as f:
         f.write("learner,question,answer\n")
         for i in range(learners):
-            f.write(f"l{i:05d},{Q},{answer}\n")
+            f.write(f"l{i:05d},{GRU_ID},{answer}\n")
     return path
 
 
 def _grade(tmp: Path, src: Path, fb: Path, out: str = "g.csv") -> subprocess.Popen:
+    """Grade ``src`` on a bank of the one question it answers (the rest of the bank would
+    only add its verification to the first run: the learner files are what is killed)."""
+    bank = tmp / "bank"
+    if not bank.exists():
+        bank.mkdir()
+        shutil.copy(GRU_FILE, bank)
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(tmp / "cache")}
-    return subprocess.Popen([sys.executable, "-m", "quizgrader.cli", "grade", QS, "--responses",
-                             str(src), "--out", str(tmp / out), "--feedback-dir", str(fb)],
+    return subprocess.Popen([sys.executable, "-m", "quizgrader.cli", "grade", str(bank),
+                             "--responses", str(src), "--out", str(tmp / out),
+                             "--feedback-dir", str(fb)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -21,8 +21,8 @@ from click.testing import CliRunner  # noqa: E402
 from conftest import GRU_ID  # noqa: E402
 from servicekit import bank_of, chromium, start  # noqa: E402
 
-from quizgrader.banks import verify  # noqa: E402
 from quizgrader.cli import main  # noqa: E402
+from quizgrader.jobs.verifying import verify  # noqa: E402
 from quizgrader.text.numbers import amount  # noqa: E402
 
 SHOTS = Path(__file__).parent.parent / "test-artifacts"
@@ -164,7 +164,7 @@ def test_each_option_button_shows_the_number_its_explanation_quotes(server, brow
 
 def _figures(verdict) -> str:
     """Each option's figures as ``verify --json`` gives them."""
-    from quizgrader.text.verifyreport import verify_json
+    from quizgrader.text.reports.verifyreport import verify_json
     doc = json.loads(verify_json([verdict], [], []))
     return json.dumps({o["id"]: o["figures"] for o in doc["questions"][0]["options"]})
 

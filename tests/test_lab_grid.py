@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import GRU_FILE, QUESTIONS
 
-from quizgrader.banks import verify
 from quizgrader.cli import main
+from quizgrader.jobs.verifying import verify
 from quizgrader.lab import LabError, LabSimulator, parse
 from quizgrader.lab.grid import from_config, grid
 from quizgrader.lab.offline import coarse, grid_data

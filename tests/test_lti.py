@@ -18,13 +18,13 @@ pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
 httpx = pytest.importorskip("httpx")
 
-from conftest import GRU_ID as GRU  # noqa: E402
+from conftest import ARTIFACTS, GRU_ID  # noqa: E402
 from ltiplatform import DL, INSTRUCTOR, LEARNER, LTI, Emulator, Key, form_fields, running  # noqa: E402
 from servicekit import TOKEN, bank_of, chromium, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TEMPLATE = "c5w1-gru-template"
-FILES = (f"{GRU}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
+FILES = (f"{GRU_ID}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_launch_answer_and_the_score_reaches_the_gradebook(tool, platform):
     assert (score["scoreGiven"], score["scoreMaximum"]) == (1.0, 1.0)
     assert score["timestamp"].endswith("Z") and score["query"] == ""
     mine = [a for a in attempts(tool) if a["learner"] == f"{platform.issuer}|ann-42"]
-    assert [a["question"] for a in mine] == [GRU]
+    assert [a["question"] for a in mine] == [GRU_ID]
     deadline = time.monotonic() + 10
     while attempts(tool)[-1]["passback"]["status"] != "sent" and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -151,9 +151,9 @@ def test_a_line_item_url_with_a_query_string(tool, platform):
 
 def test_deep_linking_picker_and_a_signed_response(tool, platform):
     c, page = launched(tool, platform, "dl", deep_linking=True, sub="teacher-1")
-    assert "Add questions to your course" in page and GRU in page and TEMPLATE in page
+    assert "Add questions to your course" in page and GRU_ID in page and TEMPLATE in page
     _, fields = form_fields(page)
-    r = c.post(tool.url + "/lti/deep-link", data={**fields, "question": [GRU, TEMPLATE]})
+    r = c.post(tool.url + "/lti/deep-link", data={**fields, "question": [GRU_ID, TEMPLATE]})
     assert r.status_code == 200
     action, back = form_fields(r.text)
     assert action == platform.url + "/deep-link-return"
@@ -162,12 +162,12 @@ def test_deep_linking_picker_and_a_signed_response(tool, platform):
     claims = platform.returns[-1]
     assert claims[DL + "data"] == "opaque-dl"
     items = claims[DL + "content_items"]
-    assert [i["custom"] for i in items] == [{"question": GRU}, {"question": TEMPLATE}]
+    assert [i["custom"] for i in items] == [{"question": GRU_ID}, {"question": TEMPLATE}]
     assert all(i["type"] == "ltiResourceLink" and i["url"] == tool.url + "/lti/launch"
                and i["lineItem"]["scoreMaximum"] == 1.0 and i["lineItem"]["label"]
                for i in items)
     # the picker's session is spent: a second post is refused
-    again = c.post(tool.url + "/lti/deep-link", data={**fields, "question": [GRU]})
+    again = c.post(tool.url + "/lti/deep-link", data={**fields, "question": [GRU_ID]})
     assert again.status_code == 403
 
 
@@ -365,7 +365,7 @@ def test_a_sigkill_between_attempt_and_score_loses_no_score(tmp_path, platform, 
                     "(.ci/run installs it)")
 def test_a_launch_in_a_real_browser(tool, platform):
     sync = pytest.importorskip("playwright.sync_api")
-    shots = Path(__file__).parent.parent / "test-artifacts"
+    shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     platform.launch("browser", sub="cy-3", name="Cy Browser")
     start_url = httpx.URL(tool.url + "/lti/login", params={

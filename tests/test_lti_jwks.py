@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import GRU_ID, QS
 
 pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
@@ -19,7 +20,7 @@ httpx = pytest.importorskip("httpx")
 
 from hostile import Hostile  # noqa: E402
 from ltiplatform import LEARNER, LTI, Key  # noqa: E402
-from servicekit import QS, start  # noqa: E402
+from servicekit import start  # noqa: E402
 
 from quizgrader.service.lti.jose import LtiRefused  # noqa: E402
 from quizgrader.service.lti.platformkeys import PlatformKeys  # noqa: E402
@@ -128,7 +129,6 @@ def test_one_platform_never_waits_for_another(servers):
 
 # --- a real service: hostile launches beside the plain API ------------------------------------
 
-GRU = "c5w1-gru-alice-betty"
 
 
 TRICKLING, SLOW = "https://lms.example.edu", "https://slow.example.edu"
@@ -147,7 +147,7 @@ def tool(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-tool")
     bank = folder / "bank"
     bank.mkdir()
-    shutil.copy(Path(QS) / f"{GRU}.yaml", bank)
+    shutil.copy(Path(QS) / f"{GRU_ID}.yaml", bank)
     trickle = Hostile(mode="trickle", every=0.5, max_seconds=60)
     slow = Hostile(mode="slow", body=JWKS, delay=1.5)
     (folder / "platforms.toml").write_text(config(TRICKLING, trickle.url) + "\n"
@@ -174,7 +174,7 @@ def forged_launch(tool_url: str, issuer: str, kid: str = "k1") -> dict[str, str]
                       "nonce": query["nonce"][0], LTI + "deployment_id": "d1",
                       LTI + "version": "1.3.0", LTI + "roles": [LEARNER],
                       LTI + "message_type": "LtiResourceLinkRequest",
-                      LTI + "custom": {"question": GRU}}, kid)
+                      LTI + "custom": {"question": GRU_ID}}, kid)
     return {"state": query["state"][0], "id_token": token}
 
 
@@ -199,7 +199,7 @@ def test_launches_stuck_on_a_hostile_jwks_leave_the_plain_api_answering(tool):
         for i in range(20):
             t0 = time.monotonic()
             r = c.post(tool.url + "/api/attempts",
-                       json={"learner": f"p{i}", "question": GRU, "answer": ["C"]})
+                       json={"learner": f"p{i}", "question": GRU_ID, "answer": ["C"]})
             assert r.status_code == 200, r.text
             assert c.get(tool.url + "/api/questions").status_code == 200
             plain.append(time.monotonic() - t0)

@@ -19,8 +19,8 @@ pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
 import pgkit  # noqa: E402
-from conftest import GRU_ID as GRU  # noqa: E402
-from servicekit import TOKEN, start  # noqa: E402
+from conftest import GRU_FILE, GRU_ID  # noqa: E402
+from servicekit import TOKEN, bank_of, start  # noqa: E402
 
 from quizgrader.service import db  # noqa: E402
 from quizgrader.service.dburl import engine_for, shown  # noqa: E402
@@ -51,6 +51,13 @@ def url(request, tmp_path):
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory) -> str:
+    """The one question these tests answer (a service of it starts in a fraction of the
+    whole bank's time)."""
+    return str(bank_of(tmp_path_factory, (GRU_FILE.name,)))
 
 
 def _connect(u: str) -> int:
@@ -113,12 +120,12 @@ def test_a_migration_killed_half_way_leaves_the_schema_as_it_was(url):
     assert db.count(db.connect(url)) == 0                  # the next start migrates cleanly
 
 
-def test_the_service_stores_and_reports_on_either_database(url, tmp_path, cache):
-    s = start(tmp_path / "unused.db", cache, url=url)
+def test_the_service_stores_and_reports_on_either_database(url, tmp_path, cache, bank):
+    s = start(tmp_path / "unused.db", cache, url=url, bank=bank)
     try:
         for learner, answer in (("ann", ["C"]), ("bo", ["A"]), ("ann", ["B"])):
             r = httpx.post(s.url + "/api/attempts", timeout=60,
-                           json={"learner": learner, "question": GRU, "answer": answer})
+                           json={"learner": learner, "question": GRU_ID, "answer": answer})
             assert r.status_code == 200, r.text
         listed = httpx.get(s.url + "/api/attempts", headers=AUTH, timeout=30).json()
         assert [(a["learner"], a["answer"], a["score"]) for a in listed] == \
@@ -133,10 +140,10 @@ def test_the_service_stores_and_reports_on_either_database(url, tmp_path, cache)
         s.stop()
 
 
-def test_an_idempotency_key_stores_a_retried_attempt_once(url, tmp_path, cache):
-    s = start(tmp_path / "unused.db", cache, url=url)
+def test_an_idempotency_key_stores_a_retried_attempt_once(url, tmp_path, cache, bank):
+    s = start(tmp_path / "unused.db", cache, url=url, bank=bank)
     try:
-        body = {"learner": "ann", "question": GRU, "answer": ["C"]}
+        body = {"learner": "ann", "question": GRU_ID, "answer": ["C"]}
         hdr = {"Idempotency-Key": "retry-0001"}
         ids = []
 
@@ -163,9 +170,9 @@ def test_an_idempotency_key_stores_a_retried_attempt_once(url, tmp_path, cache):
 
 
 def test_a_postgresql_restart_under_load_gives_503s_or_successes_and_loses_nothing(
-        pg, tmp_path, cache):
+        pg, tmp_path, cache, bank):
     u = pg.createdb(f"restart_{os.getpid()}")
-    s = start(tmp_path / "unused.db", cache, url=u)
+    s = start(tmp_path / "unused.db", cache, url=u, bank=bank)
     acked, statuses, errors = {}, [], []
     stop = threading.Event()
     lock = threading.Lock()
@@ -178,7 +185,7 @@ def test_a_postgresql_restart_under_load_gives_503s_or_successes_and_loses_nothi
                 learner = f"c{k}-{n}"
                 try:
                     r = c.post(s.url + "/api/attempts",
-                               json={"learner": learner, "question": GRU, "answer": ["C"]})
+                               json={"learner": learner, "question": GRU_ID, "answer": ["C"]})
                 except httpx.HTTPError as e:
                     with lock:
                         errors.append(repr(e))
@@ -225,11 +232,11 @@ def test_passwords_never_appear_in_messages():
         engine_for("postgresql+pg8000://qg:pw@127.0.0.1:1/x")
 
 
-def test_after_an_idle_restart_the_next_attempt_is_stored(pg, tmp_path, cache):
+def test_after_an_idle_restart_the_next_attempt_is_stored(pg, tmp_path, cache, bank):
     u = pg.createdb(f"idle_{os.getpid()}")
-    s = start(tmp_path / "unused.db", cache, url=u)
+    s = start(tmp_path / "unused.db", cache, url=u, bank=bank)
     try:
-        body = {"learner": "ann", "question": GRU, "answer": ["C"]}
+        body = {"learner": "ann", "question": GRU_ID, "answer": ["C"]}
         assert httpx.post(s.url + "/api/attempts", json=body, timeout=60).status_code == 200
         pg.stop("fast")                       # the pool's connections are now dead
         pg.start()

@@ -1,17 +1,15 @@
 """The question format: the bad-input corpus with exact messages, and the bank as fixtures."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from bankfiles import PLAIN
 from click.testing import CliRunner
+from conftest import TESTS
 
 from quizgrader.cli import main
 from quizgrader.question import load_bank
 
-HERE = Path(__file__).parent
-BAD = HERE / "bad"
+BAD = TESTS / "bad"
 BANK = PLAIN
 
 EXPECTED = {

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT
 from test_variants import template
 
 from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
 from quizgrader.variants.lock import lock_path, read_lock
 
-ROOT = Path(__file__).parent.parent
 LEARNERS = [f"p{i:02d}" for i in range(24)]
 
 

@@ -20,10 +20,9 @@ pytest.importorskip("fastapi")
 pytest.importorskip("sqlalchemy")
 httpx = pytest.importorskip("httpx")
 
-from conftest import GRU_ID as GRU  # noqa: E402
-from servicekit import QS, TOKEN, chromium, start  # noqa: E402
+from conftest import ARTIFACTS, GRU_ID, QS  # noqa: E402
+from servicekit import TOKEN, chromium, start  # noqa: E402
 
-from quizgrader import api  # noqa: E402
 from quizgrader.cli import main  # noqa: E402
 from quizgrader.text.bottomline import bottom_line  # noqa: E402
 from quizgrader.text.explain import explain  # noqa: E402
@@ -61,10 +60,11 @@ def test_healthz_counts_the_served_questions(server):
         "ok": True, "questions": len(PLAIN) + len(TEMPLATES), "database": "ok"}
 
 
-def secrets() -> list[str]:
+@pytest.fixture(scope="module")
+def secrets(verified) -> list[str]:
     """What a learner must not see before answering: every explanation paragraph."""
     out = []
-    for qv in api.verify([QS]).verdicts:
+    for qv in verified.verdicts:
         for v in qv.options:
             e = explain(qv, v)
             out += [p for d in ("short", "standard", "full") for p in e.body(d) if len(p) > 40]
@@ -72,32 +72,32 @@ def secrets() -> list[str]:
     return out
 
 
-def test_questions_carry_stems_and_options_and_nothing_more(server):
+def test_questions_carry_stems_and_options_and_nothing_more(server, secrets):
     data = httpx.get(server.url + "/api/questions").json()
     assert len(data) == len(PLAIN) + len(TEMPLATES)
     for q in data:
         assert set(q) == {"id", "title", "select", "stem", "options", "variant"}
         assert all(set(o) == {"id", "text"} for o in q["options"])
-    one = httpx.get(f"{server.url}/api/questions/{GRU}").json()
-    assert one == next(q for q in data if q["id"] == GRU)
+    one = httpx.get(f"{server.url}/api/questions/{GRU_ID}").json()
+    assert one == next(q for q in data if q["id"] == GRU_ID)
     text = json.dumps(data, ensure_ascii=False)
-    for secret in ["claim", "correct", "explanation", "gain", "\"key\"", "‖∂c"] + secrets():
+    for secret in ["claim", "correct", "explanation", "gain", "\"key\"", "‖∂c"] + secrets:
         assert secret not in text, secret
 
 
-def test_the_page_before_answering_shows_no_key_claim_or_explanation(server):
+def test_the_page_before_answering_shows_no_key_claim_or_explanation(server, secrets):
     index = httpx.get(server.url + "/").text
-    page = httpx.get(f"{server.url}/q/{GRU}").text
-    assert f'href="/q/{GRU}"' in index
+    page = httpx.get(f"{server.url}/q/{GRU_ID}").text
+    assert f'href="/q/{GRU_ID}"' in index
     assert "Alice proposes to simplify the GRU" in page and 'name="answer" value="C"' in page
     assert '<label for="learner">' in page and '<label for="option-C">' in page
-    for secret in ["is correct", "is wrong", "‖∂c", "data:image"] + secrets():
+    for secret in ["is correct", "is wrong", "‖∂c", "data:image"] + secrets:
         assert secret not in page and secret not in index, secret
 
 
 def test_an_attempt_is_graded_stored_and_says_what_grade_says(server, cache, monkeypatch):
     before = len(attempts(server))
-    r = post(server, {"learner": "ann", "question": GRU, "answer": ["A"]})
+    r = post(server, {"learner": "ann", "question": GRU_ID, "answer": ["A"]})
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["score"] == 0.0 and data["max_score"] == 1.0 and data["correct"] == ["C"]
@@ -107,7 +107,7 @@ def test_an_attempt_is_graded_stored_and_says_what_grade_says(server, cache, mon
     assert len(stored) == before + 1 and stored[-1]["attempt"] == data["attempt"]
     assert stored[-1]["answer"] == ["A"] and stored[-1]["learner"] == "ann"
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(cache))
-    cli = CliRunner().invoke(main, ["grade", str(Path(QS) / f"{GRU}.yaml"), "--answer", "A",
+    cli = CliRunner().invoke(main, ["grade", str(Path(QS) / f"{GRU_ID}.yaml"), "--answer", "A",
                                     "--format", "json"])
     assert data["text"] == json.loads(cli.stdout)["feedback"]          # the same bytes
     assert data["feedback"][0]["explanation"] in data["text"]
@@ -115,14 +115,14 @@ def test_an_attempt_is_graded_stored_and_says_what_grade_says(server, cache, mon
 
 BAD = [
     ({"learner": "ann", "question": "nope", "answer": ["A"]}, 404, "unknown question 'nope'"),
-    ({"learner": "ann", "question": GRU, "answer": ["Z"]}, 400, "unknown option 'Z'"),
-    ({"learner": "ann", "question": GRU, "answer": []}, 400, "empty answer"),
-    ({"learner": "ann", "question": GRU, "answer": ["A", "C"]}, 400, "takes one option, got 2"),
-    ({"learner": "x" * 201, "question": GRU, "answer": ["C"]}, 400, "at most 200 characters"),
-    ({"learner": "", "question": GRU, "answer": ["C"]}, 400, "learner: a non-empty string"),
-    ({"question": GRU, "answer": ["C"]}, 400, "learner: a non-empty string"),
-    ({"learner": "ann", "question": GRU, "answer": "C"}, 400, "answer: a list of option ids"),
-    ({"learner": "a\nb", "question": GRU, "answer": ["C"]}, 400, "control characters"),
+    ({"learner": "ann", "question": GRU_ID, "answer": ["Z"]}, 400, "unknown option 'Z'"),
+    ({"learner": "ann", "question": GRU_ID, "answer": []}, 400, "empty answer"),
+    ({"learner": "ann", "question": GRU_ID, "answer": ["A", "C"]}, 400, "takes one option, got 2"),
+    ({"learner": "x" * 201, "question": GRU_ID, "answer": ["C"]}, 400, "at most 200 characters"),
+    ({"learner": "", "question": GRU_ID, "answer": ["C"]}, 400, "learner: a non-empty string"),
+    ({"question": GRU_ID, "answer": ["C"]}, 400, "learner: a non-empty string"),
+    ({"learner": "ann", "question": GRU_ID, "answer": "C"}, 400, "answer: a list of option ids"),
+    ({"learner": "a\nb", "question": GRU_ID, "answer": ["C"]}, 400, "control characters"),
     (["not", "an", "object"], 400, "must be a JSON object"),
 ]
 
@@ -169,7 +169,7 @@ def test_without_a_configured_token_instructor_endpoints_are_403(tmp_path, cache
 
 def test_attempts_filter_and_order_and_the_grades_and_stats(server):
     for learner, answer in (("fil", ["C"]), ("fil", ["D"]), ("gus", ["C"])):
-        assert post(server, {"learner": learner, "question": GRU,
+        assert post(server, {"learner": learner, "question": GRU_ID,
                              "answer": answer}).status_code == 200
     mine = httpx.get(server.url + "/api/attempts", params={"learner": "fil"},
                      headers=AUTH).json()
@@ -181,7 +181,7 @@ def test_attempts_filter_and_order_and_the_grades_and_stats(server):
     assert len(lines) - 1 == len(attempts(server))
     stats = httpx.get(server.url + "/api/stats", headers=AUTH).json()
     assert {"learners", "mean", "sd", "alpha", "questions", "misconceptions"} <= set(stats)
-    gru = next(q for q in stats["questions"] if q["id"] == GRU)
+    gru = next(q for q in stats["questions"] if q["id"] == GRU_ID)
     assert {"id", "n", "facility", "discrimination_index", "discriminative_efficiency",
             "options"} <= set(gru)
 
@@ -189,12 +189,12 @@ def test_attempts_filter_and_order_and_the_grades_and_stats(server):
 # --- the page ---------------------------------------------------------------------------------
 
 def test_submitting_the_form_shows_score_explanations_and_plots(server):
-    r = httpx.post(f"{server.url}/q/{GRU}", data={"learner": "hal", "answer": "A"}, timeout=60)
+    r = httpx.post(f"{server.url}/q/{GRU_ID}", data={"learner": "hal", "answer": "A"}, timeout=60)
     assert r.status_code == 200
     page = r.text
     assert "Score: 0 / 1 (wrong)" in page and "A is wrong." in page and "C is correct." in page
     assert page.count('<img src="data:image/svg+xml;base64,') == 2
-    bad = httpx.post(f"{server.url}/q/{GRU}", data={"learner": "hal"})
+    bad = httpx.post(f"{server.url}/q/{GRU_ID}", data={"learner": "hal"})
     assert bad.status_code == 400 and 'role="alert"' in bad.text and "empty answer" in bad.text
 
 
@@ -212,7 +212,7 @@ def test_a_killed_service_loses_no_acknowledged_attempt(tmp_path, cache):
             while not stop.is_set():
                 try:
                     r = c.post(s.url + "/api/attempts", json={
-                        "learner": f"k{i}", "question": GRU, "answer": ["C"]})
+                        "learner": f"k{i}", "question": GRU_ID, "answer": ["C"]})
                 except httpx.HTTPError:
                     return
                 if r.status_code == 200:
@@ -273,7 +273,7 @@ def test_an_upgrade_migrates_the_schema_and_keeps_every_attempt(tmp_path, cache)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO attempts (learner, question, answer, score, max_score, "
                           "created) VALUES ('old', :q, 'C', 1.0, 1.0, '2026-01-01 00:00:00')"),
-                     {"q": GRU})
+                     {"q": GRU_ID})
     engine.dispose()
     s = start(path, cache)
     try:
@@ -298,13 +298,13 @@ def test_the_access_log_is_json_lines(server):
                     "(.ci/run installs it)")
 def test_a_learner_answers_in_a_real_browser(server):
     sync = pytest.importorskip("playwright.sync_api")
-    shots = Path(__file__).parent.parent / "test-artifacts"
+    shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     with sync.sync_playwright() as p:
         browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1200})
-            page.goto(f"{server.url}/q/{GRU}")
+            page.goto(f"{server.url}/q/{GRU_ID}")
             page.get_by_label("Your name or learner id").fill("ivy")
             page.get_by_label("B. Alice's model", exact=False).check()
             page.get_by_role("button", name="Submit my answer").click()

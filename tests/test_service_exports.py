@@ -15,12 +15,13 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from servicekit import QS, TOKEN, start  # noqa: E402
+from conftest import GRU_ID, QS  # noqa: E402
+from servicekit import TOKEN, start  # noqa: E402
 
 from quizgrader.service import db  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU, MANY = "c5w1-gru-alice-betty", "gradient-clipping"
+MANY = "gradient-clipping"
 N = 2 * db.PAGE + 345                             # three pages, the last one partial
 
 
@@ -29,18 +30,18 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
     bank = folder / "bank"
     bank.mkdir()
-    for name in (GRU, MANY):
+    for name in (GRU_ID, MANY):
         shutil.copy(Path(QS) / f"{name}.yaml", bank)
     s = start(folder / "attempts.db", folder / "cache", bank=str(bank))
     rows = []
     for i in range(N):                            # written straight to the file: fast
-        q, a = (GRU, "C" if i % 3 else "A") if i % 2 else (MANY, "A;C" if i % 5 else "B")
+        q, a = (GRU_ID, "C" if i % 3 else "A") if i % 2 else (MANY, "A;C" if i % 5 else "B")
         rows.append((f"learner-{i % 700}", q, a, 1.0 if a in ("C", "A;C") else 0.0, 1.0, "",
                      f"2026-12-0{1 + i % 7} 10:00:00.000000"))
     with sqlite3.connect(s.db) as conn:
         conn.executemany("INSERT INTO attempts (learner, question, answer, score, max_score, "
                          "provenance, created) VALUES (?,?,?,?,?,?,?)", rows)
-    r = httpx.post(s.url + "/api/attempts", json={"learner": "ann", "question": GRU,
+    r = httpx.post(s.url + "/api/attempts", json={"learner": "ann", "question": GRU_ID,
                                                   "answer": ["C"]})
     assert r.status_code == 200
     yield s
@@ -91,7 +92,7 @@ def test_the_grades_csv_streams_one_row_per_attempt(server):
 def test_the_statistics_count_every_attempt(server):
     stats = httpx.get(server.url + "/api/stats", headers=AUTH).json()
     assert stats["learners"] == 701                       # read a page at a time
-    assert {q["id"]: q["n"] for q in stats["questions"]} == {GRU: 351, MANY: 350}
+    assert {q["id"]: q["n"] for q in stats["questions"]} == {GRU_ID: 351, MANY: 350}
 
 
 def test_stored_reads_a_page_per_query(server):

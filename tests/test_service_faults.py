@@ -18,8 +18,8 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from conftest import GRU_ID as GRU  # noqa: E402
-from servicekit import QS, TOKEN, start  # noqa: E402
+from conftest import GRU_FILE, GRU_ID  # noqa: E402
+from servicekit import TOKEN, bank_of, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -29,9 +29,16 @@ def cache(tmp_path_factory):
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory) -> str:
+    """The one question these tests answer: a service starts in a fraction of the time it
+    takes to verify and explain the whole bank, and each test starts its own."""
+    return str(bank_of(tmp_path_factory, (GRU_FILE.name,)))
+
+
 @pytest.fixture()
-def server(tmp_path, cache):
-    s = start(tmp_path / "attempts.db", cache)
+def server(tmp_path, cache, bank):
+    s = start(tmp_path / "attempts.db", cache, bank=bank)
     yield s
     s.stop()
 
@@ -54,10 +61,10 @@ def test_hostile_json_is_a_400_and_the_connection_goes_on(server):
         r = post_raw(server, deep, c)
         assert r.status_code == 400 and "nested deeper than 32" in r.json()["error"]
         for learner in ("\ud800x", "a\u202eb", "zero\u200bwidth", "line\u2028break", "nb\u00a0sp"):
-            body = json.dumps({"learner": learner, "question": GRU, "answer": ["C"]}).encode()
+            body = json.dumps({"learner": learner, "question": GRU_ID, "answer": ["C"]}).encode()
             r = post_raw(server, body, c)
             assert r.status_code == 400 and r.json()["error"].startswith("learner:"), learner
-        ok = post_raw(server, json.dumps({"learner": "ann", "question": GRU,
+        ok = post_raw(server, json.dumps({"learner": "ann", "question": GRU_ID,
                                           "answer": ["C"]}).encode(), c)
         assert ok.status_code == 200                               # same keep-alive connection
     assert [a["learner"] for a in stored(server)] == ["ann"]
@@ -66,7 +73,7 @@ def test_hostile_json_is_a_400_and_the_connection_goes_on(server):
 
 def test_a_form_with_bad_percent_escapes_is_refused_not_merged(server):
     for raw in ("learner=ann%FF&answer=C", "learner=ann%FE&answer=C"):
-        r = httpx.post(f"{server.url}/q/{GRU}", content=raw.encode(), timeout=30,
+        r = httpx.post(f"{server.url}/q/{GRU_ID}", content=raw.encode(), timeout=30,
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert r.status_code == 400 and "not UTF-8" in r.text
     assert stored(server) == []
@@ -74,15 +81,15 @@ def test_a_form_with_bad_percent_escapes_is_refused_not_merged(server):
 
 def test_the_page_numbers_attempts_per_learner_and_keeps_the_name(server):
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    httpx.post(server.url + "/api/attempts", json={"learner": "bo", "question": GRU,
+    httpx.post(server.url + "/api/attempts", json={"learner": "bo", "question": GRU_ID,
                                                    "answer": ["A"]}, timeout=30)
-    r = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy&answer=C", headers=form,
+    r = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy&answer=C", headers=form,
                    timeout=30)
     assert "Your attempt 1 at this question was saved for ivy." in r.text
-    r = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy&answer=B", headers=form,
+    r = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy&answer=B", headers=form,
                    timeout=30)
     assert "Your attempt 2 at this question" in r.text
-    empty = httpx.post(f"{server.url}/q/{GRU}", content=b"learner=ivy", headers=form,
+    empty = httpx.post(f"{server.url}/q/{GRU_ID}", content=b"learner=ivy", headers=form,
                        timeout=30)
     assert empty.status_code == 400 and 'value="ivy"' in empty.text
 
@@ -128,7 +135,7 @@ def test_a_held_database_lock_is_a_503_and_healthz_says_so_within_2_s(server):
         assert time.monotonic() - t < 2.0
         assert h.status_code == 503 and h.json()["database"] == "unavailable"
         r = httpx.post(server.url + "/api/attempts", timeout=30,
-                       json={"learner": "ann", "question": GRU, "answer": ["C"]})
+                       json={"learner": "ann", "question": GRU_ID, "answer": ["C"]})
         assert r.status_code == 503 and r.json() == {"error": "the database is unavailable"}
         assert r.headers["retry-after"] == "2"
         assert httpx.get(server.url + "/api/questions", timeout=5).status_code == 200
@@ -148,7 +155,7 @@ def test_a_deleted_database_file_stops_acknowledging(server):
         if p.exists():
             p.unlink()
     r = httpx.post(server.url + "/api/attempts", timeout=30,
-                   json={"learner": "ann", "question": GRU, "answer": ["C"]})
+                   json={"learner": "ann", "question": GRU_ID, "answer": ["C"]})
     assert r.status_code == 503
     assert httpx.get(server.url + "/healthz", timeout=5).status_code == 503
 
@@ -156,25 +163,26 @@ def test_a_deleted_database_file_stops_acknowledging(server):
 @pytest.mark.parametrize("token,message", [("has space", "printable ASCII without spaces"),
                                            ("tökenwith", "printable ASCII"),
                                            ("short", "at least 8")])
-def test_unusable_admin_tokens_are_refused_at_start(tmp_path, token, message):
+def test_unusable_admin_tokens_are_refused_at_start(tmp_path, bank, token, message):
     env = {**os.environ, "QUIZGRADER_ADMIN_TOKEN": token,
            "QUIZGRADER_CACHE_DIR": str(tmp_path / "c")}
-    p = subprocess.run([sys.executable, "-m", "quizgrader.cli", "serve", QS, "--db",
+    p = subprocess.run([sys.executable, "-m", "quizgrader.cli", "serve", bank, "--db",
                         f"sqlite:///{tmp_path / 'a.db'}", "--port", "0"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 1 and message in p.stderr and "Traceback" not in p.stderr
 
 
-def test_a_token_in_argv_is_refused(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "quizgrader.cli", "serve", QS, "--admin-token",
+def test_a_token_in_argv_is_refused(tmp_path, bank):
+    p = subprocess.run([sys.executable, "-m", "quizgrader.cli", "serve", bank, "--admin-token",
                         "s3cret-token"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "QUIZGRADER_ADMIN_TOKEN" in p.stderr
 
 
-def test_a_token_file_works(tmp_path, cache):
+def test_a_token_file_works(tmp_path, cache, bank):
     f = tmp_path / "token"
     f.write_text(TOKEN + "\n", encoding="utf-8")
-    s = start(tmp_path / "a.db", cache, token=None, extra=("--admin-token-file", str(f)))
+    s = start(tmp_path / "a.db", cache, token=None, extra=("--admin-token-file", str(f)),
+              bank=bank)
     try:
         assert httpx.get(s.url + "/api/attempts", headers=AUTH, timeout=10).status_code == 200
         assert not any(TOKEN in line for line in s.log)
@@ -182,17 +190,17 @@ def test_a_token_file_works(tmp_path, cache):
         s.stop()
 
 
-def test_sigterm_right_after_start_stops_cleanly(tmp_path, cache):
+def test_sigterm_right_after_start_stops_cleanly(tmp_path, cache, bank):
     for _ in range(4):
-        s = start(tmp_path / "a.db", cache)
+        s = start(tmp_path / "a.db", cache, bank=bank)
         assert s.stop(signal.SIGTERM) == 0
 
 
-def test_sigterm_the_moment_serving_is_announced_is_not_lost(tmp_path, cache):
+def test_sigterm_the_moment_serving_is_announced_is_not_lost(tmp_path, cache, bank):
     env = {**os.environ, "QUIZGRADER_CACHE_DIR": str(cache)}
     env.pop("QUIZGRADER_ADMIN_TOKEN", None)
     for _ in range(4):
-        p = subprocess.Popen([sys.executable, "-m", "quizgrader.cli", "serve", QS, "--db",
+        p = subprocess.Popen([sys.executable, "-m", "quizgrader.cli", "serve", bank, "--db",
                               f"sqlite:///{tmp_path / 'b.db'}", "--port", "0"], env=env,
                              stderr=subprocess.PIPE, text=True)
         for line in p.stderr:

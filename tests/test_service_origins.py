@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import GRU_ID
 
 pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
@@ -21,10 +22,9 @@ from ltiplatform import Emulator, form_fields, running  # noqa: E402
 from servicekit import TOKEN, bank_of, start  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-GRU = "c5w1-gru-alice-betty"
 MANY = "gradient-clipping"                                  # select: many, static
 TEMPLATE = "c5w1-gru-template"
-FILES = (f"{GRU}.yaml", f"{MANY}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
+FILES = (f"{GRU_ID}.yaml", f"{MANY}.yaml", f"{TEMPLATE}.yaml", f"{TEMPLATE}.variants.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +91,13 @@ def test_a_launched_learner_cannot_be_named_on_a_plain_path(tool, platform):
     before = stored(tool)
     refusals = [
         httpx.post(tool.url + "/api/attempts",
-                   json={"learner": lti_id, "question": GRU, "answer": ["C"]}),
-        httpx.post(f"{tool.url}/q/{GRU}", data={"learner": lti_id, "answer": "C"}),
+                   json={"learner": lti_id, "question": GRU_ID, "answer": ["C"]}),
+        httpx.post(f"{tool.url}/q/{GRU_ID}", data={"learner": lti_id, "answer": "C"}),
         httpx.get(f"{tool.url}/q/{TEMPLATE}", params={"learner": lti_id}),
-        httpx.get(f"{tool.url}/q/{GRU}", params={"learner": lti_id}),
+        httpx.get(f"{tool.url}/q/{GRU_ID}", params={"learner": lti_id}),
         httpx.get(f"{tool.url}/api/questions/{TEMPLATE}", params={"learner": lti_id}),
         httpx.get(f"{tool.url}/api/questions", params={"learner": lti_id}),
-        httpx.post(f"{tool.url}/q/{GRU}", data={"learner": "any|thing", "answer": "C"}),
+        httpx.post(f"{tool.url}/q/{GRU_ID}", data={"learner": "any|thing", "answer": "C"}),
     ]
     for r in refusals:
         assert r.status_code == 400, (r.request.url, r.status_code)
@@ -131,7 +131,7 @@ def test_an_answer_item_is_one_option_id(tool, answer):
 
 def test_answer_items_must_be_strings(tool):
     r = httpx.post(tool.url + "/api/attempts",
-                   json={"learner": "ann", "question": GRU, "answer": ["C", 3]})
+                   json={"learner": "ann", "question": GRU_ID, "answer": ["C", 3]})
     assert r.status_code == 400 and r.json() == {
         "error": "answer: a list of option ids is needed, e.g. [\"C\"]"}
 
@@ -179,7 +179,7 @@ def test_an_instructor_query_the_database_cannot_hold_is_a_400(tool, params, wor
 
 
 def test_a_nul_in_the_plain_form_is_a_400(tool):
-    r = httpx.post(f"{tool.url}/q/{GRU}", content=b"learner=ann%00&answer=C",
+    r = httpx.post(f"{tool.url}/q/{GRU_ID}", content=b"learner=ann%00&answer=C",
                    headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 400 and "control characters" in r.text
 

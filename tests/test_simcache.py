@@ -5,14 +5,13 @@ from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
-from conftest import GRU_FILE
+from conftest import GRU
 
 from quizgrader.cli import main
 from quizgrader.sim import Hold, Model, Settings, Simulator, diskcache
 from quizgrader.sim.diskcache import DiskCache
 from quizgrader.sim.kernels import backend
 
-GRU = str(GRU_FILE)
 MODEL = Model("gru", {"reset": 1.0})
 SETTINGS = Settings(seeds=4)
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 pytest.importorskip("fastapi")
 pytest.importorskip("joserfc")
 pytest.importorskip("httpx")
 
-BENCH = Path(__file__).parent.parent / "bench" / "soak_service.py"
+BENCH = ROOT / "bench" / "soak_service.py"
 
 
 def test_a_short_soak_loses_nothing_and_sends_no_score_twice(tmp_path):

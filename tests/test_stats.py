@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_ID as GRU, ROOT
+from conftest import GRU_ID, QUESTIONS
 from hypothesis import example, given, strategies as st
 
 from quizgrader.analysis.itemstats import Scores, groups, test_stats as compute_stats
@@ -116,8 +116,8 @@ def cache(tmp_path, monkeypatch):
 
 def klass(tmp_path) -> Path:
     path = tmp_path / "class.csv"
-    rows = [("ann", GRU, "C"), ("ann", LSTM, "A;B"), ("bob", GRU, "A"), ("bob", LSTM, "A;C"),
-            ("cy", GRU, "C"), ("cy", LSTM, "A;B;C"), ("dee", GRU, "D"), ("dee", LSTM, "B")]
+    rows = [("ann", GRU_ID, "C"), ("ann", LSTM, "A;B"), ("bob", GRU_ID, "A"), ("bob", LSTM, "A;C"),
+            ("cy", GRU_ID, "C"), ("cy", LSTM, "A;B;C"), ("dee", GRU_ID, "D"), ("dee", LSTM, "B")]
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([("learner", "question", "answer"), *rows])
     return path
@@ -126,8 +126,8 @@ def klass(tmp_path) -> Path:
 def bank(tmp_path) -> Path:
     folder = tmp_path / "bank"
     folder.mkdir()
-    for q in (GRU, LSTM):
-        (folder / f"{q}.yaml").write_text((ROOT / "questions" / f"{q}.yaml").read_text(
+    for q in (GRU_ID, LSTM):
+        (folder / f"{q}.yaml").write_text((QUESTIONS / f"{q}.yaml").read_text(
             encoding="utf-8"), encoding="utf-8")
     return folder
 
@@ -139,8 +139,8 @@ def test_stats_of_a_class_graded_by_quizgrader(tmp_path, cache):
     r = CliRunner().invoke(main, ["stats", str(grades), "--bank", str(b), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["learners"] == 4 and {q["id"] for q in data["questions"]} == {GRU, LSTM}
-    gru = next(q for q in data["questions"] if q["id"] == GRU)
+    assert data["learners"] == 4 and {q["id"] for q in data["questions"]} == {GRU_ID, LSTM}
+    gru = next(q for q in data["questions"] if q["id"] == GRU_ID)
     assert gru["facility"] == 0.5 and gru["n"] == 4
     assert [o["share"] for o in gru["options"]] == [0.25, 0.0, 0.5, 0.25]
     settings = {m["setting"] for m in data["misconceptions"]}
@@ -156,7 +156,7 @@ def test_stats_plots_are_svg(tmp_path, cache):
     r = CliRunner().invoke(main, ["stats", str(grades), "--plots", str(tmp_path / "p")])
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
-        f"{GRU}.svg", f"{LSTM}.svg", "test.svg"]
+        f"{GRU_ID}.svg", f"{LSTM}.svg", "test.svg"]
     assert (tmp_path / "p" / "test.svg").read_text().lstrip().startswith("<?xml")
 
 

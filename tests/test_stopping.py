@@ -16,9 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).parent.parent
-QS = str(ROOT / "questions")
+from conftest import QS, ROOT
 
 
 def _group(pgid: int) -> list[int]:

@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 from bankfiles import PLAIN
-from conftest import QUESTIONS, ROOT
+from conftest import GRU, QUESTIONS
 
-QS = str(QUESTIONS)
-LSTM_TEMPLATE = ROOT / "questions" / "lstm-gate-template.yaml"
+LSTM_TEMPLATE = QUESTIONS / "lstm-gate-template.yaml"
 
 
 def run_in_pty(args: list[str], env: dict[str, str], timeout: float = 120
@@ -66,12 +65,12 @@ def _class(tmp_path: Path, rows: int = 30_000) -> Path:
 
 def test_grade_a_class_in_a_terminal_writes_every_row(tmp_path):
     src, out = _class(tmp_path), tmp_path / "grades.csv"
-    code, _, screen = run_in_pty(["grade", QS, "--responses", str(src), "--out", str(out)],
+    code, _, screen = run_in_pty(["grade", GRU, "--responses", str(src), "--out", str(out)],
                                  _env(tmp_path))
     assert code == 0, screen.decode("utf-8", "replace")
     assert b"Traceback" not in screen and b"30000 rows: 30000 graded" in screen
     assert sum(1 for _ in out.open(encoding="utf-8")) == 30_001
-    piped = subprocess.run([sys.executable, "-m", "quizgrader.cli", "grade", QS, "--responses",
+    piped = subprocess.run([sys.executable, "-m", "quizgrader.cli", "grade", GRU, "--responses",
                             str(src), "--out", str(tmp_path / "g2.csv")], env=_env(tmp_path),
                            capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "\r" not in piped.stderr and "rows graded" not in \

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GRU_FILE, QUESTIONS, ROOT
 
 from quizgrader.cli import main
 from quizgrader.question.bank import read_located
 from quizgrader.variants.template import read_template
-
-ROOT = Path(__file__).parent.parent
-GRU = ROOT / "questions" / "c5w1-gru-alice-betty.yaml"
 
 #: The spec's example (variants.md): ``horizon: "{{ T }}"``.
 UPPER = """\
@@ -75,7 +73,7 @@ def _serve(tmp: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 def test_serve_refuses_a_bank_with_no_question_instead_of_serving_none(tmp_path, layout):
     (tmp_path / "questions").mkdir()
     paths = {"typo": ["questons/"], "empty": ["questions/"],
-             "typo-beside-a-bank": [str(GRU), "questons/"],
+             "typo-beside-a-bank": [str(GRU_FILE), "questons/"],
              "only-invalid": ["questions/"]}[layout]
     if layout == "only-invalid":
         (tmp_path / "questions" / "q.yaml").write_text("id: q\ntitle: [\n", encoding="utf-8")
@@ -135,10 +133,10 @@ def test_a_regrade_with_an_invalid_question_file_says_so_and_moves_nobody(tmp_pa
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path / "cache"))
     bank = tmp_path / "bank"
     bank.mkdir()
-    gru = bank / GRU.name
-    gru.write_bytes(GRU.read_bytes())
+    gru = bank / GRU_FILE.name
+    gru.write_bytes(GRU_FILE.read_bytes())
     (bank / "lstm-forget-bias.yaml").write_bytes(
-        (ROOT / "questions" / "lstm-forget-bias.yaml").read_bytes())
+        (QUESTIONS / "lstm-forget-bias.yaml").read_bytes())
     src = tmp_path / "class.csv"
     src.write_text("learner,question,answer\nann,c5w1-gru-alice-betty,C\n"
                    "ann,lstm-forget-bias,A\nbob,c5w1-gru-alice-betty,A\n", encoding="utf-8")
@@ -146,7 +144,7 @@ def test_a_regrade_with_an_invalid_question_file_says_so_and_moves_nobody(tmp_pa
     r = CliRunner().invoke(main, ["grade", str(bank), "--responses", str(src), "--out",
                                   str(before)])
     assert r.exit_code == 0, r.output
-    gru.write_text(GRU.read_text("utf-8").replace("title:", "title: [\ntitle:", 1), "utf-8")
+    gru.write_text(GRU_FILE.read_text("utf-8").replace("title:", "title: [\ntitle:", 1), "utf-8")
     args = ["regrade", str(bank), "--responses", str(src), "--previous", str(before), "--out",
             str(after)]
     r = CliRunner().invoke(main, args)
@@ -197,7 +195,7 @@ def test_a_class_csv_with_a_wrong_header_is_one_error_up_front(tmp_path, head, r
     src = tmp_path / "class.csv"
     src.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     out = tmp_path / "grades.csv"
-    r = CliRunner().invoke(main, ["grade", str(GRU), "--responses", str(src), "--out",
+    r = CliRunner().invoke(main, ["grade", str(GRU_FILE), "--responses", str(src), "--out",
                                   str(out)])
     assert r.exit_code == 1
     assert r.stderr == f"error: {src}:1: {message}\n", r.stderr
@@ -208,7 +206,7 @@ def test_a_headerless_class_csv_in_the_usual_order_is_still_graded(tmp_path):
     src = tmp_path / "class.csv"
     src.write_text("ann,c5w1-gru-alice-betty,C\nbob,c5w1-gru-alice-betty,A\n", "utf-8")
     out = tmp_path / "grades.csv"
-    r = CliRunner().invoke(main, ["grade", str(GRU), "--responses", str(src), "--out",
+    r = CliRunner().invoke(main, ["grade", str(GRU_FILE), "--responses", str(src), "--out",
                                   str(out)])
     assert r.exit_code == 0 and "note: no header row" in r.stderr, r.output
 
@@ -225,7 +223,7 @@ def test_serve_says_when_it_creates_the_tools_key(tmp_path):
     assert r.exit_code == 0, r.output
     logs = []
     for _ in range(2):
-        server = start(tmp_path / "a.db", tmp_path / "cache", bank=str(GRU),
+        server = start(tmp_path / "a.db", tmp_path / "cache", bank=str(GRU_FILE),
                        extra=("--lti-config", str(config)))
         server.stop()
         logs.append("\n".join(server.log))

@@ -12,12 +12,12 @@ import pytest
 import yaml
 from bankfiles import TEMPLATES
 from click.testing import CliRunner
-from conftest import GRU_TEMPLATE as GRU
+from conftest import GRU_TEMPLATE
 
 from quizgrader import api
-from quizgrader.banks import verify_file
 from quizgrader.cli import main
 from quizgrader.grading.assign import assigned
+from quizgrader.jobs.verifying import verify_file
 from quizgrader.question.bank import read_located
 from quizgrader.variants.deploy import note
 from quizgrader.variants.lock import lock_path, read_lock
@@ -227,7 +227,7 @@ def test_learners_spread_evenly_over_the_variants(path):
 
 def test_grading_uses_each_learners_variant_and_says_which(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZGRADER_SALT", "course-2026")
-    numbers = read_lock(lock_path(GRU)).numbers()
+    numbers = read_lock(lock_path(GRU_TEMPLATE)).numbers()
     learners = [f"l{i}" for i in range(40)]
     src = tmp_path / "r.csv"
     src.write_text("learner,question,answer\n" + "".join(
@@ -235,47 +235,48 @@ def test_grading_uses_each_learners_variant_and_says_which(tmp_path, monkeypatch
     outs = []
     for k in range(2):
         out = tmp_path / f"g{k}.csv"
-        r = CliRunner().invoke(main, ["grade", str(GRU.parent), "--responses", str(src),
+        r = CliRunner().invoke(main, ["grade", str(GRU_TEMPLATE.parent), "--responses", str(src),
                                       "--out", str(out)])
         assert r.exit_code == 0, r.output
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]                                  # byte-identical on every run
     rows = list(csv.DictReader(outs[0].decode("utf-8").splitlines()))
-    lock = {v.number: v.key for v in read_lock(lock_path(GRU)).variants}
+    lock = {v.number: v.key for v in read_lock(lock_path(GRU_TEMPLATE)).variants}
     for row in rows:
         v = int(row["variant"])
         assert v == assigned(row["learner"], "c5w1-gru-template", numbers, "course-2026")
         assert float(row["score"]) == (1.0 if [row["answer"]] == lock[v] else 0.0)
     assert len({row["variant"] for row in rows}) > 5
     # one answer: --learner gives the same variant, --variant another
-    one = CliRunner().invoke(main, ["grade", str(GRU), "--answer", "C", "--learner", "l0",
+    one = CliRunner().invoke(main, ["grade", str(GRU_TEMPLATE), "--answer", "C", "--learner", "l0",
                                     "--format", "json"])
     assert json.loads(one.stdout)["variant"] == int(rows[0]["variant"])
-    bad = CliRunner().invoke(main, ["grade", str(GRU), "--answer", "C", "--variant", "999"])
+    bad = CliRunner().invoke(main, ["grade", str(GRU_TEMPLATE), "--answer", "C",
+                                    "--variant", "999"])
     assert bad.exit_code == 1 and "no deployed variant 999 (deployed: " in bad.stderr
 
 
 def test_exports_carry_every_variant_in_a_category_and_handouts_the_first(tmp_path):
     pytest.importorskip("moodle_xml_parser")
-    numbers = read_lock(lock_path(GRU)).numbers()
+    numbers = read_lock(lock_path(GRU_TEMPLATE)).numbers()
     out = tmp_path / "bank.xml"
-    r = CliRunner().invoke(main, ["export", str(GRU), "--to", "moodle", "--out", str(out)])
+    r = CliRunner().invoke(main, ["export", str(GRU_TEMPLATE), "--to", "moodle", "--out", str(out)])
     assert r.exit_code == 0, r.output
     xml = out.read_text("utf-8")
     assert "<text>$course$/top/quizgrader/c5w1-gru-template</text>" in xml
     assert xml.count('<question type="multichoice">') == len(numbers)
     assert all(f"<idnumber>c5w1-gru-template-v{n}</idnumber>" in xml for n in numbers)
     again = tmp_path / "again.xml"
-    CliRunner().invoke(main, ["export", str(GRU), "--to", "moodle", "--out", str(again)])
+    CliRunner().invoke(main, ["export", str(GRU_TEMPLATE), "--to", "moodle", "--out", str(again)])
     assert again.read_bytes() == out.read_bytes()
     gift = tmp_path / "bank.gift"
-    CliRunner().invoke(main, ["export", str(GRU), "--to", "gift", "--out", str(gift)])
+    CliRunner().invoke(main, ["export", str(GRU_TEMPLATE), "--to", "gift", "--out", str(gift)])
     assert gift.read_text("utf-8").count("::Simplifying the GRU") == len(numbers)
     md = tmp_path / "h.md"
-    CliRunner().invoke(main, ["export", str(GRU), "--to", "markdown", "--no-plots", "--out",
-                              str(md)])
+    CliRunner().invoke(main, ["export", str(GRU_TEMPLATE), "--to", "markdown", "--no-plots",
+                              "--out", str(md)])
     assert md.read_text("utf-8").count("(variant ") == 1
-    CliRunner().invoke(main, ["export", str(GRU), "--to", "markdown", "--no-plots",
+    CliRunner().invoke(main, ["export", str(GRU_TEMPLATE), "--to", "markdown", "--no-plots",
                               "--all-variants", "--out", str(md)])
     assert md.read_text("utf-8").count("## Simplifying the GRU") == len(numbers)
 

@@ -81,9 +81,9 @@ def test_a_regrade_after_one_variants_key_changed_names_only_its_learners(tmp_pa
 def test_stats_by_variant_reports_each_variant_with_its_own_key(tmp_path):
     bank = tmp_path / "bank"
     bank.mkdir()
-    shutil.copy(GRU, bank)
-    shutil.copy(lock_path(GRU), bank)
-    lock = {v.number: v.key[0] for v in read_lock(lock_path(GRU)).variants}
+    shutil.copy(GRU_TEMPLATE, bank)
+    shutil.copy(lock_path(GRU_TEMPLATE), bank)
+    lock = {v.number: v.key[0] for v in read_lock(lock_path(GRU_TEMPLATE)).variants}
     numbers = tuple(lock)
     rows = []
     for i in range(400):                 # everybody right, except on variant 4: always "B"
@@ -114,15 +114,15 @@ def test_stats_by_variant_reports_each_variant_with_its_own_key(tmp_path):
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from conftest import GRU_TEMPLATE as GRU, ROOT  # noqa: E402
+from conftest import ARTIFACTS, GRU_TEMPLATE  # noqa: E402
 from servicekit import TOKEN, chromium, start  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     bank = tmp_path_factory.mktemp("bank")
-    shutil.copy(GRU, bank)
-    shutil.copy(lock_path(GRU), bank)
+    shutil.copy(GRU_TEMPLATE, bank)
+    shutil.copy(lock_path(GRU_TEMPLATE), bank)
     s = start(tmp_path_factory.mktemp("db") / "attempts.db", tmp_path_factory.mktemp("cache"),
               bank=str(bank), extra=("--salt", SALT))
     yield s
@@ -131,7 +131,7 @@ def served(tmp_path_factory):
 
 def two_learners() -> tuple[tuple[str, int, str], tuple[str, int, str]]:
     """Two learners whose variants have different keys: (name, variant, key)."""
-    lock = {v.number: v.key[0] for v in read_lock(lock_path(GRU)).variants}
+    lock = {v.number: v.key[0] for v in read_lock(lock_path(GRU_TEMPLATE)).variants}
     found: dict[str, tuple[str, int, str]] = {}
     for i in range(200):
         name = f"learner{i}"
@@ -181,7 +181,7 @@ def test_the_api_serves_each_learner_their_variant_and_stores_it(served):
                     "(.ci/run installs it)")
 def test_two_learners_see_two_variants_in_a_real_browser(served):
     sync = pytest.importorskip("playwright.sync_api")
-    shots = ROOT / "test-artifacts"
+    shots = ARTIFACTS
     shots.mkdir(exist_ok=True)
     seen = []
     with sync.sync_playwright() as p:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from bankfiles import PLAIN, TEMPLATES
 from click.testing import CliRunner
-from conftest import GRU_FILE as GRU_Q, ROOT
+from conftest import GRU_FILE, QS, QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -17,7 +17,7 @@ from quizgrader.sim import Simulator
 from quizgrader.sim.cells import EQUATIONS, gru, lstm
 from quizgrader.sim.cells.weights import Weights
 from quizgrader.text.explain import explain
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import Check, Unreachable, verify_question
 
 BANK = PLAIN
@@ -33,7 +33,7 @@ def test_every_bank_question_verifies_and_its_key_agrees(path):
 
 def test_gru_wordings_all_have_key_c():
     for name in ("c5w1-gru-alice-betty", "c5w1-gru-alice-betty-update0", "c5w1-gru-sarah-ashely"):
-        qv = verify_question(load_question(ROOT / "questions" / f"{name}.yaml"))
+        qv = verify_question(load_question(QUESTIONS / f"{name}.yaml"))
         assert qv.computed_key == ["C"]
 
 
@@ -80,8 +80,8 @@ def test_mutating_the_gru_equation_changes_the_key():
     """If Γu = 0 overwrote the memory instead of keeping it, C would be wrong and D would keep
     the gradient. (D is not right either under v3: the scenarios that can carry an input are
     named in the course's gates, Γu ≈ 1 then ≈ 0, which the turned cell reads backwards.)"""
-    before = verify_question(load_question(GRU_Q))
-    after = verify_question(load_question(GRU_Q), sim=mutated_simulator("gru", gru, 0, 0))
+    before = verify_question(load_question(GRU_FILE))
+    after = verify_question(load_question(GRU_FILE), sim=mutated_simulator("gru", gru, 0, 0))
     assert before.computed_key == ["C"] and "C" not in after.computed_key
     assert after.status != "ok"
     d = after.verdict("D")
@@ -93,13 +93,13 @@ def test_mutating_the_gru_equation_changes_the_key():
 
 
 def test_mutating_the_lstm_forget_gate_changes_the_key():
-    path = ROOT / "questions" / "lstm-long-memory.yaml"
+    path = QUESTIONS / "lstm-long-memory.yaml"
     qv = verify_question(load_question(path), sim=mutated_simulator("lstm", lstm, 1, 1))
     assert "A" not in qv.computed_key and qv.status == "key-mismatch"
 
 
 def test_alice_update_zero_fails_for_the_right_reasons():
-    qv = verify_question(load_question(ROOT / "questions" / "c5w1-gru-alice-betty-update0.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "c5w1-gru-alice-betty-update0.yaml"))
     for oid, other in (("A", 1), ("B", 0)):
         v = qv.verdict(oid)
         assert not v.correct and v.decided_by == "reason-matters"
@@ -119,7 +119,7 @@ def test_alice_update_zero_fails_for_the_right_reasons():
 
 
 def test_correct_option_explanation_has_numbers_and_the_document_the_notation_note():
-    qv = verify_question(load_question(GRU_Q))
+    qv = verify_question(load_question(GRU_FILE))
     text = explain(qv, qv.verdict("C")).text("full", "C")
     assert text.startswith("C is correct.")
     assert ("With Γu ≈ 0 at every step, over 100 steps the gain is 1.00 (1.000 per step): the "
@@ -135,7 +135,7 @@ def test_correct_option_explanation_has_numbers_and_the_document_the_notation_no
 
 
 def _variant(tmp_path, old, new, name="q.yaml"):
-    text = GRU_Q.read_text(encoding="utf-8")
+    text = GRU_FILE.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / name
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -161,7 +161,7 @@ def test_two_true_options_for_select_one_is_ambiguous(tmp_path):
 
 
 def test_verify_json_contract_and_exit_0():
-    r = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    r = CliRunner().invoke(main, ["verify", QS, "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     plain = [q for q in data["questions"] if q["variant"] is None]
@@ -181,7 +181,7 @@ def test_verify_json_contract_and_exit_0():
 def test_invalid_file_in_verify_is_status_invalid_and_exit_1(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["verify", str(bad), str(GRU_Q), "--json"])
+    r = CliRunner().invoke(main, ["verify", str(bad), str(GRU_FILE), "--json"])
     assert r.exit_code == 1
     statuses = [q["status"] for q in json.loads(r.stdout)["questions"]]
     assert statuses == ["ok", "invalid"]
@@ -196,18 +196,18 @@ def test_unreachable_reason(tmp_path):
 
 
 def test_output_is_byte_identical_across_runs():
-    r1 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
-    r2 = CliRunner().invoke(main, ["verify", str(ROOT / "questions"), "--json"])
+    r1 = CliRunner().invoke(main, ["verify", QS, "--json"])
+    r2 = CliRunner().invoke(main, ["verify", QS, "--json"])
     assert r1.stdout == r2.stdout
     for fmt in ("text", "markdown", "json", "html"):
-        a = CliRunner().invoke(main, ["explain", str(GRU_Q), "--format", fmt])
-        b = CliRunner().invoke(main, ["explain", str(GRU_Q), "--format", fmt])
+        a = CliRunner().invoke(main, ["explain", str(GRU_FILE), "--format", fmt])
+        b = CliRunner().invoke(main, ["explain", str(GRU_FILE), "--format", fmt])
         assert a.exit_code == 0 and a.stdout == b.stdout
 
 
 def test_explain_one_option_and_unknown_option():
-    r = CliRunner().invoke(main, ["explain", str(GRU_Q), "--option", "c"])
+    r = CliRunner().invoke(main, ["explain", str(GRU_FILE), "--option", "c"])
     assert r.exit_code == 0 and "C is correct." in r.stdout and "A is wrong" not in r.stdout
-    r = CliRunner().invoke(main, ["explain", str(GRU_Q), "--option", "Z"])
+    r = CliRunner().invoke(main, ["explain", str(GRU_FILE), "--option", "Z"])
     assert r.exit_code == 1
-    assert r.stderr == f"error: {GRU_Q}: no option 'Z' (options: A, B, C, D)\n"
+    assert r.stderr == f"error: {GRU_FILE}: no option 'Z' (options: A, B, C, D)\n"

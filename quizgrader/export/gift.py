@@ -10,7 +10,7 @@ the answer block (pygiftparser, for one, stops at the first ``}``, escaped or no
 """
 from __future__ import annotations
 
-from ..text.markup import paragraphs_html, text_html
+from ..text.render.markup import paragraphs_html, text_html
 from .items import Item, categorised
 from .moodle import fractions
 

@@ -5,7 +5,7 @@ option's explanation and a plot of gain(t) (Markdown: an SVG data URI per option
 question's gate lab with its precomputed grid, :mod:`quizgrader.lab.offline`), so the page
 needs no network and no side files. Plots need full curves, which the shared
 :class:`~quizgrader.sim.Simulator` computes once per scenario. The page is built as blocks of
-:mod:`quizgrader.text.document` and rendered there.
+:mod:`quizgrader.text.render.document` and rendered there.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import numpy as np
 from ..lab.offline import embedded, grids, slot, with_labs
 from ..sim import Simulator
 from ..sim.parallel import default_workers
-from ..text import figures
 from ..text.config import whole
-from ..text.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
 from ..text.notes import guides
 from ..text.reasons import claim_config, flip_config, scenario_config
+from ..text.render.document import Block, Em, Figure, Heading, Items, Para, Section, Strong, render
+from ..text.reports import figures
 from ..verify import OptionVerdict, QuestionVerdict, flipped
 from .items import Item
 from .plots import Series, gain_svg

@@ -14,7 +14,7 @@ from ..question.schema import Question
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, explain
 from ..text.findings import message, refusal
-from ..text.lms import general_feedback, why_right
+from ..text.reports.lms import general_feedback, why_right
 from ..verify import QuestionVerdict, choose_key
 
 

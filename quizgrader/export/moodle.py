@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..text.markup import paragraphs_html, text_html
+from ..text.render.markup import paragraphs_html, text_html
 from .items import Item, categorised
 
 #: Moodle's allowed fractions (and their negatives), as Moodle writes them.

@@ -19,7 +19,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from ..text.markup import paragraphs_html, text_html
+from ..text.render.markup import paragraphs_html, text_html
 from .items import Item
 
 #: The modalFeedback shown whatever was chosen (no option id can start with _).

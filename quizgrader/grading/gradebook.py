@@ -10,59 +10,22 @@ wrong answer).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Sequence
 
-from ..question import Question
+from ..graded import GradedAnswer, error
 from ..question.schema import variant_name, variant_number
 from ..text.bottomline import bottom_line
 from ..text.explain import Detail, Explanation, explain
 from ..text.findings import refusal
-from ..text.gradereport import Answered, answer_feedback
 from ..text.notes import guides
+from ..text.reports.gradereport import answer_feedback
 from ..verify import QuestionVerdict, choose_key
 from .assign import Salt, as_salt, assigned, locked_salt
 from .scoring import parse_answer, parse_ids, score
 
 #: Distinct answers remembered per question (they are few; bound it anyway).
 MEMO_SIZE = 10_000
-
-
-@dataclass(frozen=True)
-class Graded:
-    """One graded answer. ``status`` is "graded" or "error: <reason>"."""
-
-    score: float | None
-    max_score: float
-    status: str
-    chosen: tuple[str, ...]
-    feedback: str
-    correct: tuple[str, ...] = ()
-    missed: tuple[str, ...] = ()      # right options not chosen, when the score is below max
-    provenance: str = ""              # the question file's and the code's hash (graded rows)
-
-    @property
-    def ok(self) -> bool:
-        """True when the answer was graded (not an error row)."""
-        return self.score is not None
-
-
-@dataclass(frozen=True)
-class GradedAnswer:
-    """One graded answer, whole: the question answered (of a template, the variant graded),
-    the verdict its key comes from, the score (:class:`Graded`) and what a report of it
-    shows (:class:`~quizgrader.text.gradereport.Answered`). ``graded.feedback`` is the
-    feedback text at the entry's level."""
-
-    question: Question
-    verdict: QuestionVerdict
-    graded: Graded
-    answered: Answered
-
-
-def error(reason: str) -> Graded:
-    """A :class:`Graded` that is an error with ``reason``."""
-    return Graded(None, 1.0, f"error: {reason}", (), "")
 
 
 class Entry:
@@ -84,7 +47,7 @@ class Entry:
         self.bottom_line = bottom_line(qv, choice.key) if choice.key else ""
         self.notes = tuple(guides([q]))
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
-        self._memo: dict[str, Graded] = {}
+        self._memo: dict[str, GradedAnswer] = {}
 
     def with_feedback(self, feedback: Detail) -> Entry:
         """This entry with feedback of another length (its explanations are not written
@@ -93,7 +56,7 @@ class Entry:
         other.detail, other._memo = feedback, {}
         return other
 
-    def grade(self, answer: str) -> Graded:
+    def grade(self, answer: str) -> GradedAnswer:
         """Grade ``answer`` (memoised per distinct answer)."""
         memo = self._memo.get(answer)
         if memo is not None:
@@ -103,52 +66,49 @@ class Entry:
             self._memo[answer] = result
         return result
 
-    def grade_ids(self, ids: Sequence[str]) -> Graded:
+    def grade_ids(self, ids: Sequence[str]) -> GradedAnswer:
         """Grade a list of option ids, one id per item (``["A;C"]`` is the unknown option
         'A;C', not two options): never joined into a string to be parsed again."""
         if self.error:
-            return error(self.error)
+            return self._refused(self.error, "")
         chosen, problem = parse_ids(ids, self.options, self.select, self.id)
         if problem:
-            return error(problem)
-        key = ";".join(chosen)                       # a memo key of known ids, not parsed
-        memo = self._memo.get(key)
+            return self._refused(problem, "")
+        key = ";".join(chosen)            # a memo key of known ids, not parsed; as reports
+        memo = self._memo.get(key)        # show an answer
         if memo is None:
-            memo = self._scored(chosen)
+            memo = self._scored(key, chosen)
             if len(self._memo) < MEMO_SIZE:
                 self._memo[key] = memo
         return memo
 
-    def _grade(self, answer: str) -> Graded:
+    def _grade(self, answer: str) -> GradedAnswer:
         if self.error:
-            return error(self.error)
+            return self._refused(self.error, answer)
         chosen, problem = parse_answer(answer, self.options, self.select, self.id)
         if problem:
-            return error(problem)
-        return self._scored(chosen)
+            return self._refused(problem, answer)
+        return self._scored(answer, chosen)
 
-    def _scored(self, chosen: tuple[str, ...]) -> Graded:
+    def _shown(self, result: GradedAnswer, answer: str) -> GradedAnswer:
+        """``result`` with what a report of it shows (the question and the explanations)."""
+        return replace(result, answer=answer, asked=self.verdict.question,
+                       explanations=self.explanations, bottom_line=self.bottom_line,
+                       notes=self.notes, detail=self.detail)
+
+    def _refused(self, reason: str, answer: str) -> GradedAnswer:
+        return self._shown(error(reason), answer)
+
+    def _scored(self, answer: str, chosen: tuple[str, ...]) -> GradedAnswer:
         s = score(set(chosen), self.key, self.options, self.scheme)
         missed = tuple(o for o in self.options if o in self.key and o not in chosen) \
             if s < 1.0 else ()
         correct = tuple(o for o in self.options if o in self.key)
-        return Graded(s, 1.0, "graded", chosen,
-                      answer_feedback(self.explanations, chosen, missed, self.detail,
-                                      {o.id: o.text for o in self.verdict.question.options}),
-                      correct,
-                      missed, self.provenance)
-
-    def grade_answer(self, answer: str) -> GradedAnswer:
-        """Grade ``answer`` (as :meth:`grade`) with what a report of it shows."""
-        graded = self.grade(answer)
-        return GradedAnswer(self.verdict.question, self.verdict, graded,
-                            self.answered(answer, graded))
-
-    def answered(self, answer: str, g: Graded) -> Answered:
-        """``g`` with what a report of it shows (the question and the explanations)."""
-        return Answered(self.verdict.question, answer, g.chosen, g.missed, g.score,
-                        g.max_score, g.status, self.explanations, self.bottom_line, self.notes,
-                        self.detail)
+        return self._shown(
+            GradedAnswer(s, 1.0, "graded", chosen,
+                         answer_feedback(self.explanations, chosen, missed, self.detail,
+                                         {o.id: o.text for o in self.verdict.question.options}),
+                         correct, missed, self.provenance), answer)
 
 
 class Gradebook:
@@ -249,7 +209,7 @@ class Gradebook:
         return self.entries[variant_name(qid, number)], None
 
     def grade(self, question_id: str, answer: str, learner: str = "",
-              variant: str = "") -> Graded:
+              variant: str = "") -> GradedAnswer:
         """Grade ``answer`` to ``question_id`` (an unknown question, or a variant that is not
         deployed, is an error row)."""
         entry, problem = self.resolve(question_id, learner, variant)

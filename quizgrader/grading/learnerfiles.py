@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..atomic import exchange, fsync_dir, sweep, temp_prefix
 from ..errors import QuizgraderError
-from ..text.document import render
-from ..text.gradereport import learner_blocks
+from ..text.render.document import render
+from ..text.reports.gradereport import learner_blocks
 from .csvcells import safe_cell
 from .gradebook import Gradebook
 
@@ -80,7 +80,7 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
     try:
         try:
             for learner, name in names.items():
-                answers = [entry.answered(answer, entry.grade(answer))
+                answers = [entry.grade(answer)
                            for qid, answer in learners[learner].items()
                            if (entry := book.entries.get(qid)) is not None]
                 blocks = learner_blocks(learner, answers, (notes or {}).get(learner),

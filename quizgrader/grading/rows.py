@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from ..errors import ResponsesError
+from ..graded import GradedAnswer, error
 from ..idtext import id_problem
 from ..question.schema import variant_name
-from ..text.gradereport import class_summary
 from ..text.numbers import score as fmt_score
+from ..text.reports.gradereport import class_summary
 from .csvcells import quote, row_text, safe_cell, undecodable
-from .gradebook import Gradebook, Graded, error
+from .gradebook import Gradebook
 
 #: learner -> question -> the last graded answer (for the learner files)
 Learners = dict[str, dict[str, str]]
@@ -39,7 +40,7 @@ class GradeRow:
     variant: str = ""
 
     @classmethod
-    def graded(cls, learner: str, question: str, answer: str, g: Graded,
+    def graded(cls, learner: str, question: str, answer: str, g: GradedAnswer,
                variant: int | None) -> GradeRow:
         """The row of a graded answer (or of an answer the question could not grade)."""
         return cls(learner, question, answer, fmt_score(g.score), fmt_score(g.max_score),
@@ -87,7 +88,7 @@ class Summary:
     per_question: defaultdict[str, Mean] = field(default_factory=lambda: defaultdict(Mean))
 
     def lines(self) -> list[str]:
-        """The summary in words (see :func:`~quizgrader.text.gradereport.class_summary`)."""
+        """The summary in words (see :func:`~quizgrader.text.reports.gradereport.class_summary`)."""
         return class_summary(self.rows, self.graded, self.errors, self.headerless,
                              {q: (m.total, m.count) for q, m in self.per_question.items()})
 
@@ -160,7 +161,7 @@ class RowMemo:
 
     __slots__ = ("qid", "name", "answer", "graded", "middle", "count")
 
-    def __init__(self, question: str, answer: str, g: Graded, variant: int | None):
+    def __init__(self, question: str, answer: str, g: GradedAnswer, variant: int | None):
         self.qid, self.answer, self.graded, self.count = question.strip(), answer, g, 0
         self.name = variant_name(self.qid, variant)
         self.middle = GradeRow.graded("", question, answer, g, variant).text() + "\n"

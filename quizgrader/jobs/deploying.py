@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..banks import allowed
 from ..errors import ConfigError
 from ..grading.assign import course_salt
 from ..sim.diskcache import open_cache
 from ..sim.parallel import default_workers
+from .verifying import allowed
 
 if TYPE_CHECKING:
     from ..variants.deploy import Deployment

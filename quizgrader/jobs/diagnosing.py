@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..banks import simulator, verify
 from ..diagnosis import (
     Answer,
     Bank,
@@ -19,6 +18,7 @@ from ..grading.scoring import parse_answer
 from ..sim import Simulator
 from ..sim.parallel import single_blas
 from ..verify import QuestionVerdict
+from .verifying import simulator, verify
 
 PathLike = str | Path
 

@@ -6,7 +6,6 @@ from typing import Iterable, Literal
 
 from ..apitypes import Exported
 from ..atomic import write_output
-from ..banks import first_variants, load, simulator
 from ..errors import ExportError
 from ..sim.diskcache import open_cache
 from ..sim.parallel import default_workers, single_blas
@@ -14,6 +13,7 @@ from ..text.explain import Detail
 from ..verify import verify_question
 from ..verify.batch import verify_bank
 from .question import check_detail
+from .verifying import first_variants, load_within_limits, simulator
 
 PathLike = str | Path
 ExportFormat = Literal["moodle", "gift", "qti", "markdown", "html"]
@@ -36,7 +36,7 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", "fmt")
     check_detail(detail)
     detail = detail or ("full" if fmt in ("markdown", "html") else "standard")
-    bank = load(paths, allow_large=allow_large or learner)
+    bank = load_within_limits(paths, allow_large=allow_large or learner)
     if bank.problems:
         counts = [f"{len(bank.invalid)} invalid file(s)"] + \
             ([f"{len(bank.refused)} too large to simulate"] if bank.refused else [])

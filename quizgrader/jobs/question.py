@@ -5,12 +5,12 @@ from pathlib import Path
 from typing import Sequence
 
 from ..apitypes import Explained
-from ..banks import verify_file
 from ..errors import ConfigError, QuizgraderError
 from ..grading import Gradebook, GradedAnswer
 from ..grading.assign import course_salt
 from ..idtext import id_problem
 from ..text.explain import DETAILS, Detail, explain as explain_option
+from .verifying import verify_file
 
 PathLike = str | Path
 
@@ -60,4 +60,4 @@ def grade_answer(path: PathLike, answer: str | Sequence[str], *, trust_key: bool
         raise ConfigError("an option id in a list cannot hold ';' (give [\"A\", \"C\"] or "
                           "\"A;C\")", "answer")
     text = answer if isinstance(answer, str) else ";".join(answer)
-    return Gradebook([qv], trust_key, detail).entries[qv.question.name].grade_answer(text)
+    return Gradebook([qv], trust_key, detail).entries[qv.question.name].grade(text)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..apitypes import Simulation
-from ..banks import allowed
 from ..errors import ConfigError
 from ..sim import DEFAULT_STEPS, Hold, Model, Settings
 from ..sim.budget import Limits, describe, estimate, over
@@ -15,8 +14,9 @@ from ..sim.init import add_bias, gate_biases as effective_biases
 from ..sim.model import pairs
 from ..sim.parallel import single_blas
 from ..sim.simulate import check_steps, curves, file_setup, random_setup
-from ..text import simreport
 from ..text.cells import init_words
+from ..text.reports import simreport
+from .verifying import allowed
 
 PathLike = str | Path
 #: The largest weight or input scale a simulation accepts (as a question's init does).

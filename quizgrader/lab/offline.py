@@ -17,9 +17,9 @@ from ..sim import free_gates
 from ..sim.diskcache import DiskCache
 from ..sim.parallel import run_jobs
 from ..sim.simulator import CacheMiss
-from ..text.document import Section, render
 from ..text.explain import Detail
-from ..text.explaindoc import explain_blocks
+from ..text.render.document import Section, render
+from ..text.reports.explaindoc import explain_blocks
 from ..verify import OptionVerdict, QuestionVerdict
 from . import page
 from .curves import LabSimulator, points

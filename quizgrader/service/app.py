@@ -25,7 +25,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ..grading.gradebook import GradedAnswer
+from ..graded import GradedAnswer
 from ..idtext import MAX_ID
 from ..question.schema import variant_number
 from . import db
@@ -208,7 +208,7 @@ def create_app(served: Served, engine: Engine, token: str | None,
             return HTMLResponse(pages.question(qid, error=message, learner=typed),
                                 status_code=status)
         plots = {o: await run_in_threadpool(served.plot, result.question.name, o)
-                 for o in (*result.graded.chosen, *result.graded.missed)}
+                 for o in (*result.chosen, *result.missed)}
         pattern = await run_in_threadpool(diagnoser.pattern, learner)
         return HTMLResponse(pages.result(qid, learner, nth, result, plots, pattern=pattern))
 

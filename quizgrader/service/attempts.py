@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from ..grading.gradebook import GradedAnswer
+from ..graded import GradedAnswer
 from ..jsonguard import JSONRefused, loads as guarded_loads
 from ..text.explain import DETAILS
 from . import db
@@ -91,21 +91,21 @@ class Recorder:
             raise Refused(409, f"the page showed variant {shown} of this question, but "
                                f"{learner[:60]!r} answers variant {variant}: open the question "
                                f"again as {learner[:60]!r}")
-        if not result.graded.ok:
-            raise Refused(400, result.graded.status.removeprefix("error: "))
-        g = result.graded
+        if not result.ok:
+            raise Refused(400, result.status.removeprefix("error: "))
         if key is not None:                  # a retried POST: the attempt already stored
             before = db.by_key(self.engine, key)
             if before is not None:
-                self.same(before, learner, qid, g.chosen)
+                self.same(before, learner, qid, result.chosen)
                 return before.id, result
         more = None if also is None else (lambda conn, new: also(conn, new, result))
-        attempt, inserted = db.store(self.engine, learner, qid, g.chosen, g.score or 0.0,
-                                     g.max_score, g.provenance, key, variant, more)
+        attempt, inserted = db.store(self.engine, learner, qid, result.chosen,
+                                     result.score or 0.0, result.max_score, result.provenance,
+                                     key, variant, more)
         if not inserted and key is not None:     # a concurrent retry stored it first
             found = db.by_key(self.engine, key)
             if found is not None:
-                self.same(found, learner, qid, g.chosen)
+                self.same(found, learner, qid, result.chosen)
         return attempt, result
 
     @staticmethod
@@ -124,17 +124,16 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def response(attempt: int, result: GradedAnswer) -> dict[str, Any]:
+def response(attempt: int, r: GradedAnswer) -> dict[str, Any]:
     """The JSON answer to an accepted attempt (service.md)."""
-    g, a = result.graded, result.answered
-    feedback = [{"option": o, "verdict": "correct" if o in g.correct else "wrong",
-                 "explanation": a.explanations[o].text(a.detail, o)} for o in g.chosen]
+    feedback = [{"option": o, "verdict": "correct" if o in r.correct else "wrong",
+                 "explanation": r.explanations[o].text(r.detail, o)} for o in r.chosen]
     feedback += [{"option": o, "verdict": "missed",
-                  "explanation": a.explanations[o].text(a.detail, o)} for o in g.missed]
-    return {"attempt": attempt, "variant": result.question.variant,
-            "score": g.score, "max_score": g.max_score,
-            "correct": list(g.correct), "bottom_line": a.bottom_line, "detail": a.detail,
-            "feedback": feedback, "text": result.graded.feedback}
+                  "explanation": r.explanations[o].text(r.detail, o)} for o in r.missed]
+    return {"attempt": attempt, "variant": r.question.variant,
+            "score": r.score, "max_score": r.max_score,
+            "correct": list(r.correct), "bottom_line": r.bottom_line, "detail": r.detail,
+            "feedback": feedback, "text": r.feedback}
 
 
 async def post_attempt(recorder: Recorder, request: Request, plots: bool = False,
@@ -155,9 +154,8 @@ async def post_attempt(recorder: Recorder, request: Request, plots: bool = False
                                               key)
     out = response(attempt, result)
     if plots:
-        g = result.graded
         out["plots"] = {o: await run_in_threadpool(recorder.served.plot, result.question.name,
-                                                   o) for o in (*g.chosen, *g.missed)}
+                                                   o) for o in (*result.chosen, *result.missed)}
     return JSONResponse(out)
 
 

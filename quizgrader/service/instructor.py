@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 from ..analysis.gradestable import scores_from
 from ..analysis.itemstats import test_stats
 from ..analysis.misconceptions import misconceptions
-from ..grading.csvcells import row_text, safe_cell
-from ..grading.rows import OUT_HEADER
+from ..grading.csvcells import row_text
+from ..grading.rows import OUT_HEADER, GradeRow
 from ..text.numbers import score as fmt_score
-from ..text.statsreport import stats_json
+from ..text.reports.statsreport import stats_json
 from . import db
 from .dberrors import storable_problem
 from .refused import Refused
@@ -68,9 +68,9 @@ def add_instructor_routes(app: FastAPI, served: Served, engine: Engine,
                 for a in page:
                     variant = "" if a.variant is None else str(a.variant)
                     g = served.short.grade(a.question, ";".join(a.answer), a.learner, variant)
-                    out.append(row_text((safe_cell(a.learner), a.question, ";".join(a.answer),
-                                         fmt_score(a.score), fmt_score(a.max_score), "graded",
-                                         safe_cell(g.feedback), a.provenance, variant)) + "\n")
+                    out.append(GradeRow(a.learner, a.question, ";".join(a.answer),
+                                        fmt_score(a.score), fmt_score(a.max_score), "graded",
+                                        g.feedback, a.provenance, variant).text() + "\n")
                 yield "".join(out)
                 out = []
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8")

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..grading.gradebook import GradedAnswer
-from ..text.figures import caption
-from ..text.gradereport import CHOSEN, MISSED, PATTERN, verdict_word
+from ..graded import GradedAnswer
 from ..text.numbers import score as fmt_score
+from ..text.reports.figures import caption
+from ..text.reports.gradereport import CHOSEN, MISSED, PATTERN, verdict_word
 from .served import Served
 
 if TYPE_CHECKING:
@@ -61,23 +61,23 @@ class Pages:
                pattern: str | None = None) -> str:
         """The result of an attempt: score, bottom line, explanations, plots, guide; and
         ``pattern``, a misreading the learner's stored answers show (their diagnosis)."""
-        q, g, a = self.served.public(qid, learner), r.graded, r.answered
+        q = self.served.public(qid, learner)
         parts = []
-        for oid, kind, heading in [*((o, "right" if o in g.correct else "wrong", CHOSEN)
-                                     for o in g.chosen),
-                                   *((o, "right", MISSED) for o in g.missed)]:
-            e = a.explanations[oid]
+        for oid, kind, heading in [*((o, "right" if o in r.correct else "wrong", CHOSEN)
+                                     for o in r.chosen),
+                                   *((o, "right", MISSED) for o in r.missed)]:
+            e = r.explanations[oid]
             text = r.question.get(oid).text
-            detail = a.detail          # a right option not chosen: why it is right, in full
+            detail = r.detail          # a right option not chosen: why it is right, in full
             body = list(e.body(detail))     # whole, even where the bottom line says it too
             parts.append({"id": oid, "kind": kind, "heading": f"{heading}: {oid}. {text}",
                           "verdict": e.verdict(oid), "body": body, "plot": plots.get(oid)})
         s = r.question.simulation
-        verdict = verdict_word(g.score or 0.0, g.max_score)
+        verdict = verdict_word(r.score or 0.0, r.max_score)
         return self.env.get_template("result.html").render(
-            title=q["title"], q=q, score=fmt_score(g.score), max_score=fmt_score(g.max_score),
+            title=q["title"], q=q, score=fmt_score(r.score), max_score=fmt_score(r.max_score),
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
-            parts=parts, attempt=attempt, learner=learner, bottom_line=a.bottom_line,
-            notes=a.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
+            parts=parts, attempt=attempt, learner=learner, bottom_line=r.bottom_line,
+            notes=r.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
             lab_link=self.lab.link(r.question.name) if self.lab is not None else None,
             caption=caption(s.seeds, r.question.horizon))

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..analysis.impact import provenances
-from ..banks import verify
 from ..errors import MissingExtraError
+from ..graded import GradedAnswer
 from ..grading import Entry, Gradebook
 from ..grading.assign import Salt
-from ..grading.gradebook import GradedAnswer
+from ..jobs.verifying import verify
 from ..sim import Simulator
 from ..sim.diskcache import open_cache
 from ..text.explain import DETAILS, Detail
@@ -74,10 +74,7 @@ class Served:
         template), with feedback at ``detail`` (default: the service's). Each item is one
         option id: ``["A;C"]`` is the unknown option 'A;C', never read as two."""
         entry = self.entry(qid, learner, detail)
-        graded = entry.grade_ids(answer)       # its feedback: as ``grade --answer --format json``
-        text = ";".join(graded.chosen)          # as reports show an answer; not parsed
-        return GradedAnswer(entry.verdict.question, entry.verdict, graded,
-                            entry.answered(text, graded))
+        return entry.grade_ids(answer)  # its feedback: as ``grade --answer --format json``
 
     def plot(self, qid: str, option: str) -> str | None:
         """An option's gain(t) plot as an SVG data URI (None: a static option, or no
@@ -92,7 +89,7 @@ class Served:
     def _draw(self, qid: str, option: str) -> str | None:
         from ..export.handout import option_series
         from ..export.plots import gain_svg
-        from ..text import figures
+        from ..text.reports import figures
         qv = self.verdicts[qid]
         v = qv.verdict(option)
         try:

@@ -32,7 +32,7 @@ class Explanation:
 
     correct  : the verdict
     static   : the author decides (no simulation)
-    brief    : the short level's sentence (after the verdict)
+    short    : the short level's sentence (after the verdict)
     standard : the standard level's paragraphs (after the verdict)
     full     : the full level's paragraphs (after the verdict)
     deciding : the full paragraph that decided the verdict ('' for a static option)
@@ -40,7 +40,7 @@ class Explanation:
 
     correct: bool
     static: bool
-    brief: str
+    short: str
     standard: tuple[str, ...]
     full: tuple[str, ...]
     deciding: str = ""
@@ -56,7 +56,7 @@ class Explanation:
     def body(self, detail: Detail) -> tuple[str, ...]:
         """The paragraphs after the verdict at ``detail``."""
         if detail == "short":
-            return (self.brief,) if self.brief else ()
+            return (self.short,) if self.short else ()
         return self.standard if detail == "standard" else self.full
 
     def paragraphs(self, detail: Detail = "standard", label: str | None = None) -> list[str]:
@@ -76,7 +76,7 @@ class Explanation:
             head = f"{who} is {'correct' if self.correct else 'wrong'} (author's judgement)."
         else:
             head = self.verdict(label)
-        return f"{head} {self.brief}".rstrip()
+        return f"{head} {self.short}".rstrip()
 
 
 def explain(qv: QuestionVerdict, v: OptionVerdict) -> Explanation:

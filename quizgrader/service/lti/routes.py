@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from ...grading.gradebook import GradedAnswer
+from ...graded import GradedAnswer
 from ...question.schema import variant_number
 from ..pages import Pages
 from ..served import Served
@@ -173,8 +173,8 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
 
         def queue(conn: Connection, attempt: int, r: GradedAnswer) -> None:
             stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-            store.queue(conn, store.score_row(s, attempt, r.graded.score or 0.0,
-                                              r.graded.max_score, stamp.replace("+00:00", "Z")))
+            store.queue(conn, store.score_row(s, attempt, r.score or 0.0,
+                                              r.max_score, stamp.replace("+00:00", "Z")))
         return queue
 
     @app.post("/lti/answer")
@@ -190,7 +190,7 @@ def add_lti_routes(app: FastAPI, served: Served, engine: Engine, pages: Pages, t
         if tool.sender is not None and s.lineitem:
             tool.sender.wake()
         plots = {o: await run_in_threadpool(served.plot, result.question.name, o)
-                 for o in (*result.graded.chosen, *result.graded.missed)}
+                 for o in (*result.chosen, *result.missed)}
         note = ("Your score goes to your course's gradebook." if s.lineitem else
                 "This activity has no gradebook column: your score is kept here only.")
         mine = await run_in_threadpool(pattern, s.learner) if pattern is not None else None

@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import GRU_FILE
+from conftest import GRU
 
 from quizgrader.cli import main
 from quizgrader.grading.learnerfiles import filenames
 from quizgrader.sim import Hold, Model, Settings, Simulator
 from quizgrader.sim.diskcache import DiskCache
 
-GRU = str(GRU_FILE)
 Q = "c5w1-gru-alice-betty"
 
 

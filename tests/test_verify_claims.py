@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import QUESTIONS as QS
+from conftest import QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
 from quizgrader.sim import Model, Settings, simulate
 from quizgrader.text.explain import explain
-from quizgrader.text.explaindoc import explain_doc
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import Check, verify_question, verify_robust
 from quizgrader.verify.margins import INFINITE, Margin, all_of, any_of, gain_margin
 
@@ -38,7 +38,7 @@ def question(**fields) -> dict:
 def test_the_textbook_lstm_reason_is_right_at_100_steps():
     """Γf ≈ 1 and Γu ≈ 0: flipping Γf alone vanishes; flipping Γu alone stays preserved but
     moves the gain by about two decades, so both gates carry part of the reason."""
-    qv = verify_question(load_question(QS / "lstm-gru-textbook-reasons.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "lstm-gru-textbook-reasons.yaml"))
     v = qv.verdict("A")
     assert v.correct and v.decided_by == "all-pass" and qv.question.horizon == 100
     flips = {f.gates: f for f in v.flips}
@@ -52,7 +52,7 @@ def test_the_textbook_lstm_reason_is_right_at_100_steps():
 
 
 def test_a_gru_reason_citing_a_reset_gate_that_does_nothing_is_wrong_and_names_it():
-    qv = verify_question(load_question(QS / "lstm-gru-textbook-reasons.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "lstm-gru-textbook-reasons.yaml"))
     v = qv.verdict("C")
     assert not v.correct and v.decided_by == "reason-matters"
     r = next(f for f in v.flips if f.gates == ("reset",))
@@ -64,13 +64,13 @@ def test_a_gru_reason_citing_a_reset_gate_that_does_nothing_is_wrong_and_names_i
                                  f"{fmt(flip_gain)} against {fmt(claim_gain)}")
     assert "Γr is not part of the reason" in e.deciding and e.deciding in e.text("full")
     # the learner's levels judge the conclusion and the reason apart
-    assert e.brief.startswith("In the GRU with Γu ≈ 0, Γr ≈ 0, the gradient is kept (0.96), "
+    assert e.short.startswith("In the GRU with Γu ≈ 0, Γr ≈ 0, the gradient is kept (0.96), "
                               "but not because of Γr: with Γr ≈ 1 it is 1.0")
-    assert e.line("C") == f"C is wrong. {e.brief}" and e.standard[0] == e.brief
+    assert e.line("C") == f"C is wrong. {e.short}" and e.standard[0] == e.short
 
 
 def test_one_right_reason_beside_another_makes_a_single_answer_question_ambiguous(tmp_path):
-    doc = yaml.safe_load((QS / "lstm-gru-textbook-reasons.yaml").read_text(encoding="utf-8"))
+    doc = yaml.safe_load((QUESTIONS / "lstm-gru-textbook-reasons.yaml").read_text(encoding="utf-8"))
     doc.update(select="one", key=["A"])
     del doc["scoring"]
     r = CliRunner().invoke(main, ["verify", "--json", str(write(tmp_path, doc))])
@@ -112,7 +112,7 @@ def test_the_relu_slope_of_nan_is_nan_not_zero():
 # --- if: claims -----------------------------------------------------------------------------
 
 def test_conditional_claims_check_only_reachability_and_the_claimed_behaviour():
-    qv = verify_question(load_question(QS / "lstm-if-gates.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "lstm-if-gates.yaml"))
     assert qv.computed_key == ["A", "B"] and qv.status == "ok"
     a = qv.verdict("A")           # "if Γf ≈ 0, the gradient vanishes": true of an LSTM
     assert [c.check for c in a.checks] == [Check.REACHABLE, Check.AS_CLAIMED]
@@ -206,7 +206,7 @@ def test_a_key_that_changes_with_the_hidden_size_is_unstable(tmp_path):
 def test_robust_verification_reuses_the_plain_simulations():
     from quizgrader.sim import Simulator
     sim = Simulator()
-    qv = verify_question(load_question(QS / "c5w1-gru-alice-betty.yaml"), sim=sim)
+    qv = verify_question(load_question(QUESTIONS / "c5w1-gru-alice-betty.yaml"), sim=sim)
     plain = sim.runs
     robust = verify_robust(qv, sim)
     assert robust.robust.stable and sim.runs == 6 * plain     # 5 new variations, base reused
@@ -216,7 +216,7 @@ def test_robust_verification_reuses_the_plain_simulations():
 
 @pytest.fixture(scope="module")
 def gru():
-    return verify_question(load_question(QS / "c5w1-gru-alice-betty.yaml"))
+    return verify_question(load_question(QUESTIONS / "c5w1-gru-alice-betty.yaml"))
 
 
 def test_explanations_say_what_the_numbers_mean_once_per_document(gru):
@@ -250,7 +250,7 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
 
 
 def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):
-    doc = yaml.safe_load((QS / "c5w1-gru-alice-betty.yaml").read_text(encoding="utf-8"))
+    doc = yaml.safe_load((QUESTIONS / "c5w1-gru-alice-betty.yaml").read_text(encoding="utf-8"))
     for o in doc["options"]:
         o["text"] = o["text"].replace("timestep", "time-step")
     qv = verify_question(load_question(write(tmp_path, doc)))
@@ -294,7 +294,7 @@ def test_an_unlabelled_model_starts_its_sentence_with_a_capital(tmp_path):
 
 
 def test_a_plain_rnn_has_no_gates_and_a_bare_claim_does_not_repeat_itself():
-    qv = verify_question(load_question(QS / "rnn-vanish-explode.yaml"))
+    qv = verify_question(load_question(QUESTIONS / "rnn-vanish-explode.yaml"))
     text = explain(qv, qv.verdict("A")).text("full")
     assert "gates free" not in text and "with no gates" in text
     assert "gates free" not in explain(qv, qv.verdict("A")).text("standard")

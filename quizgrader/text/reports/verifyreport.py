@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..verify import FindingKind, OptionVerdict, QuestionVerdict, Status
-from . import gates
-from .bottomline import bottom_line
-from .evidence import evidence, figures
-from .explain import explain
-from .findings import CHECK_WORDS, finding, ids, message
-from .numbers import fmt, json_number
+from ...verify import FindingKind, OptionVerdict, QuestionVerdict, Status
+from .. import gates
+from ..bottomline import bottom_line
+from ..evidence import evidence, figures
+from ..explain import explain
+from ..findings import CHECK_WORDS, finding, ids, message
+from ..numbers import fmt, json_number
 
 
 def verify_text(qv: QuestionVerdict) -> str:

@@ -22,8 +22,8 @@ from quizgrader.sim import Hold, Model, Settings, Simulator
 from quizgrader.sim.diskcache import DiskCache
 from quizgrader.sim.simulate import random_setup
 from quizgrader.sim.spread import median_interval, median_ranks
-from quizgrader.text.explaindoc import explain_doc
 from quizgrader.text.findings import spread
+from quizgrader.text.reports.explaindoc import explain_doc
 from quizgrader.verify import verify_question
 from quizgrader.verify.margins import Margin, Quantity, all_of, any_of, carry_margin, gain_margin
 

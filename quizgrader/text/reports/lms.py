@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..question.schema import Option, Question
-from .notes import compact_guide, notation
-from .wording import setting
+from ...question.schema import Option, Question
+from ..notes import compact_guide, notation
+from ..wording import setting
 
 #: Words of an option's text quoted to name it.
 QUOTE_WORDS = 6

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from bankfiles import PLAIN
 from click.testing import CliRunner
+from conftest import GRU, QUESTIONS
 
-from quizgrader.banks import load as load_bank_with_variants
 from quizgrader.cli import main
 from quizgrader.export import export
+from quizgrader.jobs.verifying import read_bank
 from quizgrader.question import load_question
 from quizgrader.text.bottomline import bottom_line
 from quizgrader.text.explain import explain
@@ -24,10 +25,7 @@ from quizgrader.text.numbers import plain
 from quizgrader.text.wording import model_name
 from quizgrader.verify import verify_question
 
-ROOT = Path(__file__).parent.parent
-QS = ROOT / "questions"
 BANK = PLAIN
-GRU = str(QS / "c5w1-gru-alice-betty.yaml")
 CHECK_NAMES = ("as-claimed", "model-delivers", "all-pass", "reason-matters")
 #: An option named by its letter: "C is correct", "The right answer is C", "includes C:".
 LETTER = re.compile(r"(?<![\w<(])[A-H] is (correct|wrong)|answers? (is|are|includes) [A-H]\b"
@@ -35,8 +33,8 @@ LETTER = re.compile(r"(?<![\w<(])[A-H] is (correct|wrong)|answers? (is|are|inclu
 
 
 @pytest.fixture(scope="module")
-def verdicts():
-    return [verify_question(load_question(p), str(p)) for p in BANK]
+def verdicts(plain_verdicts):
+    return plain_verdicts
 
 
 def words(text: str) -> int:
@@ -102,9 +100,9 @@ def init_figures(question) -> set[str]:
 
 
 def test_every_number_of_the_standard_text_is_in_verify_json(tmp_path):
-    r = CliRunner().invoke(main, ["verify", str(QS), "--json"])
+    r = CliRunner().invoke(main, ["verify", str(QUESTIONS), "--json"])
     report = json.loads(r.stdout)
-    bank = {(q.id, q.variant): q for _, q in load_bank_with_variants([str(QS)]).questions}
+    bank = {(q.id, q.variant): q for _, q in read_bank([QUESTIONS]).questions}
     for q in report["questions"]:
         question = bank[(q["id"], q["variant"])]
         s = question.simulation
@@ -250,7 +248,7 @@ def test_a_five_question_learner_file_stays_under_900_words(tmp_path, answers):
     src.write_text("learner,question,answer\n" + "".join(
         f"kim,{q},{a}\n" for q, a in answers.items()), encoding="utf-8")
     fb = tmp_path / "fb"
-    r = CliRunner().invoke(main, ["grade", str(QS), "--responses", str(src), "--out",
+    r = CliRunner().invoke(main, ["grade", str(QUESTIONS), "--responses", str(src), "--out",
                                   str(tmp_path / "g.csv"), "--feedback-dir", str(fb)])
     assert r.exit_code == 0, r.output
     text = (fb / "kim.md").read_text(encoding="utf-8")

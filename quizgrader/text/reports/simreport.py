@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from ..sim import GATES, Curves, Hold, Model
-from . import gates
-from .cells import name as cell_name
-from .numbers import fmt, json_number
+from ...sim import GATES, Curves, Hold, Model
+from .. import gates
+from ..cells import name as cell_name
+from ..numbers import fmt, json_number
 
 
 def checkpoints(T: int) -> list[int]:

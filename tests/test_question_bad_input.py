@@ -12,26 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import GRU_FILE as GRU
+from conftest import GRU_FILE, clean
 
 from quizgrader.cli import main
 
-GRU_TEXT = GRU.read_text(encoding="utf-8")
+GRU_TEXT = GRU_FILE.read_text(encoding="utf-8")
 
 
 def run(*args, input=None):
     return CliRunner().invoke(main, [str(a) for a in args], input=input)
-
-
-def clean(r) -> None:
-    """No traceback, no exception but the exit itself, every error line says something.
-    (Each part is asserted alone: written as one `and`/`or` chain, a SystemExit made the
-    traceback check moot.)"""
-    assert "Traceback" not in r.output, r.output
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    for line in r.output.splitlines():
-        if line.startswith("error:"):
-            assert line.removeprefix("error:").strip(), r.output
 
 
 # --- YAML: control characters ---------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from ..verify import OptionVerdict, QuestionVerdict
-from .bottomline import bottom_line
-from .document import Block, Heading, Para, Section, render, strong
-from .explain import Detail, explain
-from .findings import message
-from .notes import guides
-from .numbers import json_number
+from ...verify import OptionVerdict, QuestionVerdict
+from ..bottomline import bottom_line
+from ..explain import Detail, explain
+from ..findings import message
+from ..notes import guides
+from ..numbers import json_number
+from ..render.document import Block, Heading, Para, Section, render, strong
 
 
 def option_blocks(qv: QuestionVerdict, v: OptionVerdict, detail: Detail = "full",

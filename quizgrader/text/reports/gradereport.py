@@ -3,33 +3,14 @@ of a class and each learner's feedback file."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ..question.schema import Question
-from .document import Block, Heading, Para, Section, Strong, render, strong
-from .explain import Detail, Explanation
-from .notes import cells, compact_guide, guides, notation, reading_guide
-from .numbers import score as fmt_score
-
-
-@dataclass(frozen=True)
-class Answered:
-    """One graded answer with what its report shows: the question, the chosen options, the
-    right options the answer missed, every option's explanation, the question's bottom line
-    and its notes (reading guide, notation), and the detail to show them at."""
-
-    question: Question
-    answer: str
-    chosen: tuple[str, ...]
-    missed: tuple[str, ...]
-    score: float | None
-    max_score: float
-    status: str
-    explanations: Mapping[str, Explanation]
-    bottom_line: str = ""
-    notes: tuple[str, ...] = ()
-    detail: Detail = "standard"
+from ...graded import GradedAnswer
+from ...question.schema import Question
+from ..explain import Detail, Explanation
+from ..notes import cells, compact_guide, guides, notation, reading_guide
+from ..numbers import score as fmt_score
+from ..render.document import Block, Heading, Para, Section, Strong, render, strong
 
 
 def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[str],
@@ -46,7 +27,7 @@ def answer_feedback(explanations: Mapping[str, Explanation], chosen: Sequence[st
 
     if detail == "short":
         parts = [explanations[o].line(o) for o in chosen]
-        parts += [f"{right(o)} {explanations[o].brief}".rstrip() for o in missed]
+        parts += [f"{right(o)} {explanations[o].short}".rstrip() for o in missed]
         return " ".join(parts)
     parts = [explanations[o].text(detail, o) for o in chosen]
     parts += [f"{right(o)}\n\n{explanations[o].text(detail, o)}" for o in missed]
@@ -70,14 +51,14 @@ def question_words(q: Question) -> str:
     return q.id if q.variant is None else f"{q.id} (variant {q.variant})"
 
 
-def headline(a: Answered) -> str:
+def headline(a: GradedAnswer) -> str:
     """'q: answer C: score 1 / 1 (correct)'."""
     return (f"{question_words(a.question)}: answer {';'.join(a.chosen)}: score "
             f"{fmt_score(a.score)} / "
             f"{a.max_score:g} ({verdict_word(a.score or 0.0, a.max_score)})")
 
 
-def _option(a: Answered, oid: str, level: int, detail: Detail | None,
+def _option(a: GradedAnswer, oid: str, level: int, detail: Detail | None,
             quoted: bool = False) -> Section:
     """An option with its explanation at ``detail`` (None: the verdict alone, under a quote
     of its text: a missed right option, which the bottom line explains)."""
@@ -97,7 +78,7 @@ def _option(a: Answered, oid: str, level: int, detail: Detail | None,
                    cls="option")
 
 
-def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool = False,
+def answer_blocks(a: GradedAnswer, level: int = 2, stem: bool = True, compact: bool = False,
                   guide: bool = True) -> list[Block]:
     """The bottom line, the options chosen with their explanations, and the right options
     the answer missed (shorter: the bottom line says why they are right). ``compact`` (learner
@@ -123,7 +104,7 @@ def answer_blocks(a: Answered, level: int = 2, stem: bool = True, compact: bool 
     return blocks
 
 
-def wrong_gate(a: Answered) -> bool:
+def wrong_gate(a: GradedAnswer) -> bool:
     """The answer chose a wrong option that cites the same gates of the same model as a right
     one, at other values: the notation mix-up the notation note is for."""
     q = a.question
@@ -141,7 +122,7 @@ def notes_blocks(notes: Sequence[str]) -> list[Block]:
     return [Para(n, cls="guide") for n in dict.fromkeys(notes)]
 
 
-def answer_report(a: Answered, fmt: str) -> str:
+def answer_report(a: GradedAnswer, fmt: str) -> str:
     """The report of one graded answer (``grade --answer``) as text, markdown or json."""
     q = a.question
     if fmt == "json":
@@ -176,7 +157,7 @@ def class_summary(rows: int, graded: int, errors: int, headerless: bool,
     return out
 
 
-def learner_blocks(learner: str, answers: Sequence[Answered], note: str | None = None,
+def learner_blocks(learner: str, answers: Sequence[GradedAnswer], note: str | None = None,
                    pattern: str | None = None) -> list[Block]:
     """A learner's feedback file: the total (and ``note``: why it changed, after a regrade),
     ``pattern`` (a misreading their answers show, :mod:`quizgrader.diagnosis`), then per

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from ..analysis.impact import Flip, Impact, Moved, OptionSnapshot, QuestionChange
-from .findings import ids
-from .numbers import fmt, json_number, plain, score
+from ...analysis.impact import Flip, Impact, Moved, OptionSnapshot, QuestionChange
+from ..findings import ids
+from ..numbers import fmt, json_number, plain, score
 
 
 def _verdict(o: OptionSnapshot) -> str:

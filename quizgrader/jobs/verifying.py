@@ -1,21 +1,23 @@
-"""Loading and verifying banks within the work limits, the step every job starts with."""
+"""Reading, loading and verifying banks within the work limits, the step every job starts
+with: :func:`read_bank` reads the files, :func:`load_within_limits` also takes out what would
+exceed the work limits, :func:`verify` and :func:`verify_file` verify what it loads."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .apitypes import Verification
-from .errors import QuestionError, QuizgraderError
-from .grading.assign import Salt, as_salt, assigned, locked_salt
-from .question import Bank, Question, load_bank
-from .sim import Simulator
-from .sim.diskcache import open_cache
-from .sim.parallel import default_workers, single_blas
-from .variants import reader
-from .verify import QuestionVerdict, verify_question, verify_robust
-from .verify.batch import verify_bank
-from .verify.budget import too_large
+from ..apitypes import Verification
+from ..errors import QuestionError, QuizgraderError
+from ..grading.assign import Salt, as_salt, assigned, locked_salt
+from ..question import Bank, Question, load_bank
+from ..sim import Simulator
+from ..sim.diskcache import open_cache
+from ..sim.parallel import default_workers, single_blas
+from ..variants import reader
+from ..verify import QuestionVerdict, verify_question, verify_robust
+from ..verify.batch import verify_bank
+from ..verify.budget import too_large
 
 PathLike = str | Path
 
@@ -31,11 +33,17 @@ def allowed(allow_large: bool) -> bool:
     return allow_large or os.environ.get("QUIZGRADER_ALLOW_LARGE", "") not in ("", "0")
 
 
-def load(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
-    """The bank under ``paths`` (``-`` reads stdin), with every question whose verification
+def read_bank(paths: Iterable[PathLike]) -> Bank:
+    """Read every question file under ``paths`` (``-`` reads stdin; templates with their
+    locks, each deployed variant a question), without verifying anything."""
+    return load_bank([str(p) for p in paths], reader())
+
+
+def load_within_limits(paths: Iterable[PathLike], *, allow_large: bool = False) -> Bank:
+    """The bank under ``paths`` (:func:`read_bank`), with every question whose verification
     would exceed the work limits (:class:`~quizgrader.sim.budget.Limits`) taken out as a
     problem, unless ``allow_large``."""
-    bank = load_bank([str(p) for p in paths], reader())
+    bank = read_bank(paths)
     if not allowed(allow_large):
         for path, q in list(bank.questions):
             if path in bank.refused:              # another variant of it was too large
@@ -66,7 +74,7 @@ def verify(paths: Iterable[PathLike], *, cache: bool = True, robust: bool = Fals
     ``unstable``. The work is spread over ``workers`` processes (default: the cores this
     process may use, or ``$QUIZGRADER_WORKERS``); the verdicts do not depend on it. With
     ``sim``, everything runs here on that simulator instead."""
-    bank = load(paths, allow_large=allow_large)
+    bank = load_within_limits(paths, allow_large=allow_large)
     if sim is not None:
         with single_blas():
             verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
@@ -103,7 +111,7 @@ def verify_file(path: PathLike, *, cache: bool = True, allow_large: bool = False
     """Load and verify the one question in ``path`` (``-`` reads stdin); of a template,
     variant ``variant``, or the one ``learner`` gets with its lock's salt (default: its first
     deployed variant); ``salt``, a salt given, must agree with the lock's (SaltError)."""
-    bank = load([path], allow_large=allow_large)
+    bank = load_within_limits([path], allow_large=allow_large)
     if bank.problems:
         raise QuestionError(bank.problems)
     ids = list(dict.fromkeys(q.id for _, q in bank.questions))

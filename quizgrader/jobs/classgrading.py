@@ -1,28 +1,21 @@
-"""Jobs on a whole class: grade its responses, regrade them after a change, and the item
-statistics of its grades."""
+"""Jobs on a whole class: grade its responses, and regrade them after a change."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .analysis.gradestable import read_scores
-from .analysis.impact import Impact, Snapshot, SnapshotStore, provenances, snapshot
-from .analysis.itemstats import TestStats, test_stats
-from .analysis.misconceptions import Misconception, misconceptions
-from .apitypes import ClassGrade, Verification
-from .atomic import OutputError, check_distinct
-from .banks import simulator, verify
-from .grading import Gradebook, grade_csv, write_learner_files
-from .grading.assign import Salt, course_salt
-from .grading.invalid import invalid_ids
-from .grading.regrade import impact, stored_variants
-from .jobs.diagnosing import evidence_bank, patterns
-from .question import Question
-from .sim.diskcache import default_dir
-from .text.explain import Detail
-from .text.regradereport import learner_note
-from .verify import choose_key
+from ..analysis.impact import Impact, Snapshot, SnapshotStore, provenances, snapshot
+from ..apitypes import ClassGrade, Verification
+from ..atomic import OutputError, check_distinct
+from ..grading import Gradebook, grade_csv, write_learner_files
+from ..grading.assign import Salt, course_salt
+from ..grading.invalid import invalid_ids
+from ..grading.regrade import impact, stored_variants
+from ..sim.diskcache import default_dir
+from ..text.explain import Detail
+from ..text.reports.regradereport import learner_note
+from .diagnosing import evidence_bank, patterns
+from .verifying import simulator, verify
 
 PathLike = str | Path
 
@@ -110,33 +103,3 @@ def regrade(paths: Iterable[PathLike], responses: PathLike, previous: PathLike,
     if moved is None:                       # _grade compares whenever previous is given
         raise OutputError("regrade could not compare the grades")
     return graded, moved
-
-
-def stats(grades: PathLike, *, bank: Iterable[PathLike] | None = None, cache: bool = True,
-          allow_large: bool = False, by_variant: bool = False
-          ) -> tuple[TestStats, list[Misconception]]:
-    """Item statistics of a graded class (each learner's last graded attempt per question).
-    With ``bank``, options come in the bank's order, keys from its verification, and options
-    that claim the same are grouped across questions (the misconception view). A template's
-    question is one item over all its variants (its key varies, so no option is marked);
-    with ``by_variant`` each variant is reported too, with its own key."""
-    questions: dict[str, Question] = {}
-    keys: dict[str, set[str]] = {}
-    names: dict[str, Question] = {}
-    named_keys: dict[str, set[str]] = {}
-    if bank is not None:
-        report = verify(bank, cache=cache, allow_large=allow_large)
-        for qv in report.verdicts:
-            q, choice = qv.question, choose_key(qv)
-            names[q.name] = q
-            questions.setdefault(q.id, q)          # a template: its first variant's options
-            if choice.key:
-                named_keys[q.name] = set(choice.key)
-        keys = {n: k for n, k in named_keys.items() if names[n].variant is None}
-    scores = read_scores(grades, questions, keys)
-    test = test_stats(scores)
-    if by_variant:
-        per = test_stats(read_scores(grades, names, named_keys, by_variant=True))
-        test = replace(test, variants=tuple(it for it in per.items if "#" in it.id))
-    plain = {i: q for i, q in questions.items() if q.variant is None}
-    return test, misconceptions(scores, plain) if plain else []

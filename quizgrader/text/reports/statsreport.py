@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from ..analysis.itemstats import ItemStats, TestStats
-from ..analysis.misconceptions import Misconception
-from . import gates
-from .cells import name as cell_name
-from .numbers import json_number
+from ...analysis.itemstats import ItemStats, TestStats
+from ...analysis.misconceptions import Misconception
+from .. import gates
+from ..cells import name as cell_name
+from ..numbers import json_number
 
 
 def _pct(x: float | None) -> str:

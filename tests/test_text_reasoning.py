@@ -11,8 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from bankfiles import PLAIN, QUESTIONS
+from bankfiles import PLAIN
 from click.testing import CliRunner
+from conftest import GRU_FILE, QUESTIONS
 
 from quizgrader.cli import main
 from quizgrader.question import load_question
@@ -27,7 +28,6 @@ from quizgrader.text.numbers import factor, plain
 from quizgrader.text.reasons import reason
 from quizgrader.verify import verify_question
 
-GRU = QUESTIONS / "c5w1-gru-alice-betty.yaml"
 GRU_U0 = QUESTIONS / "c5w1-gru-alice-betty-update0.yaml"
 
 
@@ -108,7 +108,7 @@ def test_a_factor_has_the_digits_its_gain_needs(gain, T):
 # --- the deciding cause ----------------------------------------------------------------------
 
 def test_alice_fixed_update_at_1_decides_options_a_and_b_and_the_bottom_line():
-    qv = verdict(GRU)
+    qv = verdict(GRU_FILE)
     whys = {}
     for oid in "AB":
         text = explain(qv, qv.verdict(oid)).text("standard", oid)
@@ -146,7 +146,7 @@ def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing()
 
 
 def test_a_held_gate_that_decides_is_named_as_held():
-    qv = verdict(GRU)
+    qv = verdict(GRU_FILE)
     assert reason(qv.question, qv.verdict("C")) == \
         "with Γu ≈ 0 every step copies the memory (c<t> ≈ c<t−1>)"
     assert reason(qv.question, qv.verdict("D")).startswith(
@@ -223,7 +223,7 @@ def test_a_cell_whose_equation_changes_changes_the_sentence(monkeypatch):
             gru.step(w, c, px, _swapped_update(fixed), shift, reset),
         jacobians=lambda w, cache, fixed, inputs:
             gru.jacobians(w, cache, _swapped_update(fixed), inputs))
-    qv = verdict(GRU)
+    qv = verdict(GRU_FILE)
     before = reason(qv.question, qv.verdict("B"))
     monkeypatch.setattr(sim_model, "EQUATIONS", {**sim_model.EQUATIONS, "gru": mutated})
     cause_module._paths.cache_clear()
@@ -297,9 +297,9 @@ def test_explodes_refuted_by_its_flip_is_not_a_pair_our_cells_produce(tmp_path):
 # --- the learner's view ----------------------------------------------------------------------
 
 def test_the_answer_view_quotes_options_whole_and_explains_a_missed_right_option():
-    r = CliRunner().invoke(main, ["grade", str(GRU), "--answer", "D"])
+    r = CliRunner().invoke(main, ["grade", str(GRU_FILE), "--answer", "D"])
     assert r.exit_code == 0, r.output
-    q = load_question(GRU)
+    q = load_question(GRU_FILE)
     out = r.output
     for oid in "CD":
         assert q.get(oid).text in out                    # whole, never cut before 'because'
@@ -311,7 +311,7 @@ def test_the_answer_view_quotes_options_whole_and_explains_a_missed_right_option
 
 
 def test_json_feedback_explains_the_missed_right_option_at_standard():
-    r = CliRunner().invoke(main, ["grade", str(GRU), "--answer", "D", "--format", "json"])
+    r = CliRunner().invoke(main, ["grade", str(GRU_FILE), "--answer", "D", "--format", "json"])
     fb = json.loads(r.stdout)["feedback"]
     assert "The right answer includes C “Betty's model (removing Γr), because if Γu ≈ 0 for a " \
            "timestep" in fb
@@ -321,8 +321,8 @@ def test_json_feedback_explains_the_missed_right_option_at_standard():
 def test_plot_titles_use_the_option_words_and_legends_show_each_curve_once():
     from quizgrader.export.handout import option_series
     from quizgrader.sim import Simulator
-    from quizgrader.text import figures
-    qv = verdict(GRU)
+    from quizgrader.text.reports import figures
+    qv = verdict(GRU_FILE)
     v = qv.verdict("B")
     title = figures.plot_title("B", v.option.text)
     assert title.startswith("B. Alice's model (removing Γu)") and qv.question.id not in title

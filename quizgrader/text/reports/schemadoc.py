@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..question.schema import Question
+from ...question.schema import Question
 
 #: What each model and field means, for the author writing the YAML.
 HELP: dict[str, dict[str, str]] = {
