@@ -290,13 +290,8 @@ def schema() -> None:
     click.echo(schema_json(), nl=False)
 
 
-main.add_command(simulate)
-main.add_command(stats)
-main.add_command(diagnose)
-main.add_command(regrade)
-main.add_command(serve)
-main.add_command(variants)
-main.add_command(lti)
+for command in (simulate, stats, diagnose, regrade, serve, variants, lti):
+    main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -174,7 +174,7 @@ def test_an_overflowing_input_scale_and_impossible_holds_are_refused():
     for args, message in (
             (["--input-scale", "1e308"], "--input-scale must be between 0 and 100"),
             (["--hold", "update=1@150"], "the simulation has only 100 steps"),
-            (["--hold", "update=1", "--hold", "update=0@2:"], "cannot be held at 0 and at 1")):
+            (["--hold", "update=1", "--hold", "update=0@2:"], "held at two values at once")):
         r = run("simulate", "--cell", "gru", *args)
         refused(r)
         assert message in r.stderr, r.stderr

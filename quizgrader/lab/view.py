@@ -71,15 +71,6 @@ def compact(q: Question, s: Setting, c: Curves, at: tuple[int, ...]) -> dict[str
             "table": table(c)}
 
 
-def shown(value: float, epsilon: float) -> str:
-    """A grid value as a slider says it: '0.001 (≈ 0)' for the explanations' held gates."""
-    if math.isclose(value, epsilon, rel_tol=1e-12):
-        return f"{label(value)} (≈ 0)"
-    if math.isclose(value, 1.0 - epsilon, rel_tol=1e-12):
-        return f"{label(value)} (≈ 1)"
-    return label(value)
-
-
 def describe(q: Question, qv: QuestionVerdict | None, coarse: bool = False) -> dict[str, Any]:
     """The page's description of a question: its models (name, fixed gates in words, free
     gates with their grid), the thresholds and horizon, and each option's setting (from its
@@ -95,7 +86,8 @@ def describe(q: Question, qv: QuestionVerdict | None, coarse: bool = False) -> d
             "fixed": [gate_words.equals(g, float(v)) for g, v in model.fixed_gates.items()],
             "free": [{"gate": g, "symbol": gate_words.symbol(g)} for g in free_gates(model)],
             "values": ["free", *(label(v) for v in values)],
-            "shown": ["free", *(shown(v, q.simulation.epsilon) for v in values)],
+            "shown": ["free", *(gate_words.held_label(label(v), v, q.simulation.epsilon)
+                                for v in values)],
             "whole": whole(q, cfg)})
     return {"id": q.id, "title": q.title, "steps": q.horizon,
             "vanish_below": q.simulation.vanish_below,

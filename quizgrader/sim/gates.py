@@ -50,7 +50,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def holdable(value: float) -> bool:
-    """A value a gate can be held at: 0 or 1 (≈ ε, ≈ 1-ε) or any v in (0, 1)."""
+    """A value a gate can be held at: 0 or 1 (held near ε or 1-ε) or any v in (0, 1)."""
     return value in (0, 1) or 0.0 < value < 1.0
 
 
@@ -129,8 +129,8 @@ def make_drive(cell: str, fixed: Mapping[str, float] | tuple[tuple[str, float], 
     shift = np.zeros((steps, len(names)))
     for h in holds:
         if not holdable(h.value):
-            raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1 (≈ ε, ≈ 1-ε) "
-                              f"or a value in (0, 1)")
+            raise ConfigError(f"hold {h.gate}={h.value}: a held gate is 0 or 1 (held near ε or "
+                              f"1-ε) or a value in (0, 1)")
         if h.gate in fixed:
             raise ConfigError(f"hold {h.gate}: the gate is fixed, so it cannot be held")
         if h.start < 1 or (h.stop is not None and h.stop < h.start):

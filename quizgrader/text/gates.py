@@ -5,6 +5,7 @@ fixed one as ``Γu = 1``, a hold limited in time as ``Γu ≈ 1 at t = 1`` / ``�
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable, Mapping
 
 from ..sim import Hold, Scenario
@@ -22,6 +23,16 @@ def approx(gate: str, value: float) -> str:
     if value in (0, 1):
         return f"{symbol(gate)} ≈ {int(value)}"
     return f"{symbol(gate)} held at {value:g}"
+
+
+def held_label(text: str, value: float, epsilon: float) -> str:
+    """A hold's value as a slider says it: '0.001 (≈ 0)' where it is the explanations'
+    held gate (ε or 1 − ε), ``text`` elsewhere."""
+    if math.isclose(value, epsilon, rel_tol=1e-12):
+        return f"{text} (≈ 0)"
+    if math.isclose(value, 1.0 - epsilon, rel_tol=1e-12):
+        return f"{text} (≈ 1)"
+    return text
 
 
 def equals(gate: str, value: float) -> str:
