@@ -195,6 +195,7 @@ def startup(rows: int) -> None:
           f"{statistics.median(t['r_tmpl']):5.2f}× plain rows  (target ≤ 1.5×); beyond the "
           f"one-row run {statistics.median(t['r_margin']):5.2f}×")
 
+
 if __name__ == "__main__":
     os.chdir(ROOT)
     if "--startup" in sys.argv:
