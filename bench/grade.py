@@ -6,16 +6,24 @@ Grading is timed twice, with a fresh simulation cache: "cold" simulates the bank
 first run on a machine does), "warm" reuses the simulations stored by an earlier `verify` or
 `grade` (the usual case: authors verify the bank before a class is graded).
 
-Run:  python bench/grade.py [ROWS]
+A second part measures what a small job pays: the import floor of a Python CLI with the same
+libraries, a one-row class and `grade --answer` against it (medians of 5, warm cache), and a
+template-heavy class (every row answers a template, graded against the learner's variant)
+against a plain one of as many rows, per row (whole runs, and beyond the one-row run).
+
+Run:  python bench/grade.py [ROWS]        (both parts)
+      python bench/grade.py --startup [ROWS]   (the second part alone; ROWS default 300,000)
 """
 from __future__ import annotations
 
 import csv
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +130,78 @@ def main() -> None:
               f"(target < 3×)")
 
 
+TEMPLATES = ["c5w1-gru-template", "lstm-gate-template"]
+
+
+def seconds(cmd: list[str]) -> float:
+    """Wall seconds of ``cmd`` (output discarded)."""
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t0
+
+
+def class_file(path: Path, rows: int, questions: list[str]) -> None:
+    """``rows`` rows answering ``questions`` in turn, 5 rows a learner."""
+    rnd = random.Random(1)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("learner,question,answer\n")
+        for i in range(rows):
+            f.write(f"learner{i // 5:06d},{questions[i % len(questions)]},"
+                    f"{rnd.choice('ABCD')}\n")
+
+
+def startup(rows: int) -> None:
+    """The one-row class, ``grade --answer`` and the template-heavy class (see the top)."""
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["QUIZGRADER_CACHE_DIR"] = str(Path(tmp, "cache"))
+        subprocess.run([py, "-m", "quizgrader.cli", "verify", "questions/"],
+                       capture_output=True, check=False)              # the cache, warm
+        one, plain, tmpl, out = (Path(tmp, f) for f in ("one.csv", "plain.csv", "tmpl.csv",
+                                                          "out.csv"))
+        class_file(one, 1, ["c5w1-gru-alice-betty"])
+        class_file(plain, rows, list(ANSWERS))
+        class_file(tmpl, rows, TEMPLATES)
+        grade = [py, "-m", "quizgrader.cli", "grade", "questions/", "--out", str(out),
+                 "--responses"]
+        answer = [py, "-m", "quizgrader.cli", "grade", "questions/c5w1-gru-alice-betty.yaml",
+                  "--answer", "C"]
+        floor_cmd = [py, "-c", "import numpy, pydantic, yaml, click"]
+        t: dict[str, list[float]] = {k: [] for k in ("floor", "one", "answer", "r_one",
+                                                     "r_answer", "plain", "tmpl", "r_tmpl",
+                                                     "r_margin")}
+        for i in range(7):          # interleaved rounds: each ratio within one round
+            for k, cmd in (("floor", floor_cmd), ("one", grade + [str(one)]),
+                           ("answer", answer)):
+                t[k].append(seconds(cmd))
+            t["r_one"].append(t["one"][-1] / t["floor"][-1])
+            t["r_answer"].append(t["answer"][-1] / t["floor"][-1])
+            if i < 3:
+                t["plain"].append(seconds(grade + [str(plain)]))
+                t["tmpl"].append(seconds(grade + [str(tmpl)]))
+                t["r_tmpl"].append(t["tmpl"][-1] / t["plain"][-1])
+                t["r_margin"].append((t["tmpl"][-1] - t["one"][-1]) /
+                                     (t["plain"][-1] - t["one"][-1]))
+    floor, t_one, t_answer, per_plain, per_tmpl = (statistics.median(t[k]) for k in (
+        "floor", "one", "answer", "plain", "tmpl"))
+    print(f"import floor          {floor:7.3f} s   (python -c 'import numpy, pydantic, yaml, "
+          f"click'); medians over interleaved rounds, ratios within a round")
+    print(f"grade, one-row class  {t_one:7.3f} s   {statistics.median(t['r_one']):5.2f}× floor"
+          f"  (target ≤ 3×)")
+    print(f"grade --answer        {t_answer:7.3f} s   {statistics.median(t['r_answer']):5.2f}× "
+          f"floor  (target ≤ 3×)")
+    print(f"{rows:,} plain rows    {per_plain:7.3f} s   {per_plain / rows * 1e6:6.2f} µs a row")
+    print(f"{rows:,} template rows {per_tmpl:7.3f} s   {per_tmpl / rows * 1e6:6.2f} µs a row, "
+          f"{statistics.median(t['r_tmpl']):5.2f}× plain rows  (target ≤ 1.5×); beyond the "
+          f"one-row run {statistics.median(t['r_margin']):5.2f}×")
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
-    main()
+    if "--startup" in sys.argv:
+        args = [a for a in sys.argv[1:] if a != "--startup"]
+        startup(int(args[0]) if args else 300_000)
+    else:
+        main()
+        print()
+        startup(300_000)

@@ -10,9 +10,13 @@ with ours:
   by a power of two at every step as ours is (long horizons would underflow otherwise);
 - **torch.func**: ``vmap(jacrev(c_T))``, reverse mode through an eager loop;
 - **quizgrader numpy** (the reference backend) and **quizgrader numba** (the ``fast`` extra),
-  asked for the same result as the others: the last tangent, no spectral norms (the verifier
-  takes those at its recorded steps: one batched eigvalsh, 0.3 ms for 32 cells at hidden 16,
-  printed under the table).
+  asked for the same result as the others: the last tangent, no spectral norms.
+
+A second table sets the per-step spectral norms (gain and reach at every step, as ``simulate``
+records them) against the products that produce them: norms / products = (time with the
+norms − time without) / time without, on each backend, with how the compiled norms were
+settled (power iteration, Gram matrix, LAPACK eigenvalues: :mod:`quizgrader.sim.kernels.norms`).
+``python bench/simulate.py --norms`` prints that table alone.
 
 The process is pinned to one core (and XLA, torch and BLAS to one thread) before anything is
 timed. The rounds are interleaved (round r runs every contender once, in turn) and each row
@@ -41,7 +45,6 @@ from peaks import matmul_gflops, seconds  # noqa: E402  (bench/peaks.py)
 from quizgrader.sim.gates import make_drive  # noqa: E402
 from quizgrader.sim.kernels import backend  # noqa: E402
 from quizgrader.sim.model import Model, Settings  # noqa: E402
-from quizgrader.sim.norms import spectral_norm  # noqa: E402
 from quizgrader.sim.parallel import single_blas  # noqa: E402
 from quizgrader.sim.propagate import propagate  # noqa: E402
 from quizgrader.sim.simulate import random_setup  # noqa: E402
@@ -225,6 +228,11 @@ def row(cell: str, n: int, T: int, names: list[str], peak1: float) -> dict:
 
 
 def main() -> None:
+    if "--norms" in sys.argv:       # the norms table alone
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        names = ["numba", "numpy"] if backend() != "numpy" else ["numpy"]
+        norms_table(names)
+        return
     peak2, peak1 = matmul_gflops(2), matmul_gflops(1)
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})    # one core from here on
     names = ["numpy"]
@@ -260,15 +268,53 @@ def main() -> None:
         diff = max(v["diff"] for v in r.values())
         print(f"| {cell} | {n} | {T} | " + " | ".join(cells + ratios) + f" | {diff:.0e} |",
               flush=True)
-    rng = np.random.default_rng(0)
-    with single_blas():
-        norms = {n: statistics.median(seconds(lambda J=rng.standard_normal((SEEDS, n, n)):
-                                              spectral_norm(J)) for _ in range(7))
-                 for n in (16, 64)}
-    print("\nnot in the table: the spectral norms of the verifier's recorded steps, "
-          + ", ".join(f"{v * 1e3:.2f} ms for {SEEDS} cells at hidden {n}"
-                      for n, v in norms.items()) + " (per recorded step)")
+    norms_table(names)
 
+
+def norms_table(names: list[str]) -> None:
+    """The table of norms / products."""
+    print("\nper-step spectral norms against the Jacobian products that produce them (gain and "
+          "reach at every step, as `simulate` records them); median of 5, one core:\n")
+    print("| cell | n | T | backend | products ms | with norms ms | norms / products | "
+          "settled by power · Gram · eigvalsh |\n|---|---|---|---|---|---|---|---|")
+    for cell, n, T in ROWS:
+        for kern in names[:2]:
+            before = stage_counts()
+            prod, full = norm_costs(kern, cell, n, T)
+            counts = stage_counts() - before
+            how = " · ".join(f"{c / max(counts.sum(), 1):.1%}" for c in counts[1:]) \
+                if counts.sum() else "eigvalsh"
+            print(f"| {cell} | {n} | {T} | {kern} | {prod * 1e3:.1f} | {full * 1e3:.1f} | "
+                  f"{(full - prod) / prod:.2f} | {how} |", flush=True)
+
+
+def stage_counts() -> np.ndarray:
+    """The compiled norms settled so far by each stage (zero matrices, power iteration, Gram
+    matrix, eigvalsh)."""
+    try:
+        from quizgrader.sim.kernels import driver
+    except ImportError:
+        return np.zeros(4, dtype=np.int64)
+    return driver.STAGES.copy()
+
+
+def norm_costs(kernel: str, cell: str, n: int, T: int) -> tuple[float, float]:
+    """Median seconds of the products alone (no step recorded) and of the products with the
+    gain and reach norms at every step, on ``kernel``, interleaved."""
+    model, settings = Model(cell), Settings(hidden=n, seeds=SEEDS)
+    w, state0, x = random_setup(model, settings, T)
+    drive = make_drive(cell, {}, (), T, settings.epsilon)
+    os.environ["QUIZGRADER_KERNEL"] = kernel
+    masks = np.zeros(T, dtype=bool), np.ones(T, dtype=bool)
+    times: list[list[float]] = [[], []]
+    with single_blas():
+        for mask in masks:
+            propagate(model, w, state0, x, drive, True, mask, mask)       # warm-up
+        for _ in range(5):
+            for i, mask in enumerate(masks):
+                times[i].append(seconds(lambda mask=mask: propagate(
+                    model, w, state0, x, drive, True, mask, mask)))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 if __name__ == "__main__":
     main()

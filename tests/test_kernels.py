@@ -135,8 +135,10 @@ def test_threads_and_chunks_change_no_bit(monkeypatch):
     steps = driver.propagate_compiled(model, w, state0, x, drive, True, sparse, sparse)
     for a, b, c in zip(one, split, steps):
         np.testing.assert_array_equal(a, b)
-        np.testing.assert_array_equal(np.where(sparse[:, None, None], a, np.nan)
-                                      if a.ndim == 3 else a, c)
+        if a.ndim == 3:     # a norm starts from the last recorded step's vector: to rounding
+            close(np.where(sparse[:, None, None], a, np.nan), c)
+        else:
+            np.testing.assert_array_equal(a, c)
 
 
 def test_the_backend_is_chosen_by_the_environment_and_the_size(monkeypatch):

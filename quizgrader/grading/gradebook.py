@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from functools import cached_property
 from typing import Sequence
 
 from ..graded import GradedAnswer, error
@@ -40,14 +41,24 @@ class Entry:
         self.variant, self.name = q.variant, q.name
         self.detail: Detail = feedback
         self.options = [o.id for o in q.options]
-        self.explanations: dict[str, Explanation] = {v.option.id: explain(qv, v)
-                                                     for v in qv.options}
         choice = self.choice = choose_key(qv, trust_key)
         self.key = set(choice.key or ())
-        self.bottom_line = bottom_line(qv, choice.key) if choice.key else ""
         self.notes = tuple(guides([q]))
         self.error = None if choice.key is not None else refusal(qv, choice, "graded")
         self._memo: dict[str, GradedAnswer] = {}
+
+    @cached_property
+    def explanations(self) -> dict[str, Explanation]:
+        """Each option's explanation, written when a row first needs one (a class that
+        answers a few questions of a large bank does not pay for the others)."""
+        return {v.option.id: explain(self.verdict, v) for v in self.verdict.options}
+
+    @cached_property
+    def bottom_line(self) -> str:
+        """The question's bottom line under its key (written when first needed, as the
+        explanations)."""
+        key = self.choice.key
+        return bottom_line(self.verdict, key) if key else ""
 
     def with_feedback(self, feedback: Detail) -> Entry:
         """This entry with feedback of another length (its explanations are not written

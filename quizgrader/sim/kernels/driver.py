@@ -17,9 +17,9 @@ import numpy as np
 from ..cells.weights import Weights, project_cells
 from ..gates import Drive
 from ..model import Model
-from ..norms import scaled_norm
 from ..parallel import kernel_threads, refresh_blas, single_blas
 from .cells import run, scratch
+from .norms import top_singular
 
 #: Memory for the tangent snapshots of one chunk of steps.
 SNAPSHOT_BYTES = 32 << 20
@@ -73,6 +73,35 @@ def _spans(rows: np.ndarray, T: int, per_chunk: int, max_steps: int
         t0, i = t1, j
 
 
+#: How many norms each stage of :func:`.norms.top_singular` settled (0: zero matrices) since
+#: the process started: the benchmark prints them.
+STAGES = np.zeros(4, dtype=np.int64)
+
+
+def _norms(pool: ThreadPoolExecutor, threads: int, cuts: np.ndarray, snap: np.ndarray,
+           rows: np.ndarray, cols: slice, exps: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """‖snap[rows][..., cols]‖₂ · 2^exps for the tangent snapshots (R, K, S, r, k) of a chunk's
+    recorded steps, each unit's steps in order from its vector in v (K·S, k), which
+    receives the last ones (:func:`.norms.top_singular`); the units split over threads as
+    the products are."""
+    R, K, S, r, k = snap.shape
+    flat = snap.reshape(R, K * S, r, k)
+    out = np.empty((len(rows), K * S))
+    stages = np.zeros((threads, 4), dtype=np.int64)
+
+    def part(i: int) -> None:
+        top_singular(flat, rows, cols.start, cols.stop, cuts[i], cuts[i + 1], v, out,
+                     stages[i])
+
+    if threads > 1:
+        list(pool.map(part, range(threads)))
+    else:
+        part(0)
+    STAGES[:] += stages.sum(axis=0)
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(out.reshape(len(rows), K, S), exps)
+
+
 def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
                        drive: Drive, reach: bool, gain_at: np.ndarray, reach_at: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,6 +131,8 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
     cuts = np.linspace(0, K * S, threads + 1).astype(int)
     spans = _spans(rows, T, max(1, SNAPSHOT_BYTES // (K * S * n * k * 8)),
                    max(1, CALL_WORK // (K * S * n * n * k)))
+    vg = np.zeros((K * S, n))      # each unit's top right singular vectors of its last
+    vr = np.zeros((K * S, m))      # recorded gain and reach blocks: where the next start
     with single_blas(), ThreadPoolExecutor(threads) as pool:
         for t0, t1, rs in spans:
             slot = np.full(T, -1, dtype=np.int64)
@@ -122,11 +153,11 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
                 part(0)
             g, r = gain_at[rs], reach_at[rs] & reach
             if g.any():
-                gain[rs[g]] = np.where(snap_blown[g], np.inf,
-                                       scaled_norm(snap[g][..., :n], snap_c[g]))
+                gain[rs[g]] = np.where(snap_blown[g], np.inf, _norms(
+                    pool, threads, cuts, snap, np.flatnonzero(g), slice(0, n), snap_c[g], vg))
             if r.any():
-                rch[rs[r]] = np.where(snap_blown[r], np.inf,
-                                      scaled_norm(snap[r][..., n:], snap_x[r]))
+                rch[rs[r]] = np.where(snap_blown[r], np.inf, _norms(
+                    pool, threads, cuts, snap, np.flatnonzero(r), slice(n, k), snap_x[r], vr))
     with np.errstate(over="ignore", invalid="ignore"):
         last = J[..., :n, :n] * np.ldexp(1.0, cexp)[..., None, None]
     shape = (T, *lead, S)
