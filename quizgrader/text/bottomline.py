@@ -61,9 +61,9 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
             cfg = claim_config(q, v)
             c = cause(q, cfg)
             if c.copies and c.fixed:
-                return (f"{because(q, c, cfg, with_equation=False)}: the gradient is kept, but for "
-                        f"the same reason "
-                        f"no input is ever written, so the model cannot learn.")
+                return (f"{because(q, c, cfg, with_equation=False)} and writes nothing: the "
+                        f"memory never changes and depends on no input or weight, so the "
+                        f"model cannot learn.")
         return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "
                 f"learn: {cannot_learn(q, v.delivery, claim.model)}.")
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable or \

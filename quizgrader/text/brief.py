@@ -65,9 +65,9 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                                  for g in deciding.deciders)
             if deciding.copies and d is not None and wrote_nothing(d):
                 # the gradient is kept only trivially: lead with why that does not work
-                return (f"{lead}, the gradient is kept ({amount(c.final)}), but only "
-                        f"because {fixed} copies every step: nothing is written, so it cannot "
-                        f"learn; {cited(f)} plays no part.")
+                return (f"{lead}, the memory never changes: {fixed} copies every step and "
+                        f"writes nothing, so ∂c<{q.horizon}>/∂c<0> is exactly 1 but the "
+                        f"memory depends on no input or weight; {cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:
@@ -132,7 +132,7 @@ def _tried(q: Question, model: str, tried: Sequence[Tried]) -> str:
     names = " and ".join([", ".join(symbols[:-1]), symbols[-1]] if len(symbols) > 1 else symbols)
     each = " each" if len(varied) > 1 else ""
     once = [t for t in tried if t not in steady]
-    more = "".join(f", or {setting_words(scenario_config(q, model, t.scenario), free=False)}"
+    more = "".join(f", or {setting_words(scenario_config(q, model, t.scenario))}"
                    for t in once)
     return f"{head} ({names}{each} ≈ 0, ≈ 1 or free{more})"
 
@@ -216,7 +216,7 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and
                  v.passed(Check.MODEL_DELIVERS) is False)) and \
-                "cannot learn" not in out[0]:         # said once, where it decides
+                not any(w in out[0] for w in ("cannot learn", "never changes")):  # said once
             out.append(_learn(q, v))
     elif not claim.gates:
         out.append(_bare_why(q, v, others))

@@ -11,17 +11,21 @@ from .numbers import TINY, plain
 NOTATION = {
     "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1> with c̃<t> = "
            "tanh(Wc[Γr*c<t−1>, x<t>] + bc), so Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and "
-           "Γu ≈ 1 overwrites it, and Γr acts only inside what is written (c̃<t>); Cho et al. "
+           "Γu ≈ 1 overwrites it; with Γu held, ∂c<t>/∂c<t−1> = (1 − Γu) + Γu*∂c̃<t>/∂c<t−1>, "
+           "the copy plus the write, and Γr acts only in the write; Cho et al. "
            "(2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 keeps it (if you learned "
            "that 1 keeps the memory, you learned z).",
     "lstm": "Notation: in the LSTM, c<t> = Γu*c̃<t> + Γf*c<t−1> with c̃<t> = tanh(Wc[a<t−1>, "
             "x<t>] + bc) and a<t> = Γo*tanh(c<t>): Γf ≈ 1 carries the memory over whole, and "
             "what each step adds (Γu*c̃<t>, which reads the memory through a<t−1>, so through "
-            "Γo) comes on top of that. PyTorch calls Γf f and Γu i.",
+            "Γo) comes on top of that: with the gates held, ∂c<t>/∂c<t−1> = Γf + "
+            "Γu*∂c̃<t>/∂c<t−1>, the copy plus the write. PyTorch calls Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
-           "memory, like the course's Γu and unlike the LSTM's Γf (Zhou et al. call it f).",
+           "memory, like the course's Γu and unlike the LSTM's Γf (Zhou et al. call it f); "
+           "with Γf held, ∂c<t>/∂c<t−1> = (1 − Γf) + Γf*∂c̃<t>/∂c<t−1>, the copy plus the "
+           "write, and with Γf ≈ 0 the write does not read the memory either.",
     "rnn": "Notation: a plain RNN's memory c<t> is its hidden state (a<t> in the course's "
            "notation for the RNN).",
     "indrnn": "Notation: an IndRNN unit feeds back only itself, through one weight u: "
@@ -74,8 +78,8 @@ def _guide(T: str, seeds: str, vanish: float, explode: float, epsilon: float,
                 f"how strongly one step of the option's model, with all its gates free, writes "
                 f"its input into the memory; “k× a normal write at step {T}” means the first "
                 f"input still moves the memory k times that strongly at step {T} (a gate held "
-                f"open writes more strongly than a free one, which is often near 0.5, so k can "
-                f"exceed 1).")
+                f"so as to write makes the step write more strongly than a free one, which is "
+                f"often near 0.5, so k can exceed 1).")
     return out
 
 
