@@ -196,7 +196,8 @@ def test_a_value_the_database_refuses_is_a_400_not_an_outage(tmp_path, caplog):
     from quizgrader.service.app import create_app
 
     engine = db.connect(f"sqlite:///{tmp_path / 'a.db'}")
-    app = create_app(SimpleNamespace(entries={}), engine, None)  # type: ignore[arg-type]
+    app = create_app(SimpleNamespace(entries={}, cache=False), engine,  # type: ignore[arg-type]
+                     None)
 
     def refuses() -> None:
         raise DataError("INSERT …", {}, ValueError("PostgreSQL text fields cannot contain NUL"))

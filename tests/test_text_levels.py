@@ -57,9 +57,9 @@ def test_the_word_budgets_hold_on_the_shipped_bank(verdicts):
     # 114 (the rule beats the 90-word budget; the median stays well inside)
     assert max(standard) <= 115 and statistics.median(standard) <= 70, standard
     # the short line of a reason-matters option whose fixed gate copies says both why the
-    # gradient is kept and why that does not work: the memory never changes (46 words; the
+    # gradient is kept and why that does not work: the memory never changes (47 words; the
     # rule beats the budget)
-    assert max(short) <= 46 and statistics.median(short) <= 30, short
+    assert max(short) <= 47 and statistics.median(short) <= 30, short
 
 
 def test_learner_text_names_no_check(verdicts):

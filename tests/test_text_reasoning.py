@@ -136,8 +136,8 @@ def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing()
         text = explain(qv, qv.verdict(oid)).text("standard", oid)
         # the copy keeps ∂c/∂c<0> = 1 exactly, and for the same reason nothing moves the memory
         assert "the memory never changes: Γu fixed at 0 copies every step and writes nothing, " \
-               "so ∂c<100>/∂c<0> is exactly 1 but the memory depends on no input or weight; " \
-               "Γr plays no part." in text
+               "so ∂c<100>/∂c<0> is exactly the identity but the memory depends on no input or " \
+               "weight; Γr plays no part." in text
         assert "Why: Alice's model fixes Γu = 0, so every step copies the memory (c<t> = " \
                "c<t−1>), whatever Γr does." in text
         assert "cannot learn" not in text and "the gradient is kept" not in text
@@ -145,7 +145,7 @@ def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing()
     bl = bottom_line(qv)
     assert "Alice's model fixes Γu = 0, so every step copies the memory and writes nothing: " \
            "the memory never changes and depends on no input or weight, so the model cannot " \
-           "learn" in bl
+           "learn from its inputs" in bl
 
 
 def test_a_held_gate_that_decides_is_named_as_held():

@@ -225,9 +225,9 @@ def test_explanations_say_what_the_numbers_mean_once_per_document(gru):
     assert "Below 0.01 the gradient vanishes, above 100 it explodes, in between it is kept" \
         in doc
     assert "The per-step factor is gain^(1/100), the average rate per step over the 100 steps " \
-        "(not what any one step does on its own)" in doc
-    assert "A held gate is pushed towards 0.001 (≈ 0) or 0.999 (≈ 1)" in doc
-    assert "a removed gate is fixed at exactly its value" in doc
+        "(one step on its own can keep more or less)" in doc
+    assert "a held gate is pushed by the experiment to 0.001 (≈ 0) or 0.999 (≈ 1)" in doc
+    assert "A removed gate is fixed by the model at exactly its value" in doc
     for v in gru.options:               # no option repeats the guide or the notation note
         for detail in ("short", "standard", "full"):
             text = explain(gru, v).text(detail, v.option.id)
@@ -245,8 +245,8 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
     assert "It can also carry an input: one written at step 1 (Γu ≈ 1 at step 1, then ≈ 0) " \
         "is still 1.6× a normal write at step 100." in e.standard
     b = explain(gru, gru.verdict("B")).text("standard")
-    assert "The option speaks of one timestep, but the gradient crosses all 100: on average " \
-        "each step keeps only 0.6600 of it, and 0.6600^100 = 9e-19." in b
+    assert "The option speaks of one timestep, but an overwriting step loses part of the " \
+        "gradient: on average each keeps 0.6600, and 0.6600^100 = 9e-19" in b
 
 
 def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):
@@ -263,9 +263,10 @@ def test_the_scenarios_tried_are_named(gru):
 
 
 def test_both_settings_failing_the_same_way_is_said_so(gru):
-    for oid, said in (("A", "neither setting of Γr rescues it (Γr ≈ 1: essentially zero, "
-                            "9e-19)"),
-                      ("B", "whatever Γr does (Γr ≈ 0: essentially zero, 7.7e-301)")):
+    for oid, said in (("A", "Γr changes only what is written, so neither setting rescues it "
+                            "(Γr ≈ 1: essentially zero, 9e-19)"),
+                      ("B", "Γr changes only what is written, so neither setting rescues it "
+                            "(Γr ≈ 0: essentially zero, 7.7e-301)")):
         e = explain(gru, gru.verdict(oid))
         assert said in e.text("standard")
         assert "explains nothing" not in e.text("full") and "rescues it" in e.text("full")

@@ -63,7 +63,7 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
             if c.copies and c.fixed:
                 return (f"{because(q, c, cfg, with_equation=False)} and writes nothing: the "
                         f"memory never changes and depends on no input or weight, so the "
-                        f"model cannot learn.")
+                        f"model cannot learn from its inputs.")
         return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "
                 f"learn: {cannot_learn(q, v.delivery, claim.model)}.")
     if claim is None or not claim.has_setting or v.curves is None or v.unreachable or \

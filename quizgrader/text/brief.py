@@ -66,8 +66,8 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
             if deciding.copies and d is not None and wrote_nothing(d):
                 # the gradient is kept only trivially: lead with why that does not work
                 return (f"{lead}, the memory never changes: {fixed} copies every step and "
-                        f"writes nothing, so ∂c<{q.horizon}>/∂c<0> is exactly 1 but the "
-                        f"memory depends on no input or weight; {cited(f)} plays no part.")
+                        f"writes nothing, so ∂c<{q.horizon}>/∂c<0> is exactly the identity but "
+                        f"the memory depends on no input or weight; {cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:

@@ -29,7 +29,7 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
     if c.final == 0:
         return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
                 f"less than ({FLOOR:g})^(1/{T}) ≈ {factor(c.final, T)} (over {T} steps the gain "
-                f"was below {FLOOR:g}, too small to represent).")
+                f"fell below {FLOOR:g}, the smallest the simulation keeps).")
     f = factor(c.final, T)                 # an average rate, not what any one step does
     then = f"{f}^{T} = {plain(float(f) ** T)}"
     copy = "; only a copying step keeps nearly all" if cfg.gates else ""

@@ -11,21 +11,25 @@ from .numbers import TINY, plain
 NOTATION = {
     "gru": "Notation: in the course's GRU, c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1> with c̃<t> = "
            "tanh(Wc[Γr*c<t−1>, x<t>] + bc), so Γu ≈ 0 keeps the memory (c<t> ≈ c<t−1>) and "
-           "Γu ≈ 1 overwrites it; with Γu held, ∂c<t>/∂c<t−1> = (1 − Γu) + Γu*∂c̃<t>/∂c<t−1>, "
-           "the copy plus the write, and Γr acts only in the write; Cho et al. "
+           "Γu ≈ 1 overwrites it; treating a held Γu as a constant, ∂c<t>/∂c<t−1> ≈ (1 − Γu) + "
+           "Γu*∂c̃<t>/∂c<t−1>, the copy plus the write, and Γr acts only in the write; Cho et al. "
            "(2014) and PyTorch write z = 1 − Γu, so there z ≈ 1 keeps it (if you learned "
            "that 1 keeps the memory, you learned z).",
     "lstm": "Notation: in the LSTM, c<t> = Γu*c̃<t> + Γf*c<t−1> with c̃<t> = tanh(Wc[a<t−1>, "
             "x<t>] + bc) and a<t> = Γo*tanh(c<t>): Γf ≈ 1 carries the memory over whole, and "
             "what each step adds (Γu*c̃<t>, which reads the memory through a<t−1>, so through "
-            "Γo) comes on top of that: with the gates held, ∂c<t>/∂c<t−1> = Γf + "
-            "Γu*∂c̃<t>/∂c<t−1>, the copy plus the write. PyTorch calls Γf f and Γu i.",
+            "Γo) comes on top of that: treating the gates as constants, ∂c<t>/∂c<t−1> "
+            "≈ Γf + Γu*∂c̃<t>/∂c<t−1>, the copy plus the write (the gates' own slopes add a "
+            "little). The LSTM splits the GRU's Γu in two: "
+            "Γf keeps (as the GRU's 1 − Γu does) and Γu only writes, so Γu = 1 there means "
+            "'always write', not 'keep'. PyTorch calls Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
            "memory, like the course's Γu and unlike the LSTM's Γf (Zhou et al. call it f); "
-           "with Γf held, ∂c<t>/∂c<t−1> = (1 − Γf) + Γf*∂c̃<t>/∂c<t−1>, the copy plus the "
-           "write, and with Γf ≈ 0 the write does not read the memory either.",
+           "treating a held Γf as a constant, ∂c<t>/∂c<t−1> ≈ (1 − Γf) + Γf*∂c̃<t>/∂c<t−1>, "
+           "the copy plus the write (Γf's own slope adds a little), and with Γf ≈ 0 the write "
+           "does not read the memory either.",
     "rnn": "Notation: a plain RNN's memory c<t> is its hidden state (a<t> in the course's "
            "notation for the RNN).",
     "indrnn": "Notation: an IndRNN unit feeds back only itself, through one weight u: "
