@@ -95,8 +95,9 @@ def _finding(r: Reading) -> str:
                 f"{setting(r.other, r.fixed)} that {DOES[r.believed]}.")
     if r.kind == Kind.WRONG_GATE:
         decides = f" what decides is {_gates(r.other)}" if r.other else ""
-        return (f"Flipping {_gates(r.gates)} there changes nothing measurable:{decides}."
-                if decides else f"Flipping {_gates(r.gates)} there changes nothing measurable.")
+        return (f"Flipping {_gates(r.gates)} there does not change what the gradient does:"
+                f"{decides}." if decides else
+                f"Flipping {_gates(r.gates)} there does not change what the gradient does.")
     if r.kind == Kind.KEEPING_IS_LEARNING:
         return ("That model keeps the gradient only because it never writes an input, so it "
                 "cannot learn from the sequence.")

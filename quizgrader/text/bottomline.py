@@ -14,9 +14,9 @@ from ..question.schema import Question
 from ..verify import Check, Decision, OptionVerdict, QuestionVerdict
 from ..verify.margins import gain_margin
 from . import gates
-from .brief import core
 from .cause import because, cause, mechanism
 from .config import setting_words, whole
+from .learner import core
 from .numbers import plain
 from .reasons import (
     cannot_learn,

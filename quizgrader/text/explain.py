@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..verify import OptionVerdict, QuestionVerdict
-from .brief import short as short_text, standard as standard_text
 from .fulltext import full as full_text
+from .learner import short as short_text, standard as standard_text
 
 Detail = Literal["short", "standard", "full"]
 DETAILS: tuple[Detail, ...] = ("short", "standard", "full")
