@@ -111,7 +111,7 @@ def _finding(r: Reading) -> str:
 
 
 def _belief(r: Reading) -> str:
-    """What the learner's options have in common, after 'you chose options where'."""
+    """What the learner's answers have in common, after 'your answers read as if'."""
     cell = cell_name(r.cell)
     if r.kind == Kind.POLARITY:
         return f"{setting(r.gates, r.fixed)} {DOES[r.believed]} in the {cell}"
@@ -140,7 +140,7 @@ def paragraph(h: Held, questions: Mapping[str, Question]) -> str:
     instead, how sure (k of n questions that test it)."""
     r = h.reading
     k = len(h.support)
-    head = (f"In {sure(h)} questions that test it, you chose as if {_belief(r)}")
+    head = (f"In {sure(h)} questions that test it, your answers read as if {_belief(r)}")
     tail = " " + _finding(r)
 
     marks = list(h.support)
