@@ -138,8 +138,8 @@ def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing()
         assert "the memory never changes: Γu fixed at 0 copies every step and writes nothing, " \
                "so ∂c<100>/∂c<0> is exactly the identity but the memory depends on no input or " \
                "weight; Γr plays no part." in text
-        assert "Why: Alice's model fixes Γu = 0, so every step copies the memory (c<t> = " \
-               "c<t−1>), whatever Γr does." in text
+        assert "Why: Alice's model fixes Γu = 0, so every step copies the memory and writes " \
+               "nothing (c<t> = c<t−1>), whatever Γr does." in text
         assert "cannot learn" not in text and "the gradient is kept" not in text
         assert "Γr ≈ 0, ∂c" not in text and "with Γr ≈ 0 every step" not in text
     bl = bottom_line(qv)

@@ -245,7 +245,7 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
     assert "It can also carry an input: one written at step 1 (Γu ≈ 1 at step 1, then ≈ 0) " \
         "is still 1.6× a normal write at step 100." in e.standard
     b = explain(gru, gru.verdict("B")).text("standard")
-    assert "The option speaks of one timestep, but an overwriting step loses part of the " \
+    assert "The option speaks of one timestep, but even one overwriting step loses part of the " \
         "gradient: on average each keeps 0.6600, and 0.6600^100 = 9e-19" in b
 
 

@@ -61,7 +61,7 @@ def _measured(q: Question, v: OptionVerdict, numbers: bool = True,
             cfg = claim_config(q, v)
             c = cause(q, cfg)
             if c.copies and c.fixed:
-                return (f"{because(q, c, cfg, with_equation=False)} and writes nothing: the "
+                return (f"{because(q, c, cfg, with_equation=False)}: the "
                         f"memory never changes and depends on no input or weight, so the "
                         f"model cannot learn from its inputs.")
         return (f"in {model_name(q, claim.model)} the gradient is kept, but the model cannot "

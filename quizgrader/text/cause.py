@@ -47,6 +47,7 @@ class Cause:
     writes, enablers, openers, writers : see :func:`cause`
     shows    : the cell's output depends on the memory (see :class:`~quizgrader.sim.paths.Paths`)
     cell     : the cell type (what the write reads the memory through: :data:`WRITE_PATH`)
+    silent   : nothing is written whatever the held gates do (the model's fixed gates shut it)
     """
 
     keep: float | None
@@ -61,6 +62,7 @@ class Cause:
     writers: tuple[str, ...] = ()
     shows: bool = True
     cell: str = ""
+    silent: bool = False
 
     @property
     def copies(self) -> bool:
@@ -116,7 +118,10 @@ def cause(q: Question, cfg: Config) -> Cause:
     writers = tuple(g for g in opening if not flipped(g).writes)   # shut, nothing is written
     fixed = bool(deciders) and all(states[g].startswith("fixed:") for g in deciders)
     return Cause(None if free else p.keep, p.reads, deciders, free, blockers, fixed, p.writes,
-                 enablers, openers, writers, p.shows, model.cell)
+                 enablers, openers, writers, p.shows, model.cell,
+                 # nothing is written whatever the held gates do: the model's own gates shut it
+                 not p.writes and not any(flipped(g).writes for g in set_gates
+                                          if not states[g].startswith("fixed:")))
 
 
 #: What the write reads the old memory through, per cell, from its equations (an overwriting
@@ -168,6 +173,8 @@ def mechanism(c: Cause, cfg: Config, detail: bool = True, eq: str = "") -> str:
                 return f"every step copies the memory {adds}{reads}{shown}"
             return (f"every step copies the memory but adds a write computed from the old "
                     f"memory{shown}")
+        if c.silent:                       # exactly: the model's own gates shut the write
+            return f"every step copies the memory and writes nothing{shown}"
         if not detail:
             return f"every step copies the memory{shown}"
         if shut and not c.writes:

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ..question.schema import Question
 from ..verify import OptionVerdict
+from . import gates
 from .cause import cause, mechanism
 from .config import setting_words, whole
 from .numbers import FLOOR, amount, factor, plain
@@ -24,12 +25,12 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
         return ""
     cfg = claim_config(q, v)
     k = cause(q, cfg)
-    lose = "an overwriting step loses part of the gradient" if k.overwrites \
+    lose = "even one overwriting step loses part of the gradient" if k.overwrites \
         else f"the losses of {T} steps compound"
     if c.final == 0:
         return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
-                f"less than ({FLOOR:g})^(1/{T}) ≈ {factor(c.final, T)} (over {T} steps the gain "
-                f"fell below {FLOOR:g}, the smallest the simulation keeps).")
+                f"less than ({FLOOR:g})^(1/{T}) ≈ {factor(c.final, T)} (over {T} steps the "
+                f"simulation's gain came out as exactly 0, so it is below {FLOOR:g}).")
     f = factor(c.final, T)                 # an average rate, not what any one step does
     then = f"{f}^{T} = {plain(float(f) ** T)}"
     copy = "; only a copying step keeps nearly all" if cfg.gates else ""
@@ -62,9 +63,11 @@ def kept_elsewhere(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict
         cfg = claim_config(q, o)
         k = cause(q, cfg)
         if k.shows and cfg != claim_config(q, v):
+            off = [gates.symbol(g) for g in claim.gates if g not in k.deciders]
+            aside = f"; {' and '.join(off)} is not on the copy path" if off else ""
             return (f"{cap(model_name(q, claim.model))} does keep it, but with "
                     f"{setting_words(cfg)}: gain {amount(o.curves.final)}, since "
-                    f"{mechanism(k, cfg)}.")
+                    f"{mechanism(k, cfg)}{aside}.")
     return ""
 
 
