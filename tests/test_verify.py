@@ -114,8 +114,8 @@ def test_alice_update_zero_fails_for_the_right_reasons():
                 f"Γr explains nothing here.") in text
         assert ("the first input does not reach the memory at all (reach₀(1) = 0): a memory "
                 "that is never written ignores every input.") in text
-        assert ("only because Γu fixed at 0 copies every step: nothing is written, so it cannot "
-                "learn") in explain(qv, v).standard[0]
+        assert ("the memory never changes: Γu fixed at 0 copies every step and writes "
+                "nothing") in explain(qv, v).standard[0]
 
 
 def test_correct_option_explanation_has_numbers_and_the_document_the_notation_note():
