@@ -36,7 +36,7 @@ def number(n: int) -> str:
 def setting(pairs: Setting, fixed: Setting = ()) -> str:
     """'Γf ≈ 0 and Γu ≈ 1'; a gate of ``fixed`` (the model's) as 'Γu fixed at 0'."""
     removed = {g for g, _ in fixed}
-    return " and ".join(f"{symbol(g)} at either value" if math.isnan(v) else
+    return " and ".join(f"{symbol(g)} at the value each option names" if math.isnan(v) else
                         f"{symbol(g)} fixed at {v:g}" if g in removed else
                         f"{symbol(g)} ≈ {v:g}" if v in (0.0, 1.0) else f"{symbol(g)} = {v:g}"
                         for g, v in pairs)
