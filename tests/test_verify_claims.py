@@ -245,8 +245,10 @@ def test_the_one_step_reason_the_carry_and_the_timestep_are_explained(gru):
     assert "It can also carry an input: one written at step 1 (Γu ≈ 1 at step 1, then ≈ 0) " \
         "is still 1.6× a normal write at step 100." in e.standard
     b = explain(gru, gru.verdict("B")).text("standard")
-    assert "The option speaks of one timestep, but even one overwriting step loses part of the " \
-        "gradient: on average each keeps 0.6600, and 0.6600^100 = 9e-19" in b
+    # an average, not what one step does: an overwriting step has no copy path holding it at 1
+    assert "The option speaks of one timestep, but an overwriting step has no copy path: one " \
+        "step may keep more or less, but on average each keeps 0.6600, and 0.6600^100 = " \
+        "9e-19." in b
 
 
 def test_time_step_spelt_with_a_hyphen_is_answered_too(gru, tmp_path):

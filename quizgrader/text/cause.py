@@ -256,13 +256,15 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
 
 def _held_copy(q: Question, c: Cause, cfg: Config) -> str:
     """Where a copy through a held gate loses much over the horizon on its own (T·ε ≥ 0.5),
-    what '≈' means for the verdict: '; held at 0.999, the copy alone would keep 0.999^1000 =
+    what '≈' means for the verdict: '; with Γf held at 0.999, the copy alone would keep 0.999^1000 =
     0.37, and what each step writes and every gate's slight dependence on the old memory
     move it to the gain measured'."""
     eps, T = q.simulation.epsilon, cfg.steps
     if not c.copies or c.fixed or T * eps < 0.5:
         return ""
     keep = 1 - eps
-    return (f"; held at {keep:g}, the copy alone would keep {keep:g}^{T} = {plain(keep ** T)}, "
+    held = _list([gates.symbol(g) for g in c.deciders if cfg.states[g].startswith("held:")])
+    return (f"; with {held} held at {keep:g}, the copy alone would keep {keep:g}^{T} = "
+            f"{plain(keep ** T)}, "
             f"and what each step writes and every gate's slight dependence on the old memory "
             f"move it to the gain measured")

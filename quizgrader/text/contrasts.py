@@ -25,7 +25,7 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
         return ""
     cfg = claim_config(q, v)
     k = cause(q, cfg)
-    lose = "even one overwriting step loses part of the gradient" if k.overwrites \
+    lose = "an overwriting step has no copy path" if k.overwrites \
         else f"the losses of {T} steps compound"
     if c.final == 0:
         return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
@@ -38,9 +38,9 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
         return (f"The option speaks of one timestep, but an overwriting step whose write "
                 f"hardly reads the old memory passes almost nothing: on average each keeps "
                 f"{f}, and {then}.")
-    if k.overwrites:
-        return (f"The option speaks of one timestep, but {lose}: on average each keeps {f}, "
-                f"and {then}{copy}.")
+    if k.overwrites:                       # one step may keep more or less: say the average
+        return (f"The option speaks of one timestep, but {lose}: one step may keep more or "
+                f"less, but on average each keeps {f}, and {then}.")
     if float(f) > 1:
         return (f"The option speaks of one timestep, but a small excess over {T} steps "
                 f"compounds: on average each step multiplies the gradient by {f}, and {then}.")
