@@ -25,7 +25,10 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
         return ""
     cfg = claim_config(q, v)
     k = cause(q, cfg)
-    lose = "an overwriting step has no copy path" if k.overwrites \
+    eps = q.simulation.epsilon
+    lose = ("an overwriting step has no copy path" if k.fixed else
+            f"an overwriting step has almost no copy path (it copies only {eps:g})") \
+        if k.overwrites \
         else f"the losses of {T} steps compound"
     if c.final == 0:
         return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
