@@ -33,7 +33,7 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
     if c.final == 0:
         return (f"The option speaks of one timestep, but {lose}: on average each step keeps "
                 f"less than ({FLOOR:g})^(1/{T}) ≈ {factor(c.final, T)} (over {T} steps the "
-                f"simulation's gain came out as exactly 0, so it is below {FLOOR:g}).")
+                f"computed gain underflowed to 0 in floating point, so it is below {FLOOR:g}).")
     f = factor(c.final, T)                 # an average rate, not what any one step does
     then = f"{f}^{T} = {plain(float(f) ** T)}"
     copy = "; only a copying step keeps nearly all" if cfg.gates else ""

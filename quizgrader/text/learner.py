@@ -211,7 +211,11 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         out.append(_why(q, v))
         out.append(steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            out.append(flip(q, v, others) or versus_sentence(q, v, others))
+            turn = flip(q, v, others) or versus_sentence(q, v, others)
+            if turn.startswith(cap(model_name(q, claim.model)) + " does keep it"):
+                out.insert(1, turn)         # right model, wrong reason: said before the why
+            else:
+                out.append(turn)
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and

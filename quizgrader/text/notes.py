@@ -22,7 +22,8 @@ NOTATION = {
             "≈ Γf + Γu*∂c̃<t>/∂c<t−1>, the copy plus the write (the gates' own slopes add a "
             "little). The LSTM splits the GRU's Γu in two: "
             "Γf keeps (as the GRU's 1 − Γu does) and Γu only writes, so Γu = 1 there means "
-            "'always write', not 'keep'. PyTorch calls Γf f and Γu i.",
+            "'always write on top', neither 'keep' nor 'overwrite' as in the GRU. PyTorch calls "
+            "Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "

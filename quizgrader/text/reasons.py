@@ -69,8 +69,8 @@ def factor_words(gain: float, T: int) -> str:
     """'0.6598 (0.6598^100 = 8.8e-19)': a per-step factor a learner can check."""
     f = factor(gain, T)
     if gain == 0:                          # underflowed: the factor is a bound, not a value
-        return (f"less than ({FLOOR:g})^(1/{T}) ≈ {f} (the simulation's gain came out as "
-                f"exactly 0, so it is below {FLOOR:g})")
+        return (f"less than ({FLOOR:g})^(1/{T}) ≈ {f} (the computed gain underflowed to 0 in "
+                f"floating point, so it is below {FLOOR:g})")
     return f"{f} ({f}^{T} = {plain(float(f) ** T)})"
 
 
