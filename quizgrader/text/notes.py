@@ -19,11 +19,11 @@ NOTATION = {
             "x<t>] + bc) and a<t> = Γo*tanh(c<t>): Γf ≈ 1 carries the memory over whole, and "
             "what each step adds (Γu*c̃<t>, which reads the memory through a<t−1>, so through "
             "Γo) comes on top of that: treating the gates as constants, ∂c<t>/∂c<t−1> "
-            "≈ Γf + Γu*∂c̃<t>/∂c<t−1>, the copy plus the write (the gates' own slopes add a "
-            "little). The LSTM splits the GRU's Γu in two: "
+            "≈ Γf + Γu*∂c̃<t>/∂c<t−1>, the copy plus the write (a held gate's own slope adds a "
+            "little, a free gate's adds a term of its own). The LSTM splits the GRU's Γu in two: "
             "Γf keeps (as the GRU's 1 − Γu does) and Γu only writes, so Γu = 1 there means "
-            "'always write on top', neither 'keep' nor 'overwrite' as in the GRU. PyTorch calls "
-            "Γf f and Γu i.",
+            "'write at full strength', and Γf decides whether that write goes on top of the old "
+            "memory (Γf ≈ 1) or replaces it (Γf ≈ 0). PyTorch calls Γf f and Γu i.",
     "janet": "Notation: JANET is an LSTM with its forget gate only: Γf ≈ 1 keeps the memory, "
              "and it writes with 1 − σ(s − β) (β = 1), or 1 − Γf where Γf is held or removed.",
     "mgu": "Notation: the MGU's one gate Γf does the GRU's Γu and Γr at once; Γf ≈ 0 keeps the "
