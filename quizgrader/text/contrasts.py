@@ -7,10 +7,10 @@ import math
 from typing import Sequence
 
 from ..question.schema import Question
-from ..verify import OptionVerdict
+from ..verify import Flip, OptionVerdict
 from . import gates
-from .cause import cause, mechanism
-from .config import setting_words, whole
+from .cause import Cause, cause, mechanism
+from .config import Config, setting_words, whole
 from .numbers import FLOOR, amount, factor, plain
 from .reasons import amount_words, cited, claim_config, flat, flip_config, versus
 from .wording import ONE_STEP, cap, fate, model_name
@@ -47,8 +47,8 @@ def steps_sentence(q: Question, v: OptionVerdict) -> str:
     if float(f) > 1:
         return (f"The option speaks of one timestep, but a small excess over {T} steps "
                 f"compounds: on average each step multiplies the gradient by {f}, and {then}.")
-    return (f"The option speaks of one timestep, but the losses of {T} steps compound: on "
-            f"average each keeps {f} of the gradient, and {then}{copy}.")
+    return (f"The option speaks of one timestep, but {lose}: on average each keeps {f} of the "
+            f"gradient, and {then}{copy}.")
 
 
 def kept_elsewhere(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:
@@ -74,24 +74,38 @@ def kept_elsewhere(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict
     return ""
 
 
-def flip(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
-    """The counterfactual: the cited gate flipped, where it changes the behaviour, with what
-    a step does then; where the flip keeps the gradient only while the output hides the
-    memory, the same model's setting that keeps it in earnest, if another option has it."""
-    s = q.simulation
+def _changed(q: Question, v: OptionVerdict) -> tuple[Flip, Config, Cause] | None:
+    """The first cited-gate flip that changes the behaviour, its configuration and cause."""
     for f in v.flips:
         if f.changed:
             cfg = flip_config(q, v, f)
-            k = cause(q, cfg)
-            then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
-            where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
-            setting = setting_words(cfg)             # the flipped gate, and what stays free
-            if not k.shows:      # kept while the memory is hidden from the cell's output
-                return kept_elsewhere(q, v, others) or (
-                    f"{where} {setting} instead, it {amount_words(f.curves, s)}, since {then}; "
-                    f"but the cell's output then shows almost nothing of the memory.")
-            return f"{where} {setting} instead, it {amount_words(f.curves, s)}: {then}."
-    return ""
+            return f, cfg, cause(q, cfg)
+    return None
+
+
+def right_model(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:
+    """Where the cited gate's flip keeps the gradient only while the output hides the memory
+    (right model, wrong reason): the same model's setting that keeps it in earnest, if
+    another option has it; said before the why, in place of that flip."""
+    turn = _changed(q, v)
+    return kept_elsewhere(q, v, others) if turn is not None and not turn[2].shows else ""
+
+
+def flip(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) -> str:
+    """The counterfactual: the cited gate flipped, where it changes the behaviour, with what
+    a step does then ('' where :func:`right_model` says what keeps the gradient instead)."""
+    turn = _changed(q, v)
+    if turn is None or right_model(q, v, others):
+        return ""
+    f, cfg, k = turn
+    s = q.simulation
+    then = mechanism(k, cfg) or f"{cited(f)} makes the difference"
+    where = f"In {model_name(q, cfg.model)} with" if len(q.models) > 1 else "With"
+    setting = setting_words(cfg)                     # the flipped gate, and what stays free
+    if not k.shows:              # kept while the memory is hidden from the cell's output
+        return (f"{where} {setting} instead, it {amount_words(f.curves, s)}, since {then}; "
+                f"but the cell's output then shows almost nothing of the memory.")
+    return f"{where} {setting} instead, it {amount_words(f.curves, s)}: {then}."
 
 
 def versus_sentence(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict]) -> str:

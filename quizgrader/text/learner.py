@@ -18,7 +18,7 @@ from ..verify.results import Tried
 from . import gates
 from .cause import because, cause
 from .config import setting_words, whole
-from .contrasts import flip, steps_sentence, versus_sentence
+from .contrasts import flip, right_model, steps_sentence, versus_sentence
 from .findings import spread
 from .numbers import amount, plain
 from .onestep import one_step
@@ -211,11 +211,8 @@ def standard(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()
         out.append(_why(q, v))
         out.append(steps_sentence(q, v))
         if v.decided_by != Decision.REASON_MATTERS:
-            turn = flip(q, v, others) or versus_sentence(q, v, others)
-            if turn.startswith(cap(model_name(q, claim.model)) + " does keep it"):
-                out.insert(1, turn)         # right model, wrong reason: said before the why
-            else:
-                out.append(turn)
+            out.insert(1, right_model(q, v, others))   # right model, wrong reason: first
+            out.append(flip(q, v, others) or versus_sentence(q, v, others))
         if claim.kind == ClaimKind.BECAUSE and claim.gradient == "preserved" and (
                 v.decided_by == Decision.ALL_PASS or
                 (v.decided_by == Decision.REASON_MATTERS and
