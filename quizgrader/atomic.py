@@ -17,11 +17,8 @@ process that was killed (SIGKILL cannot be caught) is removed by the next writer
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import sys
-import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -67,7 +64,7 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
         return
     folder = target.parent if str(target.parent) else Path(".")
     sweep(folder, target.name)
-    fd, tmp = _made(target.name, folder)
+    fd, tmp = make_temp(folder, temp_prefix(target.name))
     try:
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         with (os.fdopen(fd, "wb") if binary else
@@ -85,29 +82,35 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
         raise
 
 
-#: The signals a command unwinds on (cliargs turns SIGTERM into an exception too).
-_STOPS = {signal.SIGINT, signal.SIGTERM}
+def make_temp(folder: str | Path, prefix: str, suffix: str = ".tmp",
+              directory: bool = False) -> tuple[int, str]:
+    """A new temporary file in ``folder`` (its open descriptor and path; 0600), or with
+    ``directory`` a folder (descriptor -1; 0700), named ``prefix`` + random + ``suffix``.
 
-
-def _made(name: str, folder: Path) -> tuple[int, str]:
-    """The temporary file, made with SIGINT and SIGTERM held back: one that arrived between
-    its creation and the cleanup that covers it would leave it behind (seen under load when a
-    SIGTERM came right after the file appeared). A held signal is delivered at once after."""
-    if threading.current_thread() is not threading.main_thread():
-        return tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        raise
-    try:                        # a held signal's handler runs as the mask is restored
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-    except BaseException:
-        os.close(fd)
-        os.unlink(tmp)
-        raise
-    return fd, tmp
+    Unlike :func:`tempfile.mkstemp`, an exception that interrupts the making (Ctrl-C, or
+    SIGTERM turned into one) removes the entry again: a signal can be received by any thread
+    (BLAS's, the pool's), and the main thread then runs its handler at the next instruction,
+    which can be right after the file was made and before its name reached the caller's
+    clean-up (seen under load in CI: a grades file's temporary left behind)."""
+    for _ in range(100):
+        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            if directory:
+                os.mkdir(path, 0o700)
+                return -1, path
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL
+                           | getattr(os, "O_CLOEXEC", 0), 0o600), path
+        except FileExistsError:
+            continue
+        except OSError:
+            raise
+        except BaseException:               # interrupted: the entry may have been made
+            try:
+                os.rmdir(path) if directory else os.unlink(path)
+            except OSError:
+                pass
+            raise
+    raise FileExistsError(17, "no free temporary name", str(folder))
 
 
 def temp_prefix(name: str) -> str:

@@ -194,6 +194,25 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
     assert list(out.parent.iterdir()) == []
 
 
+@pytest.mark.parametrize("directory", [False, True])
+def test_interrupt_right_after_the_temporary_is_made_leaves_nothing(tmp_path, monkeypatch,
+                                                                      directory):
+    """A signal received by another thread (BLAS's) is run by the main thread at its next
+    instruction, which can be just after the temporary entry was made: it must go too."""
+    from quizgrader import atomic
+    made = os.mkdir if directory else os.open
+
+    def then_interrupted(*args, **kwargs):
+        made(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "mkdir" if directory else "open", then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.make_temp(tmp_path, ".g.csv.quizgrader-1-", directory=directory)
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- cache entries --------------------------------------------------------------------------
 
 MODEL, SETTINGS, HOLDS = Model("gru", {"reset": 1.0}), Settings(seeds=4), (Hold("update", 0),)

@@ -18,10 +18,9 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
-from ..atomic import exchange, fsync_dir, sweep, temp_prefix
+from ..atomic import exchange, fsync_dir, make_temp, sweep, temp_prefix
 from ..errors import QuizgraderError
 from ..text.render.document import render
 from ..text.reports.gradereport import learner_blocks
@@ -73,7 +72,7 @@ def write_learner_files(folder: str, learners: dict[str, dict[str, str]], book: 
         if out.exists() and not out.is_dir():
             raise NotADirectoryError(20, "not a folder")
         sweep(parent, out.name)
-        staging = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), dir=parent))
+        staging = Path(make_temp(parent, temp_prefix(out.name), "", directory=True)[1])
     except OSError as e:
         raise FeedbackError(f"{folder}: cannot write feedback files: {e.strerror or e}") \
             from None
@@ -133,7 +132,7 @@ def _swap(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         staging.mkdir()                      # for the caller's clean-up
     elif not exchange(staging, out):
-        old = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), dir=staging.parent))
+        old = Path(make_temp(staging.parent, temp_prefix(out.name), "", directory=True)[1])
         os.rmdir(old)
         os.rename(out, old)
         os.rename(staging, out)

@@ -22,12 +22,12 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import make_temp
 from ..jsonguard import loads as guarded_loads
 from .kernels import backend
 
@@ -124,7 +124,7 @@ class DiskCache:
                              "sha256": hashlib.sha256(payload).hexdigest()}).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            fd, tmp = make_temp(path.parent, ".")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(MAGIC + header + b"\n" + payload)
