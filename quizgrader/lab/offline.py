@@ -79,10 +79,17 @@ def grids(questions: list[Question], store: DiskCache | None, workers: int
             pass
     rest = [i for i in range(len(questions)) if i not in out]
     root = store.root if store is not None else None
-    cost = [questions[i].horizon * len(list(_all_settings(questions[i]))) for i in rest]
+    cost = [grid_cost(questions[i]) for i in rest]
     done = run_jobs(_grid_job, [(questions[i], root) for i in rest], workers, cost)
     out.update(zip(rest, done, strict=True))
     return [out[i] for i in range(len(questions))]
+
+
+def grid_cost(q: Question) -> float:
+    """A rough cost of ``q``'s grid (in :func:`~quizgrader.verify.batch.cost`'s units), to
+    start the longest jobs first."""
+    s = q.simulation
+    return q.horizon * s.seeds * s.hidden ** 2 * len(_all_settings(q))
 
 
 def _all_settings(q: Question) -> list[object]:
