@@ -85,7 +85,12 @@ def test_the_offline_grid_is_coarse_only_where_a_model_has_three_free_gates(gru)
 def test_the_offline_grid_keeps_every_setting_at_few_log_spaced_steps(gru):
     q = gru.question
     data = grid_data(q, LabSimulator(), coarse(q))
-    assert len(data["settings"]) == 2 * 8 and len(data["t"]) <= 100
+    assert len(data["settings"]) == 2 * 6 and len(data["t"]) <= 100    # free + OFFLINE
+    assert grid(0.001, offline=True) == (0.001, 0.1, 0.5, 0.9, 0.999)
+    assert "betty|update=0.9" in data["settings"] and "betty|update=0.99" not in data["settings"]
+    desc = describe(q, None, coarse(q), offline=True)
+    assert all(m["values"] == ["free", "0.001", "0.1", "0.5", "0.9", "0.999"]
+               for m in desc["models"])
     assert {1, 10, 50, 100} <= set(data["t"]) and data["t"] == sorted(data["t"])
     kept = data["settings"]["betty|update=0.001"]
     assert math.isclose(10 ** kept["lg"][-1], gru.options[2].curves.final, rel_tol=1e-2)

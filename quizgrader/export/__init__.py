@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..question.schema import Question
 from ..sim import Simulator
 from ..text.explain import Detail
@@ -16,8 +18,10 @@ FORMATS = ("moodle", "gift", "qti", "markdown", "html")
 
 
 def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = None,
-          sim: Simulator | None = None, title: str = "Quiz handout") -> bytes:
-    """The items in format ``fmt``; handouts plot from ``verdicts`` on ``sim`` if given."""
+          sim: Simulator | None = None, title: str = "Quiz handout",
+          labs: list[dict[str, Any] | None] | None = None) -> bytes:
+    """The items in format ``fmt``; handouts plot from ``verdicts`` on ``sim`` if given (the
+    HTML one embeds each verdict's lab grid of ``labs`` when given)."""
     if fmt == "moodle":
         return moodle.write(items)
     if fmt == "gift":
@@ -26,13 +30,13 @@ def write(items: list[Item], fmt: str, verdicts: list[QuestionVerdict] | None = 
         return qti.write(items)
     pairs = list(zip(items, verdicts if verdicts is not None else [None] * len(items),
                      strict=True))
-    return handout.handout(pairs, sim, title, fmt).encode("utf-8")
+    return handout.handout(pairs, sim, title, fmt, labs).encode("utf-8")
 
 
 def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,
            trust_key: bool = False, sim: Simulator | None = None, plots: bool = True,
            title: str = "Quiz handout", detail: Detail = "standard",
-           shuffle: bool = True) -> bytes:
+           shuffle: bool = True, labs: list[dict[str, Any] | None] | None = None) -> bytes:
     """The whole verified bank in format ``fmt`` (see FORMATS), its explanations at
     ``detail``. Handout plots run full simulations on ``sim`` (learner handouts have none).
     Handouts show the options' letters whatever ``shuffle`` says (nothing shuffles them)."""
@@ -40,7 +44,7 @@ def export(verdicts: list[QuestionVerdict], fmt: str, learner: bool = False,
         shuffle = False
     items = build_all(verdicts, learner, trust_key, detail, shuffle)
     plot_sim = (sim or Simulator()) if plots and not learner else None
-    return write(items, fmt, verdicts, plot_sim, title)
+    return write(items, fmt, verdicts, plot_sim, title, labs)
 
 
 def export_learner(questions: list[Question], fmt: str, title: str = "Quiz handout",

@@ -10,6 +10,7 @@ needs no network and no side files. Plots need full curves, which the shared
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import numpy as np
 
@@ -100,9 +101,10 @@ def question_blocks(item: Item, qv: QuestionVerdict | None, sim: Simulator | Non
 
 
 def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | None, title: str,
-            fmt: str) -> str:
+            fmt: str, labs: list[dict[str, Any] | None] | None = None) -> str:
     """The handout in ``fmt`` (markdown or html): the reading guide and notation notes once,
-    then each question with its bottom line first."""
+    then each question with its bottom line first. ``labs``: each pair's offline grid when
+    already computed (:func:`quizgrader.lab.batch.verify_with_grids`), else computed here."""
     blocks: list[Block] = [Heading(1, title)]
     explained = [qv.question for item, qv in pairs if qv is not None and not item.learner]
     if explained:
@@ -113,7 +115,9 @@ def handout(pairs: list[tuple[Item, QuestionVerdict | None]], sim: Simulator | N
     page = render(blocks, fmt, title)
     if not lab or sim is None:
         return page
-    shown = [(item, qv) for item, qv in pairs if qv is not None and not item.learner]
-    data = grids([qv.question for _, qv in shown], sim.store, default_workers())
+    picked = [i for i, (item, qv) in enumerate(pairs) if qv is not None and not item.learner]
+    shown = [(pairs[i][0], qv) for i in picked if (qv := pairs[i][1]) is not None]
+    data = [labs[i] for i in picked] if labs is not None else \
+        grids([qv.question for _, qv in shown], sim.store, default_workers())
     return with_labs(page, {item.ident: embedded(qv, d, item.ident)
                             for (item, qv), d in zip(shown, data, strict=True)})

@@ -7,6 +7,7 @@ from typing import Iterable, Literal
 from ..apitypes import Exported
 from ..atomic import write_output
 from ..errors import ExportError
+from ..lab.batch import verify_with_grids
 from ..sim.diskcache import open_cache
 from ..sim.parallel import default_workers, single_blas
 from ..text.explain import Detail
@@ -55,17 +56,20 @@ def export(paths: Iterable[PathLike], fmt: ExportFormat, out: PathLike | None = 
             from ..export.plots import require
             require()
         sim = simulator(cache=cache, full=handout_plots)
+        labs = None
         if fmt == "markdown":                # here: the plots reuse the verdicts' curves
             with single_blas():
                 verdicts = [verify_question(q, path, sim) for path, q in bank.questions]
-        else:                                # LMS files (every variant) and the HTML handout
-            # (whose labs run their own simulations): on the process pool
+        elif fmt == "html":                  # with each question's lab: on the process pool,
+            # the lab's grid and the verification sharing their simulations
+            verdicts, labs = verify_with_grids(bank.questions, sim.store, default_workers())
+        else:                                # LMS files (every variant): on the process pool
             store = open_cache(cache)
             verdicts = verify_bank(bank.questions, store.root if store else None,
                                    default_workers())
         with single_blas():
             data = export_verdicts(verdicts, fmt, False, trust_key, sim, plots, title,
-                                   detail=detail, shuffle=shuffle)
+                                   detail=detail, shuffle=shuffle, labs=labs)
     if out is not None:
         write_output(out, data)
     return Exported(data, [q.name for _, q in bank.questions])

@@ -17,8 +17,8 @@ import numpy as np
 from ..sim import Curves, Model, Scenario, Settings
 from ..sim.diskcache import DiskCache
 from ..sim.model import classify
-from ..sim.simulate import curves_many, random_setup
-from ..sim.simulator import CacheMiss
+from ..sim.simulate import curves_many, curves_tracks, random_setup
+from ..sim.simulator import CacheMiss, SimKey, Simulator
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
 POINTS = 48
@@ -51,10 +51,15 @@ class LabSimulator:
     """The lab's simulations, cached in memory and (with ``store``) on disk; ``runs`` counts
     the simulations actually run. Thread-safe (the service calls it from its thread pool)."""
 
-    def __init__(self, store: DiskCache | None = None, offline: bool = False) -> None:
-        """``offline``: answer from the caches only, raising CacheMiss otherwise."""
+    def __init__(self, store: DiskCache | None = None, offline: bool = False,
+                 shared: Simulator | None = None) -> None:
+        """``offline``: answer from the caches only, raising CacheMiss otherwise; ``shared``:
+        a verifier's simulator that is given each run as its endpoints run
+        (:meth:`~quizgrader.sim.simulator.Simulator.remember`), so verifying the question
+        afterwards on it does not run again the scenarios the lab ran."""
         self.store = store
         self.offline = offline
+        self.shared = shared
         self.runs = 0
         self._memo: dict[LabKey, Curves] = {}
         self._lock = threading.Lock()
@@ -73,14 +78,23 @@ class LabSimulator:
             if missing:
                 self.runs += len(missing)
                 stride = 0 if at else 1
-                found = curves_many(model, *random_setup(model, settings, steps),
-                                    [k.holds for k in missing], settings, stride=stride,
-                                    reach_stride=stride, at=at)
-                for key, c in zip(missing, found, strict=True):
+                setup = random_setup(model, settings, steps)
+                holds = [k.holds for k in missing]
+                if self.shared is None:
+                    found = curves_many(model, *setup, holds, settings, stride=stride,
+                                        reach_stride=stride, at=at)
+                    ends: list[Curves | None] = [None] * len(found)
+                else:       # the verifier's endpoints run too, from the same propagation
+                    found, both = curves_tracks(model, *setup, holds, settings,
+                                                [(stride, at), (0, ())])
+                    ends = list(both)
+                for key, c, end in zip(missing, found, ends, strict=True):
                     self._memo[key] = c
                     if self.store is not None:
                         self.store.put(("lab", key), c.gain, c.reach,
                                        (*c.gain_interval, *c.reach_interval))
+                    if self.shared is not None and end is not None:
+                        self.shared.remember(SimKey(model, key.holds, steps, settings), end)
             return [self._memo[k] for k in keys]
 
     def _load(self, key: LabKey) -> bool:

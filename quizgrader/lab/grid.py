@@ -22,6 +22,9 @@ from ..text.config import Config
 GRID: tuple[float, ...] = (0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999)
 #: The coarser grid of offline handouts where the full one is too large: ≈ 0, 0.5, ≈ 1.
 COARSE: tuple[float, ...] = (0.001, 0.5, 0.999)
+#: The grid of offline handouts where the coarse one is not needed: ≈ 0, 0.1, 0.5, 0.9, ≈ 1
+#: (0.5 is free's simulation, so a gate costs 5 simulations instead of the full grid's 7).
+OFFLINE: tuple[float, ...] = (0.001, 0.1, 0.5, 0.9, 0.999)
 #: Most settings of one model an offline handout embeds on the full grid.
 MAX_OFFLINE = 64
 FREE = "free"
@@ -34,10 +37,11 @@ class LabError(QuizgraderError):
     the message lists what is allowed."""
 
 
-def grid(epsilon: float, coarse: bool = False) -> tuple[float, ...]:
+def grid(epsilon: float, coarse: bool = False, offline: bool = False) -> tuple[float, ...]:
     """The grid of a question whose held gates sit at ``epsilon`` / 1 − ``epsilon``: GRID
-    (or COARSE) with those two values in it, ascending."""
-    base = COARSE if coarse else GRID
+    (COARSE if ``coarse``, else OFFLINE if ``offline``) with those two values in it,
+    ascending."""
+    base = COARSE if coarse else OFFLINE if offline else GRID
     return tuple(sorted(set(base) | {epsilon, 1.0 - epsilon}))
 
 

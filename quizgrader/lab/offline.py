@@ -1,8 +1,10 @@
 """The lab of an offline handout: each question's grid precomputed and embedded in the page.
 
-The grid is the service's where a model has at most :data:`~.grid.MAX_OFFLINE` settings (a
-GRU's one or two free gates), else the coarse one (free, ≈ 0, 0.5, ≈ 1: an LSTM's 4³ = 64);
-every option's setting is on both. Each curve is kept at about 60 log-spaced steps (1, T/10,
+The grid is :data:`~.grid.OFFLINE` (free, ≈ 0, 0.1, 0.5, 0.9, ≈ 1: lab.md lets the embedded
+grid be coarser than the service's; 0.5 shifts nothing, so it is free's simulation) where a
+model has at most :data:`~.grid.MAX_OFFLINE` settings on the service's (a GRU's one or two
+free gates), else the coarse one (free, ≈ 0, 0.5, ≈ 1: an LSTM's 4³ = 64); every option's
+setting is on both. Each curve is kept at about 60 log-spaced steps (1, T/10,
 T/2 and T among them) as log10 to three decimals. The settings of one model run as one
 stacked simulation on the question's own random cells, and are kept in the disk cache; the
 questions whose grid the cache does not hold are simulated on the process pool.
@@ -36,7 +38,7 @@ def grid_data(q: Question, lab: LabSimulator, is_coarse: bool) -> dict[str, Any]
     """``{"t": [steps], "settings": {key: compact view}}`` of every setting of every model."""
     from .grid import grid
     at = points(q.horizon)
-    values = grid(q.simulation.epsilon, is_coarse)
+    values = grid(q.simulation.epsilon, is_coarse, offline=True)
     eps, sim = q.simulation.epsilon, q.simulation.settings()
     out: dict[str, Any] = {}
     for mid, model in models(q):
@@ -54,7 +56,8 @@ def embedded(qv: QuestionVerdict, data: dict[str, Any] | None, uid: str,
     q = qv.question
     if data is None or not models(q):
         return ""
-    return page.fragment(describe(q, qv, coarse(q)), uid, data=data, level=level)
+    return page.fragment(describe(q, qv, coarse(q), offline=True), uid, data=data,
+                         level=level)
 
 
 def _grid_job(job: tuple[Question, Path | None]) -> dict[str, Any]:
@@ -79,15 +82,22 @@ def grids(questions: list[Question], store: DiskCache | None, workers: int
             pass
     rest = [i for i in range(len(questions)) if i not in out]
     root = store.root if store is not None else None
-    cost = [questions[i].horizon * len(list(_all_settings(questions[i]))) for i in rest]
+    cost = [grid_cost(questions[i]) for i in rest]
     done = run_jobs(_grid_job, [(questions[i], root) for i in rest], workers, cost)
     out.update(zip(rest, done, strict=True))
     return [out[i] for i in range(len(questions))]
 
 
+def grid_cost(q: Question) -> float:
+    """A rough cost of ``q``'s grid (in :func:`~quizgrader.verify.batch.cost`'s units), to
+    start the longest jobs first."""
+    s = q.simulation
+    return q.horizon * s.seeds * s.hidden ** 2 * len(_all_settings(q))
+
+
 def _all_settings(q: Question) -> list[object]:
     from .grid import grid
-    values = grid(q.simulation.epsilon, coarse(q))
+    values = grid(q.simulation.epsilon, coarse(q), offline=True)
     return [s for mid, _ in models(q) for s in settings(q, mid, values)]
 
 

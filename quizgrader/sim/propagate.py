@@ -84,6 +84,28 @@ def propagate(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive
             np.concatenate([p[2] for p in parts], axis=-3))
 
 
+def propagate_tracks(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
+                     drive: Drive, tracks: list[tuple[np.ndarray, np.ndarray]]
+                     ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """gain and reach (T, [K,] S) recorded on each (gain_at, reach_at) mask pair of
+    ``tracks``, from one propagation: each pair's numbers are bit for bit those of a
+    :func:`propagate` with that pair alone (compiled, each track's norms start from its own
+    steps, :func:`.kernels.driver.propagate_tracks`; on numpy a norm depends on its step
+    only), at the price of one propagation and the union of the tracks' norms."""
+    T = x.shape[0]
+    if model.equations() is EQUATIONS[model.cell] and compiled(
+            scenario_seconds(model.cell, T, w.hidden, w.inputs, w.seeds)):
+        load_propagate()                               # compiles or loads, else ConfigError
+        from .kernels.driver import propagate_tracks as run
+        return run(model, w, state0, x, drive, True, tracks)[0]
+    gain_at = np.logical_or.reduce([g for g, _ in tracks])
+    reach_at = np.logical_or.reduce([r for _, r in tracks])
+    g, r, _ = propagate(model, w, state0, x, drive, gain_at=gain_at, reach_at=reach_at)
+    lead = (slice(None),) + (None,) * (g.ndim - 1)
+    return [(np.where(ga[lead], g, np.nan), np.where(ra[lead], r, np.nan))
+            for ga, ra in tracks]
+
+
 def propagate_seeds(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, drive: Drive,
                     reach: bool = True, gain_at: np.ndarray | None = None,
                     reach_at: np.ndarray | None = None,

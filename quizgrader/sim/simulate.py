@@ -13,7 +13,7 @@ from .cells.weights import random_weights
 from .gates import Hold, make_drive, stack
 from .init import initialise
 from .model import DEFAULT_STEPS, Curves, Model, Settings, classify
-from .propagate import propagate, steps_mask
+from .propagate import propagate, propagate_tracks, steps_mask
 from .scenarios import Scenario
 from .spread import median_interval
 
@@ -64,11 +64,30 @@ def curves_many(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
     reach_at = gain_at if reach_stride is None else steps_mask(T, reach_stride, at)
     g, r, _ = propagate(model, w, state0, x, drive, gain_at=gain_at, reach_at=reach_at,
                         equations=equations)
+    return _curves(g, r, settings, len(scenarios))
+
+
+def curves_tracks(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
+                  scenarios: list[Scenario], settings: Settings,
+                  tracks: list[tuple[int, tuple[int, ...]]]) -> list[list[Curves]]:
+    """:func:`curves_many` for each (stride, at) of ``tracks`` (gain and reach both recorded
+    there), from one propagation: each track's curves have the bits of a
+    :func:`curves_many` call with ``stride=reach_stride=stride`` and that ``at`` alone."""
+    T = x.shape[0]
+    drive = stack([make_drive(model.cell, model.fixed, holds, T, settings.epsilon)
+                   for holds in scenarios])
+    masks = [(steps_mask(T, stride, at), steps_mask(T, stride, at)) for stride, at in tracks]
+    return [_curves(g, r, settings, len(scenarios))
+            for g, r in propagate_tracks(model, w, state0, x, drive, masks)]
+
+
+def _curves(g: np.ndarray, r: np.ndarray, settings: Settings, scenarios: int) -> list[Curves]:
+    """The curves of each scenario from the per-seed gain and reach (T, K, S)."""
     gain, reach = median(g), median(r)                  # (T, K)
     (glo, ghi), (rlo, rhi) = median_interval(g[-1]), median_interval(r[-1])   # (K,)
     return [Curves(gain[:, k], reach[:, k], classify(float(gain[-1, k]), settings),
                    (float(glo[k]), float(ghi[k])), (float(rlo[k]), float(rhi[k])))
-            for k in range(len(scenarios))]
+            for k in range(scenarios)]
 
 
 def curves(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray, holds: tuple[Hold, ...],

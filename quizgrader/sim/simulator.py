@@ -121,6 +121,18 @@ class Simulator:
         out = [self._cached(key, full) for key in keys]
         return [c for c in out if c is not None]      # every key was just run or found
 
+    def remember(self, key: SimKey, curves: Curves) -> None:
+        """Take ``curves`` as ``key``'s endpoints run (kept, and stored, as :meth:`run_many`
+        with ``full`` False would): curves computed elsewhere on this simulator's random
+        cells with gain and reach recorded at t = 1 and T only, so with the bits of a run
+        here (:func:`.simulate.curves_tracks`)."""
+        if self._cached(key, False) is not None:
+            return
+        if self.store is not None:
+            self.store.put((key, False), curves.gain, curves.reach,
+                           (*curves.gain_interval, *curves.reach_interval))
+        self._endpoints[key] = curves
+
     def _cached(self, key: SimKey, full: bool) -> Curves | None:
         found = self._curves.get(key)
         if found is None and not full:

@@ -107,6 +107,21 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`~quizgrader.sim.propagate.propagate_seeds` for the course's cells, compiled:
     same arguments (masks given), same results to rounding."""
+    tracks, last = propagate_tracks(model, w, state0, x, drive, reach, [(gain_at, reach_at)])
+    return tracks[0][0], tracks[0][1], last
+
+
+Masks = tuple[np.ndarray, np.ndarray]
+
+
+def propagate_tracks(model: Model, w: Weights, state0: np.ndarray, x: np.ndarray,
+                     drive: Drive, reach: bool, tracks: list[Masks]
+                     ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """:func:`propagate_compiled` recording several (gain_at, reach_at) mask pairs from one
+    propagation: each track's norms start from its own previous recorded step, so each
+    track's (gain, reach) has the very bits of a :func:`propagate_compiled` call with its
+    masks alone (the tangents do not depend on the masks). Returns the tracks' (gain,
+    reach) and the last Jacobian."""
     S, d = state0.shape
     n, m, T = w.hidden, w.inputs, x.shape[0]
     lead = drive.shift.shape[1:-1]
@@ -123,16 +138,19 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
     cexp = np.zeros((K, S), dtype=np.int64)
     xexp = np.zeros((K, S), dtype=np.int64)
     blown = np.zeros((K, S), dtype=bool)
-    gain = np.full((T, K, S), np.nan)
-    rch = np.full((T, K, S), np.nan)
+    out = [(np.full((T, K, S), np.nan), np.full((T, K, S), np.nan)) for _ in tracks]
     load()
-    rows = np.flatnonzero(gain_at | (reach_at if reach else False))
+    recorded = np.zeros(T, dtype=bool)
+    for gain_at, reach_at in tracks:
+        recorded |= gain_at | (reach_at if reach else False)
+    rows = np.flatnonzero(recorded)
     threads = kernel_threads(K * S, T * K * S * n * n * k)
     cuts = np.linspace(0, K * S, threads + 1).astype(int)
     spans = _spans(rows, T, max(1, SNAPSHOT_BYTES // (K * S * n * k * 8)),
                    max(1, CALL_WORK // (K * S * n * n * k)))
-    vg = np.zeros((K * S, n))      # each unit's top right singular vectors of its last
-    vr = np.zeros((K * S, m))      # recorded gain and reach blocks: where the next start
+    # each track's units' top right singular vectors of their last recorded gain and reach
+    # blocks: where the track's next norms start
+    vs = [(np.zeros((K * S, n)), np.zeros((K * S, m))) for _ in tracks]
     with single_blas(), ThreadPoolExecutor(threads) as pool:
         for t0, t1, rs in spans:
             slot = np.full(T, -1, dtype=np.int64)
@@ -151,14 +169,19 @@ def propagate_compiled(model: Model, w: Weights, state0: np.ndarray, x: np.ndarr
                 list(pool.map(part, range(threads)))
             else:
                 part(0)
-            g, r = gain_at[rs], reach_at[rs] & reach
-            if g.any():
-                gain[rs[g]] = np.where(snap_blown[g], np.inf, _norms(
-                    pool, threads, cuts, snap, np.flatnonzero(g), slice(0, n), snap_c[g], vg))
-            if r.any():
-                rch[rs[r]] = np.where(snap_blown[r], np.inf, _norms(
-                    pool, threads, cuts, snap, np.flatnonzero(r), slice(n, k), snap_x[r], vr))
+            for (gain_at, reach_at), (gain, rch), (vg, vr) in zip(tracks, out, vs,
+                                                                   strict=True):
+                g, r = gain_at[rs], reach_at[rs] & reach
+                if g.any():
+                    gain[rs[g]] = np.where(snap_blown[g], np.inf, _norms(
+                        pool, threads, cuts, snap, np.flatnonzero(g), slice(0, n),
+                        snap_c[g], vg))
+                if r.any():
+                    rch[rs[r]] = np.where(snap_blown[r], np.inf, _norms(
+                        pool, threads, cuts, snap, np.flatnonzero(r), slice(n, k),
+                        snap_x[r], vr))
     with np.errstate(over="ignore", invalid="ignore"):
         last = J[..., :n, :n] * np.ldexp(1.0, cexp)[..., None, None]
     shape = (T, *lead, S)
-    return gain.reshape(shape), rch.reshape(shape), last.reshape(*lead, S, n, n)
+    return ([(gain.reshape(shape), rch.reshape(shape)) for gain, rch in out],
+            last.reshape(*lead, S, n, n))
