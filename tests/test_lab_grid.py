@@ -12,7 +12,7 @@ from quizgrader.cli import main
 from quizgrader.jobs.verifying import verify
 from quizgrader.lab import LabError, LabSimulator, parse
 from quizgrader.lab.grid import from_config, grid
-from quizgrader.lab.offline import coarse, grid_data
+from quizgrader.lab.offline import grid_data
 from quizgrader.lab.view import describe, sentence, view
 from quizgrader.question.bank import load_question
 from quizgrader.sim.gates import hold_shift, sigmoid
@@ -73,25 +73,23 @@ def test_every_options_setting_gives_the_verifiers_number_and_sentence(gru):
     assert got["gain"][-1] == simulated("--fix", "reset=1", "--hold", "update=0.9")[-1]
 
 
-def test_the_offline_grid_is_coarse_only_where_a_model_has_three_free_gates(gru):
+def test_the_offline_grid_is_free_near_zero_one_half_and_near_one_for_every_gate(gru):
     lstm = load_question(QUESTIONS / "lstm-forget-bias.yaml")
-    assert not coarse(gru.question) and coarse(lstm)
-    assert grid(0.001, coarse=True) == (0.001, 0.5, 0.999)
+    assert grid(0.001, offline=True) == (0.001, 0.5, 0.999)
     assert grid(0.05) == (0.001, 0.01, 0.05, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999)
-    desc = describe(lstm, None, coarse=True)
-    assert all(m["values"] == ["free", "0.001", "0.5", "0.999"] for m in desc["models"])
+    assert grid(0.05, offline=True) == (0.001, 0.05, 0.5, 0.95, 0.999)
+    for q in (gru.question, lstm):
+        desc = describe(q, None, offline=True)
+        assert all(m["values"] == ["free", "0.001", "0.5", "0.999"] for m in desc["models"])
 
 
-def test_the_offline_grid_keeps_every_setting_at_few_log_spaced_steps(gru):
+def test_the_offline_grid_keeps_every_setting_at_few_steps(gru):
     q = gru.question
-    data = grid_data(q, LabSimulator(), coarse(q))
-    assert len(data["settings"]) == 2 * 6 and len(data["t"]) <= 100    # free + OFFLINE
-    assert grid(0.001, offline=True) == (0.001, 0.1, 0.5, 0.9, 0.999)
-    assert "betty|update=0.9" in data["settings"] and "betty|update=0.99" not in data["settings"]
-    desc = describe(q, None, coarse(q), offline=True)
-    assert all(m["values"] == ["free", "0.001", "0.1", "0.5", "0.9", "0.999"]
-               for m in desc["models"])
+    data = grid_data(q, LabSimulator())
+    assert len(data["settings"]) == 2 * 4 and len(data["t"]) <= 100    # free + OFFLINE
+    assert "betty|update=0.5" in data["settings"] and "betty|update=0.9" not in data["settings"]
     assert {1, 10, 50, 100} <= set(data["t"]) and data["t"] == sorted(data["t"])
+    assert max(b - a for a, b in zip(data["t"], data["t"][1:])) <= 10   # the axis is linear
     kept = data["settings"]["betty|update=0.001"]
     assert math.isclose(10 ** kept["lg"][-1], gru.options[2].curves.final, rel_tol=1e-2)
     assert kept["table"][-1] == [100, "1.0"]

@@ -10,7 +10,7 @@ import pytest
 
 from quizgrader.lab.batch import verify_with_grids
 from quizgrader.lab.curves import LabSimulator
-from quizgrader.lab.offline import coarse, grid_data
+from quizgrader.lab.offline import grid_data
 from quizgrader.question import load_question
 from quizgrader.sim import Simulator
 from quizgrader.sim.diskcache import DiskCache
@@ -31,10 +31,10 @@ def test_verifying_after_the_lab_reruns_none_of_its_scenarios_and_gives_the_same
         before = verify_question(q, str(path), alone)
         shared = Simulator()
         lab = LabSimulator(shared=shared)
-        data = grid_data(q, lab, coarse(q))
+        data = grid_data(q, lab)
         after = verify_question(q, str(path), shared)
         assert pickle.dumps(after) == pickle.dumps(before)
-        assert data == grid_data(q, LabSimulator(), coarse(q))
+        assert data == grid_data(q, LabSimulator())
         assert shared.runs < alone.runs       # the scenarios the lab ran were not run again
 
 
@@ -45,4 +45,4 @@ def test_verdicts_and_grids_together_are_the_same_from_no_cache_a_filling_and_a_
     fill = verify_with_grids(qs, DiskCache(tmp_path), 1)
     warm = verify_with_grids(qs, DiskCache(tmp_path), 1)
     assert pickle.dumps(cold) == pickle.dumps(fill) == pickle.dumps(warm)
-    assert cold[1][0] == grid_data(qs[0][1], LabSimulator(), coarse(qs[0][1]))
+    assert cold[1][0] == grid_data(qs[0][1], LabSimulator())

@@ -20,7 +20,7 @@ from ..verify import QuestionVerdict, verify_question
 from ..verify.batch import cost as verify_cost
 from .curves import LabSimulator
 from .grid import models
-from .offline import coarse, grid_cost, grid_data
+from .offline import grid_cost, grid_data
 
 Grid = dict[str, Any] | None
 Job = tuple[str, Question, Path | None]
@@ -29,7 +29,7 @@ Job = tuple[str, Question, Path | None]
 def _both(q: Question, path: str, sim: Simulator, lab: LabSimulator
           ) -> tuple[QuestionVerdict, Grid]:
     """The grid of ``q`` (None: no model with gates), then its verdict on ``sim``."""
-    data = grid_data(q, lab, coarse(q)) if models(q) else None
+    data = grid_data(q, lab) if models(q) else None
     return verify_question(q, path, sim), data
 
 

@@ -21,12 +21,15 @@ from ..sim.simulate import curves_many, curves_tracks, random_setup
 from ..sim.simulator import CacheMiss, SimKey, Simulator
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
-POINTS = 48
+POINTS = 32
 
 
 def points(steps: int, most: int = POINTS) -> tuple[int, ...]:
-    """About ``most`` log-spaced steps of 1..T, with 1, T/10, T/2 and T (the table's)."""
-    raw = np.unique(np.round(np.logspace(0.0, np.log10(steps), most)).astype(int))
+    """About ``most`` steps of 1..T, half log-spaced (the fast early fall) and half evenly
+    spaced (the plot's axis is linear in t), with 1, T/10, T/2 and T (the table's)."""
+    log = np.round(np.logspace(0.0, np.log10(steps), most // 2))
+    even = np.round(np.linspace(1.0, steps, most - most // 2))
+    raw = np.unique(np.concatenate([log, even]).astype(int))
     return tuple(sorted({int(t) for t in raw} | set(table_steps(steps))))
 
 

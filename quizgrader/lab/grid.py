@@ -20,13 +20,11 @@ from ..text.config import Config
 
 #: The values a free gate can be held at (with ``free``: the model as initialised).
 GRID: tuple[float, ...] = (0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999)
-#: The coarser grid of offline handouts where the full one is too large: ≈ 0, 0.5, ≈ 1.
-COARSE: tuple[float, ...] = (0.001, 0.5, 0.999)
-#: The grid of offline handouts where the coarse one is not needed: ≈ 0, 0.1, 0.5, 0.9, ≈ 1
-#: (0.5 is free's simulation, so a gate costs 5 simulations instead of the full grid's 7).
-OFFLINE: tuple[float, ...] = (0.001, 0.1, 0.5, 0.9, 0.999)
-#: Most settings of one model an offline handout embeds on the full grid.
-MAX_OFFLINE = 64
+#: The grid of offline handouts: lab.md's least, ≈ 0, 0.5, ≈ 1 (with free). Held at 0.5 is
+#: free's simulation, and ≈ 0 / ≈ 1 are the verifier's holds, so the grid adds few
+#: simulations to verification's (a model with g free gates: 3^g), which the handout's build
+#: runs with it (:mod:`.batch`).
+OFFLINE: tuple[float, ...] = (0.001, 0.5, 0.999)
 FREE = "free"
 
 Value = float | None          # None: free
@@ -37,11 +35,10 @@ class LabError(QuizgraderError):
     the message lists what is allowed."""
 
 
-def grid(epsilon: float, coarse: bool = False, offline: bool = False) -> tuple[float, ...]:
+def grid(epsilon: float, offline: bool = False) -> tuple[float, ...]:
     """The grid of a question whose held gates sit at ``epsilon`` / 1 − ``epsilon``: GRID
-    (COARSE if ``coarse``, else OFFLINE if ``offline``) with those two values in it,
-    ascending."""
-    base = COARSE if coarse else OFFLINE if offline else GRID
+    (OFFLINE if ``offline``) with those two values in it, ascending."""
+    base = OFFLINE if offline else GRID
     return tuple(sorted(set(base) | {epsilon, 1.0 - epsilon}))
 
 

@@ -1,11 +1,9 @@
 """The lab of an offline handout: each question's grid precomputed and embedded in the page.
 
-The grid is :data:`~.grid.OFFLINE` (free, ≈ 0, 0.1, 0.5, 0.9, ≈ 1: lab.md lets the embedded
-grid be coarser than the service's; 0.5 shifts nothing, so it is free's simulation) where a
-model has at most :data:`~.grid.MAX_OFFLINE` settings on the service's (a GRU's one or two
-free gates), else the coarse one (free, ≈ 0, 0.5, ≈ 1: an LSTM's 4³ = 64); every option's
-setting is on both. Each curve is kept at about 60 log-spaced steps (1, T/10,
-T/2 and T among them) as log10 to three decimals. The settings of one model run as one
+The grid is :data:`~.grid.OFFLINE`, free, ≈ 0, 0.5 and ≈ 1 for each free gate (lab.md's
+least: the embedded grid may be coarser than the service's; 0.5 shifts nothing, so it is
+free's simulation); every option's setting is on it. Each curve is kept at some 30 steps
+(:func:`.curves.points`) as log10 to three decimals. The settings of one model run as one
 stacked simulation on the question's own random cells, and are kept in the disk cache; the
 questions whose grid the cache does not hold are simulated on the process pool.
 """
@@ -15,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..question.schema import Question
-from ..sim import free_gates
 from ..sim.diskcache import DiskCache
 from ..sim.parallel import run_jobs
 from ..sim.simulator import CacheMiss
@@ -25,20 +22,15 @@ from ..text.reports.explaindoc import explain_blocks
 from ..verify import OptionVerdict, QuestionVerdict
 from . import page
 from .curves import LabSimulator, points
-from .grid import GRID, MAX_OFFLINE, models, settings
+from .grid import models, settings
 from .view import compact, describe
 
 
-def coarse(q: Question) -> bool:
-    """The coarse grid: some model of ``q`` has more settings than MAX_OFFLINE on the full."""
-    return any((len(GRID) + 1) ** len(free_gates(m)) > MAX_OFFLINE for _, m in models(q))
-
-
-def grid_data(q: Question, lab: LabSimulator, is_coarse: bool) -> dict[str, Any]:
+def grid_data(q: Question, lab: LabSimulator) -> dict[str, Any]:
     """``{"t": [steps], "settings": {key: compact view}}`` of every setting of every model."""
     from .grid import grid
     at = points(q.horizon)
-    values = grid(q.simulation.epsilon, is_coarse, offline=True)
+    values = grid(q.simulation.epsilon, offline=True)
     eps, sim = q.simulation.epsilon, q.simulation.settings()
     out: dict[str, Any] = {}
     for mid, model in models(q):
@@ -56,13 +48,13 @@ def embedded(qv: QuestionVerdict, data: dict[str, Any] | None, uid: str,
     q = qv.question
     if data is None or not models(q):
         return ""
-    return page.fragment(describe(q, qv, coarse(q), offline=True), uid, data=data,
+    return page.fragment(describe(q, qv, offline=True), uid, data=data,
                          level=level)
 
 
 def _grid_job(job: tuple[Question, Path | None]) -> dict[str, Any]:
     q, root = job
-    return grid_data(q, LabSimulator(DiskCache(root) if root is not None else None), coarse(q))
+    return grid_data(q, LabSimulator(DiskCache(root) if root is not None else None))
 
 
 def grids(questions: list[Question], store: DiskCache | None, workers: int
@@ -77,7 +69,7 @@ def grids(questions: list[Question], store: DiskCache | None, workers: int
             out[i] = None
             continue
         try:
-            out[i] = grid_data(q, reader, coarse(q))
+            out[i] = grid_data(q, reader)
         except CacheMiss:
             pass
     rest = [i for i in range(len(questions)) if i not in out]
@@ -97,7 +89,7 @@ def grid_cost(q: Question) -> float:
 
 def _all_settings(q: Question) -> list[object]:
     from .grid import grid
-    values = grid(q.simulation.epsilon, coarse(q), offline=True)
+    values = grid(q.simulation.epsilon, offline=True)
     return [s for mid, _ in models(q) for s in settings(q, mid, values)]
 
 

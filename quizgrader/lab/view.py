@@ -71,13 +71,13 @@ def compact(q: Question, s: Setting, c: Curves, at: tuple[int, ...]) -> dict[str
             "table": table(c)}
 
 
-def describe(q: Question, qv: QuestionVerdict | None, coarse: bool = False,
-             offline: bool = False) -> dict[str, Any]:
+def describe(q: Question, qv: QuestionVerdict | None, offline: bool = False
+             ) -> dict[str, Any]:
     """The page's description of a question: its models (name, fixed gates in words, free
     gates with their grid, :func:`~.grid.grid`'s), the thresholds and horizon, and each
     option's setting (from its explanation's configuration, where the lab can show it)."""
     from .grid import models
-    values = grid(q.simulation.epsilon, coarse, offline)
+    values = grid(q.simulation.epsilon, offline)
     out_models = []
     for mid, model in models(q):
         cfg = config(mid, model, (), q.horizon)
