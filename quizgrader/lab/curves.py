@@ -21,7 +21,7 @@ from ..sim.simulate import curves_many, curves_tracks, random_setup
 from ..sim.simulator import CacheMiss, SimKey, Simulator
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
-POINTS = 32
+POINTS = 24
 
 
 def points(steps: int, most: int = POINTS) -> tuple[int, ...]:
