@@ -165,3 +165,40 @@ def test_out_of_memory_is_one_line(monkeypatch):
     r = run("simulate", "--cell", "gru")
     assert r.exit_code == 1 and r.stderr.startswith("error: out of memory") and \
         "Traceback" not in r.output
+
+
+# --- YAML: the libyaml reader and its bound --------------------------------------------------
+
+@pytest.mark.parametrize("depth", [5_000, 200_000])
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_deep_nesting_is_one_error_on_either_reader(tmp_path, depth, shape):
+    """libyaml's composer recurses in C with no limit (200,000 '[' crash the process): a text
+    with more openers than FAST_OPENERS goes to the Python reader."""
+    from quizgrader.question.yamlnodes import FAST_OPENERS
+    path = tmp_path / "q.yaml"
+    path.write_text("[" * depth + "]" * depth if shape == "flow" else "- " * depth + "x\n",
+                    encoding="utf-8")
+    assert (depth <= FAST_OPENERS) == (depth == 5_000)
+    r = run("verify", path)
+    clean(r)
+    assert r.exit_code == 1 and "nested too deeply" in r.output
+
+
+def test_both_readers_give_the_same_documents_and_lines():
+    from quizgrader.question import yamlnodes
+    for f in sorted(GRU_FILE.parent.glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        fast = yamlnodes.load(text)
+        slow = yamlnodes.Located(yamlnodes.CoreLoader(text).get_single_data(), None)
+        assert fast.data == slow.data, f
+        nodes = yaml.compose(text, Loader=yamlnodes.CoreLoader)
+        assert [fast.line(p) for p in _paths(fast.data)] == \
+            [yamlnodes.Located(fast.data, nodes).line(p) for p in _paths(fast.data)], f
+
+
+def _paths(data, at=()):
+    yield at
+    items = data.items() if isinstance(data, dict) else \
+        enumerate(data) if isinstance(data, list) else ()
+    for k, v in items:
+        yield from _paths(v, (*at, k))

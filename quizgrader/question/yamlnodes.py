@@ -26,26 +26,27 @@ MAX_NODES = 100_000        # nodes after expanding aliases (billion-laughs guard
 KeyPath = tuple[str | int, ...]
 
 
-class CoreLoader(yaml.SafeLoader):
-    """The safe loader with YAML 1.2 core-schema resolution of plain scalars."""
-
-
-CoreLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:bool",
-                                                   "tag:yaml.org,2002:int",
-                                                   "tag:yaml.org,2002:float")]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
-CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"))
-CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
+def _core(base: type[Any]) -> type[Any]:
+    """``base`` (a safe loader) with YAML 1.2 core-schema resolution of plain scalars."""
+    loader: type[Any] = type(f"Core{base.__name__}", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:bool",
+                                                       "tag:yaml.org,2002:int",
+                                                       "tag:yaml.org,2002:float")]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"))
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"))
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return loader
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
@@ -55,7 +56,17 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return int(value)
 
 
-CoreLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+#: The safe loader in Python: its composer raises RecursionError on deep nesting.
+CoreLoader = _core(yaml.SafeLoader)
+#: The same loader on libyaml (some 10 times faster: the bank is read at every command's
+#: start), where PyYAML has it. Its composer recurses in C with no limit (a million '['
+#: crash the process), so it reads only texts whose nesting is bounded well below what the
+#: C stack holds (:data:`FAST_OPENERS`); others go to :data:`CoreLoader`.
+FastCoreLoader = _core(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) \
+    else CoreLoader
+#: Most characters that can open a nesting level ('[', '{', '-', '?') a text may hold to be
+#: read by libyaml (nested 20,000 deep, it reads fine; a question file has about 100).
+FAST_OPENERS = 10_000
 
 
 #: What the YAML reader refuses (YAML 1.1 §5.1: printable characters only).
@@ -189,7 +200,8 @@ def load(text: str) -> Located:
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise YamlProblem(line, f"control character U+{ord(bad.group()):04X} at column "
                                 f"{column}: YAML files may hold printable text only")
-    loader = CoreLoader(text)
+    openers = sum(text.count(c) for c in "[{-?")
+    loader = (FastCoreLoader if openers <= FAST_OPENERS else CoreLoader)(text)
     try:
         root = loader.get_single_node()
         if root is None:
