@@ -5,7 +5,7 @@ that says what they show and the table of gain at t = 1, T/10, T/2 and T.
 The sentence is the explanations' own wording (:func:`~quizgrader.text.config.whole`,
 :func:`~quizgrader.text.wording.fate_over`, :func:`~quizgrader.text.numbers.per_step`):
 "In Betty's model (Γr fixed at 1) with Γu held at 0.9, the gradient vanishes over 100 steps,
-to 2.7e-5: 0.9000 per step." Never a key, a claim's verdict or an explanation.
+to 2.7e-5: on average 0.9000 per step." Never a key, a claim's verdict or an explanation.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from ..question.schema import Question
 from ..sim import GATES, Curves, free_gates
+from ..sim.gates import hold_shift
 from ..text import gates as gate_words
 from ..text.config import config, whole
 from ..text.numbers import json_number, per_step, plain
@@ -27,11 +28,26 @@ from .grid import Setting, from_config, grid, label
 
 
 def sentence(q: Question, s: Setting, c: Curves) -> str:
-    """What the plot shows, in the explanations' words."""
+    """What the plot shows, in the explanations' words; then, where it applies, that the
+    input does not reach a memory whose gradient is kept, and which sliders shift nothing."""
     model = q.models[s.model].model()
-    cfg = config(s.model, model, s.holds(q.simulation.epsilon), c.steps)
-    return f"In {whole(q, cfg)}, the gradient {fate_over(c, q.simulation)}: " \
-           f"{per_step(c.final, c.steps)}."
+    eps = q.simulation.epsilon
+    cfg = config(s.model, model, s.holds(eps), c.steps)
+    out = f"In {whole(q, cfg)}, the gradient {fate_over(c, q.simulation)}: on average " \
+          f"{per_step(c.final, c.steps)}."
+    reach = float(c.reach[-1])
+    if c.behaviour == "preserved" and reach < q.simulation.vanish_below:
+        out += (f" But the input at t = 1 reaches the memory at t = {c.steps} with only "
+                f"{plain(reach)} (the dashed curve): held like this at every step, the cell "
+                f"writes almost nothing new." if reach > 0 else " But nothing of the input "
+                "at t = 1 reaches the memory (the dashed curve is 0): nothing new is ever "
+                "written into it.")
+    unshifted = [gate_words.symbol(g) for g, v in s.values
+                 if v is not None and hold_shift(v, eps) == 0.0]
+    if unshifted:
+        verb = "add" if len(unshifted) > 1 else "adds"
+        out += f" {' and '.join(unshifted)} at 0.5 {verb} no shift: the same run as free."
+    return out
 
 
 def gates_json(q: Question, s: Setting) -> dict[str, Any]:
@@ -43,8 +59,13 @@ def gates_json(q: Question, s: Setting) -> dict[str, Any]:
 
 
 def table(c: Curves) -> list[list[Any]]:
-    """[[t, 'gain in words'], ...] at t = 1, T/10, T/2 and T."""
-    return [[t, plain(float(c.gain[t - 1]))] for t in table_steps(c.steps)]
+    """[[t, 'gain in words'], ...] at t = 1, T/10, T/2 and T (a gain that underflowed to
+    0 is '< 1e-300', as the sentence says it)."""
+    return [[t, _gain_words(float(c.gain[t - 1]))] for t in table_steps(c.steps)]
+
+
+def _gain_words(v: float) -> str:
+    return "< 1e-300" if v == 0.0 else plain(v)
 
 
 def view(q: Question, s: Setting, c: Curves, at: tuple[int, ...] = ()) -> dict[str, Any]:

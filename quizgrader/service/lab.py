@@ -48,9 +48,11 @@ class LabAccess:
         return self.mode == "always" or (
             ticket is not None and hmac.compare_digest(ticket.encode(), self.ticket(name).encode()))
 
-    def link(self, name: str) -> str:
-        """The result page's link to the lab of question ``name``."""
-        return f"/lab/{quote(name, safe='')}?ticket={self.ticket(name)}"
+    def link(self, name: str, lti: bool = False) -> str:
+        """The result page's link to the lab of question ``name`` (``lti``: the page is
+        inside a course platform's frame, and leaves out the link to all questions)."""
+        return f"/lab/{quote(name, safe='')}?ticket={self.ticket(name)}" + ("&lti=1" if lti
+                                                                           else "")
 
 
 REFUSED = ("the gate lab of a question opens after you have answered it (the link is on your "
@@ -83,19 +85,20 @@ def add_lab_routes(app: FastAPI, served: Served, access: LabAccess) -> None:
         return JSONResponse(view(q, setting, curves))
 
     @app.get("/lab/{name}", response_class=HTMLResponse)
-    def page(name: str, ticket: str | None = None) -> HTMLResponse:
+    def page(name: str, ticket: str | None = None, lti: int = 0) -> HTMLResponse:
         try:
             question(name, ticket)
         except Refused as e:
             return HTMLResponse(_page("Gate lab", f"<p class=\"error\" role=\"alert\">"
-                                                  f"{_esc(e.message)}</p>"), e.status)
+                                                  f"{_esc(e.message)}</p>", bool(lti)),
+                                e.status)
         qv = served.verdicts[name]
         q = qv.question
         api_url = f"/api/lab/{quote(name, safe='')}" + (f"?ticket={ticket}" if ticket else "")
         body = (f"<h1>{_esc(q.title)}</h1>\n<details class=\"stem-box\"><summary>The question"
                 f"</summary><p class=\"stem\">{_esc(q.stem)}</p></details>\n"
                 + fragment(describe(q, qv), "s", api=api_url) + "\n" + scripts())
-        return HTMLResponse(_page(f"Gate lab: {q.title}", body))
+        return HTMLResponse(_page(f"Gate lab: {q.title}", body, bool(lti)))
 
 
 def _esc(text: str) -> str:
@@ -103,8 +106,10 @@ def _esc(text: str) -> str:
     return str(escape(text))
 
 
-def _page(title: str, body: str) -> str:
-    """A whole page in the service's style (the lab's assets inline, no CDN)."""
+def _page(title: str, body: str, lti: bool = False) -> str:
+    """A whole page in the service's style (the lab's assets inline, no CDN); inside a
+    platform (``lti``) without the link to all questions, as the LTI result page."""
+    nav = "" if lti else '<nav aria-label="Questions"><a href="/">All questions</a></nav>\n'
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_esc(title)} – quizgrader</title>"
@@ -112,5 +117,5 @@ def _page(title: str, body: str) -> str:
             "max-width:52rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1b1b1b}"
             "a{color:#0b57a8}.stem{white-space:pre-wrap}"
             ".error{color:#8a1c1c;background:#fdecea;padding:.5rem .8rem;border-radius:4px}"
-            f"</style>{head()}</head><body>\n<nav aria-label=\"Questions\"><a href=\"/\">All "
-            f"questions</a></nav>\n<main id=\"main\">\n{body}\n</main>\n</body></html>\n")
+            f"</style>{head()}</head><body>\n{nav}<main id=\"main\">\n{body}\n</main>\n"
+            "</body></html>\n")

@@ -79,5 +79,6 @@ class Pages:
             verdict=verdict, kind={"correct": "correct", "wrong": "wrong"}.get(verdict, "partly"),
             parts=parts, attempt=attempt, learner=learner, bottom_line=r.bottom_line,
             notes=r.notes, lti=lti, pattern=pattern, pattern_heading=PATTERN,
-            lab_link=self.lab.link(r.question.name) if self.lab is not None else None,
+            lab_link=self.lab.link(r.question.name, lti is not None) if self.lab is not None
+            else None,
             caption=caption(s.seeds, r.question.horizon))
