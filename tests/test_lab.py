@@ -98,7 +98,7 @@ def test_a_slider_moved_by_keyboard_changes_the_curve_and_the_sentence(server, b
         page.keyboard.press("ArrowRight")                     # free -> 0.001 (≈ 0)
         after = moved(page, "betty", sentence)
         assert after.startswith("In Betty's model (Γr fixed at 1) with Γu ≈ 0, the gradient "
-                                "is kept over 100 steps")
+                                "(the solid curve) is kept over 100 steps")
         assert slider.get_attribute("aria-valuetext") == "0.001 (≈ 0)"
         assert betty.locator(".lab-plot").get_attribute("data-final") != final
         assert betty.locator(".lab-plot canvas").screenshot() != plot

@@ -16,6 +16,7 @@ from quizgrader.lab.offline import grid_data
 from quizgrader.lab.view import describe, sentence, view
 from quizgrader.question.bank import load_question
 from quizgrader.sim.gates import hold_shift, sigmoid
+from quizgrader.text.numbers import plain
 from quizgrader.text.reasons import claim_config
 
 
@@ -69,7 +70,7 @@ def test_every_options_setting_gives_the_verifiers_number_and_sentence(gru):
                             [parse(q, {"model": "betty", "update": "0.9"}).scenario(0.001)],
                             q.horizon, q.simulation.settings())[0])
     assert got["sentence"].startswith("In Betty's model (Γr fixed at 1) with Γu held at 0.9, "
-                                      "the gradient vanishes over 100 steps")
+                                      "the gradient (the solid curve) vanishes over 100 steps")
     assert got["gain"][-1] == simulated("--fix", "reset=1", "--hold", "update=0.9")[-1]
 
 
@@ -95,11 +96,23 @@ def test_the_offline_grid_keeps_every_setting_at_few_steps(gru):
     assert kept["table"][-1] == [100, "1.0"]
 
 
-def test_held_at_one_half_is_said_as_held_but_simulated_as_free(gru):
+def test_the_slider_at_one_half_is_simulated_and_said_as_free(gru):
     q = gru.question
     half, free = parse(q, {"model": "betty", "update": "0.5"}), parse(q, {"model": "betty"})
     assert half.scenario(0.001) == free.scenario(0.001) == ()
     c = LabSimulator().run_many(q.models["betty"].model(), [()], q.horizon,
                                 q.simulation.settings())[0]
-    assert "with Γu held at 0.5," in sentence(q, half, c)
-    assert "with Γu free," in sentence(q, free, c)
+    said = sentence(q, half, c)
+    assert "with Γu free," in said and "held at 0.5" not in said
+    assert said.endswith("The Γu slider at 0.5 adds no shift, so Γu is left free.")
+    assert "slider" not in sentence(q, free, c)
+
+
+def test_the_sentence_adds_the_reach_where_the_kept_gain_writes_nothing(gru):
+    q = gru.question
+    keep = parse(q, {"model": "betty", "update": "0.001"})
+    c = LabSimulator().run_many(q.models["betty"].model(), [keep.scenario(0.001)], q.horizon,
+                                q.simulation.settings())[0]
+    assert c.behaviour == "preserved" and c.reach[-1] < q.simulation.vanish_below
+    assert f"the reach (the dashed curve) at t = 100 is only {plain(float(c.reach[-1]))}" \
+        in sentence(q, keep, c)

@@ -4,8 +4,9 @@ that says what they show and the table of gain at t = 1, T/10, T/2 and T.
 
 The sentence is the explanations' own wording (:func:`~quizgrader.text.config.whole`,
 :func:`~quizgrader.text.wording.fate_over`, :func:`~quizgrader.text.numbers.per_step`):
-"In Betty's model (Γr fixed at 1) with Γu held at 0.9, the gradient vanishes over 100 steps,
-to 2.7e-5: on average 0.9000 per step." Never a key, a claim's verdict or an explanation.
+"In Betty's model (Γr fixed at 1) with Γu held at 0.9, the gradient (the solid curve) vanishes
+over 100 steps, to essentially zero (2.9e-19): on average a factor of 0.6525 per step." Never
+a key, a claim's verdict or an explanation.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..sim import GATES, Curves, free_gates
 from ..sim.gates import hold_shift
 from ..text import gates as gate_words
 from ..text.config import config, whole
+from ..text.equations import update
 from ..text.numbers import json_number, per_step, plain
 from ..text.reasons import claim_config
 from ..text.wording import fate_over, model_name
@@ -28,26 +30,45 @@ from .grid import Setting, from_config, grid, label
 
 
 def sentence(q: Question, s: Setting, c: Curves) -> str:
-    """What the plot shows, in the explanations' words; then, where it applies, that the
-    input does not reach a memory whose gradient is kept, and which sliders shift nothing."""
-    model = q.models[s.model].model()
+    """What the plot shows, in the explanations' words; then, where they apply: the gain
+    before an underflow, that the input does not reach a memory whose gain is kept, that the
+    model's fixed gates leave the sliders nothing to change, and which sliders shift nothing
+    (their setting is said as free: the run is the free one)."""
+    spec = q.models[s.model]
+    model = spec.model()
     eps = q.simulation.epsilon
-    cfg = config(s.model, model, s.holds(eps), c.steps)
-    out = f"In {whole(q, cfg)}, the gradient {fate_over(c, q.simulation)}: on average " \
-          f"{per_step(c.final, c.steps)}."
+    unshifted = [g for g, v in s.values if v is not None and hold_shift(v, eps) == 0.0]
+    held = tuple(h for h in s.holds(eps) if h.gate not in unshifted)
+    cfg = config(s.model, model, held, c.steps)
+    out = f"In {whole(q, cfg)}, the gradient (the solid curve) {fate_over(c, q.simulation)}"
+    positive = np.flatnonzero(c.gain > 0)
+    if c.final == 0 and positive.size:
+        t = int(positive[-1]) + 1
+        out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
+                f"t = {t} ({plain(float(c.gain[t - 1]))}), then below what a computer holds.")
+    else:
+        out += f": on average a factor of {per_step(c.final, c.steps)}."
     reach = float(c.reach[-1])
     if c.behaviour == "preserved" and reach < q.simulation.vanish_below:
-        out += (f" But the input at t = 1 reaches the memory at t = {c.steps} with only "
-                f"{plain(reach)} (the dashed curve): held like this at every step, the cell "
-                f"writes almost nothing new." if reach > 0 else " But nothing of the input "
-                "at t = 1 reaches the memory (the dashed curve is 0): nothing new is ever "
-                "written into it.")
-    unshifted = [gate_words.symbol(g) for g, v in s.values
-                 if v is not None and hold_shift(v, eps) == 0.0]
-    if unshifted:
-        verb = "add" if len(unshifted) > 1 else "adds"
-        out += f" {' and '.join(unshifted)} at 0.5 {verb} no shift: the same run as free."
+        out += (f" But the reach (the dashed curve) at t = {c.steps} is only {plain(reach)}, "
+                f"below {q.simulation.vanish_below:g}: held like this at every step, the cell "
+                f"writes almost nothing new." if reach > 0 else " But the reach is exactly 0 "
+                "(no dashed curve on the log scale): nothing of the input is ever written "
+                "into the memory.")
+    if s.values and update(spec, {}) == COPY:
+        fixed = ", ".join(gate_words.equals(g, float(v)) for g, v in model.fixed_gates.items())
+        out += (f" With {fixed} the memory is copied whatever the other gates do: every setting of "
+                f"{' and '.join(gate_words.symbol(g) for g, _ in s.values)} gives this run.")
+    elif unshifted:
+        names = " and ".join(gate_words.symbol(g) for g in unshifted)
+        several = len(unshifted) > 1
+        out += (f" The {names} slider{'s' if several else ''} at 0.5 add{'' if several else 's'}"
+                f" no shift, so {names} {'are' if several else 'is'} left free.")
     return out
+
+
+#: The memory's update where nothing is written: every step copies it.
+COPY = "c<t> = c<t−1>"
 
 
 def gates_json(q: Question, s: Setting) -> dict[str, Any]:
