@@ -201,7 +201,17 @@ def load(text: str) -> Located:
         raise YamlProblem(line, f"control character U+{ord(bad.group()):04X} at column "
                                 f"{column}: YAML files may hold printable text only")
     openers = sum(text.count(c) for c in "[{-?")
-    loader = (FastCoreLoader if openers <= FAST_OPENERS else CoreLoader)(text)
+    if openers <= FAST_OPENERS and FastCoreLoader is not CoreLoader:
+        try:
+            return _composed(text, FastCoreLoader)
+        except YamlProblem:
+            pass                # the Python reader's message says what it found instead
+    return _composed(text, CoreLoader)
+
+
+def _composed(text: str, reader: type[Any]) -> Located:
+    """:func:`load` with one reader."""
+    loader = reader(text)
     try:
         root = loader.get_single_node()
         if root is None:
