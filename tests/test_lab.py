@@ -97,8 +97,9 @@ def test_a_slider_moved_by_keyboard_changes_the_curve_and_the_sentence(server, b
         slider.focus()
         page.keyboard.press("ArrowRight")                     # free -> 0.001 (≈ 0)
         after = moved(page, "betty", sentence)
-        assert after.startswith("In Betty's model (Γr fixed at 1) with Γu ≈ 0, the gradient "
-                                "(the solid curve) is kept over 100 steps")
+        assert after.startswith("In Betty's model (Γr fixed at 1) with Γu ≈ 0, where c<t> ≈ "
+                                "0.001*c̃<t> + 0.999*c<t−1>, the gradient (the solid curve) "
+                                "is kept over 100 steps")
         assert slider.get_attribute("aria-valuetext") == "0.001 (≈ 0)"
         assert betty.locator(".lab-plot").get_attribute("data-final") != final
         assert betty.locator(".lab-plot canvas").screenshot() != plot

@@ -70,7 +70,8 @@ def test_every_options_setting_gives_the_verifiers_number_and_sentence(gru):
                             [parse(q, {"model": "betty", "update": "0.9"}).scenario(0.001)],
                             q.horizon, q.simulation.settings())[0])
     assert got["sentence"].startswith("In Betty's model (Γr fixed at 1) with Γu held at 0.9, "
-                                      "the gradient (the solid curve) vanishes over 100 steps")
+                                      "where c<t> ≈ 0.9*c̃<t> + 0.1*c<t−1>, the gradient (the "
+                                      "solid curve) vanishes over 100 steps")
     assert got["gain"][-1] == simulated("--fix", "reset=1", "--hold", "update=0.9")[-1]
 
 
@@ -104,7 +105,8 @@ def test_the_slider_at_one_half_is_simulated_and_said_as_free(gru):
                                 q.simulation.settings())[0]
     said = sentence(q, half, c)
     assert "with Γu free," in said and "held at 0.5" not in said
-    assert said.endswith("The Γu slider at 0.5 adds no shift, so Γu is left free.")
+    assert said.endswith("The Γu slider at 0.5 adds no shift, so Γu is left free (Γu is near "
+                         "0.5 at initialisation).")
     assert "slider" not in sentence(q, free, c)
 
 
@@ -116,3 +118,18 @@ def test_the_sentence_adds_the_reach_where_the_kept_gain_writes_nothing(gru):
     assert c.behaviour == "preserved" and c.reach[-1] < q.simulation.vanish_below
     assert f"the reach (the dashed curve) at t = 100 is only {plain(float(c.reach[-1]))}" \
         in sentence(q, keep, c)
+
+
+def test_the_sentence_gives_the_update_the_fixed_and_held_gates_leave(gru):
+    q = gru.question
+    said = {}
+    for query in ({"model": "alice"}, {"model": "alice", "reset": "0.999"},
+                  {"model": "betty", "update": "0.001"}, {"model": "betty"}):
+        s = parse(q, query)
+        c = LabSimulator().run_many(q.models[s.model].model(), [s.scenario(0.001)], q.horizon,
+                                    q.simulation.settings())[0]
+        said[tuple(query.values())] = sentence(q, s, c)
+    assert ", where c<t> = c̃<t>, " in said[("alice",)]          # Γr does not enter it
+    assert ", where c<t> = c̃<t>, " in said[("alice", "0.999")]
+    assert ", where c<t> ≈ 0.001*c̃<t> + 0.999*c<t−1>, " in said[("betty", "0.001")]
+    assert "where" not in said[("betty",)]                       # the cell's own update

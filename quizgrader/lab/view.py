@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ..question.schema import Question
+from ..question.schema import ModelSpec, Question
 from ..sim import GATES, Curves, free_gates
 from ..sim.gates import hold_shift
 from ..text import gates as gate_words
+from ..text.cause import start_words
 from ..text.config import config, whole
 from ..text.equations import update
 from ..text.numbers import json_number, per_step, plain
@@ -40,12 +41,14 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     unshifted = [g for g, v in s.values if v is not None and hold_shift(v, eps) == 0.0]
     held = tuple(h for h in s.holds(eps) if h.gate not in unshifted)
     cfg = config(s.model, model, held, c.steps)
-    out = f"In {whole(q, cfg)}, the gradient (the solid curve) {fate_over(c, q.simulation)}"
+    out = f"In {whole(q, cfg)}{_where(spec, s, unshifted)}, the gradient (the solid curve) " \
+          f"{fate_over(c, q.simulation)}"
     positive = np.flatnonzero(c.gain > 0)
     if c.final == 0 and positive.size:
         t = int(positive[-1]) + 1
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
-                f"t = {t} ({plain(float(c.gain[t - 1]))}), then below what a computer holds.")
+                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that it underflowed to 0 in "
+                f"floating point.")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."
     reach = float(c.reach[-1])
@@ -62,9 +65,20 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     elif unshifted:
         names = " and ".join(gate_words.symbol(g) for g in unshifted)
         several = len(unshifted) > 1
+        where = "; ".join(f"{gate_words.symbol(g)} {start_words(q, cfg, g)}" for g in unshifted)
         out += (f" The {names} slider{'s' if several else ''} at 0.5 add{'' if several else 's'}"
-                f" no shift, so {names} {'are' if several else 'is'} left free.")
+                f" no shift, so {names} {'are' if several else 'is'} left free ({where}).")
     return out
+
+
+def _where(spec: ModelSpec, s: Setting, unshifted: list[str]) -> str:
+    """', where c<t> ≈ 0.001*c̃<t> + 0.999*c<t−1>': the memory's update with the fixed and
+    held gates put in ('=' with fixed gates alone), where they change it; '' otherwise."""
+    values = {g: v for g, v in s.values if v is not None and g not in unshifted}
+    eq = update(spec, values)
+    if not eq or eq == update(spec.model_copy(update={"fixed": {}}), {}):
+        return ""
+    return ", where " + (eq if eq == update(spec, {}) else eq.replace(" = ", " ≈ ", 1))
 
 
 #: The memory's update where nothing is written: every step copies it.
@@ -81,12 +95,12 @@ def gates_json(q: Question, s: Setting) -> dict[str, Any]:
 
 def table(c: Curves) -> list[list[Any]]:
     """[[t, 'gain in words'], ...] at t = 1, T/10, T/2 and T (a gain that underflowed to
-    0 is '< 1e-300', as the sentence says it)."""
+    0 says so: '0 (underflow)')."""
     return [[t, _gain_words(float(c.gain[t - 1]))] for t in table_steps(c.steps)]
 
 
 def _gain_words(v: float) -> str:
-    return "< 1e-300" if v == 0.0 else plain(v)
+    return "0 (underflow)" if v == 0.0 else plain(v)
 
 
 def view(q: Question, s: Setting, c: Curves, at: tuple[int, ...] = ()) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def equation(q: Question, c: Cause, cfg: Config) -> str:
     return eq if eq == exact or not eq else eq.replace(" = ", " ≈ ", 1)
 
 
-def _start(q: Question, cfg: Config, g: str) -> str:
+def start_words(q: Question, cfg: Config, g: str) -> str:
     """Where a free gate is at initialisation: 'is near 0.73 at initialisation (bias 1)',
     'is between 0.5 and 0.999 at initialisation (chrono)', 'is near 0.5 at initialisation'."""
     i = q.models[cfg.model].init
@@ -232,7 +232,7 @@ def because(q: Question, c: Cause, cfg: Config, detail: bool = True,
     if not mech:
         return ""
     if c.keep is None:
-        start = " and ".join(_start(q, cfg, g) for g in c.free)
+        start = " and ".join(start_words(q, cfg, g) for g in c.free)
         more = ", and what it writes from the old memory adds to that" \
             if c.reads and detail else ""
         return (f"{_list([gates.symbol(g) for g in c.free])}, left free, {start}, so each "

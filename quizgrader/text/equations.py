@@ -81,6 +81,6 @@ def update(spec: ModelSpec, values: Mapping[str, float]) -> str:
     fixed = {**spec.fixed, **{g: float(v) for g, v in values.items()}}
     line = next((e for e in reduced(spec.model_copy(update={"fixed": fixed}))
                  if e.startswith("c<t> = ")), "")
-    line = line.split(" (", 1)[0]
+    line = line.split(" (the ", 1)[0]                 # a note, not the (1 − Γu) factor
     parts = line.split(" = ")
     return " = ".join(parts[:2])
