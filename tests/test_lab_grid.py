@@ -13,7 +13,8 @@ from quizgrader.jobs.verifying import verify
 from quizgrader.lab import LabError, LabSimulator, parse
 from quizgrader.lab.grid import from_config, grid
 from quizgrader.lab.offline import grid_data
-from quizgrader.lab.view import describe, sentence, view
+from quizgrader.lab.view import describe, view
+from quizgrader.lab.words import sentence
 from quizgrader.question.bank import load_question
 from quizgrader.sim.gates import hold_shift, sigmoid
 from quizgrader.text.numbers import plain
@@ -133,3 +134,16 @@ def test_the_sentence_gives_the_update_the_fixed_and_held_gates_leave(gru):
     assert ", where c<t> = c̃<t>, " in said[("alice", "0.999")]
     assert ", where c<t> ≈ 0.001*c̃<t> + 0.999*c<t−1>, " in said[("betty", "0.001")]
     assert "where" not in said[("betty",)]                       # the cell's own update
+
+
+def test_each_model_says_its_update_and_which_held_gates_copy_or_overwrite(gru):
+    from quizgrader.lab.words import update_words
+    q, lstm = gru.question, load_question(QUESTIONS / "lstm-forget-bias.yaml")
+    assert update_words(q.models["alice"]).endswith("c<t> = c̃<t>: every step overwrites the "
+                                                    "memory.")
+    assert update_words(q.models["betty"]).endswith(
+        "c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>. Γu ≈ 0 copies the memory (c<t> = c<t−1>); Γu ≈ 1 "
+        "overwrites it (c<t> = c̃<t>).")
+    assert "Γu ≈ 0 with Γf ≈ 1 copies the memory" in update_words(lstm.models["plain"])
+    assert [m["memory"] for m in describe(q, None)["models"]] == \
+        [update_words(q.models[m]) for m in q.models]

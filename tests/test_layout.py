@@ -109,8 +109,8 @@ PROSE = ["is correct", "is wrong", "right answer", "per step)", "keeps the gradi
 
 #: A capability's own room keeps the words of its one output in a module of its own, built
 #: from text/'s vocabulary (gate symbols, cell names, behaviours), because text/ sits below it
-#: and cannot import its types: the diagnosis' paragraph.
-WORDS = {"quizgrader.diagnosis.words"}
+#: and cannot import its types: the diagnosis' paragraph, the lab's sentence.
+WORDS = {"quizgrader.diagnosis.words", "quizgrader.lab.words"}
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES
