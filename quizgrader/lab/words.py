@@ -39,8 +39,9 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     if c.final == 0 and positive.size:
         t = int(positive[-1]) + 1
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
-                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that it is too small for the "
-                f"simulation to hold (below {FLOOR:g}) and reads 0, though it is not an exact 0.")
+                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that the median falls below "
+                f"{FLOOR:g}, the smallest value the simulation records, so the curve stops "
+                f"there (the true value is smaller still, not exactly 0).")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."
     reach = float(c.reach[-1])
@@ -87,6 +88,8 @@ def _sits(spec: ModelSpec, g: str, v: float) -> float:
 COPY = "c<t> = c<t−1>"
 #: The memory's update where nothing is kept: every step overwrites it.
 OVERWRITE = "c<t> = c̃<t>"
+#: What an overwriting step keeps of the old memory: no copy, only the candidate's own input.
+SEES = "which sees the old memory only inside its tanh, through weights"
 
 
 def update_words(spec: ModelSpec) -> str:
@@ -100,7 +103,7 @@ def update_words(spec: ModelSpec) -> str:
     out = f"The memory's update in this model: {eq}"
     if eq in (COPY, OVERWRITE):
         return out + (": every step copies the memory." if eq == COPY
-                      else ": every step overwrites the memory.")
+                      else f": every step replaces the memory with the candidate, {SEES}.")
     inside = [g for g in free_gates(spec.model()) if gate_words.symbol(g) in eq]
     found: dict[str, list[str]] = {COPY: [], OVERWRITE: []}
     for bits in itertools.product((0, 1), repeat=len(inside)):
@@ -109,8 +112,8 @@ def update_words(spec: ModelSpec) -> str:
             found[got].append(" with ".join(f"{gate_words.symbol(g)} ≈ {b}"
                                              for g, b in zip(inside, bits)))
     said = [f"{' or '.join(found[COPY])} copies the memory ({COPY})"] if found[COPY] else []
-    said += [f"{' or '.join(found[OVERWRITE])} overwrites it ({OVERWRITE})"] \
-        if found[OVERWRITE] else []
+    said += [f"{' or '.join(found[OVERWRITE])} replaces it with the candidate ({OVERWRITE}), "
+             f"{SEES}"] if found[OVERWRITE] else []
     return out + (". " + "; ".join(said) + "." if said else ".")
 
 
