@@ -92,7 +92,7 @@ def test_the_offline_grid_keeps_every_setting_at_few_steps(gru):
     assert len(data["settings"]) == 2 * 4 and len(data["t"]) <= 100    # free + OFFLINE
     assert "betty|update=0.5" in data["settings"] and "betty|update=0.9" not in data["settings"]
     assert {1, 10, 50, 100} <= set(data["t"]) and data["t"] == sorted(data["t"])
-    assert max(b - a for a, b in zip(data["t"], data["t"][1:])) <= 10   # the axis is linear
+    assert max(b - a for a, b in zip(data["t"], data["t"][1:])) <= 15   # the axis is linear
     kept = data["settings"]["betty|update=0.001"]
     assert math.isclose(10 ** kept["lg"][-1], gru.options[2].curves.final, rel_tol=1e-2)
     assert kept["table"][-1] == [100, "1.0"]

@@ -21,7 +21,7 @@ from ..sim.simulate import curves_many, curves_tracks, random_setup
 from ..sim.simulator import CacheMiss, SimKey, Simulator
 
 #: Most steps an offline curve keeps (log-spaced, t = 1 and T included).
-POINTS = 24
+POINTS = 16
 
 
 def points(steps: int, most: int = POINTS) -> tuple[int, ...]:

@@ -2,7 +2,7 @@
 
 The grid is :data:`~.grid.OFFLINE`, free, ≈ 0, 0.5 and ≈ 1 for each free gate (lab.md's
 least: the embedded grid may be coarser than the service's; 0.5 shifts nothing, so it is
-free's simulation); every option's setting is on it. Each curve is kept at about 20 steps
+free's simulation); every option's setting is on it. Each curve is kept at about 15 steps
 (:func:`.curves.points`) as log10 to three decimals. The settings of one model run as one
 stacked simulation on the question's own random cells, and are kept in the disk cache; the
 questions whose grid the cache does not hold are simulated on the process pool.
