@@ -140,12 +140,12 @@ def test_each_model_says_its_update_and_which_held_gates_copy_or_overwrite(gru):
     from quizgrader.lab.words import update_words
     q, lstm = gru.question, load_question(QUESTIONS / "lstm-forget-bias.yaml")
     assert update_words(q.models["alice"]).endswith(
-        "c<t> = c̃<t>: every step replaces the memory with the candidate, which sees the old "
-        "memory only inside its tanh, through weights.")
+        "c<t> = c̃<t>: every step replaces the memory with the candidate, which reads the old "
+        "memory only through Wc and tanh's slope.")
     assert update_words(q.models["betty"]).endswith(
         "c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>. Γu ≈ 0 copies the memory (c<t> = c<t−1>); Γu ≈ 1 "
-        "replaces it with the candidate (c<t> = c̃<t>), which sees the old memory only inside "
-        "its tanh, through weights.")
+        "replaces it with the candidate (c<t> = c̃<t>), which reads the old memory only through "
+        "Wc and tanh's slope.")
     assert "Γu ≈ 0 with Γf ≈ 1 copies the memory" in update_words(lstm.models["plain"])
     assert [m["memory"] for m in describe(q, None)["models"]] == \
         [update_words(q.models[m]) for m in q.models]

@@ -14,10 +14,10 @@ from ..question.schema import ModelSpec, Question
 from ..sim import Curves, free_gates
 from ..sim.gates import hold_shift
 from ..text import gates as gate_words
-from ..text.cause import start_words
+from ..text.cause import DIRECT_PATH, WRITE_PATH, start_words
 from ..text.config import config, whole
 from ..text.equations import update
-from ..text.numbers import FLOOR, per_step, plain
+from ..text.numbers import per_step, plain
 from ..text.wording import fate_over
 from .grid import Setting
 
@@ -39,8 +39,8 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     if c.final == 0 and positive.size:
         t = int(positive[-1]) + 1
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
-                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that the median falls below "
-                f"{FLOOR:g}, the smallest value the simulation records, so the curve stops "
+                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that the median over the "
+                f"seeds underflows to 0 in floating point, so the curve stops "
                 f"there (the true value is smaller still, not exactly 0).")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."
@@ -88,8 +88,13 @@ def _sits(spec: ModelSpec, g: str, v: float) -> float:
 COPY = "c<t> = c<t−1>"
 #: The memory's update where nothing is kept: every step overwrites it.
 OVERWRITE = "c<t> = c̃<t>"
-#: What an overwriting step keeps of the old memory: no copy, only the candidate's own input.
-SEES = "which sees the old memory only inside its tanh, through weights"
+
+
+
+def _reads(spec: ModelSpec) -> str:
+    """How the candidate reads the old memory, in the explanations' words (the cell's write
+    path): 'which reads the old memory only through Wc and tanh's slope'."""
+    return f"which reads the old memory only through {WRITE_PATH.get(spec.cell, DIRECT_PATH)}"
 
 
 def update_words(spec: ModelSpec) -> str:
@@ -103,7 +108,8 @@ def update_words(spec: ModelSpec) -> str:
     out = f"The memory's update in this model: {eq}"
     if eq in (COPY, OVERWRITE):
         return out + (": every step copies the memory." if eq == COPY
-                      else f": every step replaces the memory with the candidate, {SEES}.")
+                      else f": every step replaces the memory with the candidate, "
+                           f"{_reads(spec)}.")
     inside = [g for g in free_gates(spec.model()) if gate_words.symbol(g) in eq]
     found: dict[str, list[str]] = {COPY: [], OVERWRITE: []}
     for bits in itertools.product((0, 1), repeat=len(inside)):
@@ -113,11 +119,11 @@ def update_words(spec: ModelSpec) -> str:
                                              for g, b in zip(inside, bits)))
     said = [f"{' or '.join(found[COPY])} copies the memory ({COPY})"] if found[COPY] else []
     said += [f"{' or '.join(found[OVERWRITE])} replaces it with the candidate ({OVERWRITE}), "
-             f"{SEES}"] if found[OVERWRITE] else []
+             f"{_reads(spec)}"] if found[OVERWRITE] else []
     return out + (". " + "; ".join(said) + "." if said else ".")
 
 
 def gain_words(v: float) -> str:
-    return f"below {FLOOR:g}" if v == 0.0 else plain(v)
+    return "0 (underflow)" if v == 0.0 else plain(v)
 
 
