@@ -141,11 +141,13 @@ def test_each_model_says_its_update_and_which_held_gates_copy_or_overwrite(gru):
     q, lstm = gru.question, load_question(QUESTIONS / "lstm-forget-bias.yaml")
     assert update_words(q.models["alice"]).endswith(
         "c<t> = c̃<t>: every step replaces the memory with the candidate, which reads the old "
-        "memory only through Wc and tanh's slope.")
+        "memory only inside c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc).")
     assert update_words(q.models["betty"]).endswith(
         "c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>. Γu ≈ 0 copies the memory (c<t> = c<t−1>); Γu ≈ 1 "
-        "replaces it with the candidate (c<t> = c̃<t>), which reads the old memory only through "
-        "Wc and tanh's slope.")
+        "replaces it with the candidate (c<t> = c̃<t>), which reads the old memory only inside "
+        "c̃<t> = tanh(Wc[c<t−1>, x<t>] + bc).")
     assert "Γu ≈ 0 with Γf ≈ 1 copies the memory" in update_words(lstm.models["plain"])
+    assert update_words(lstm.models["plain"]).endswith(
+        "inside c̃<t> = tanh(Wc[a<t−1>, x<t>] + bc), through a<t−1> = Γo*tanh(c<t−1>).")
     assert [m["memory"] for m in describe(q, None)["models"]] == \
         [update_words(q.models[m]) for m in q.models]

@@ -16,7 +16,7 @@ from ..sim.gates import hold_shift
 from ..text import gates as gate_words
 from ..text.cause import DIRECT_PATH, WRITE_PATH, start_words
 from ..text.config import config, whole
-from ..text.equations import update
+from ..text.equations import reduced, update
 from ..text.numbers import per_step, plain
 from ..text.wording import fate_over
 from .grid import Setting
@@ -92,9 +92,19 @@ OVERWRITE = "c<t> = c̃<t>"
 
 
 def _reads(spec: ModelSpec) -> str:
-    """How the candidate reads the old memory, in the explanations' words (the cell's write
-    path): 'which reads the old memory only through Wc and tanh's slope'."""
-    return f"which reads the old memory only through {WRITE_PATH.get(spec.cell, DIRECT_PATH)}"
+    """How the candidate reads the old memory, from the model's own equations: 'which reads
+    the old memory only inside c̃<t> = tanh(Wc[Γr*c<t−1>, x<t>] + bc)' (a GRU; an LSTM's
+    through a<t−1> = Γo*tanh(c<t−1>))."""
+    lines = reduced(spec)
+    cand = next((line.split(" = ")[-1] for line in lines
+                 if line.startswith(("c̃<t> = ", "c<t> = c̃<t> = "))), None)
+    if cand is None:
+        return f"which reads the old memory only through {WRITE_PATH.get(spec.cell, DIRECT_PATH)}"
+    out = f"which reads the old memory only inside c̃<t> = {cand}"
+    a = next((line for line in lines if line.startswith("a<t> = ")), None)
+    if a is not None and "a<t−1>" in cand:
+        out += f", through a<t−1> = {a.split(' = ', 1)[1].replace('<t>', '<t−1>')}"
+    return out
 
 
 def update_words(spec: ModelSpec) -> str:
