@@ -88,7 +88,7 @@ def describe(q: Question, qv: QuestionVerdict | None, offline: bool = False
     return {"id": q.id, "title": q.title, "steps": q.horizon,
             "vanish_below": q.simulation.vanish_below,
             "explode_above": q.simulation.explode_above, "epsilon": q.simulation.epsilon,
-            "tiny": TINY,
+            "tiny": TINY, "seeds": q.simulation.seeds,
             "models": out_models, "options": option_settings(q, qv)}
 
 
