@@ -39,8 +39,9 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     if c.final == 0 and positive.size:
         t = int(positive[-1]) + 1
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
-                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that the median over the "
-                f"seeds underflows to 0 in floating point, so the curve stops "
+                f"t = {t} ({plain(float(c.gain[t - 1]))}); after that most seeds' values fall "
+                f"below what double precision keeps and come out as 0, so the median is 0 and "
+                f"the curve stops "
                 f"there (the true value is smaller still, not exactly 0).")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."
@@ -67,11 +68,15 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
 def _where(spec: ModelSpec, s: Setting, unshifted: list[str]) -> str:
     """', where c<t> ≈ 0.001*c̃<t> + 0.999*c<t−1>': the memory's update with the fixed and
     held gates put in ('=' with fixed gates alone), where they change it; '' otherwise."""
-    values = {g: _sits(spec, g, v) for g, v in s.values if v is not None and g not in unshifted}
+    held = {g: v for g, v in s.values if v is not None and g not in unshifted}
+    values = {g: _sits(spec, g, v) for g, v in held.items()}
     eq = update(spec, values)
     if not eq or eq == update(spec.model_copy(update={"fixed": {}}), {}):
         return ""
-    return ", where " + (eq if eq == update(spec, {}) else eq.replace(" = ", " ≈ ", 1))
+    moved = [f"its bias of {spec.init.bias[g]:g} moves {gate_words.symbol(g)} held at {v:g} to "
+             f"{values[g]:g}" for g, v in held.items() if values[g] != v]
+    return ", where " + (eq if eq == update(spec, {}) else eq.replace(" = ", " ≈ ", 1)) + \
+        (f" ({'; '.join(moved)})" if moved else "")
 
 
 def _sits(spec: ModelSpec, g: str, v: float) -> float:
