@@ -111,12 +111,12 @@ def test_a_warm_bank_is_verified_without_worker_processes(tmp_path, monkeypatch)
     """What the disk cache holds whole is verified in this process; only misses go to the
     pool, and the verdicts are the same either way."""
     from quizgrader import api
-    from quizgrader.verify import batch
+    from quizgrader.sim import simulator  # cached_first sends the misses
     monkeypatch.setenv("QUIZGRADER_CACHE_DIR", str(tmp_path))
     cold = api.verify([GRU], workers=2)
     sent: list[int] = []
-    real = batch.run_jobs
-    monkeypatch.setattr(batch, "run_jobs",
+    real = simulator.run_jobs
+    monkeypatch.setattr(simulator, "run_jobs",
                         lambda fn, jobs, workers, cost=None, progress=None: sent.append(len(jobs))
                         or real(fn, jobs, workers, cost))
     warm = api.verify([GRU], workers=2)

@@ -14,8 +14,7 @@ from typing import Any
 from ..question.schema import Question
 from ..sim import Simulator
 from ..sim.diskcache import DiskCache
-from ..sim.parallel import run_jobs, single_blas
-from ..sim.simulator import CacheMiss
+from ..sim.simulator import cached_first
 from ..verify import QuestionVerdict, verify_question
 from ..verify.batch import cost as verify_cost
 from .curves import LabSimulator
@@ -43,19 +42,10 @@ def verify_with_grids(questions: list[tuple[str, Question]], store: DiskCache | 
                       workers: int) -> tuple[list[QuestionVerdict], list[Grid]]:
     """Each question's verdict and offline grid (None: it has no model with gates), on
     ``workers`` processes; neither depends on the number of workers or on the cache."""
-    done: dict[int, tuple[QuestionVerdict, Grid]] = {}
-    if store is not None:
-        sim, reader = Simulator(store, offline=True), LabSimulator(store, offline=True)
-        with single_blas():
-            for i, (path, q) in enumerate(questions):
-                try:
-                    done[i] = _both(q, path, sim, reader)
-                except CacheMiss:
-                    pass
-    rest = [i for i in range(len(questions)) if i not in done]
+    sim, reader = Simulator(store, offline=True), LabSimulator(store, offline=True)
     root = store.root if store is not None else None
-    jobs = [(questions[i][0], questions[i][1], root) for i in rest]
-    costs = [verify_cost(q) + grid_cost(q) for _, q, _ in jobs]
-    done.update(zip(rest, run_jobs(_job, jobs, workers, costs), strict=True))
-    pairs = [done[i] for i in range(len(questions))]
+    pairs = cached_first(
+        len(questions), (lambda i: _both(questions[i][1], questions[i][0], sim, reader))
+        if store is not None else None, _job, lambda i: (*questions[i], root),
+        lambda i: verify_cost(questions[i][1]) + grid_cost(questions[i][1]), workers)
     return [v for v, _ in pairs], [g for _, g in pairs]

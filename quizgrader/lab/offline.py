@@ -14,8 +14,7 @@ from typing import Any
 
 from ..question.schema import Question
 from ..sim.diskcache import DiskCache
-from ..sim.parallel import run_jobs
-from ..sim.simulator import CacheMiss
+from ..sim.simulator import cached_first
 from ..text.explain import Detail
 from ..text.render.document import Section, render
 from ..text.reports.explaindoc import explain_blocks
@@ -62,22 +61,12 @@ def grids(questions: list[Question], store: DiskCache | None, workers: int
     """Each question's offline grid (None: it has no model with gates): what the disk cache
     holds is read here, the rest simulated on ``workers`` processes (each model's settings as
     one stacked simulation; the numbers do not depend on the number of workers)."""
-    out: dict[int, dict[str, Any] | None] = {}
     reader = LabSimulator(store, offline=True)
-    for i, q in enumerate(questions):
-        if not models(q):
-            out[i] = None
-            continue
-        try:
-            out[i] = grid_data(q, reader)
-        except CacheMiss:
-            pass
-    rest = [i for i in range(len(questions)) if i not in out]
     root = store.root if store is not None else None
-    cost = [grid_cost(questions[i]) for i in rest]
-    done = run_jobs(_grid_job, [(questions[i], root) for i in rest], workers, cost)
-    out.update(zip(rest, done, strict=True))
-    return [out[i] for i in range(len(questions))]
+    return cached_first(
+        len(questions), lambda i: grid_data(questions[i], reader) if models(questions[i])
+        else None, _grid_job, lambda i: (questions[i], root),
+        lambda i: grid_cost(questions[i]), workers)
 
 
 def grid_cost(q: Question) -> float:

@@ -6,13 +6,12 @@ import its types."""
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 
 from ..question.schema import ModelSpec, Question
 from ..sim import Curves, free_gates
-from ..sim.gates import hold_shift
+from ..sim.gates import hold_shift, sigmoid
 from ..text import gates as gate_words
 from ..text.cause import DIRECT_PATH, WRITE_PATH, start_words
 from ..text.config import config, whole
@@ -33,7 +32,7 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     unshifted = [g for g, v in s.values if v is not None and hold_shift(v, eps) == 0.0]
     held = tuple(h for h in s.holds(eps) if h.gate not in unshifted)
     cfg = config(s.model, model, held, c.steps)
-    out = f"In {whole(q, cfg)}{_where(spec, s, unshifted)}, the gradient (the solid curve) " \
+    out = f"In {whole(q, cfg)}{_where(spec, s, unshifted, eps)}, the gradient (the solid curve) " \
           f"{fate_over(c, q.simulation)}"
     positive = np.flatnonzero(c.gain > 0)
     if c.final == 0 and positive.size:
@@ -41,8 +40,7 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
                 f"t = {t} ({plain(float(c.gain[t - 1]))}); after that most seeds' values fall "
                 f"below what double precision keeps and come out as 0, so the median is 0 and "
-                f"the curve stops "
-                f"there (the true value is smaller still, not exactly 0).")
+                f"the curve stops there (the true value is smaller still, not exactly 0).")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."
     reach = float(c.reach[-1])
@@ -65,11 +63,11 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
     return out
 
 
-def _where(spec: ModelSpec, s: Setting, unshifted: list[str]) -> str:
+def _where(spec: ModelSpec, s: Setting, unshifted: list[str], eps: float) -> str:
     """', where c<t> ≈ 0.001*c̃<t> + 0.999*c<t−1>': the memory's update with the fixed and
     held gates put in ('=' with fixed gates alone), where they change it; '' otherwise."""
     held = {g: v for g, v in s.values if v is not None and g not in unshifted}
-    values = {g: _sits(spec, g, v) for g, v in held.items()}
+    values = {g: _sits(spec, g, v, eps) for g, v in held.items()}
     eq = update(spec, values)
     if not eq or eq == update(spec.model_copy(update={"fixed": {}}), {}):
         return ""
@@ -79,13 +77,14 @@ def _where(spec: ModelSpec, s: Setting, unshifted: list[str]) -> str:
         (f" ({'; '.join(moved)})" if moved else "")
 
 
-def _sits(spec: ModelSpec, g: str, v: float) -> float:
-    """Where a gate held at ``v`` sits when its weights add nothing: σ(logit(v) + its bias)
-    (a forget bias of 1 moves 0.001 to 0.0027), to two digits of its distance from 0 or 1."""
+def _sits(spec: ModelSpec, g: str, v: float, eps: float) -> float:
+    """Where a gate held at ``v`` sits when its weights add nothing: σ(its bias + the hold's
+    shift, :func:`~quizgrader.sim.gates.hold_shift`) (a forget bias of 1 moves 0.001 to
+    0.0027), to two digits of its distance from 0 or 1."""
     b = spec.init.bias.get(g, 0.0)
     if not b:
         return v
-    at = 1.0 / (1.0 + math.exp(-(math.log(v / (1.0 - v)) + b)))
+    at = float(sigmoid(np.array(b + hold_shift(v, eps))))
     return float(f"{at:.2g}") if at < 0.5 else 1.0 - float(f"{1.0 - at:.2g}")
 
 
@@ -114,9 +113,10 @@ def _reads(spec: ModelSpec) -> str:
 
 def update_words(spec: ModelSpec) -> str:
     """The model's memory update and, from it, which held gates copy the memory and which
-    overwrite it: 'The memory's update: c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>. Γu ≈ 0 copies the
-    memory (c<t> = c<t−1>); Γu ≈ 1 overwrites it (c<t> = c̃<t>).' ('' for a cell without
-    gates). Every 0/1 setting of the gates in the update is put in and the result compared."""
+    replace it: 'The memory's update in this model: c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>. Γu ≈ 0
+    copies the memory (c<t> = c<t−1>); Γu ≈ 1 replaces it with the candidate (c<t> = c̃<t>),
+    which reads …' ('' for a cell without gates). Every 0/1 setting of the gates in the
+    update is put in and the result compared."""
     eq = update(spec, {})
     if not eq:
         return ""
@@ -139,6 +139,7 @@ def update_words(spec: ModelSpec) -> str:
 
 
 def gain_words(v: float) -> str:
+    """A gain in the table: a gain that underflowed to 0 says so."""
     return "0 (underflow)" if v == 0.0 else plain(v)
 
 

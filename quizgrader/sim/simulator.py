@@ -5,15 +5,19 @@ of :mod:`.diskcache` behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
 import numpy as np
 
 from .budget import step_flops
 from .cells import Equations, Weights
 from .model import Curves, Model, Settings, classify
+from .parallel import run_jobs, single_blas
 from .scenarios import Scenario
 from .simulate import curves_many, random_setup
+
+R = TypeVar("R")
+J = TypeVar("J")
 
 if TYPE_CHECKING:
     from .diskcache import DiskCache
@@ -51,6 +55,29 @@ def plot_stride(steps: int) -> int:
 
 class CacheMiss(Exception):
     """An offline simulator was asked for a simulation its caches do not hold."""
+
+
+def cached_first(count: int, cached: Callable[[int], R] | None, fn: Callable[[J], R],
+                 job: Callable[[int], J], cost: Callable[[int], float], workers: int,
+                 progress: Callable[[int], None] | None = None) -> list[R]:
+    """``count`` results, in order: item i is ``cached(i)`` (read here, BLAS on one thread)
+    unless that raises CacheMiss, else ``fn(job(i))`` on ``workers`` processes, the costliest
+    first (:func:`~.parallel.run_jobs`); ``progress(1)`` as each item is done. A warm cache
+    then starts no process at all."""
+    done: dict[int, R] = {}
+    if cached is not None:
+        with single_blas():
+            for i in range(count):
+                try:
+                    done[i] = cached(i)
+                except CacheMiss:
+                    continue
+                if progress is not None:
+                    progress(1)
+    rest = [i for i in range(count) if i not in done]
+    done.update(zip(rest, run_jobs(fn, [job(i) for i in rest], workers,
+                                   [cost(i) for i in rest], progress), strict=True))
+    return [done[i] for i in range(count)]
 
 
 class Simulator:

@@ -8,8 +8,7 @@ from typing import Callable
 from ..question.schema import Question
 from ..sim import Simulator
 from ..sim.diskcache import DiskCache
-from ..sim.parallel import run_jobs, single_blas
-from ..sim.simulator import CacheMiss
+from ..sim.simulator import cached_first
 from .checks import verify_question
 from .results import QuestionVerdict
 from .robust import variations, varied, with_robustness
@@ -36,27 +35,6 @@ def cost(q: Question) -> float:
     return q.horizon * s.seeds * s.hidden ** 2 * max(1, len(q.options))
 
 
-def _cached_first(jobs: list[Job], store: Path, workers: int,
-                  progress: Callable[[int], None] | None = None) -> list[QuestionVerdict]:
-    """Verify here what the disk cache holds whole, and only the rest in worker processes
-    (a warm run then starts no process at all)."""
-    sim = Simulator(DiskCache(store), offline=True)
-    done: dict[int, QuestionVerdict] = {}
-    with single_blas():
-        for i, (path, q, _) in enumerate(jobs):
-            try:
-                done[i] = verify_question(q, path, sim)
-                if progress is not None:
-                    progress(1)
-            except CacheMiss:
-                pass
-    rest = [i for i in range(len(jobs)) if i not in done]
-    for i, v in zip(rest, run_jobs(_verify, [jobs[i] for i in rest], workers,
-                                   [cost(jobs[i][1]) for i in rest], progress), strict=True):
-        done[i] = v
-    return [done[i] for i in range(len(jobs))]
-
-
 def verify_bank(questions: list[tuple[str, Question]], store: Path | None, workers: int,
                 robust: bool = False, progress: Callable[[int, int], None] | None = None
                 ) -> list[QuestionVerdict]:
@@ -76,8 +54,12 @@ def verify_bank(questions: list[tuple[str, Question]], store: Path | None, worke
         if progress is not None:
             progress(count[0], len(jobs))
 
-    verdicts = run_jobs(_verify, jobs, workers, [cost(j[1]) for j in jobs], tick) \
-        if store is None or workers <= 1 else _cached_first(jobs, store, workers, tick)
+    # what the disk cache holds whole is verified here (a warm run starts no process)
+    reader = Simulator(DiskCache(store), offline=True) if store is not None else None
+    verdicts = cached_first(
+        len(jobs), (lambda i: verify_question(jobs[i][1], jobs[i][0], reader))
+        if reader is not None and workers > 1 else None,
+        _verify, jobs.__getitem__, lambda i: cost(jobs[i][1]), workers, tick)
     if not robust:
         return verdicts
     n = len(variations(questions[0][1])) if questions else 0
