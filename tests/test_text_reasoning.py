@@ -137,7 +137,7 @@ def test_alice_fixed_update_at_0_copies_and_for_the_same_reason_writes_nothing()
         # the copy keeps ∂c/∂c<0> = 1 exactly, and for the same reason nothing moves the memory
         assert "the memory never changes: Γu fixed at 0 copies every step and writes nothing, " \
                "so ∂c<100>/∂c<0> is exactly the identity but no gradient reaches any input or " \
-               "weight; Γr plays no part." in text
+               "cell weight; Γr plays no part." in text
         assert "Why: Alice's model fixes Γu = 0, so every step copies the memory and writes " \
                "nothing (c<t> = c<t−1>), whatever Γr does." in text
         assert "cannot learn" not in text and "the gradient is kept" not in text

@@ -39,7 +39,8 @@ def sentence(q: Question, s: Setting, c: Curves) -> str:
         t = int(positive[-1]) + 1
         out += (f": on average a factor of {float(c.gain[t - 1]) ** (1 / t):.2g} per step up to "
                 f"t = {t} ({plain(float(c.gain[t - 1]))}); after that most seeds' values fall "
-                f"below what double precision keeps and come out as 0, so the median is 0 and "
+                f"below the smallest number double precision holds (about 5e-324) and come "
+                f"out as 0, so the median is 0 and "
                 f"the curve stops there (the true value is smaller still, not exactly 0).")
     else:
         out += f": on average a factor of {per_step(c.final, c.steps)}."

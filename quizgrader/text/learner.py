@@ -67,7 +67,7 @@ def core(q: Question, v: OptionVerdict, others: Sequence[OptionVerdict] = ()) ->
                 # the gradient is kept only trivially: lead with why that does not work
                 return (f"{lead}, the memory never changes: {fixed} copies every step and "
                         f"writes nothing, so ∂c<{q.horizon}>/∂c<0> is exactly the identity but "
-                        f"no gradient reaches any input or weight; {cited(f)} plays no part.")
+                        f"no gradient reaches any input or cell weight; {cited(f)} plays no part.")
             return (f"{lead}, the gradient {fate(c, s)} ({amount(c.final)}), but because of "
                     f"{fixed}, not of {cited(f)}.")
         if f is not None:
